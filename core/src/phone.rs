@@ -1,0 +1,249 @@
+//! Phone number normalisation (libphonenumber metadata through the
+//! `phonenumber` crate) and declared equivalence rules.
+
+use crate::error::{Error, Result};
+use phonenumber::country;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+/// Longest input handed to the phone parser; real numbers with extensions are far shorter.
+const MAX_PHONE_INPUT: usize = 64;
+
+/// A declared rule for numbers one country writes two ways (for example a
+/// mobile with and without its extra digit, as messaging channels send them).
+///
+/// The rule rewrites the national significant number of numbers with the
+/// given country calling code into one canonical form, so both writings meet
+/// the same profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneEquivalence {
+    /// Country calling code without `+`, e.g. `52` for Mexico.
+    pub country_code: u16,
+    /// Regular expression matched against the whole national significant number.
+    pub pattern: String,
+    /// Replacement (with `$1`, `${2}` groups) giving the canonical national number.
+    pub canonical: String,
+    /// Why the rule exists.
+    #[serde(default)]
+    pub description: String,
+}
+
+impl PhoneEquivalence {
+    /// The default rules: Brazilian mobiles with and without the ninth digit,
+    /// Mexican mobiles with and without the old `1` prefix, Argentine mobiles
+    /// with and without the `9` prefix.
+    pub fn defaults() -> Vec<PhoneEquivalence> {
+        vec![
+            PhoneEquivalence {
+                country_code: 55,
+                pattern: r"^(\d{2})([6-9]\d{7})$".into(),
+                canonical: "${1}9${2}".into(),
+                description: "Brazil: 8-digit mobile without the ninth digit".into(),
+            },
+            PhoneEquivalence {
+                country_code: 52,
+                pattern: r"^1(\d{10})$".into(),
+                canonical: "${1}".into(),
+                description: "Mexico: mobile with the retired 1 prefix".into(),
+            },
+            PhoneEquivalence {
+                country_code: 54,
+                pattern: r"^9(\d{10})$".into(),
+                canonical: "${1}".into(),
+                description: "Argentina: mobile with the 9 prefix".into(),
+            },
+        ]
+    }
+}
+
+/// Why a phone number was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneProblem {
+    /// Not something a phone number parser understands.
+    Unparseable,
+    /// Parsed, but not a valid number for its country.
+    NotValid,
+}
+
+/// Phone normalisation settings: default region and equivalence rules.
+#[derive(Debug, Clone)]
+pub struct PhoneRules {
+    default_region: Option<country::Id>,
+    region_code: Option<String>,
+    equivalences: Vec<(String, Regex, String)>,
+}
+
+impl Default for PhoneRules {
+    fn default() -> Self {
+        PhoneRules {
+            default_region: None,
+            region_code: None,
+            equivalences: Vec::new(),
+        }
+    }
+}
+
+impl PhoneRules {
+    /// Rules with a default region (ISO 3166 code such as `GB`, used for
+    /// numbers written without `+`) and equivalence rules.
+    pub fn new(default_region: Option<&str>, equivalences: &[PhoneEquivalence]) -> Result<Self> {
+        let region = match default_region {
+            None => None,
+            Some(code) => Some(
+                code.trim()
+                    .to_ascii_uppercase()
+                    .parse::<country::Id>()
+                    .map_err(|_| {
+                        Error::InvalidInput(format!(
+                            "`{code}` is not a region code (expected ISO 3166 alpha-2, such as GB)"
+                        ))
+                    })?,
+            ),
+        };
+        let mut compiled = Vec::with_capacity(equivalences.len());
+        for rule in equivalences {
+            let regex = Regex::new(&rule.pattern).map_err(|e| {
+                Error::InvalidInput(format!(
+                    "phone equivalence for +{}: bad pattern: {e}",
+                    rule.country_code
+                ))
+            })?;
+            compiled.push((rule.country_code.to_string(), regex, rule.canonical.clone()));
+        }
+        Ok(PhoneRules {
+            default_region: region,
+            region_code: default_region.map(|r| r.trim().to_ascii_uppercase()),
+            equivalences: compiled,
+        })
+    }
+
+    /// The default region, if any.
+    pub fn default_region(&self) -> Option<&str> {
+        self.region_code.as_deref()
+    }
+
+    /// Normalises a phone number for storage: E.164 of a valid number.
+    ///
+    /// ```
+    /// let rules = casebook::PhoneRules::new(Some("GB"), &[]).unwrap();
+    /// assert_eq!(rules.normalize("020 7946 0958").unwrap(), "+442079460958");
+    /// assert_eq!(rules.normalize("+44 (0)20 7946-0958").unwrap(), "+442079460958");
+    /// assert!(rules.normalize("12").is_err());
+    /// ```
+    pub fn normalize(&self, input: &str) -> Result<String, PhoneProblem> {
+        let number = self.parse(input).ok_or(PhoneProblem::Unparseable)?;
+        if !phonenumber::is_valid(&number) {
+            return Err(PhoneProblem::NotValid);
+        }
+        Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+    }
+
+    /// The matching key of a phone number as it arrives (any formatting): its
+    /// E.164 form with equivalence rules applied, or `None` when it is not a
+    /// phone number at all. Numbers already in strict E.164 skip the parser.
+    pub fn match_key(&self, input: &str) -> Option<String> {
+        let trimmed = input.trim();
+        if is_strict_e164(trimmed) {
+            return Some(self.canonical(trimmed));
+        }
+        let number = self.parse(trimmed)?;
+        let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+        Some(self.canonical(&e164))
+    }
+
+    /// Applies the equivalence rules to an E.164 number.
+    pub fn canonical(&self, e164: &str) -> String {
+        let digits = e164.strip_prefix('+').unwrap_or(e164);
+        for (code, regex, replacement) in &self.equivalences {
+            if let Some(national) = digits.strip_prefix(code.as_str()) {
+                if regex.is_match(national) {
+                    let rewritten = regex.replace(national, replacement.as_str());
+                    return format!("+{code}{rewritten}");
+                }
+            }
+        }
+        e164.to_string()
+    }
+
+    fn parse(&self, input: &str) -> Option<phonenumber::PhoneNumber> {
+        let input = input.trim();
+        if input.is_empty()
+            || input.len() > MAX_PHONE_INPUT
+            || !input.chars().any(|c| c.is_ascii_digit())
+            || !input.chars().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.' | '/' | '#' | ';' | '=' | ':')
+            })
+        {
+            return None;
+        }
+        let region = self.default_region;
+        // Defence in depth: the parser has panicked on odd input in past releases.
+        std::panic::catch_unwind(|| phonenumber::parse(region, input).ok()).ok()?
+    }
+}
+
+fn is_strict_e164(s: &str) -> bool {
+    let Some(digits) = s.strip_prefix('+') else {
+        return false;
+    };
+    (8..=15).contains(&digits.len())
+        && !digits.starts_with('0')
+        && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gb() -> PhoneRules {
+        PhoneRules::new(Some("GB"), &PhoneEquivalence::defaults()).unwrap()
+    }
+
+    #[test]
+    fn formats_of_one_number_share_a_key() {
+        let rules = gb();
+        let forms = [
+            "020 7946 0958",
+            "02079460958",
+            "+44 20 7946 0958",
+            "+44 (0)20 7946 0958",
+            "0044 20 7946 0958",
+            "(020) 7946-0958",
+            "+442079460958",
+            "tel:+44-20-7946-0958",
+        ];
+        for form in forms {
+            assert_eq!(rules.match_key(form).as_deref(), Some("+442079460958"), "{form}");
+        }
+    }
+
+    #[test]
+    fn rejects_non_numbers() {
+        let rules = gb();
+        for bad in ["", "abc", "++", "12", "call me maybe", "  2 22#:"] {
+            assert!(rules.normalize(bad).is_err(), "{bad}");
+        }
+        assert!(rules.match_key("hello").is_none());
+    }
+
+    #[test]
+    fn equivalences_meet() {
+        let rules = gb();
+        // Mexico: with and without the retired mobile 1.
+        assert_eq!(rules.canonical("+5215512345678"), "+525512345678");
+        // Brazil: with and without the ninth digit.
+        assert_eq!(
+            rules.match_key("+55 11 8765 4321"),
+            rules.match_key("+55 11 98765 4321")
+        );
+        // Argentina: with and without the 9.
+        assert_eq!(rules.canonical("+5491123456789"), "+541123456789");
+        // Other countries untouched.
+        assert_eq!(rules.canonical("+442079460958"), "+442079460958");
+    }
+
+    #[test]
+    fn bad_region_is_an_error() {
+        assert!(PhoneRules::new(Some("XX1"), &[]).is_err());
+    }
+}

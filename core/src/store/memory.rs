@@ -1,0 +1,650 @@
+//! In-memory store: thread-safe, wasm-compatible, with real secondary indexes.
+
+use super::{ReadTx, Snapshot, Store, WriteTx, SNAPSHOT_FORMAT};
+use crate::error::{Error, Result};
+use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
+use crate::template::{Template, TemplateRef};
+use jiff::Timestamp;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Bound;
+use std::sync::RwLock;
+use uuid::Uuid;
+
+/// The in-memory store (the default, and the store of the browser build).
+///
+/// Readers share a lock; a writer holds it alone. A write transaction keeps
+/// an undo journal and replays it if its body fails or panics, so a failed
+/// transaction leaves nothing behind.
+#[derive(Default)]
+pub struct MemoryStore {
+    data: RwLock<Data>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStore").finish_non_exhaustive()
+    }
+}
+
+struct StoredCase {
+    case: Case,
+    text: String,
+    seq: u64,
+}
+
+#[derive(Default)]
+struct Data {
+    profiles: HashMap<Uuid, Profile>,
+    profile_order: BTreeSet<Uuid>,
+    customer_ids: HashMap<String, Uuid>,
+    profile_keys: HashMap<String, BTreeSet<Uuid>>,
+    names: BTreeSet<(String, Uuid)>,
+    cases: HashMap<Uuid, StoredCase>,
+    case_numbers: HashMap<String, Uuid>,
+    case_by_seq: HashMap<u64, Uuid>,
+    case_tokens: BTreeMap<String, BTreeSet<u64>>,
+    next_case_seq: u64,
+    links: BTreeMap<(Uuid, Uuid), CaseLink>,
+    links_by_profile: BTreeSet<(Uuid, Uuid)>,
+    contacts: HashMap<Uuid, Contact>,
+    contacts_by_profile: BTreeSet<(Uuid, Timestamp, Uuid)>,
+    contacts_by_case: BTreeSet<(Uuid, Timestamp, Uuid)>,
+    relations: BTreeMap<(Uuid, Uuid), Relation>,
+    relations_by_profile: BTreeSet<(Uuid, Uuid)>,
+    templates: BTreeMap<(String, u32), Template>,
+    sequences: BTreeMap<String, u64>,
+    audit: Vec<AuditEntry>,
+    blobs: BTreeMap<(String, Uuid), serde_json::Value>,
+}
+
+/// What to do to undo one write.
+enum Undo {
+    Profile(Uuid, Option<Profile>),
+    Case(Uuid, Option<(Case, String)>),
+    Link((Uuid, Uuid), Option<CaseLink>),
+    Contact(Uuid, Option<Contact>),
+    Relation((Uuid, Uuid), Option<Relation>),
+    Template((String, u32)),
+    Sequence(String, Option<u64>),
+    AuditLen(usize),
+    Blob((String, Uuid), Option<serde_json::Value>),
+}
+
+impl Data {
+    fn set_profile(&mut self, id: Uuid, profile: Option<Profile>) -> Option<Profile> {
+        let old = self.profiles.remove(&id);
+        if let Some(old) = &old {
+            self.customer_ids.remove(&old.customer_id);
+            for key in old.index_keys() {
+                if let Some(set) = self.profile_keys.get_mut(&key) {
+                    set.remove(&id);
+                    if set.is_empty() {
+                        self.profile_keys.remove(&key);
+                    }
+                }
+            }
+            for token in old.name_tokens() {
+                self.names.remove(&(token, id));
+            }
+        }
+        if let Some(new) = profile {
+            self.customer_ids.insert(new.customer_id.clone(), id);
+            for key in new.index_keys() {
+                self.profile_keys.entry(key).or_default().insert(id);
+            }
+            for token in new.name_tokens() {
+                self.names.insert((token, id));
+            }
+            self.profiles.insert(id, new);
+            self.profile_order.insert(id);
+        } else {
+            self.profile_order.remove(&id);
+        }
+        old
+    }
+
+    fn set_case(&mut self, id: Uuid, case: Option<(Case, String)>) -> Option<(Case, String)> {
+        let old = self.cases.remove(&id);
+        let mut seq = None;
+        if let Some(old) = &old {
+            self.case_numbers.remove(&old.case.number);
+            for token in crate::text::tokens(&old.text) {
+                if let Some(set) = self.case_tokens.get_mut(&token) {
+                    set.remove(&old.seq);
+                    if set.is_empty() {
+                        self.case_tokens.remove(&token);
+                    }
+                }
+            }
+            seq = Some(old.seq);
+        }
+        match case {
+            Some((case, text)) => {
+                let seq = seq.unwrap_or_else(|| {
+                    self.next_case_seq += 1;
+                    self.next_case_seq
+                });
+                self.case_numbers.insert(case.number.clone(), id);
+                self.case_by_seq.insert(seq, id);
+                for token in crate::text::tokens(&text) {
+                    self.case_tokens.entry(token).or_default().insert(seq);
+                }
+                self.cases.insert(id, StoredCase { case, text, seq });
+            }
+            None => {
+                if let Some(seq) = seq {
+                    self.case_by_seq.remove(&seq);
+                }
+            }
+        }
+        old.map(|s| (s.case, s.text))
+    }
+
+    fn set_link(&mut self, key: (Uuid, Uuid), link: Option<CaseLink>) -> Option<CaseLink> {
+        let old = self.links.remove(&key);
+        self.links_by_profile.remove(&(key.1, key.0));
+        if let Some(link) = link {
+            self.links_by_profile.insert((key.1, key.0));
+            self.links.insert(key, link);
+        }
+        old
+    }
+
+    fn set_contact(&mut self, id: Uuid, contact: Option<Contact>) -> Option<Contact> {
+        let old = self.contacts.remove(&id);
+        if let Some(old) = &old {
+            if let Some(p) = old.profile_id {
+                self.contacts_by_profile.remove(&(p, old.started_at, id));
+            }
+            for c in &old.case_ids {
+                self.contacts_by_case.remove(&(*c, old.started_at, id));
+            }
+        }
+        if let Some(new) = contact {
+            if let Some(p) = new.profile_id {
+                self.contacts_by_profile.insert((p, new.started_at, id));
+            }
+            for c in &new.case_ids {
+                self.contacts_by_case.insert((*c, new.started_at, id));
+            }
+            self.contacts.insert(id, new);
+        }
+        old
+    }
+
+    fn set_relation(&mut self, key: (Uuid, Uuid), relation: Option<Relation>) -> Option<Relation> {
+        let old = self.relations.remove(&key);
+        self.relations_by_profile.remove(&(key.0, key.1));
+        self.relations_by_profile.remove(&(key.1, key.0));
+        if let Some(r) = relation {
+            self.relations_by_profile.insert((key.0, key.1));
+            self.relations_by_profile.insert((key.1, key.0));
+            self.relations.insert(key, r);
+        }
+        old
+    }
+
+    fn undo(&mut self, op: Undo) {
+        match op {
+            Undo::Profile(id, p) => {
+                self.set_profile(id, p);
+            }
+            Undo::Case(id, c) => {
+                self.set_case(id, c);
+            }
+            Undo::Link(key, l) => {
+                self.set_link(key, l);
+            }
+            Undo::Contact(id, c) => {
+                self.set_contact(id, c);
+            }
+            Undo::Relation(key, r) => {
+                self.set_relation(key, r);
+            }
+            Undo::Template(key) => {
+                self.templates.remove(&key);
+            }
+            Undo::Sequence(name, value) => match value {
+                Some(v) => {
+                    self.sequences.insert(name, v);
+                }
+                None => {
+                    self.sequences.remove(&name);
+                }
+            },
+            Undo::AuditLen(len) => self.audit.truncate(len),
+            Undo::Blob(key, value) => match value {
+                Some(v) => {
+                    self.blobs.insert(key, v);
+                }
+                None => {
+                    self.blobs.remove(&key);
+                }
+            },
+        }
+    }
+}
+
+fn contacts_in_range(
+    index: &BTreeSet<(Uuid, Timestamp, Uuid)>,
+    contacts: &HashMap<Uuid, Contact>,
+    owner: Uuid,
+    from: Option<Timestamp>,
+    to: Option<Timestamp>,
+    limit: usize,
+) -> Vec<Contact> {
+    let lower = (owner, from.unwrap_or(Timestamp::MIN), Uuid::nil());
+    let upper = match to {
+        Some(to) => Bound::Excluded((owner, to, Uuid::nil())),
+        None => Bound::Included((owner, Timestamp::MAX, Uuid::max())),
+    };
+    index
+        .range((Bound::Included(lower), upper))
+        .rev()
+        .take(limit)
+        .filter_map(|(_, _, id)| contacts.get(id).cloned())
+        .collect()
+}
+
+impl ReadTx for Data {
+    fn profile(&self, id: Uuid) -> Result<Option<Profile>> {
+        Ok(self.profiles.get(&id).cloned())
+    }
+
+    fn profile_id_by_customer_id(&self, customer_id: &str) -> Result<Option<Uuid>> {
+        Ok(self.customer_ids.get(customer_id).copied())
+    }
+
+    fn profiles_by_key(&self, key: &str) -> Result<Vec<Uuid>> {
+        Ok(self
+            .profile_keys
+            .get(key)
+            .map(|set| set.iter().copied().collect())
+            .unwrap_or_default())
+    }
+
+    fn profiles_by_name_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<Uuid>> {
+        let mut ids: Vec<Uuid> = self
+            .names
+            .range((prefix.to_string(), Uuid::nil())..)
+            .take_while(|(token, _)| token.starts_with(prefix))
+            .map(|(_, id)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.truncate(limit);
+        Ok(ids)
+    }
+
+    fn profile_ids(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Uuid>> {
+        let lower = match after {
+            Some(a) => Bound::Excluded(a),
+            None => Bound::Unbounded,
+        };
+        Ok(self
+            .profile_order
+            .range((lower, Bound::Unbounded))
+            .take(limit)
+            .copied()
+            .collect())
+    }
+
+    fn profile_count(&self) -> Result<usize> {
+        Ok(self.profiles.len())
+    }
+
+    fn case(&self, id: Uuid) -> Result<Option<Case>> {
+        Ok(self.cases.get(&id).map(|s| s.case.clone()))
+    }
+
+    fn case_id_by_number(&self, number: &str) -> Result<Option<Uuid>> {
+        Ok(self.case_numbers.get(number).copied())
+    }
+
+    fn search_cases(&self, tokens: &[String], limit: usize) -> Result<Vec<Uuid>> {
+        let Some((last, exact)) = tokens.split_last() else {
+            return Ok(Vec::new());
+        };
+        let mut exact_sets = Vec::with_capacity(exact.len());
+        for token in exact {
+            match self.case_tokens.get(token) {
+                Some(set) => exact_sets.push(set),
+                None => return Ok(Vec::new()),
+            }
+        }
+        // The prefix token: union of every token it starts.
+        let mut prefixed: BTreeSet<u64> = BTreeSet::new();
+        for (_, set) in self
+            .case_tokens
+            .range(last.clone()..)
+            .take_while(|(t, _)| t.starts_with(last.as_str()))
+        {
+            prefixed.extend(set.iter().copied());
+        }
+        Ok(prefixed
+            .iter()
+            .rev()
+            .filter(|seq| exact_sets.iter().all(|s| s.contains(seq)))
+            .take(limit)
+            .filter_map(|seq| self.case_by_seq.get(seq).copied())
+            .collect())
+    }
+
+    fn case_count(&self) -> Result<usize> {
+        Ok(self.cases.len())
+    }
+
+    fn links_of_case(&self, case: Uuid) -> Result<Vec<CaseLink>> {
+        Ok(self
+            .links
+            .range((case, Uuid::nil())..=(case, Uuid::max()))
+            .map(|(_, l)| l.clone())
+            .collect())
+    }
+
+    fn links_of_profile(&self, profile: Uuid) -> Result<Vec<CaseLink>> {
+        Ok(self
+            .links_by_profile
+            .range((profile, Uuid::nil())..=(profile, Uuid::max()))
+            .filter_map(|(p, c)| self.links.get(&(*c, *p)).cloned())
+            .collect())
+    }
+
+    fn contact(&self, id: Uuid) -> Result<Option<Contact>> {
+        Ok(self.contacts.get(&id).cloned())
+    }
+
+    fn contacts_of_profile(
+        &self,
+        profile: Uuid,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+        limit: usize,
+    ) -> Result<Vec<Contact>> {
+        Ok(contacts_in_range(
+            &self.contacts_by_profile,
+            &self.contacts,
+            profile,
+            from,
+            to,
+            limit,
+        ))
+    }
+
+    fn contacts_of_case(&self, case: Uuid) -> Result<Vec<Contact>> {
+        Ok(contacts_in_range(
+            &self.contacts_by_case,
+            &self.contacts,
+            case,
+            None,
+            None,
+            usize::MAX,
+        ))
+    }
+
+    fn relations_of(&self, profile: Uuid) -> Result<Vec<Relation>> {
+        Ok(self
+            .relations_by_profile
+            .range((profile, Uuid::nil())..=(profile, Uuid::max()))
+            .filter_map(|(p, other)| self.relations.get(&relation_key(*p, *other)).cloned())
+            .collect())
+    }
+
+    fn template(&self, id: &str, version: u32) -> Result<Option<Template>> {
+        Ok(self.templates.get(&(id.to_string(), version)).cloned())
+    }
+
+    fn latest_template_version(&self, id: &str) -> Result<Option<u32>> {
+        Ok(self
+            .templates
+            .range((id.to_string(), 0)..=(id.to_string(), u32::MAX))
+            .next_back()
+            .map(|((_, v), _)| *v))
+    }
+
+    fn template_refs(&self) -> Result<Vec<TemplateRef>> {
+        Ok(self
+            .templates
+            .keys()
+            .map(|(id, version)| TemplateRef {
+                id: id.clone(),
+                version: *version,
+            })
+            .collect())
+    }
+
+    fn sequence(&self, name: &str) -> Result<u64> {
+        Ok(self.sequences.get(name).copied().unwrap_or(0))
+    }
+
+    fn audit(&self, subject: Option<Uuid>) -> Result<Vec<AuditEntry>> {
+        Ok(self
+            .audit
+            .iter()
+            .filter(|e| subject.is_none_or(|s| e.subjects.contains(&s)))
+            .cloned()
+            .collect())
+    }
+
+    fn blob(&self, kind: &str, id: Uuid) -> Result<Option<serde_json::Value>> {
+        Ok(self.blobs.get(&(kind.to_string(), id)).cloned())
+    }
+
+    fn export(&self) -> Result<Snapshot> {
+        let mut profiles: Vec<Profile> = self.profiles.values().cloned().collect();
+        profiles.sort_by_key(|p| p.id);
+        let mut cases: Vec<&StoredCase> = self.cases.values().collect();
+        cases.sort_by_key(|s| s.seq);
+        let mut contacts: Vec<Contact> = self.contacts.values().cloned().collect();
+        contacts.sort_by_key(|c| c.id);
+        Ok(Snapshot {
+            format: SNAPSHOT_FORMAT,
+            templates: self.templates.values().cloned().collect(),
+            profiles,
+            cases: cases.into_iter().map(|s| s.case.clone()).collect(),
+            links: self.links.values().cloned().collect(),
+            contacts,
+            relations: self.relations.values().cloned().collect(),
+            sequences: self.sequences.clone(),
+            audit: self.audit.clone(),
+            blobs: self
+                .blobs
+                .iter()
+                .map(|((kind, id), v)| (kind.clone(), *id, v.clone()))
+                .collect(),
+        })
+    }
+}
+
+/// A write transaction: the data under the exclusive lock plus an undo journal.
+struct MemoryWrite<'a> {
+    data: &'a mut Data,
+    undo: Vec<Undo>,
+    committed: bool,
+}
+
+impl Drop for MemoryWrite<'_> {
+    fn drop(&mut self) {
+        if !self.committed {
+            while let Some(op) = self.undo.pop() {
+                self.data.undo(op);
+            }
+        }
+    }
+}
+
+macro_rules! delegate_reads {
+    ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        $(fn $name(&self, $($arg: $ty),*) -> Result<$ret> { self.data.$name($($arg),*) })*
+    };
+}
+
+impl ReadTx for MemoryWrite<'_> {
+    delegate_reads! {
+        profile(id: Uuid) -> Option<Profile>;
+        profile_id_by_customer_id(customer_id: &str) -> Option<Uuid>;
+        profiles_by_key(key: &str) -> Vec<Uuid>;
+        profiles_by_name_prefix(prefix: &str, limit: usize) -> Vec<Uuid>;
+        profile_ids(after: Option<Uuid>, limit: usize) -> Vec<Uuid>;
+        profile_count() -> usize;
+        case(id: Uuid) -> Option<Case>;
+        case_id_by_number(number: &str) -> Option<Uuid>;
+        search_cases(tokens: &[String], limit: usize) -> Vec<Uuid>;
+        case_count() -> usize;
+        links_of_case(case: Uuid) -> Vec<CaseLink>;
+        links_of_profile(profile: Uuid) -> Vec<CaseLink>;
+        contact(id: Uuid) -> Option<Contact>;
+        contacts_of_profile(profile: Uuid, from: Option<Timestamp>, to: Option<Timestamp>, limit: usize) -> Vec<Contact>;
+        contacts_of_case(case: Uuid) -> Vec<Contact>;
+        relations_of(profile: Uuid) -> Vec<Relation>;
+        template(id: &str, version: u32) -> Option<Template>;
+        latest_template_version(id: &str) -> Option<u32>;
+        template_refs() -> Vec<TemplateRef>;
+        sequence(name: &str) -> u64;
+        audit(subject: Option<Uuid>) -> Vec<AuditEntry>;
+        blob(kind: &str, id: Uuid) -> Option<serde_json::Value>;
+        export() -> Snapshot;
+    }
+}
+
+impl WriteTx for MemoryWrite<'_> {
+    fn put_profile(&mut self, profile: &Profile) -> Result<()> {
+        if let Some(holder) = self.data.customer_ids.get(&profile.customer_id) {
+            if *holder != profile.id {
+                return Err(Error::AlreadyExists {
+                    entity: crate::Entity::Profile,
+                    id: profile.customer_id.clone(),
+                });
+            }
+        }
+        let old = self.data.set_profile(profile.id, Some(profile.clone()));
+        self.undo.push(Undo::Profile(profile.id, old));
+        Ok(())
+    }
+
+    fn put_case(&mut self, case: &Case, search_text: &str) -> Result<()> {
+        if let Some(holder) = self.data.case_numbers.get(&case.number) {
+            if *holder != case.id {
+                return Err(Error::AlreadyExists {
+                    entity: crate::Entity::Case,
+                    id: case.number.clone(),
+                });
+            }
+        }
+        let old = self
+            .data
+            .set_case(case.id, Some((case.clone(), search_text.to_string())));
+        self.undo.push(Undo::Case(case.id, old));
+        Ok(())
+    }
+
+    fn put_link(&mut self, link: &CaseLink) -> Result<()> {
+        let key = (link.case_id, link.profile_id);
+        let old = self.data.set_link(key, Some(link.clone()));
+        self.undo.push(Undo::Link(key, old));
+        Ok(())
+    }
+
+    fn delete_link(&mut self, case: Uuid, profile: Uuid) -> Result<bool> {
+        let key = (case, profile);
+        let old = self.data.set_link(key, None);
+        let existed = old.is_some();
+        self.undo.push(Undo::Link(key, old));
+        Ok(existed)
+    }
+
+    fn put_contact(&mut self, contact: &Contact) -> Result<()> {
+        let old = self.data.set_contact(contact.id, Some(contact.clone()));
+        self.undo.push(Undo::Contact(contact.id, old));
+        Ok(())
+    }
+
+    fn put_relation(&mut self, relation: &Relation) -> Result<()> {
+        let key = relation.key();
+        let old = self.data.set_relation(key, Some(relation.clone()));
+        self.undo.push(Undo::Relation(key, old));
+        Ok(())
+    }
+
+    fn delete_relation(&mut self, a: Uuid, b: Uuid) -> Result<bool> {
+        let key = relation_key(a, b);
+        let old = self.data.set_relation(key, None);
+        let existed = old.is_some();
+        self.undo.push(Undo::Relation(key, old));
+        Ok(existed)
+    }
+
+    fn put_template(&mut self, template: &Template) -> Result<()> {
+        let key = (template.id.clone(), template.version);
+        if self.data.templates.contains_key(&key) {
+            return Err(Error::AlreadyExists {
+                entity: crate::Entity::Template,
+                id: format!("{} v{}", template.id, template.version),
+            });
+        }
+        self.data.templates.insert(key.clone(), template.clone());
+        self.undo.push(Undo::Template(key));
+        Ok(())
+    }
+
+    fn next_sequence(&mut self, name: &str) -> Result<u64> {
+        let old = self.data.sequences.get(name).copied();
+        let next = old.unwrap_or(0) + 1;
+        self.data.sequences.insert(name.to_string(), next);
+        self.undo.push(Undo::Sequence(name.to_string(), old));
+        Ok(next)
+    }
+
+    fn raise_sequence(&mut self, name: &str, value: u64) -> Result<()> {
+        let old = self.data.sequences.get(name).copied();
+        if old.unwrap_or(0) < value {
+            self.data.sequences.insert(name.to_string(), value);
+            self.undo.push(Undo::Sequence(name.to_string(), old));
+        }
+        Ok(())
+    }
+
+    fn append_audit(&mut self, entry: &AuditEntry) -> Result<()> {
+        self.undo.push(Undo::AuditLen(self.data.audit.len()));
+        self.data.audit.push(entry.clone());
+        Ok(())
+    }
+
+    fn put_blob(&mut self, kind: &str, id: Uuid, value: &serde_json::Value) -> Result<()> {
+        let key = (kind.to_string(), id);
+        let old = self.data.blobs.insert(key.clone(), value.clone());
+        self.undo.push(Undo::Blob(key, old));
+        Ok(())
+    }
+}
+
+impl Store for MemoryStore {
+    fn read(&self, f: &mut dyn FnMut(&dyn ReadTx) -> Result<()>) -> Result<()> {
+        let guard = self.data.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&*guard)
+    }
+
+    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        // A panic inside a writer is rolled back by `MemoryWrite::drop`, so a
+        // poisoned lock still guards consistent data.
+        let mut guard = self.data.write().unwrap_or_else(|poisoned| {
+            self.data.clear_poison();
+            poisoned.into_inner()
+        });
+        let mut tx = MemoryWrite {
+            data: &mut guard,
+            undo: Vec::new(),
+            committed: false,
+        };
+        let outcome = f(&mut tx);
+        tx.committed = outcome.is_ok();
+        outcome
+    }
+}

@@ -1,0 +1,1533 @@
+//! Profile and case templates: field definitions loaded from JSON, checked
+//! when loaded, and the validation of records against them.
+//!
+//! ```
+//! use casebook::template::{Template, Mode, ValidationContext};
+//! use serde_json::json;
+//!
+//! let template = Template::from_json(r#"{
+//!   "id": "retail", "kind": "profile", "name": "Retail customer",
+//!   "fields": [
+//!     {"key": "segment", "type": "choice", "required": true,
+//!      "options": [{"key": "private", "label": "Private"}, {"key": "business", "label": "Business"}]},
+//!     {"key": "ni_number", "label": "NI number", "type": "pattern",
+//!      "regex": "[A-Z]{2}[0-9]{6}[A-D]", "hint": "AA999999A"}
+//!   ]}"#).unwrap();
+//! let ctx = ValidationContext::new("2026-01-01".parse().unwrap());
+//! let report = template.validate(&json!({"ni_number": "QQ12345"}), Mode::Create, &ctx);
+//! assert_eq!(report.errors.len(), 2); // segment is required, ni_number is malformed
+//! assert!(report.errors[1].message.contains("AA999999A"));
+//! ```
+
+use crate::error::{Error, FieldError, FieldErrorCode, Result};
+use crate::phone::{PhoneProblem, PhoneRules};
+use jiff::civil::Date;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Custom field values of a record, keyed by field key.
+pub type Fields = BTreeMap<String, Value>;
+
+/// Longest text accepted by a single-line text field without `max_length`.
+pub const DEFAULT_MAX_SINGLE_LINE: u32 = 1_000;
+/// Longest text accepted by a multi-line text field without `max_length`.
+pub const DEFAULT_MAX_MULTI_LINE: u32 = 100_000;
+const MAX_FIELDS: usize = 500;
+const MAX_REGEX_SIZE: usize = 1 << 20;
+
+/// What a template describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TemplateKind {
+    /// Customer profiles.
+    Profile,
+    /// Cases.
+    Case,
+}
+
+/// The template (id and version) a record was validated against.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TemplateRef {
+    /// Template id.
+    pub id: String,
+    /// Template version (1, 2, ...).
+    pub version: u32,
+}
+
+/// One option of a choice field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceOption {
+    /// Stable key stored in records.
+    pub key: String,
+    /// Label shown to users.
+    pub label: String,
+}
+
+/// "Required only when another field has a given value".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The other field's key.
+    pub field: String,
+    /// The value that makes this field required (for a multiple choice: one of its selected keys).
+    pub equals: Value,
+}
+
+impl Condition {
+    fn holds(&self, values: &Fields) -> bool {
+        match values.get(&self.field) {
+            Some(Value::Array(items)) => items.contains(&self.equals),
+            Some(value) => *value == self.equals,
+            None => false,
+        }
+    }
+}
+
+/// A compiled, anchored regular expression with its source.
+#[derive(Debug, Clone)]
+pub struct PatternRegex {
+    source: String,
+    compiled: Regex,
+}
+
+impl PatternRegex {
+    /// The expression as the administrator wrote it.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Whether the whole of `value` matches.
+    pub fn is_match(&self, value: &str) -> bool {
+        self.compiled.is_match(value)
+    }
+}
+
+impl PartialEq for PatternRegex {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+/// Field kinds and their kind-specific settings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldKind {
+    /// Free text.
+    Text {
+        /// Minimum length in characters.
+        min_length: Option<u32>,
+        /// Maximum length in characters.
+        max_length: Option<u32>,
+        /// Whether line breaks are allowed.
+        multiline: bool,
+    },
+    /// A dropdown: one or several of fixed options.
+    Choice {
+        /// The options.
+        options: Vec<ChoiceOption>,
+        /// Whether several options may be selected.
+        multiple: bool,
+    },
+    /// Fixed-format text, such as a national insurance number.
+    Pattern {
+        /// The expression the whole value must match.
+        regex: PatternRegex,
+        /// The expected format in human terms, e.g. `AA999999A`.
+        hint: String,
+    },
+    /// An e-mail address.
+    Email,
+    /// A phone number, stored in E.164.
+    Phone {
+        /// Region for numbers written without `+` (overrides the engine's default).
+        region: Option<String>,
+        /// Rules built from `region`.
+        rules: Option<PhoneRules>,
+    },
+    /// A whole number.
+    Integer {
+        /// Smallest allowed value.
+        min: Option<i64>,
+        /// Largest allowed value.
+        max: Option<i64>,
+    },
+    /// A decimal number.
+    Decimal {
+        /// Smallest allowed value.
+        min: Option<f64>,
+        /// Largest allowed value.
+        max: Option<f64>,
+        /// Most decimal places allowed.
+        decimal_places: Option<u32>,
+    },
+    /// An ISO 8601 calendar date (`YYYY-MM-DD`).
+    Date {
+        /// Earliest allowed date.
+        min: Option<Date>,
+        /// Latest allowed date.
+        max: Option<Date>,
+        /// Whether dates after today are refused.
+        not_in_future: bool,
+    },
+    /// Yes or no.
+    Boolean,
+}
+
+impl PartialEq for PhoneRules {
+    fn eq(&self, other: &Self) -> bool {
+        self.default_region() == other.default_region()
+    }
+}
+
+impl FieldKind {
+    /// The kind's name as written in template JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FieldKind::Text { .. } => "text",
+            FieldKind::Choice { .. } => "choice",
+            FieldKind::Pattern { .. } => "pattern",
+            FieldKind::Email => "email",
+            FieldKind::Phone { .. } => "phone",
+            FieldKind::Integer { .. } => "integer",
+            FieldKind::Decimal { .. } => "decimal",
+            FieldKind::Date { .. } => "date",
+            FieldKind::Boolean => "boolean",
+        }
+    }
+}
+
+/// One field of a template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDef {
+    /// Stable key (lower case, digits, underscores).
+    pub key: String,
+    /// Label shown to users and used in messages.
+    pub label: String,
+    /// Kind and kind-specific settings.
+    pub kind: FieldKind,
+    /// Mandatory (the `*` of a form).
+    pub required: bool,
+    /// Mandatory only when another field has a given value.
+    pub required_when: Option<Condition>,
+    /// Value used when a new record leaves the field empty (already normalised).
+    pub default: Option<Value>,
+    /// Included in keyword search.
+    pub searchable: bool,
+    /// Personal data (for export and erasure).
+    pub pii: bool,
+    /// Cannot change once the record is created.
+    pub read_only_after_create: bool,
+    /// Help text for forms.
+    pub help: Option<String>,
+}
+
+/// A checked, compiled template. Load one with [`Template::from_json`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    /// Template id.
+    pub id: String,
+    /// Version, assigned by the engine when loaded (0 for a template not yet loaded).
+    pub version: u32,
+    /// Profile or case template.
+    pub kind: TemplateKind,
+    /// Display name.
+    pub name: String,
+    /// Optional description.
+    pub description: Option<String>,
+    fields: Vec<FieldDef>,
+    index: HashMap<String, usize>,
+}
+
+/// How a record is being validated.
+#[derive(Debug, Clone, Copy)]
+pub enum Mode<'a> {
+    /// A record about to be created: all rules, defaults applied.
+    Create,
+    /// A partially captured record (IVR or web pre-fill): missing required
+    /// fields are reported as incomplete, not as errors; defaults applied.
+    Draft,
+    /// An edit of an existing record: all rules, no defaults, read-only
+    /// fields must keep their previous values.
+    Update {
+        /// The record's values before the edit.
+        previous: &'a Fields,
+    },
+}
+
+/// What validation needs from outside the record.
+#[derive(Debug, Clone)]
+pub struct ValidationContext {
+    /// Today's date, for `not_in_future`.
+    pub today: Date,
+    /// Phone normalisation rules (default region).
+    pub phone: PhoneRules,
+}
+
+impl ValidationContext {
+    /// A context with no default phone region.
+    pub fn new(today: Date) -> Self {
+        ValidationContext {
+            today,
+            phone: PhoneRules::default(),
+        }
+    }
+
+    /// A context with phone rules.
+    pub fn with_phone(today: Date, phone: PhoneRules) -> Self {
+        ValidationContext { today, phone }
+    }
+}
+
+/// A required field that a draft has not captured yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingField {
+    /// Field key.
+    pub field: String,
+    /// Field label.
+    pub label: String,
+}
+
+/// The outcome of validating one record: normalised values and every problem.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValidationReport {
+    /// The values as they would be stored: trimmed, normalised, defaults applied.
+    pub values: Fields,
+    /// Every field problem, in template order (unknown fields last).
+    pub errors: Vec<FieldError>,
+    /// Draft mode only: required fields not captured yet.
+    pub missing: Vec<MissingField>,
+}
+
+impl ValidationReport {
+    /// No errors and nothing missing.
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty() && self.missing.is_empty()
+    }
+
+    /// The report as a result: the values, or a validation error listing every problem
+    /// (missing required fields included, with code `required`).
+    pub fn into_result(self) -> Result<Fields> {
+        if self.is_valid() {
+            return Ok(self.values);
+        }
+        let mut errors = self.errors;
+        errors.extend(self.missing.into_iter().map(|m| {
+            FieldError::new(
+                m.field,
+                FieldErrorCode::Required,
+                format!("{} is required", m.label),
+            )
+        }));
+        Err(Error::validation(errors))
+    }
+}
+
+impl Template {
+    /// Parses and checks a template from JSON.
+    pub fn from_json(json: &str) -> Result<Template> {
+        let def: TemplateDef = serde_json::from_str(json).map_err(|e| Error::InvalidTemplate {
+            template: template_id_hint(json),
+            field: None,
+            message: format!("not a valid template definition: {e}"),
+        })?;
+        Template::from_def(def)
+    }
+
+    /// Parses and checks a template from a JSON value.
+    pub fn from_value(value: Value) -> Result<Template> {
+        let hint = value
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or("?")
+            .to_string();
+        let def: TemplateDef = serde_json::from_value(value).map_err(|e| Error::InvalidTemplate {
+            template: hint,
+            field: None,
+            message: format!("not a valid template definition: {e}"),
+        })?;
+        Template::from_def(def)
+    }
+
+    /// The template's JSON definition.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(TemplateDef::from(self)).unwrap_or(Value::Null)
+    }
+
+    /// Id and version.
+    pub fn reference(&self) -> TemplateRef {
+        TemplateRef {
+            id: self.id.clone(),
+            version: self.version,
+        }
+    }
+
+    /// The fields, in form order.
+    pub fn fields(&self) -> &[FieldDef] {
+        &self.fields
+    }
+
+    /// The field with the given key.
+    pub fn field(&self, key: &str) -> Option<&FieldDef> {
+        self.index.get(key).map(|&i| &self.fields[i])
+    }
+
+    /// Whether two templates define the same thing, ignoring the version.
+    pub fn same_definition(&self, other: &Template) -> bool {
+        self.id == other.id
+            && self.kind == other.kind
+            && self.name == other.name
+            && self.description == other.description
+            && self.fields == other.fields
+    }
+
+    /// Validates a record (a JSON object of field values), reporting every problem at once.
+    pub fn validate(&self, record: &Value, mode: Mode<'_>, ctx: &ValidationContext) -> ValidationReport {
+        let empty = serde_json::Map::new();
+        let object = match record {
+            Value::Object(map) => map,
+            Value::Null => &empty,
+            other => {
+                return ValidationReport {
+                    values: Fields::new(),
+                    errors: vec![FieldError::new(
+                        "",
+                        FieldErrorCode::WrongType,
+                        format!("a record must be a JSON object, not {}", json_type(other)),
+                    )],
+                    missing: Vec::new(),
+                }
+            }
+        };
+        let fields: Fields = object.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        self.validate_fields(&fields, mode, ctx)
+    }
+
+    /// Validates a record given as a map of field values.
+    pub fn validate_fields(&self, record: &Fields, mode: Mode<'_>, ctx: &ValidationContext) -> ValidationReport {
+        let apply_defaults = matches!(mode, Mode::Create | Mode::Draft);
+        let mut values = Fields::new();
+        let mut errors: Vec<(usize, FieldError)> = Vec::new();
+        let mut failed: HashSet<usize> = HashSet::new();
+
+        for (i, field) in self.fields.iter().enumerate() {
+            match record.get(&field.key) {
+                Some(raw) if !is_missing(raw) => match normalize_value(field, raw, ctx) {
+                    Ok(value) => {
+                        values.insert(field.key.clone(), value);
+                    }
+                    Err(error) => {
+                        failed.insert(i);
+                        errors.push((i, error));
+                    }
+                },
+                _ => {
+                    if apply_defaults {
+                        if let Some(default) = &field.default {
+                            values.insert(field.key.clone(), default.clone());
+                        }
+                    }
+                }
+            }
+        }
+
+        let mut missing = Vec::new();
+        for (i, field) in self.fields.iter().enumerate() {
+            if values.contains_key(&field.key) || failed.contains(&i) {
+                continue;
+            }
+            let required = field.required
+                || field
+                    .required_when
+                    .as_ref()
+                    .is_some_and(|c| c.holds(&values));
+            if !required {
+                continue;
+            }
+            if matches!(mode, Mode::Draft) {
+                missing.push(MissingField {
+                    field: field.key.clone(),
+                    label: field.label.clone(),
+                });
+            } else {
+                let message = match &field.required_when {
+                    Some(c) if !field.required => format!(
+                        "{} is required when {} is {}",
+                        field.label,
+                        self.field(&c.field).map_or(c.field.as_str(), |f| f.label.as_str()),
+                        display_value(&c.equals)
+                    ),
+                    _ => format!("{} is required", field.label),
+                };
+                errors.push((i, FieldError::new(&field.key, FieldErrorCode::Required, message)));
+            }
+        }
+
+        if let Mode::Update { previous } = mode {
+            for (i, field) in self.fields.iter().enumerate() {
+                if !field.read_only_after_create || failed.contains(&i) {
+                    continue;
+                }
+                if let Some(before) = previous.get(&field.key) {
+                    if values.get(&field.key) != Some(before) {
+                        errors.push((
+                            i,
+                            FieldError::new(
+                                &field.key,
+                                FieldErrorCode::ReadOnly,
+                                format!("{} cannot be changed once the record is created", field.label),
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+
+        for key in record.keys() {
+            if !self.index.contains_key(key) {
+                errors.push((
+                    usize::MAX,
+                    FieldError::new(
+                        key,
+                        FieldErrorCode::UnknownField,
+                        format!("`{key}` is not a field of template `{}`", self.id),
+                    ),
+                ));
+            }
+        }
+        errors.sort_by_key(|(i, _)| *i);
+        ValidationReport {
+            values,
+            errors: errors.into_iter().map(|(_, e)| e).collect(),
+            missing,
+        }
+    }
+
+    /// The text of the record's searchable fields, for keyword search.
+    pub fn searchable_text(&self, values: &Fields) -> String {
+        let mut out = String::new();
+        for field in self.fields.iter().filter(|f| f.searchable) {
+            match values.get(&field.key) {
+                Some(Value::String(s)) => {
+                    out.push_str(s);
+                    out.push(' ');
+                }
+                Some(Value::Array(items)) => {
+                    for item in items.iter().filter_map(Value::as_str) {
+                        out.push_str(item);
+                        out.push(' ');
+                    }
+                }
+                Some(Value::Number(n)) => {
+                    out.push_str(&n.to_string());
+                    out.push(' ');
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Checks a parsed definition and compiles it.
+    pub fn from_def(def: TemplateDef) -> Result<Template> {
+        let template_id = def.id.clone();
+        let fail = |field: Option<&str>, message: String| Error::InvalidTemplate {
+            template: template_id.clone(),
+            field: field.map(str::to_string),
+            message,
+        };
+        if !is_identifier(&def.id, true) {
+            return Err(fail(
+                None,
+                "the id must be 1 to 64 characters of a-z, 0-9, `_`, `-` or `.`".into(),
+            ));
+        }
+        if def.name.trim().is_empty() {
+            return Err(fail(None, "the template needs a name".into()));
+        }
+        if def.fields.len() > MAX_FIELDS {
+            return Err(fail(None, format!("at most {MAX_FIELDS} fields are allowed")));
+        }
+        let reserved = reserved_keys(def.kind);
+        let mut index = HashMap::new();
+        let mut fields = Vec::with_capacity(def.fields.len());
+        for (i, raw) in def.fields.iter().enumerate() {
+            if !is_identifier(&raw.key, false) {
+                return Err(fail(
+                    Some(&raw.key),
+                    "a field key must start with a-z and hold only a-z, 0-9 and `_` (at most 64 characters)"
+                        .into(),
+                ));
+            }
+            if reserved.contains(&raw.key.as_str()) {
+                return Err(fail(
+                    Some(&raw.key),
+                    format!("`{}` is a built-in property of a {:?} record; choose another key", raw.key, def.kind)
+                        .to_lowercase(),
+                ));
+            }
+            if index.insert(raw.key.clone(), i).is_some() {
+                return Err(fail(Some(&raw.key), "the field key is used twice".into()));
+            }
+            let field = raw
+                .compile()
+                .map_err(|message| fail(Some(&raw.key), message))?;
+            fields.push(field);
+        }
+        let mut template = Template {
+            id: def.id,
+            version: def.version.unwrap_or(0),
+            kind: def.kind,
+            name: def.name.trim().to_string(),
+            description: def.description,
+            fields,
+            index,
+        };
+        template.check_cross_field(&fail)?;
+        Ok(template)
+    }
+
+    fn check_cross_field(&mut self, fail: &dyn Fn(Option<&str>, String) -> Error) -> Result<()> {
+        // Defaults must pass their own field; conditions must name another field
+        // and a value that field accepts. Checked with a fixed date and no
+        // region so a default cannot depend on when it is loaded.
+        let ctx = ValidationContext::new(Date::constant(9999, 12, 31));
+        for i in 0..self.fields.len() {
+            let field = &self.fields[i];
+            if let Some(condition) = &field.required_when {
+                if condition.field == field.key {
+                    return Err(fail(Some(&field.key), "`required_when` cannot name the field itself".into()));
+                }
+                let Some(other) = self.field(&condition.field) else {
+                    return Err(fail(
+                        Some(&field.key),
+                        format!("`required_when` names `{}`, which is not a field of this template", condition.field),
+                    ));
+                };
+                let probe = match (&other.kind, &condition.equals) {
+                    (FieldKind::Choice { multiple: true, .. }, v @ Value::String(_)) => Value::Array(vec![v.clone()]),
+                    (_, v) => v.clone(),
+                };
+                if let Err(e) = normalize_value(other, &probe, &ctx) {
+                    return Err(fail(
+                        Some(&field.key),
+                        format!("`required_when` value is not a valid value of `{}`: {}", other.key, e.message),
+                    ));
+                }
+            }
+            if let Some(default) = field.default.clone() {
+                let date_ctx = match &field.kind {
+                    FieldKind::Date { not_in_future: true, .. } => ValidationContext::new(Date::constant(1, 1, 1)),
+                    _ => ctx.clone(),
+                };
+                match normalize_value(field, &default, &date_ctx) {
+                    Ok(value) => self.fields[i].default = Some(value),
+                    Err(e) => {
+                        let key = field.key.clone();
+                        return Err(fail(
+                            Some(&key),
+                            format!("the default value fails the field's own rules: {}", e.message),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Template {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        TemplateDef::from(self).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Template {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let def = TemplateDef::deserialize(deserializer)?;
+        Template::from_def(def).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The JSON shape of a template, as an administrator writes it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateDef {
+    /// Template id.
+    pub id: String,
+    /// Version; leave it out when loading (the engine assigns it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+    /// `profile` or `case`.
+    pub kind: TemplateKind,
+    /// Display name.
+    pub name: String,
+    /// Optional description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The fields.
+    pub fields: Vec<FieldSpec>,
+}
+
+impl From<&Template> for TemplateDef {
+    fn from(t: &Template) -> Self {
+        TemplateDef {
+            id: t.id.clone(),
+            version: (t.version > 0).then_some(t.version),
+            kind: t.kind,
+            name: t.name.clone(),
+            description: t.description.clone(),
+            fields: t.fields.iter().map(FieldSpec::from).collect(),
+        }
+    }
+}
+
+/// The JSON shape of one field (flat: common flags plus kind-specific settings).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct FieldSpec {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_when: Option<Condition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub searchable: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub pii: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub read_only_after_create: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiline: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<ChoiceOption>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiple: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimal_places: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_in_future: Option<bool>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl FieldSpec {
+    fn compile(&self) -> std::result::Result<FieldDef, String> {
+        let allowed: &[&str] = match self.kind.as_str() {
+            "text" => &["min_length", "max_length", "multiline"],
+            "choice" => &["options", "multiple"],
+            "pattern" => &["regex", "hint"],
+            "email" | "boolean" => &[],
+            "phone" => &["region"],
+            "integer" => &["min", "max"],
+            "decimal" => &["min", "max", "decimal_places"],
+            "date" => &["min", "max", "not_in_future"],
+            other => {
+                return Err(format!(
+                    "unknown field type `{other}` (expected text, choice, pattern, email, phone, integer, decimal, date or boolean)"
+                ))
+            }
+        };
+        let present = [
+            ("min_length", self.min_length.is_some()),
+            ("max_length", self.max_length.is_some()),
+            ("multiline", self.multiline.is_some()),
+            ("options", self.options.is_some()),
+            ("multiple", self.multiple.is_some()),
+            ("regex", self.regex.is_some()),
+            ("hint", self.hint.is_some()),
+            ("region", self.region.is_some()),
+            ("min", self.min.is_some()),
+            ("max", self.max.is_some()),
+            ("decimal_places", self.decimal_places.is_some()),
+            ("not_in_future", self.not_in_future.is_some()),
+        ];
+        for (name, is_set) in present {
+            if is_set && !allowed.contains(&name) {
+                return Err(format!("`{name}` does not apply to a {} field", self.kind));
+            }
+        }
+        let kind = match self.kind.as_str() {
+            "text" => {
+                let multiline = self.multiline.unwrap_or(false);
+                if let (Some(min), Some(max)) = (self.min_length, self.max_length) {
+                    if min > max {
+                        return Err(format!("min_length {min} is greater than max_length {max}"));
+                    }
+                }
+                if self.max_length == Some(0) {
+                    return Err("max_length must be at least 1".into());
+                }
+                FieldKind::Text {
+                    min_length: self.min_length,
+                    max_length: self.max_length,
+                    multiline,
+                }
+            }
+            "choice" => {
+                let options = self.options.clone().unwrap_or_default();
+                if options.is_empty() {
+                    return Err("a choice field needs at least one option".into());
+                }
+                let mut keys = HashSet::new();
+                for option in &options {
+                    if option.key.trim().is_empty() || option.key.trim() != option.key {
+                        return Err("option keys must be non-empty and have no surrounding spaces".into());
+                    }
+                    if !keys.insert(option.key.as_str()) {
+                        return Err(format!("option `{}` is listed twice", option.key));
+                    }
+                }
+                FieldKind::Choice {
+                    options,
+                    multiple: self.multiple.unwrap_or(false),
+                }
+            }
+            "pattern" => {
+                let source = self.regex.clone().ok_or("a pattern field needs a `regex`")?;
+                let hint = self
+                    .hint
+                    .clone()
+                    .filter(|h| !h.trim().is_empty())
+                    .ok_or("a pattern field needs a `hint` naming the expected format, e.g. AA999999A")?;
+                let compiled = regex::RegexBuilder::new(&format!("^(?:{source})$"))
+                    .size_limit(MAX_REGEX_SIZE)
+                    .build()
+                    .map_err(|e| format!("the regex does not compile: {e}"))?;
+                FieldKind::Pattern {
+                    regex: PatternRegex { source, compiled },
+                    hint,
+                }
+            }
+            "email" => FieldKind::Email,
+            "phone" => {
+                let rules = match &self.region {
+                    Some(region) => Some(
+                        PhoneRules::new(Some(region), &[])
+                            .map_err(|_| format!("`{region}` is not a region code (expected e.g. GB, US, DE)"))?,
+                    ),
+                    None => None,
+                };
+                FieldKind::Phone {
+                    region: self.region.clone(),
+                    rules,
+                }
+            }
+            "integer" => {
+                let bound = |v: &Option<Value>, name: &str| -> std::result::Result<Option<i64>, String> {
+                    match v {
+                        None => Ok(None),
+                        Some(v) => v.as_i64().map(Some).ok_or(format!("`{name}` must be a whole number")),
+                    }
+                };
+                let (min, max) = (bound(&self.min, "min")?, bound(&self.max, "max")?);
+                if let (Some(a), Some(b)) = (min, max) {
+                    if a > b {
+                        return Err(format!("min {a} is greater than max {b}"));
+                    }
+                }
+                FieldKind::Integer { min, max }
+            }
+            "decimal" => {
+                let bound = |v: &Option<Value>, name: &str| -> std::result::Result<Option<f64>, String> {
+                    match v {
+                        None => Ok(None),
+                        Some(v) => v.as_f64().map(Some).ok_or(format!("`{name}` must be a number")),
+                    }
+                };
+                let (min, max) = (bound(&self.min, "min")?, bound(&self.max, "max")?);
+                if let (Some(a), Some(b)) = (min, max) {
+                    if a > b {
+                        return Err(format!("min {a} is greater than max {b}"));
+                    }
+                }
+                if self.decimal_places.is_some_and(|p| p > 12) {
+                    return Err("decimal_places must be at most 12".into());
+                }
+                FieldKind::Decimal {
+                    min,
+                    max,
+                    decimal_places: self.decimal_places,
+                }
+            }
+            "date" => {
+                let bound = |v: &Option<Value>, name: &str| -> std::result::Result<Option<Date>, String> {
+                    match v {
+                        None => Ok(None),
+                        Some(Value::String(s)) => parse_date(s)
+                            .map(Some)
+                            .ok_or(format!("`{name}` must be a date in the form YYYY-MM-DD")),
+                        Some(_) => Err(format!("`{name}` must be a date in the form YYYY-MM-DD")),
+                    }
+                };
+                let (min, max) = (bound(&self.min, "min")?, bound(&self.max, "max")?);
+                if let (Some(a), Some(b)) = (min, max) {
+                    if a > b {
+                        return Err(format!("min {a} is after max {b}"));
+                    }
+                }
+                FieldKind::Date {
+                    min,
+                    max,
+                    not_in_future: self.not_in_future.unwrap_or(false),
+                }
+            }
+            _ => FieldKind::Boolean,
+        };
+        if self.required && self.required_when.is_some() {
+            return Err("use either `required` or `required_when`, not both".into());
+        }
+        let label = self
+            .label
+            .clone()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| humanize(&self.key));
+        Ok(FieldDef {
+            key: self.key.clone(),
+            label,
+            kind,
+            required: self.required,
+            required_when: self.required_when.clone(),
+            default: self.default.clone(),
+            searchable: self.searchable,
+            pii: self.pii,
+            read_only_after_create: self.read_only_after_create,
+            help: self.help.clone(),
+        })
+    }
+}
+
+impl From<&FieldDef> for FieldSpec {
+    fn from(f: &FieldDef) -> Self {
+        let mut spec = FieldSpec {
+            key: f.key.clone(),
+            label: Some(f.label.clone()),
+            kind: f.kind.name().to_string(),
+            required: f.required,
+            required_when: f.required_when.clone(),
+            default: f.default.clone(),
+            searchable: f.searchable,
+            pii: f.pii,
+            read_only_after_create: f.read_only_after_create,
+            help: f.help.clone(),
+            ..FieldSpec::default()
+        };
+        match &f.kind {
+            FieldKind::Text {
+                min_length,
+                max_length,
+                multiline,
+            } => {
+                spec.min_length = *min_length;
+                spec.max_length = *max_length;
+                spec.multiline = multiline.then_some(true);
+            }
+            FieldKind::Choice { options, multiple } => {
+                spec.options = Some(options.clone());
+                spec.multiple = multiple.then_some(true);
+            }
+            FieldKind::Pattern { regex, hint } => {
+                spec.regex = Some(regex.source.clone());
+                spec.hint = Some(hint.clone());
+            }
+            FieldKind::Email | FieldKind::Boolean => {}
+            FieldKind::Phone { region, .. } => spec.region = region.clone(),
+            FieldKind::Integer { min, max } => {
+                spec.min = min.map(Value::from);
+                spec.max = max.map(Value::from);
+            }
+            FieldKind::Decimal {
+                min,
+                max,
+                decimal_places,
+            } => {
+                spec.min = min.map(Value::from);
+                spec.max = max.map(Value::from);
+                spec.decimal_places = *decimal_places;
+            }
+            FieldKind::Date {
+                min,
+                max,
+                not_in_future,
+            } => {
+                spec.min = min.map(|d| Value::String(d.to_string()));
+                spec.max = max.map(|d| Value::String(d.to_string()));
+                spec.not_in_future = not_in_future.then_some(true);
+            }
+        }
+        spec
+    }
+}
+
+/// Normalises one present, non-empty value of a field, or says what is wrong with it.
+pub fn normalize_value(field: &FieldDef, raw: &Value, ctx: &ValidationContext) -> std::result::Result<Value, FieldError> {
+    let label = field.label.as_str();
+    let err = |code: FieldErrorCode, message: String| FieldError::new(&field.key, code, message);
+    let wrong_type = |expected: &str| {
+        err(
+            FieldErrorCode::WrongType,
+            format!("{label} must be {expected}, not {}", json_type(raw)),
+        )
+    };
+    match &field.kind {
+        FieldKind::Text {
+            min_length,
+            max_length,
+            multiline,
+        } => {
+            let Value::String(s) = raw else {
+                return Err(wrong_type("text"));
+            };
+            let text = s.trim();
+            if !multiline && text.contains(['\n', '\r']) {
+                return Err(err(
+                    FieldErrorCode::InvalidFormat,
+                    format!("{label} must be a single line of text"),
+                ));
+            }
+            let max = max_length.unwrap_or(if *multiline {
+                DEFAULT_MAX_MULTI_LINE
+            } else {
+                DEFAULT_MAX_SINGLE_LINE
+            });
+            // Count characters only as far as needed, so huge inputs stay cheap.
+            let length = text.chars().take(max as usize + 1).count();
+            if length > max as usize {
+                return Err(err(
+                    FieldErrorCode::TooLong,
+                    format!("{label} must be at most {max} characters"),
+                ));
+            }
+            if let Some(min) = min_length {
+                if length < *min as usize {
+                    return Err(err(
+                        FieldErrorCode::TooShort,
+                        format!("{label} must be at least {min} characters"),
+                    ));
+                }
+            }
+            Ok(Value::String(text.to_string()))
+        }
+        FieldKind::Choice { options, multiple } => {
+            let option_list = || {
+                options
+                    .iter()
+                    .map(|o| format!("{} ({})", o.key, o.label))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let check = |v: &Value| -> std::result::Result<usize, FieldError> {
+                let Value::String(key) = v else {
+                    return Err(wrong_type(if *multiple { "a list of option keys" } else { "an option key" }));
+                };
+                let key = key.trim();
+                options.iter().position(|o| o.key == key).ok_or_else(|| {
+                    err(
+                        FieldErrorCode::NotAnOption,
+                        format!("{label}: `{}` is not an option; choose one of: {}", truncate(key, 40), option_list()),
+                    )
+                })
+            };
+            if *multiple {
+                let Value::Array(items) = raw else {
+                    return Err(wrong_type("a list of option keys"));
+                };
+                let mut chosen = Vec::with_capacity(items.len());
+                for item in items {
+                    chosen.push(check(item)?);
+                }
+                chosen.sort_unstable();
+                chosen.dedup();
+                Ok(Value::Array(
+                    chosen
+                        .into_iter()
+                        .map(|i| Value::String(options[i].key.clone()))
+                        .collect(),
+                ))
+            } else {
+                let i = check(raw)?;
+                Ok(Value::String(options[i].key.clone()))
+            }
+        }
+        FieldKind::Pattern { regex, hint } => {
+            let Value::String(s) = raw else {
+                return Err(wrong_type("text"));
+            };
+            let text = s.trim();
+            if text.len() > DEFAULT_MAX_SINGLE_LINE as usize || !regex.is_match(text) {
+                return Err(err(
+                    FieldErrorCode::InvalidFormat,
+                    format!("{label} must have the format {hint}"),
+                ));
+            }
+            Ok(Value::String(text.to_string()))
+        }
+        FieldKind::Email => {
+            let Value::String(s) = raw else {
+                return Err(wrong_type("an e-mail address"));
+            };
+            crate::email::normalize(s).map(Value::String).ok_or_else(|| {
+                err(
+                    FieldErrorCode::InvalidFormat,
+                    format!("{label} must be an e-mail address such as name@example.com"),
+                )
+            })
+        }
+        FieldKind::Phone { rules, .. } => {
+            let Value::String(s) = raw else {
+                return Err(wrong_type("a phone number written as text"));
+            };
+            let rules = rules.as_ref().unwrap_or(&ctx.phone);
+            rules.normalize(s).map(Value::String).map_err(|problem| {
+                let expected = match rules.default_region() {
+                    Some(region) => format!("an international number such as +44 20 7946 0958, or a national number of {region}"),
+                    None => "an international number starting with +, such as +44 20 7946 0958".to_string(),
+                };
+                let what = match problem {
+                    PhoneProblem::Unparseable => "is not a phone number",
+                    PhoneProblem::NotValid => "is not a valid number for its country",
+                };
+                err(
+                    FieldErrorCode::InvalidFormat,
+                    format!("{label} {what}; expected {expected}"),
+                )
+            })
+        }
+        FieldKind::Integer { min, max } => {
+            let n = match raw {
+                Value::Number(n) => match n.as_i64() {
+                    Some(i) => i,
+                    None => return Err(wrong_type("a whole number")),
+                },
+                Value::String(s) => s.trim().parse::<i64>().map_err(|_| wrong_type("a whole number"))?,
+                _ => return Err(wrong_type("a whole number")),
+            };
+            if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                return Err(err(FieldErrorCode::OutOfRange, format!("{label} must be {}", range_text(min, max))));
+            }
+            Ok(Value::from(n))
+        }
+        FieldKind::Decimal {
+            min,
+            max,
+            decimal_places,
+        } => {
+            let (n, places) = match raw {
+                Value::Number(n) => {
+                    let f = n.as_f64().ok_or_else(|| wrong_type("a number"))?;
+                    (f, decimal_places_of(&f.to_string()))
+                }
+                Value::String(s) => {
+                    let s = s.trim();
+                    if !is_plain_decimal(s) {
+                        return Err(wrong_type("a number such as 12.50"));
+                    }
+                    let f = s.parse::<f64>().map_err(|_| wrong_type("a number such as 12.50"))?;
+                    (f, decimal_places_of(s))
+                }
+                _ => return Err(wrong_type("a number")),
+            };
+            if !n.is_finite() {
+                return Err(wrong_type("a finite number"));
+            }
+            if let Some(allowed) = decimal_places {
+                if places > *allowed as usize {
+                    return Err(err(
+                        FieldErrorCode::TooManyDecimals,
+                        format!("{label} must have at most {allowed} decimal places"),
+                    ));
+                }
+            }
+            if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                return Err(err(FieldErrorCode::OutOfRange, format!("{label} must be {}", range_text(min, max))));
+            }
+            serde_json::Number::from_f64(n)
+                .map(Value::Number)
+                .ok_or_else(|| wrong_type("a finite number"))
+        }
+        FieldKind::Date {
+            min,
+            max,
+            not_in_future,
+        } => {
+            let Value::String(s) = raw else {
+                return Err(wrong_type("a date in the form YYYY-MM-DD"));
+            };
+            let date = parse_date(s.trim()).ok_or_else(|| {
+                err(
+                    FieldErrorCode::InvalidFormat,
+                    format!("{label} must be a date in the form YYYY-MM-DD"),
+                )
+            })?;
+            if min.is_some_and(|m| date < m) || max.is_some_and(|m| date > m) {
+                return Err(err(FieldErrorCode::OutOfRange, format!("{label} must be {}", range_text(min, max))));
+            }
+            if *not_in_future && date > ctx.today {
+                return Err(err(
+                    FieldErrorCode::InFuture,
+                    format!("{label} cannot be in the future (today is {})", ctx.today),
+                ));
+            }
+            Ok(Value::String(date.to_string()))
+        }
+        FieldKind::Boolean => match raw {
+            Value::Bool(b) => Ok(Value::Bool(*b)),
+            Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
+            Value::String(s) if s.trim().eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
+            _ => Err(wrong_type("true or false")),
+        },
+    }
+}
+
+/// Parses a strict `YYYY-MM-DD` date.
+pub fn parse_date(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    s.parse::<Date>().ok()
+}
+
+/// Whether a value counts as "not captured": absent, null, blank text or an empty list.
+pub fn is_missing(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
+fn is_plain_decimal(s: &str) -> bool {
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let mut parts = body.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    let fraction = parts.next();
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn decimal_places_of(s: &str) -> usize {
+    s.split_once('.')
+        .map(|(_, f)| f.trim_end_matches('0').len())
+        .unwrap_or(0)
+}
+
+fn range_text<T: std::fmt::Display>(min: &Option<T>, max: &Option<T>) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) => format!("between {a} and {b}"),
+        (Some(a), None) => format!("at least {a}"),
+        (None, Some(b)) => format!("at most {b}"),
+        (None, None) => "in range".into(),
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn display_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("`{s}`"),
+        other => other.to_string(),
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max).collect::<String>())
+    }
+}
+
+fn humanize(key: &str) -> String {
+    let spaced = key.replace('_', " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn is_identifier(s: &str, template_id: bool) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    s.len() <= 64
+        && first.is_ascii_lowercase()
+        && s.chars().all(|c| {
+            c.is_ascii_lowercase()
+                || c.is_ascii_digit()
+                || c == '_'
+                || (template_id && (c == '-' || c == '.'))
+        })
+}
+
+fn reserved_keys(kind: TemplateKind) -> &'static [&'static str] {
+    match kind {
+        TemplateKind::Profile => &[
+            "id",
+            "customer_id",
+            "version",
+            "template",
+            "given_name",
+            "family_name",
+            "identifications",
+            "date_of_birth",
+            "contact_points",
+            "accounts",
+            "assigned_to",
+            "fields",
+        ],
+        TemplateKind::Case => &[
+            "id",
+            "number",
+            "version",
+            "template",
+            "status",
+            "priority",
+            "impact",
+            "urgency",
+            "channel",
+            "category",
+            "product",
+            "asset",
+            "support_group",
+            "assignee",
+            "parent",
+            "short_description",
+            "description",
+            "informed_users",
+            "links",
+            "fields",
+            "resolution_notes",
+        ],
+    }
+}
+
+fn template_id_hint(json: &str) -> String {
+    serde_json::from_str::<Value>(json)
+        .ok()
+        .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_string))
+        .unwrap_or_else(|| "?".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ctx() -> ValidationContext {
+        ValidationContext::with_phone(
+            Date::constant(2026, 6, 1),
+            PhoneRules::new(Some("GB"), &[]).unwrap(),
+        )
+    }
+
+    fn template(fields: Value) -> Template {
+        Template::from_value(json!({"id": "t", "kind": "profile", "name": "T", "fields": fields})).unwrap()
+    }
+
+    fn template_err(fields: Value) -> Error {
+        Template::from_value(json!({"id": "t", "kind": "profile", "name": "T", "fields": fields})).unwrap_err()
+    }
+
+    fn codes(report: &ValidationReport) -> Vec<(String, &'static str)> {
+        report
+            .errors
+            .iter()
+            .map(|e| (e.field.clone(), e.code.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let t = template(json!([
+            {"key": "name", "type": "text", "required": true, "min_length": 2, "max_length": 5},
+            {"key": "seg", "type": "choice", "options": [{"key": "a", "label": "A"}]},
+            {"key": "ni", "type": "pattern", "regex": "[A-Z]{2}[0-9]{6}[A-D]", "hint": "AA999999A"},
+            {"key": "mail", "type": "email"},
+            {"key": "tel", "type": "phone"},
+            {"key": "age", "type": "integer", "min": 18, "max": 120},
+            {"key": "amount", "type": "decimal", "decimal_places": 2},
+            {"key": "born", "type": "date", "not_in_future": true},
+            {"key": "vip", "type": "boolean"}
+        ]));
+        let report = t.validate(
+            &json!({"name": "Alexander", "seg": "b", "ni": "Q1", "mail": "x@", "tel": "12",
+                    "age": 7, "amount": "1.234", "born": "2030-01-01", "vip": "maybe", "extra": 1}),
+            Mode::Create,
+            &ctx(),
+        );
+        assert_eq!(
+            codes(&report),
+            vec![
+                ("name".into(), "too_long"),
+                ("seg".into(), "not_an_option"),
+                ("ni".into(), "invalid_format"),
+                ("mail".into(), "invalid_format"),
+                ("tel".into(), "invalid_format"),
+                ("age".into(), "out_of_range"),
+                ("amount".into(), "too_many_decimals"),
+                ("born".into(), "in_future"),
+                ("vip".into(), "wrong_type"),
+                ("extra".into(), "unknown_field"),
+            ]
+        );
+        assert!(report.errors[2].message.contains("AA999999A"));
+    }
+
+    #[test]
+    fn values_are_normalised() {
+        let t = template(json!([
+            {"key": "name", "type": "text"},
+            {"key": "mail", "type": "email"},
+            {"key": "tel", "type": "phone"},
+            {"key": "tags", "type": "choice", "multiple": true,
+             "options": [{"key": "a", "label": "A"}, {"key": "b", "label": "B"}]},
+            {"key": "n", "type": "integer"},
+            {"key": "flag", "type": "boolean"}
+        ]));
+        let report = t.validate(
+            &json!({"name": "  Ada  ", "mail": "Ada@EXAMPLE.org", "tel": "020 7946 0958",
+                    "tags": ["b", "a", "b"], "n": "42", "flag": "TRUE"}),
+            Mode::Create,
+            &ctx(),
+        );
+        assert!(report.is_valid(), "{:?}", report.errors);
+        assert_eq!(report.values["name"], "Ada");
+        assert_eq!(report.values["mail"], "Ada@example.org");
+        assert_eq!(report.values["tel"], "+442079460958");
+        assert_eq!(report.values["tags"], json!(["a", "b"]));
+        assert_eq!(report.values["n"], 42);
+        assert_eq!(report.values["flag"], true);
+    }
+
+    #[test]
+    fn draft_reports_missing_not_invalid() {
+        let t = template(json!([
+            {"key": "name", "type": "text", "required": true},
+            {"key": "tel", "type": "phone", "required": true}
+        ]));
+        let draft = t.validate(&json!({"tel": "+44 20 7946 0958"}), Mode::Draft, &ctx());
+        assert!(draft.errors.is_empty());
+        assert_eq!(draft.missing.len(), 1);
+        assert_eq!(draft.missing[0].field, "name");
+        assert!(!draft.is_valid());
+        let full = t.validate(&json!({"tel": "+44 20 7946 0958"}), Mode::Create, &ctx());
+        assert_eq!(codes(&full), vec![("name".into(), "required")]);
+        // A malformed value is still an error in a draft.
+        let bad = t.validate(&json!({"tel": "nope"}), Mode::Draft, &ctx());
+        assert_eq!(codes(&bad), vec![("tel".into(), "invalid_format")]);
+    }
+
+    #[test]
+    fn required_when_follows_the_other_field() {
+        let t = template(json!([
+            {"key": "category", "type": "choice",
+             "options": [{"key": "complaint", "label": "Complaint"}, {"key": "question", "label": "Question"}]},
+            {"key": "reason", "type": "text", "required_when": {"field": "category", "equals": "complaint"}}
+        ]));
+        let report = t.validate(&json!({"category": "complaint"}), Mode::Create, &ctx());
+        assert_eq!(codes(&report), vec![("reason".into(), "required")]);
+        assert!(report.errors[0].message.contains("Complaint") || report.errors[0].message.contains("complaint"));
+        assert!(t.validate(&json!({"category": "question"}), Mode::Create, &ctx()).is_valid());
+    }
+
+    #[test]
+    fn defaults_and_read_only() {
+        let t = template(json!([
+            {"key": "source", "type": "choice", "default": "ivr", "read_only_after_create": true,
+             "options": [{"key": "ivr", "label": "IVR"}, {"key": "web", "label": "Web"}]}
+        ]));
+        let created = t.validate(&json!({}), Mode::Create, &ctx());
+        assert_eq!(created.values["source"], "ivr");
+        let previous = created.values.clone();
+        let update = t.validate(&json!({"source": "web"}), Mode::Update { previous: &previous }, &ctx());
+        assert_eq!(codes(&update), vec![("source".into(), "read_only")]);
+        let same = t.validate(&json!({"source": "ivr"}), Mode::Update { previous: &previous }, &ctx());
+        assert!(same.is_valid());
+    }
+
+    #[test]
+    fn bad_templates_are_refused_with_the_field_named() {
+        let cases = [
+            json!([{"key": "a", "type": "pattern", "regex": "([", "hint": "x"}]),
+            json!([{"key": "a", "type": "text"}, {"key": "a", "type": "text"}]),
+            json!([{"key": "a", "type": "choice", "options": []}]),
+            json!([{"key": "a", "type": "integer", "min": 5, "default": 1}]),
+            json!([{"key": "a", "type": "text", "regex": "x"}]),
+            json!([{"key": "a", "type": "colour"}]),
+            json!([{"key": "a", "type": "text", "required_when": {"field": "zzz", "equals": "x"}}]),
+            json!([{"key": "A b", "type": "text"}]),
+            json!([{"key": "given_name", "type": "text"}]),
+            json!([{"key": "a", "type": "text", "min_length": 5, "max_length": 2}]),
+        ];
+        for fields in cases {
+            let err = template_err(fields.clone());
+            assert_eq!(err.code(), crate::ErrorCode::InvalidTemplate, "{fields}");
+            let Error::InvalidTemplate { template, field, .. } = &err else { unreachable!() };
+            assert_eq!(template, "t");
+            assert!(field.is_some(), "{fields}: {err}");
+        }
+        let typo = Template::from_value(json!({"id": "t", "kind": "profile", "name": "T",
+            "fields": [{"key": "a", "type": "text", "requried": true}]}));
+        assert!(typo.unwrap_err().to_string().contains("requried"));
+    }
+
+    #[test]
+    fn template_round_trips_through_json() {
+        let t = template(json!([
+            {"key": "seg", "label": "Segment", "type": "choice", "multiple": true, "required": true,
+             "options": [{"key": "a", "label": "A"}]},
+            {"key": "born", "type": "date", "min": "1900-01-01", "not_in_future": true, "pii": true},
+            {"key": "amount", "type": "decimal", "min": 0, "decimal_places": 2, "default": "10.5"}
+        ]));
+        let again = Template::from_value(t.to_json()).unwrap();
+        assert!(t.same_definition(&again));
+        assert_eq!(again.field("amount").unwrap().default, Some(json!(10.5)));
+    }
+
+    #[test]
+    fn non_object_record_is_wrong_type() {
+        let t = template(json!([]));
+        let report = t.validate(&json!([1, 2]), Mode::Create, &ctx());
+        assert_eq!(codes(&report), vec![("".into(), "wrong_type")]);
+    }
+}
