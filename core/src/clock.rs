@@ -59,7 +59,8 @@ impl ManualClock {
 
     /// Sets the clock to `at`.
     pub fn set(&self, at: Timestamp) {
-        self.nanos.store(at.as_nanosecond() as i64, Ordering::SeqCst);
+        self.nanos
+            .store(at.as_nanosecond() as i64, Ordering::SeqCst);
     }
 }
 

@@ -27,7 +27,12 @@ impl IdFormat {
     /// ```
     pub fn format(&self, n: u64) -> String {
         let number = self.start.saturating_add(n.saturating_sub(1));
-        format!("{}{:0width$}", self.prefix, number, width = self.width as usize)
+        format!(
+            "{}{:0width$}",
+            self.prefix,
+            number,
+            width = self.width as usize
+        )
     }
 
     fn check(&self, what: &str) -> Result<()> {
@@ -37,7 +42,9 @@ impl IdFormat {
             )));
         }
         if self.width == 0 || self.width > 18 {
-            return Err(Error::InvalidInput(format!("{what}: width must be 1 to 18")));
+            return Err(Error::InvalidInput(format!(
+                "{what}: width must be 1 to 18"
+            )));
         }
         Ok(())
     }

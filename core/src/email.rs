@@ -67,7 +67,10 @@ pub fn match_key(normalized: &str, rules: &[EmailDomainRule]) -> String {
         return normalized.to_string();
     };
     let domain = domain.to_lowercase();
-    let Some(rule) = rules.iter().find(|r| r.domain.eq_ignore_ascii_case(&domain)) else {
+    let Some(rule) = rules
+        .iter()
+        .find(|r| r.domain.eq_ignore_ascii_case(&domain))
+    else {
         return format!("{local}@{domain}");
     };
     let mut local = local.to_string();
@@ -91,8 +94,18 @@ mod tests {
 
     #[test]
     fn keeps_local_part_lowercases_domain() {
-        assert_eq!(normalize("Bob@EXAMPLE.com").as_deref(), Some("Bob@example.com"));
-        for bad in ["", "bob", "bob@", "@example.com", "bob@@example.com", "a b@example.com"] {
+        assert_eq!(
+            normalize("Bob@EXAMPLE.com").as_deref(),
+            Some("Bob@example.com")
+        );
+        for bad in [
+            "",
+            "bob",
+            "bob@",
+            "@example.com",
+            "bob@@example.com",
+            "a b@example.com",
+        ] {
             assert_eq!(normalize(bad), None, "{bad}");
         }
     }
@@ -100,7 +113,13 @@ mod tests {
     #[test]
     fn domain_rules_apply_only_to_their_domain() {
         let rules = EmailDomainRule::defaults();
-        assert_eq!(match_key("Ada.Love+shop@gmail.com", &rules), "adalove@gmail.com");
-        assert_eq!(match_key("Ada.Love+shop@example.com", &rules), "Ada.Love+shop@example.com");
+        assert_eq!(
+            match_key("Ada.Love+shop@gmail.com", &rules),
+            "adalove@gmail.com"
+        );
+        assert_eq!(
+            match_key("Ada.Love+shop@example.com", &rules),
+            "Ada.Love+shop@example.com"
+        );
     }
 }

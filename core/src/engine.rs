@@ -5,8 +5,13 @@ use crate::config::Config;
 use crate::error::{Entity, Error, FieldError, FieldErrorCode, Result};
 use crate::model::*;
 use crate::phone::PhoneRules;
-use crate::store::{MemoryStore, ReadTx, Snapshot, Store, StoreExt, WriteTx, NAME_CANDIDATE_CAP, SNAPSHOT_FORMAT};
-use crate::template::{parse_date, Fields, MissingField, Mode, Template, TemplateKind, TemplateRef, ValidationContext, ValidationReport};
+use crate::store::{
+    MemoryStore, ReadTx, Snapshot, Store, StoreExt, WriteTx, NAME_CANDIDATE_CAP, SNAPSHOT_FORMAT,
+};
+use crate::template::{
+    parse_date, Fields, MissingField, Mode, Template, TemplateKind, TemplateRef, ValidationContext,
+    ValidationReport,
+};
 use crate::text;
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -159,7 +164,9 @@ pub struct Casebook<S: Store = MemoryStore> {
 
 impl<S: Store> std::fmt::Debug for Casebook<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Casebook").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("Casebook")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -193,19 +200,26 @@ impl<S: Store> CasebookBuilder<S> {
     /// Checks the configuration and builds the engine.
     pub fn build(self) -> Result<Casebook<S>> {
         self.config.check()?;
-        let phone = PhoneRules::new(self.config.default_region.as_deref(), &self.config.phone_equivalences)?;
+        let phone = PhoneRules::new(
+            self.config.default_region.as_deref(),
+            &self.config.phone_equivalences,
+        )?;
         #[cfg(not(target_arch = "wasm32"))]
-        let clock = self.clock.unwrap_or_else(|| Arc::new(crate::clock::SystemClock));
+        let clock = self
+            .clock
+            .unwrap_or_else(|| Arc::new(crate::clock::SystemClock));
         #[cfg(not(target_arch = "wasm32"))]
-        let ids = self.ids.unwrap_or_else(|| Arc::new(crate::clock::RandomIds));
+        let ids = self
+            .ids
+            .unwrap_or_else(|| Arc::new(crate::clock::RandomIds));
         #[cfg(target_arch = "wasm32")]
         let clock = self
             .clock
             .ok_or_else(|| Error::InvalidInput("a clock is required on this platform".into()))?;
         #[cfg(target_arch = "wasm32")]
-        let ids = self
-            .ids
-            .ok_or_else(|| Error::InvalidInput("an id source is required on this platform".into()))?;
+        let ids = self.ids.ok_or_else(|| {
+            Error::InvalidInput("an id source is required on this platform".into())
+        })?;
         Ok(Casebook {
             store: self.store,
             config: self.config,
@@ -281,7 +295,12 @@ fn clean_optional(
         .filter(|v| !v.is_empty())
 }
 
-fn clean_list(values: &[String], field: &str, label: &str, errors: &mut Vec<FieldError>) -> Vec<String> {
+fn clean_list(
+    values: &[String],
+    field: &str,
+    label: &str,
+    errors: &mut Vec<FieldError>,
+) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (i, value) in values.iter().enumerate() {
         let cleaned = clean_line(value, &format!("{field}[{i}]"), label, MAX_SHORT, errors);
@@ -410,13 +429,26 @@ impl<S: Store> Casebook<S> {
 
     /// Validates custom field values against a stored template (`draft`:
     /// missing required fields are reported as missing, not as errors).
-    pub fn validate_record(&self, template_id: &str, version: Option<u32>, record: &Value, draft: bool) -> Result<ValidationReport> {
-        let template = self.store.read_with(|tx| self.template_in(tx, template_id, version))?;
+    pub fn validate_record(
+        &self,
+        template_id: &str,
+        version: Option<u32>,
+        record: &Value,
+        draft: bool,
+    ) -> Result<ValidationReport> {
+        let template = self
+            .store
+            .read_with(|tx| self.template_in(tx, template_id, version))?;
         let mode = if draft { Mode::Draft } else { Mode::Create };
         Ok(template.validate(record, mode, &self.validation_context()))
     }
 
-    fn template_in(&self, tx: &dyn ReadTx, id: &str, version: Option<u32>) -> Result<Arc<Template>> {
+    fn template_in(
+        &self,
+        tx: &dyn ReadTx,
+        id: &str,
+        version: Option<u32>,
+    ) -> Result<Arc<Template>> {
         let version = match version {
             Some(v) => v,
             None => tx
@@ -424,7 +456,12 @@ impl<S: Store> Casebook<S> {
                 .ok_or_else(|| Error::not_found(Entity::Template, id))?,
         };
         let key = (id.to_string(), version);
-        if let Some(t) = self.templates.read().ok().and_then(|c| c.get(&key).cloned()) {
+        if let Some(t) = self
+            .templates
+            .read()
+            .ok()
+            .and_then(|c| c.get(&key).cloned())
+        {
             return Ok(t);
         }
         let template = tx
@@ -447,16 +484,29 @@ impl<S: Store> Casebook<S> {
     ) -> Result<Option<Arc<Template>>> {
         let (id, version) = match (requested.map(str::trim).filter(|s| !s.is_empty()), previous) {
             (None, None) => return Ok(None),
-            (None, Some(prev)) => (prev.id.as_str(), Some(requested_version.unwrap_or(prev.version))),
-            (Some(id), Some(prev)) if prev.id == id => (id, Some(requested_version.unwrap_or(prev.version))),
+            (None, Some(prev)) => (
+                prev.id.as_str(),
+                Some(requested_version.unwrap_or(prev.version)),
+            ),
+            (Some(id), Some(prev)) if prev.id == id => {
+                (id, Some(requested_version.unwrap_or(prev.version)))
+            }
             (Some(id), _) => (id, requested_version),
         };
         let template = self.template_in(tx, id, version)?;
         if template.kind != kind {
             return Err(Error::InvalidInput(format!(
                 "template `{id}` is a {} template, not a {} template",
-                if template.kind == TemplateKind::Profile { "profile" } else { "case" },
-                if kind == TemplateKind::Profile { "profile" } else { "case" },
+                if template.kind == TemplateKind::Profile {
+                    "profile"
+                } else {
+                    "case"
+                },
+                if kind == TemplateKind::Profile {
+                    "profile"
+                } else {
+                    "case"
+                },
             )));
         }
         Ok(Some(template))
@@ -477,13 +527,18 @@ impl<S: Store> Casebook<S> {
                 }
             }
         };
-        let mut profile = tx.profile(id)?.ok_or_else(|| Error::not_found(Entity::Profile, r))?;
+        let mut profile = tx
+            .profile(id)?
+            .ok_or_else(|| Error::not_found(Entity::Profile, r))?;
         for _ in 0..MAX_REDIRECTS {
             match profile.merged_into {
                 None => return Ok(profile),
                 Some(next) => {
                     profile = tx.profile(next)?.ok_or_else(|| {
-                        Error::Internal(format!("profile {} redirects to missing {next}", profile.id))
+                        Error::Internal(format!(
+                            "profile {} redirects to missing {next}",
+                            profile.id
+                        ))
                     })?;
                 }
             }
@@ -504,7 +559,8 @@ impl<S: Store> Casebook<S> {
                 }
             }
         };
-        tx.case(id)?.ok_or_else(|| Error::not_found(Entity::Case, r))
+        tx.case(id)?
+            .ok_or_else(|| Error::not_found(Entity::Case, r))
     }
 
     fn resolve_contact(&self, tx: &dyn ReadTx, r: Ref<'_>) -> Result<Contact> {
@@ -513,12 +569,18 @@ impl<S: Store> Casebook<S> {
             Ref::Key(key) => Uuid::parse_str(key.trim())
                 .map_err(|_| Error::InvalidInput(format!("`{key}` is not a contact id")))?,
         };
-        tx.contact(id)?.ok_or_else(|| Error::not_found(Entity::Contact, r))
+        tx.contact(id)?
+            .ok_or_else(|| Error::not_found(Entity::Contact, r))
     }
 
     // ----- profiles -----
 
-    fn contact_point(&self, i: usize, input: &ContactPointInput, errors: &mut Vec<FieldError>) -> Option<ContactPoint> {
+    fn contact_point(
+        &self,
+        i: usize,
+        input: &ContactPointInput,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<ContactPoint> {
         let path = format!("contact_points[{i}].value");
         let raw = input.value.trim();
         let label = input
@@ -534,7 +596,11 @@ impl<S: Store> Casebook<S> {
             ));
         }
         if raw.is_empty() {
-            errors.push(FieldError::new(path, FieldErrorCode::Required, "A contact point needs a value"));
+            errors.push(FieldError::new(
+                path,
+                FieldErrorCode::Required,
+                "A contact point needs a value",
+            ));
             return None;
         }
         let normalized = match input.kind {
@@ -580,7 +646,11 @@ impl<S: Store> Casebook<S> {
                 key,
             }),
             Err(message) => {
-                errors.push(FieldError::new(path, FieldErrorCode::InvalidFormat, message));
+                errors.push(FieldError::new(
+                    path,
+                    FieldErrorCode::InvalidFormat,
+                    message,
+                ));
                 None
             }
         }
@@ -598,8 +668,20 @@ impl<S: Store> Casebook<S> {
         let draft = matches!(mode, Mode::Draft);
         let ctx = self.validation_context();
 
-        let given_name = clean_line(&input.given_name, "given_name", "Given name", MAX_NAME, &mut errors);
-        let family_name = clean_line(&input.family_name, "family_name", "Family name", MAX_NAME, &mut errors);
+        let given_name = clean_line(
+            &input.given_name,
+            "given_name",
+            "Given name",
+            MAX_NAME,
+            &mut errors,
+        );
+        let family_name = clean_line(
+            &input.family_name,
+            "family_name",
+            "Family name",
+            MAX_NAME,
+            &mut errors,
+        );
         if given_name.is_empty() && family_name.is_empty() {
             if draft {
                 missing.push(MissingField {
@@ -617,8 +699,20 @@ impl<S: Store> Casebook<S> {
 
         let mut identifications = Vec::new();
         for (i, ident) in input.identifications.iter().enumerate() {
-            let kind = clean_line(&ident.kind, &format!("identifications[{i}].kind"), "Identification kind", 40, &mut errors);
-            let value = clean_line(&ident.value, &format!("identifications[{i}].value"), "Identification number", 100, &mut errors);
+            let kind = clean_line(
+                &ident.kind,
+                &format!("identifications[{i}].kind"),
+                "Identification kind",
+                40,
+                &mut errors,
+            );
+            let value = clean_line(
+                &ident.value,
+                &format!("identifications[{i}].value"),
+                "Identification number",
+                100,
+                &mut errors,
+            );
             if kind.is_empty() || value.is_empty() {
                 errors.push(FieldError::new(
                     format!("identifications[{i}]"),
@@ -627,11 +721,25 @@ impl<S: Store> Casebook<S> {
                 ));
                 continue;
             }
-            let issuer = clean_optional(&ident.issuer, &format!("identifications[{i}].issuer"), "Issuer", &mut errors);
-            identifications.push(Identification { kind, value, issuer });
+            let issuer = clean_optional(
+                &ident.issuer,
+                &format!("identifications[{i}].issuer"),
+                "Issuer",
+                &mut errors,
+            );
+            identifications.push(Identification {
+                kind,
+                value,
+                issuer,
+            });
         }
 
-        let date_of_birth = match input.date_of_birth.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let date_of_birth = match input
+            .date_of_birth
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => None,
             Some(raw) => match parse_date(raw) {
                 None => {
@@ -646,7 +754,10 @@ impl<S: Store> Casebook<S> {
                     errors.push(FieldError::new(
                         "date_of_birth",
                         FieldErrorCode::InFuture,
-                        format!("Date of birth cannot be in the future (today is {})", ctx.today),
+                        format!(
+                            "Date of birth cannot be in the future (today is {})",
+                            ctx.today
+                        ),
                     ));
                     None
                 }
@@ -669,11 +780,19 @@ impl<S: Store> Casebook<S> {
                     errors.push(FieldError::new(
                         format!("contact_points[{i}].value"),
                         FieldErrorCode::Duplicate,
-                        format!("The {} `{}` is listed twice", point.kind.as_str(), point.value),
+                        format!(
+                            "The {} `{}` is listed twice",
+                            point.kind.as_str(),
+                            point.value
+                        ),
                     ));
                     continue;
                 }
-                if point.primary && contact_points.iter().any(|p| p.kind == point.kind && p.primary) {
+                if point.primary
+                    && contact_points
+                        .iter()
+                        .any(|p| p.kind == point.kind && p.primary)
+                {
                     errors.push(FieldError::new(
                         format!("contact_points[{i}].primary"),
                         FieldErrorCode::Duplicate,
@@ -684,7 +803,13 @@ impl<S: Store> Casebook<S> {
                 contact_points.push(point);
             }
         }
-        for kind in [ContactKind::Phone, ContactKind::Email, ContactKind::Social, ContactKind::Address, ContactKind::Other] {
+        for kind in [
+            ContactKind::Phone,
+            ContactKind::Email,
+            ContactKind::Social,
+            ContactKind::Address,
+            ContactKind::Other,
+        ] {
             if !contact_points.iter().any(|p| p.kind == kind && p.primary) {
                 if let Some(first) = contact_points.iter_mut().find(|p| p.kind == kind) {
                     first.primary = true;
@@ -693,7 +818,8 @@ impl<S: Store> Casebook<S> {
         }
 
         let accounts = clean_list(&input.accounts, "accounts", "Account", &mut errors);
-        let assigned_to = clean_optional(&input.assigned_to, "assigned_to", "Assignee", &mut errors);
+        let assigned_to =
+            clean_optional(&input.assigned_to, "assigned_to", "Assignee", &mut errors);
 
         let template = self.choose_template(
             tx,
@@ -702,7 +828,14 @@ impl<S: Store> Casebook<S> {
             input.template_version,
             previous.and_then(|p| p.template.as_ref()),
         )?;
-        let fields = self.check_fields(template.as_deref(), &input.fields, mode, &ctx, &mut errors, &mut missing);
+        let fields = self.check_fields(
+            template.as_deref(),
+            &input.fields,
+            mode,
+            &ctx,
+            &mut errors,
+            &mut missing,
+        );
 
         let normalized = ProfileInput {
             template: template.as_ref().map(|t| t.id.clone()),
@@ -759,9 +892,15 @@ impl<S: Store> Casebook<S> {
 
     /// Validates a profile form without storing anything. With `draft`, missing
     /// required values are listed as missing instead of as errors.
-    pub fn validate_profile(&self, input: &ProfileInput, draft: bool) -> Result<FormValidation<ProfileInput>> {
+    pub fn validate_profile(
+        &self,
+        input: &ProfileInput,
+        draft: bool,
+    ) -> Result<FormValidation<ProfileInput>> {
         let mode = if draft { Mode::Draft } else { Mode::Create };
-        let (prepared, errors, missing) = self.store.read_with(|tx| self.prepare_profile(tx, input, mode, None))?;
+        let (prepared, errors, missing) = self
+            .store
+            .read_with(|tx| self.prepare_profile(tx, input, mode, None))?;
         Ok(FormValidation {
             normalized: prepared.input,
             errors,
@@ -772,10 +911,16 @@ impl<S: Store> Casebook<S> {
     /// Creates a profile with a new customer ID.
     pub fn create_profile(&self, by: &str, input: ProfileInput) -> Result<Profile> {
         let by = check_actor(by)?;
-        self.store.write_with(|tx| self.create_profile_in(tx, by, &input))
+        self.store
+            .write_with(|tx| self.create_profile_in(tx, by, &input))
     }
 
-    pub(crate) fn create_profile_in(&self, tx: &mut dyn WriteTx, by: &str, input: &ProfileInput) -> Result<Profile> {
+    pub(crate) fn create_profile_in(
+        &self,
+        tx: &mut dyn WriteTx,
+        by: &str,
+        input: &ProfileInput,
+    ) -> Result<Profile> {
         let (prepared, errors, _) = self.prepare_profile(tx, input, Mode::Create, None)?;
         if !errors.is_empty() {
             return Err(Error::validation(errors));
@@ -828,7 +973,13 @@ impl<S: Store> Casebook<S> {
 
     /// Replaces the editable part of a profile. Fails with
     /// [`Error::Conflict`] if the profile is no longer at `expected_version`.
-    pub fn update_profile<'a>(&self, by: &str, r: impl Into<Ref<'a>>, expected_version: u64, input: ProfileInput) -> Result<Profile> {
+    pub fn update_profile<'a>(
+        &self,
+        by: &str,
+        r: impl Into<Ref<'a>>,
+        expected_version: u64,
+        input: ProfileInput,
+    ) -> Result<Profile> {
         let by = check_actor(by)?;
         let r = r.into();
         self.store.write_with(|tx| {
@@ -904,8 +1055,12 @@ impl<S: Store> Casebook<S> {
     pub fn address_key(&self, channel: Channel, address: &str) -> Option<String> {
         match channel.contact_kind() {
             ContactKind::Phone => self.phone.match_key(address).map(|k| format!("phone:{k}")),
-            ContactKind::Email => crate::email::normalize(address)
-                .map(|v| format!("email:{}", crate::email::match_key(&v, &self.config.email_domain_rules))),
+            ContactKind::Email => crate::email::normalize(address).map(|v| {
+                format!(
+                    "email:{}",
+                    crate::email::match_key(&v, &self.config.email_domain_rules)
+                )
+            }),
             ContactKind::Social => social_key(address).map(|(k, _)| format!("social:{k}")),
             ContactKind::Address | ContactKind::Other => {
                 let v = text::squash_whitespace(address);
@@ -934,7 +1089,9 @@ impl<S: Store> Casebook<S> {
                 ProfileQuery::Name(words) => {
                     let tokens = text::tokens(words);
                     let Some(longest) = tokens.iter().max_by_key(|t| t.len()) else {
-                        return Err(Error::InvalidInput("a name search needs at least one letter or digit".into()));
+                        return Err(Error::InvalidInput(
+                            "a name search needs at least one letter or digit".into(),
+                        ));
                     };
                     let mut out = Vec::new();
                     for id in tx.profiles_by_name_prefix(longest, NAME_CANDIDATE_CAP)? {
@@ -943,25 +1100,33 @@ impl<S: Store> Casebook<S> {
                             continue;
                         }
                         let name_tokens = p.name_tokens();
-                        if tokens.iter().all(|q| name_tokens.iter().any(|n| n.starts_with(q.as_str()))) {
+                        if tokens
+                            .iter()
+                            .all(|q| name_tokens.iter().any(|n| n.starts_with(q.as_str())))
+                        {
                             out.push(p);
                         }
                     }
                     out
                 }
                 ProfileQuery::Email(address) => {
-                    let key = self
-                        .address_key(Channel::Email, address)
-                        .ok_or_else(|| Error::InvalidInput(format!("`{}` is not an e-mail address", truncate(address))))?;
+                    let key = self.address_key(Channel::Email, address).ok_or_else(|| {
+                        Error::InvalidInput(format!(
+                            "`{}` is not an e-mail address",
+                            truncate(address)
+                        ))
+                    })?;
                     self.live_profiles_by_key(tx, &key)?
                 }
                 ProfileQuery::Phone(number) => {
-                    let key = self
-                        .address_key(Channel::Voice, number)
-                        .ok_or_else(|| Error::InvalidInput(format!("`{}` is not a phone number", truncate(number))))?;
+                    let key = self.address_key(Channel::Voice, number).ok_or_else(|| {
+                        Error::InvalidInput(format!("`{}` is not a phone number", truncate(number)))
+                    })?;
                     self.live_profiles_by_key(tx, &key)?
                 }
-                ProfileQuery::Account(account) => self.live_profiles_by_key(tx, &crate::store::account_key(account))?,
+                ProfileQuery::Account(account) => {
+                    self.live_profiles_by_key(tx, &crate::store::account_key(account))?
+                }
                 ProfileQuery::Identification { kind, value } => {
                     self.live_profiles_by_key(tx, &crate::store::identification_key(kind, value))?
                 }
@@ -971,14 +1136,27 @@ impl<S: Store> Casebook<S> {
                     Err(e) => return Err(e),
                 },
             };
-            profiles.sort_by_cached_key(|p| (text::fold(&p.family_name), text::fold(&p.given_name), p.customer_id.clone()));
+            profiles.sort_by_cached_key(|p| {
+                (
+                    text::fold(&p.family_name),
+                    text::fold(&p.given_name),
+                    p.customer_id.clone(),
+                )
+            });
             profiles.truncate(limit);
             profiles.iter().map(|p| self.summary_in(tx, p)).collect()
         })
     }
 
     /// Relates two profiles, with what each is to the other (replacing any earlier relation of the two).
-    pub fn relate<'a, 'b>(&self, by: &str, a: impl Into<Ref<'a>>, b: impl Into<Ref<'b>>, a_to_b: &str, b_to_a: &str) -> Result<Relation> {
+    pub fn relate<'a, 'b>(
+        &self,
+        by: &str,
+        a: impl Into<Ref<'a>>,
+        b: impl Into<Ref<'b>>,
+        a_to_b: &str,
+        b_to_a: &str,
+    ) -> Result<Relation> {
         let by = check_actor(by)?;
         let (a, b) = (a.into(), b.into());
         let mut errors = Vec::new();
@@ -986,7 +1164,11 @@ impl<S: Store> Casebook<S> {
         let b_to_a = clean_line(b_to_a, "b_to_a", "Relationship", 60, &mut errors);
         for (tag, field) in [(&a_to_b, "a_to_b"), (&b_to_a, "b_to_a")] {
             if tag.is_empty() {
-                errors.push(FieldError::new(field, FieldErrorCode::Required, "A relationship needs a tag, e.g. spouse"));
+                errors.push(FieldError::new(
+                    field,
+                    FieldErrorCode::Required,
+                    "A relationship needs a tag, e.g. spouse",
+                ));
             }
         }
         if !errors.is_empty() {
@@ -996,7 +1178,9 @@ impl<S: Store> Casebook<S> {
             let pa = self.resolve_profile(tx, a)?;
             let pb = self.resolve_profile(tx, b)?;
             if pa.id == pb.id {
-                return Err(Error::InvalidInput("a profile cannot be related to itself".into()));
+                return Err(Error::InvalidInput(
+                    "a profile cannot be related to itself".into(),
+                ));
             }
             let relation = Relation {
                 a: pa.id,
@@ -1012,7 +1196,12 @@ impl<S: Store> Casebook<S> {
     }
 
     /// Removes the relation between two profiles.
-    pub fn unrelate<'a, 'b>(&self, by: &str, a: impl Into<Ref<'a>>, b: impl Into<Ref<'b>>) -> Result<()> {
+    pub fn unrelate<'a, 'b>(
+        &self,
+        by: &str,
+        a: impl Into<Ref<'a>>,
+        b: impl Into<Ref<'b>>,
+    ) -> Result<()> {
         check_actor(by)?;
         let (a, b) = (a.into(), b.into());
         self.store.write_with(|tx| {
@@ -1021,7 +1210,10 @@ impl<S: Store> Casebook<S> {
             if tx.delete_relation(pa.id, pb.id)? {
                 Ok(())
             } else {
-                Err(Error::not_found(Entity::Relation, format!("{} - {}", pa.customer_id, pb.customer_id)))
+                Err(Error::not_found(
+                    Entity::Relation,
+                    format!("{} - {}", pa.customer_id, pb.customer_id),
+                ))
             }
         })
     }
@@ -1058,7 +1250,13 @@ impl<S: Store> Casebook<S> {
         let mut errors = Vec::new();
         let mut missing = Vec::new();
         let ctx = self.validation_context();
-        let short_description = clean_line(&input.short_description, "short_description", "Short description", MAX_SHORT, &mut errors);
+        let short_description = clean_line(
+            &input.short_description,
+            "short_description",
+            "Short description",
+            MAX_SHORT,
+            &mut errors,
+        );
         if short_description.is_empty() {
             if matches!(mode, Mode::Draft) {
                 missing.push(MissingField {
@@ -1066,30 +1264,54 @@ impl<S: Store> Casebook<S> {
                     label: "Short description".into(),
                 });
             } else {
-                errors.push(FieldError::new("short_description", FieldErrorCode::Required, "Short description is required"));
+                errors.push(FieldError::new(
+                    "short_description",
+                    FieldErrorCode::Required,
+                    "Short description is required",
+                ));
             }
         }
-        let description = clean_long(&input.description, "description", "Description", &mut errors);
+        let description = clean_long(
+            &input.description,
+            "description",
+            "Description",
+            &mut errors,
+        );
         let category = clean_optional(&input.category, "category", "Category", &mut errors);
         let product = clean_optional(&input.product, "product", "Product", &mut errors);
         let asset = clean_optional(&input.asset, "asset", "Asset", &mut errors);
-        let support_group = clean_optional(&input.support_group, "support_group", "Support group", &mut errors);
+        let support_group = clean_optional(
+            &input.support_group,
+            "support_group",
+            "Support group",
+            &mut errors,
+        );
         let assignee = clean_optional(&input.assignee, "assignee", "Assignee", &mut errors);
-        let informed_users = clean_list(&input.informed_users, "informed_users", "User", &mut errors);
+        let informed_users =
+            clean_list(&input.informed_users, "informed_users", "User", &mut errors);
 
-        let parent = match input.parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        let parent = match input
+            .parent
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             None => None,
             Some(p) => {
                 let parent = self.resolve_case(tx, Ref::Key(p))?;
                 if previous.is_some_and(|c| c.id == parent.id) {
-                    return Err(Error::InvalidInput("a case cannot be its own parent".into()));
+                    return Err(Error::InvalidInput(
+                        "a case cannot be its own parent".into(),
+                    ));
                 }
                 // Walk up to refuse cycles.
                 let mut cursor = parent.parent;
                 let mut depth = 0;
                 while let Some(up) = cursor {
                     if previous.is_some_and(|c| c.id == up) || depth > MAX_REDIRECTS {
-                        return Err(Error::InvalidInput("the parent would make a cycle of cases".into()));
+                        return Err(Error::InvalidInput(
+                            "the parent would make a cycle of cases".into(),
+                        ));
                     }
                     cursor = tx.case(up)?.and_then(|c| c.parent);
                     depth += 1;
@@ -1107,7 +1329,10 @@ impl<S: Store> Casebook<S> {
         for link in &input.links {
             let profile = self.resolve_profile(tx, Ref::Key(&link.profile))?;
             if links.iter().any(|(id, _)| *id == profile.id) {
-                return Err(Error::InvalidInput(format!("profile {} is linked twice", profile.customer_id)));
+                return Err(Error::InvalidInput(format!(
+                    "profile {} is linked twice",
+                    profile.customer_id
+                )));
             }
             links.push((profile.id, link.role));
         }
@@ -1119,7 +1344,14 @@ impl<S: Store> Casebook<S> {
             input.template_version,
             previous.and_then(|c| c.template.as_ref()),
         )?;
-        let fields = self.check_fields(template.as_deref(), &input.fields, mode, &ctx, &mut errors, &mut missing);
+        let fields = self.check_fields(
+            template.as_deref(),
+            &input.fields,
+            mode,
+            &ctx,
+            &mut errors,
+            &mut missing,
+        );
         let normalized = CaseInput {
             template: template.as_ref().map(|t| t.id.clone()),
             template_version: template.as_ref().map(|t| t.version),
@@ -1180,9 +1412,15 @@ impl<S: Store> Casebook<S> {
     }
 
     /// Validates a case form without storing anything.
-    pub fn validate_case(&self, input: &CaseInput, draft: bool) -> Result<FormValidation<CaseInput>> {
+    pub fn validate_case(
+        &self,
+        input: &CaseInput,
+        draft: bool,
+    ) -> Result<FormValidation<CaseInput>> {
         let mode = if draft { Mode::Draft } else { Mode::Create };
-        let (prepared, errors, missing) = self.store.read_with(|tx| self.prepare_case(tx, input, mode, None))?;
+        let (prepared, errors, missing) = self
+            .store
+            .read_with(|tx| self.prepare_case(tx, input, mode, None))?;
         Ok(FormValidation {
             normalized: prepared.input,
             errors,
@@ -1202,7 +1440,10 @@ impl<S: Store> Casebook<S> {
             let sequence = tx.next_sequence(CASE_SEQUENCE)?;
             let number = self.config.case_number_format.format(sequence);
             if tx.case_id_by_number(&number)?.is_some() {
-                return Err(Error::AlreadyExists { entity: Entity::Case, id: number });
+                return Err(Error::AlreadyExists {
+                    entity: Entity::Case,
+                    id: number,
+                });
             }
             let n = prepared.input;
             let impact = n.impact.unwrap_or(Level::Low);
@@ -1269,13 +1510,26 @@ impl<S: Store> Casebook<S> {
 
     /// Replaces the editable part of a case (status, timeline and links have
     /// their own operations). Priority follows impact and urgency.
-    pub fn update_case<'a>(&self, by: &str, r: impl Into<Ref<'a>>, expected_version: u64, input: CaseInput) -> Result<Case> {
+    pub fn update_case<'a>(
+        &self,
+        by: &str,
+        r: impl Into<Ref<'a>>,
+        expected_version: u64,
+        input: CaseInput,
+    ) -> Result<Case> {
         let by = check_actor(by)?;
         let r = r.into();
         self.store.write_with(|tx| {
             let current = self.resolve_case(tx, r)?;
             Self::check_case_version(&current, expected_version)?;
-            let (prepared, errors, _) = self.prepare_case(tx, &input, Mode::Update { previous: &current.fields }, Some(&current))?;
+            let (prepared, errors, _) = self.prepare_case(
+                tx,
+                &input,
+                Mode::Update {
+                    previous: &current.fields,
+                },
+                Some(&current),
+            )?;
             if !errors.is_empty() {
                 return Err(Error::validation(errors));
             }
@@ -1329,7 +1583,10 @@ impl<S: Store> Casebook<S> {
             let now = self.now();
             match to {
                 CaseStatus::Resolved => {
-                    let notes = resolution.as_ref().map(|r| r.notes.trim().to_string()).unwrap_or_default();
+                    let notes = resolution
+                        .as_ref()
+                        .map(|r| r.notes.trim().to_string())
+                        .unwrap_or_default();
                     if notes.is_empty() {
                         return Err(Error::validation(vec![FieldError::new(
                             "resolution_notes",
@@ -1338,13 +1595,16 @@ impl<S: Store> Casebook<S> {
                         )]));
                     }
                     let mut errors = Vec::new();
-                    let notes = clean_long(&notes, "resolution_notes", "Resolution notes", &mut errors);
+                    let notes =
+                        clean_long(&notes, "resolution_notes", "Resolution notes", &mut errors);
                     if !errors.is_empty() {
                         return Err(Error::validation(errors));
                     }
                     case.resolution = Some(Resolution {
                         notes,
-                        share_with_requester: resolution.as_ref().is_some_and(|r| r.share_with_requester),
+                        share_with_requester: resolution
+                            .as_ref()
+                            .is_some_and(|r| r.share_with_requester),
                         resolved_by: by.to_string(),
                         resolved_at: now,
                     });
@@ -1368,16 +1628,28 @@ impl<S: Store> Casebook<S> {
     }
 
     /// Adds a work note (internal) or a comment (customer-visible) to a case timeline.
-    pub fn add_case_entry<'a>(&self, by: &str, r: impl Into<Ref<'a>>, kind: EntryKind, text: &str) -> Result<Case> {
+    pub fn add_case_entry<'a>(
+        &self,
+        by: &str,
+        r: impl Into<Ref<'a>>,
+        kind: EntryKind,
+        text: &str,
+    ) -> Result<Case> {
         let by = check_actor(by)?;
         let r = r.into();
         if kind == EntryKind::StatusChange {
-            return Err(Error::InvalidInput("status changes are recorded by set_case_status".into()));
+            return Err(Error::InvalidInput(
+                "status changes are recorded by set_case_status".into(),
+            ));
         }
         let mut errors = Vec::new();
         let text = clean_long(text, "text", "Text", &mut errors);
         if text.is_empty() {
-            errors.push(FieldError::new("text", FieldErrorCode::Required, "A note needs some text"));
+            errors.push(FieldError::new(
+                "text",
+                FieldErrorCode::Required,
+                "A note needs some text",
+            ));
         }
         if !errors.is_empty() {
             return Err(Error::validation(errors));
@@ -1401,7 +1673,13 @@ impl<S: Store> Casebook<S> {
     }
 
     /// Links a case to a profile with a role (changing the role if already linked).
-    pub fn link_case<'a, 'b>(&self, by: &str, case: impl Into<Ref<'a>>, profile: impl Into<Ref<'b>>, role: LinkRole) -> Result<CaseLink> {
+    pub fn link_case<'a, 'b>(
+        &self,
+        by: &str,
+        case: impl Into<Ref<'a>>,
+        profile: impl Into<Ref<'b>>,
+        role: LinkRole,
+    ) -> Result<CaseLink> {
         let by = check_actor(by)?;
         let (case, profile) = (case.into(), profile.into());
         self.store.write_with(|tx| {
@@ -1420,7 +1698,12 @@ impl<S: Store> Casebook<S> {
     }
 
     /// Removes the link of a case and a profile.
-    pub fn unlink_case<'a, 'b>(&self, by: &str, case: impl Into<Ref<'a>>, profile: impl Into<Ref<'b>>) -> Result<()> {
+    pub fn unlink_case<'a, 'b>(
+        &self,
+        by: &str,
+        case: impl Into<Ref<'a>>,
+        profile: impl Into<Ref<'b>>,
+    ) -> Result<()> {
         check_actor(by)?;
         let (case, profile) = (case.into(), profile.into());
         self.store.write_with(|tx| {
@@ -1429,7 +1712,10 @@ impl<S: Store> Casebook<S> {
             if tx.delete_link(c.id, p.id)? {
                 Ok(())
             } else {
-                Err(Error::not_found(Entity::CaseLink, format!("{} - {}", c.number, p.customer_id)))
+                Err(Error::not_found(
+                    Entity::CaseLink,
+                    format!("{} - {}", c.number, p.customer_id),
+                ))
             }
         })
     }
@@ -1443,7 +1729,12 @@ impl<S: Store> Casebook<S> {
         })
     }
 
-    pub(crate) fn cases_of_profile_in(&self, tx: &dyn ReadTx, profile: Uuid, open_only: bool) -> Result<Vec<ProfileCase>> {
+    pub(crate) fn cases_of_profile_in(
+        &self,
+        tx: &dyn ReadTx,
+        profile: Uuid,
+        open_only: bool,
+    ) -> Result<Vec<ProfileCase>> {
         let mut out = Vec::new();
         for link in tx.links_of_profile(profile)? {
             if let Some(case) = tx.case(link.case_id)? {
@@ -1467,7 +1758,11 @@ impl<S: Store> Casebook<S> {
     }
 
     /// A profile's cases, most urgent first (`open_only`: only new, in progress, awaiting customer).
-    pub fn cases_of_profile<'a>(&self, profile: impl Into<Ref<'a>>, open_only: bool) -> Result<Vec<ProfileCase>> {
+    pub fn cases_of_profile<'a>(
+        &self,
+        profile: impl Into<Ref<'a>>,
+        open_only: bool,
+    ) -> Result<Vec<ProfileCase>> {
         let profile = profile.into();
         self.store.read_with(|tx| {
             let p = self.resolve_profile(tx, profile)?;
@@ -1480,7 +1775,9 @@ impl<S: Store> Casebook<S> {
     pub fn search_cases(&self, keywords: &str, limit: usize) -> Result<Vec<CaseSummary>> {
         let tokens = text::tokens(keywords);
         if tokens.is_empty() {
-            return Err(Error::InvalidInput("a case search needs at least one word".into()));
+            return Err(Error::InvalidInput(
+                "a case search needs at least one word".into(),
+            ));
         }
         let limit = limit.clamp(1, MAX_RESULTS);
         self.store.read_with(|tx| {
@@ -1529,7 +1826,11 @@ impl<S: Store> Casebook<S> {
             .filter(|a| !a.is_empty());
         let started_at = input.started_at.unwrap_or_else(|| self.now());
         if input.ended_at.is_some_and(|end| end < started_at) {
-            errors.push(FieldError::new("ended_at", FieldErrorCode::OutOfRange, "A contact cannot end before it starts"));
+            errors.push(FieldError::new(
+                "ended_at",
+                FieldErrorCode::OutOfRange,
+                "A contact cannot end before it starts",
+            ));
         }
         if !errors.is_empty() {
             return Err(Error::validation(errors));
@@ -1551,7 +1852,9 @@ impl<S: Store> Casebook<S> {
                 id: self.new_id(),
                 channel: input.channel,
                 direction: input.direction,
-                address_key: address.as_deref().and_then(|a| self.address_key(input.channel, a)),
+                address_key: address
+                    .as_deref()
+                    .and_then(|a| self.address_key(input.channel, a)),
                 address: address.clone(),
                 started_at,
                 ended_at: input.ended_at,
@@ -1582,7 +1885,9 @@ impl<S: Store> Casebook<S> {
         check_actor(by)?;
         let contact = contact.into();
         if profile.is_none() && case.is_none() {
-            return Err(Error::InvalidInput("name a profile, a case or both to associate".into()));
+            return Err(Error::InvalidInput(
+                "name a profile, a case or both to associate".into(),
+            ));
         }
         self.store.write_with(|tx| {
             let mut c = self.resolve_contact(tx, contact)?;
@@ -1644,7 +1949,9 @@ impl<S: Store> Casebook<S> {
     /// (a shared number or mailbox).
     pub fn recognize(&self, channel: Channel, address: &str) -> Result<Recognition> {
         if address.len() > 1_000 {
-            return Err(Error::InvalidInput("the address is longer than 1000 bytes".into()));
+            return Err(Error::InvalidInput(
+                "the address is longer than 1000 bytes".into(),
+            ));
         }
         let key = self.address_key(channel, address);
         self.store.read_with(|tx| {
@@ -1658,14 +1965,22 @@ impl<S: Store> Casebook<S> {
                     key: key.clone(),
                 }),
                 1 => {
-                    let profile = profiles.into_iter().next().ok_or_else(|| Error::Internal("empty list".into()))?;
+                    let profile = profiles
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| Error::Internal("empty list".into()))?;
                     let summary = self.summary_in(tx, &profile)?;
                     let open_cases = self
                         .cases_of_profile_in(tx, profile.id, true)?
                         .into_iter()
                         .map(|pc| pc.case)
                         .collect();
-                    let recent_contacts = tx.contacts_of_profile(profile.id, None, None, self.config.recognition_recent_contacts)?;
+                    let recent_contacts = tx.contacts_of_profile(
+                        profile.id,
+                        None,
+                        None,
+                        self.config.recognition_recent_contacts,
+                    )?;
                     Ok(Recognition::Known {
                         profile: Box::new(profile),
                         summary,
@@ -1674,7 +1989,10 @@ impl<S: Store> Casebook<S> {
                     })
                 }
                 _ => {
-                    let mut candidates = profiles.iter().map(|p| self.summary_in(tx, p)).collect::<Result<Vec<_>>>()?;
+                    let mut candidates = profiles
+                        .iter()
+                        .map(|p| self.summary_in(tx, p))
+                        .collect::<Result<Vec<_>>>()?;
                     candidates.sort_by(|a, b| {
                         b.last_interaction_at
                             .cmp(&a.last_interaction_at)
@@ -1688,12 +2006,15 @@ impl<S: Store> Casebook<S> {
 
     fn draft_for(&self, channel: Channel, address: &str) -> ProfileInput {
         let kind = channel.contact_kind();
+        // A value that does not normalise is still placed, as received, for the agent to correct.
+        let received = text::squash_whitespace(address);
         let value = match kind {
             ContactKind::Phone => self.phone.normalize(address).ok(),
             ContactKind::Email => crate::email::normalize(address),
             ContactKind::Social => social_key(address).map(|(_, v)| v),
             _ => None,
-        };
+        }
+        .or_else(|| self.address_key(channel, address).map(|_| received));
         ProfileInput {
             contact_points: value
                 .map(|value| {
@@ -1726,7 +2047,9 @@ impl<S: Store> Casebook<S> {
         }
         self.store.write_with(|tx| {
             if tx.profile_count()? > 0 || tx.case_count()? > 0 || !tx.template_refs()?.is_empty() {
-                return Err(Error::InvalidState("a snapshot can only be imported into an empty store".into()));
+                return Err(Error::InvalidState(
+                    "a snapshot can only be imported into an empty store".into(),
+                ));
             }
             for t in &snapshot.templates {
                 tx.put_template(t)?;
@@ -1757,7 +2080,10 @@ impl<S: Store> Casebook<S> {
             }
             let problems = invariant_problems(tx)?;
             if !problems.is_empty() {
-                return Err(Error::InvalidInput(format!("the snapshot is inconsistent: {}", problems.join("; "))));
+                return Err(Error::InvalidInput(format!(
+                    "the snapshot is inconsistent: {}",
+                    problems.join("; ")
+                )));
             }
             Ok(())
         })
@@ -1792,7 +2118,10 @@ pub fn invariant_problems(tx: &dyn ReadTx) -> Result<Vec<String>> {
             while let Some(id) = cursor {
                 match profiles.get(&id) {
                     None => {
-                        problems.push(format!("profile {} redirects to missing {id}", p.customer_id));
+                        problems.push(format!(
+                            "profile {} redirects to missing {id}",
+                            p.customer_id
+                        ));
                         break;
                     }
                     Some(next) => cursor = next.merged_into,
@@ -1804,7 +2133,10 @@ pub fn invariant_problems(tx: &dyn ReadTx) -> Result<Vec<String>> {
                 }
             }
             if !p.contact_points.is_empty() || !p.accounts.is_empty() {
-                problems.push(format!("tombstone {} still holds contact points or accounts", p.customer_id));
+                problems.push(format!(
+                    "tombstone {} still holds contact points or accounts",
+                    p.customer_id
+                ));
             }
         }
     }
@@ -1822,7 +2154,9 @@ pub fn invariant_problems(tx: &dyn ReadTx) -> Result<Vec<String>> {
     for l in &snapshot.links {
         match profiles.get(&l.profile_id) {
             None => problems.push(format!("a link points to missing profile {}", l.profile_id)),
-            Some(p) if p.is_tombstone() => problems.push(format!("a link points to tombstone {}", p.customer_id)),
+            Some(p) if p.is_tombstone() => {
+                problems.push(format!("a link points to tombstone {}", p.customer_id))
+            }
             _ => {}
         }
         if !cases.contains(&l.case_id) {
@@ -1833,7 +2167,10 @@ pub fn invariant_problems(tx: &dyn ReadTx) -> Result<Vec<String>> {
         if let Some(p) = c.profile_id {
             match profiles.get(&p) {
                 None => problems.push(format!("contact {} points to missing profile", c.id)),
-                Some(p) if p.is_tombstone() => problems.push(format!("contact {} points to tombstone {}", c.id, p.customer_id)),
+                Some(p) if p.is_tombstone() => problems.push(format!(
+                    "contact {} points to tombstone {}",
+                    c.id, p.customer_id
+                )),
                 _ => {}
             }
         }
@@ -1850,7 +2187,9 @@ pub fn invariant_problems(tx: &dyn ReadTx) -> Result<Vec<String>> {
         for id in [r.a, r.b] {
             match profiles.get(&id) {
                 None => problems.push(format!("a relation points to missing profile {id}")),
-                Some(p) if p.is_tombstone() => problems.push(format!("a relation points to tombstone {}", p.customer_id)),
+                Some(p) if p.is_tombstone() => {
+                    problems.push(format!("a relation points to tombstone {}", p.customer_id))
+                }
                 _ => {}
             }
         }
@@ -1867,12 +2206,17 @@ fn social_key(raw: &str) -> Option<(String, String)> {
         || handle.is_empty()
         || network.len() > 30
         || handle.chars().count() > 100
-        || !network.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        || !network
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         || handle.chars().any(char::is_whitespace)
     {
         return None;
     }
-    Some((format!("{network}:{}", handle.to_lowercase()), format!("{network}:{handle}")))
+    Some((
+        format!("{network}:{}", handle.to_lowercase()),
+        format!("{network}:{handle}"),
+    ))
 }
 
 fn truncate(s: &str) -> String {

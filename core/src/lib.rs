@@ -53,9 +53,18 @@ pub use clock::{Clock, IdSource, ManualClock, SeededIds};
 #[cfg(not(target_arch = "wasm32"))]
 pub use clock::{RandomIds, SystemClock};
 pub use config::{Config, IdFormat};
-pub use engine::{Casebook, CasebookBuilder, FormValidation, ProfileCase, ProfileQuery, Recognition, Ref};
+pub use engine::{
+    Casebook, CasebookBuilder, FormValidation, ProfileCase, ProfileQuery, Recognition, Ref,
+};
 pub use error::{Entity, Error, ErrorCode, FieldError, FieldErrorCode, FieldErrors, Result};
 pub use model::*;
 pub use phone::{PhoneEquivalence, PhoneRules};
 pub use store::{MemoryStore, Snapshot, Store, StoreExt};
-pub use template::{Fields, Mode, Template, TemplateKind, TemplateRef, ValidationContext, ValidationReport};
+/// The README's examples, compiled and run as documentation tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
+pub use template::{
+    Fields, Mode, Template, TemplateKind, TemplateRef, ValidationContext, ValidationReport,
+};

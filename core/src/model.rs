@@ -220,7 +220,11 @@ impl From<&Profile> for ProfileInput {
             family_name: p.family_name.clone(),
             identifications: p.identifications.clone(),
             date_of_birth: p.date_of_birth.map(|d| d.to_string()),
-            contact_points: p.contact_points.iter().map(ContactPointInput::from).collect(),
+            contact_points: p
+                .contact_points
+                .iter()
+                .map(ContactPointInput::from)
+                .collect(),
             accounts: p.accounts.clone(),
             fields: p.fields.clone(),
             assigned_to: p.assigned_to.clone(),
@@ -896,6 +900,40 @@ mod tests {
         assert_eq!(m.priority(Level::Medium, Level::Medium), Priority(3));
         assert_eq!(m.priority(Level::Low, Level::Low), Priority(5));
         assert!(m.check().is_ok());
-        assert!(PriorityMatrix { cells: [[0, 1, 1], [1, 1, 1], [1, 1, 6]] }.check().is_err());
+        assert!(PriorityMatrix {
+            cells: [[0, 1, 1], [1, 1, 1], [1, 1, 6]]
+        }
+        .check()
+        .is_err());
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// No sequence of requested status changes reaches a state the machine forbids:
+        /// every accepted move is a listed one, and nothing leaves closed or cancelled.
+        #[test]
+        fn state_machine_holds(requests in proptest::collection::vec(0usize..6, 0..40)) {
+            let mut status = CaseStatus::New;
+            for r in requests {
+                let to = CaseStatus::ALL[r];
+                let before = status;
+                match status.transition(to) {
+                    Ok(next) => {
+                        prop_assert!(before.can_move_to(next));
+                        prop_assert!(!matches!(before, CaseStatus::Closed | CaseStatus::Cancelled));
+                        status = next;
+                    }
+                    Err(e) => {
+                        prop_assert_eq!(e.code(), crate::ErrorCode::IllegalTransition);
+                        prop_assert_eq!(status, before);
+                    }
+                }
+            }
+        }
     }
 }

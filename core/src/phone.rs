@@ -66,21 +66,11 @@ pub enum PhoneProblem {
 }
 
 /// Phone normalisation settings: default region and equivalence rules.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PhoneRules {
     default_region: Option<country::Id>,
     region_code: Option<String>,
     equivalences: Vec<(String, Regex, String)>,
-}
-
-impl Default for PhoneRules {
-    fn default() -> Self {
-        PhoneRules {
-            default_region: None,
-            region_code: None,
-            equivalences: Vec::new(),
-        }
-    }
 }
 
 impl PhoneRules {
@@ -171,7 +161,11 @@ impl PhoneRules {
             || input.len() > MAX_PHONE_INPUT
             || !input.chars().any(|c| c.is_ascii_digit())
             || !input.chars().all(|c| {
-                c.is_ascii_alphanumeric() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.' | '/' | '#' | ';' | '=' | ':')
+                c.is_ascii_alphanumeric()
+                    || matches!(
+                        c,
+                        ' ' | '+' | '-' | '(' | ')' | '.' | '/' | '#' | ';' | '=' | ':'
+                    )
             })
         {
             return None;
@@ -213,7 +207,11 @@ mod tests {
             "tel:+44-20-7946-0958",
         ];
         for form in forms {
-            assert_eq!(rules.match_key(form).as_deref(), Some("+442079460958"), "{form}");
+            assert_eq!(
+                rules.match_key(form).as_deref(),
+                Some("+442079460958"),
+                "{form}"
+            );
         }
     }
 

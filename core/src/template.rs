@@ -342,11 +342,12 @@ impl Template {
             .and_then(Value::as_str)
             .unwrap_or("?")
             .to_string();
-        let def: TemplateDef = serde_json::from_value(value).map_err(|e| Error::InvalidTemplate {
-            template: hint,
-            field: None,
-            message: format!("not a valid template definition: {e}"),
-        })?;
+        let def: TemplateDef =
+            serde_json::from_value(value).map_err(|e| Error::InvalidTemplate {
+                template: hint,
+                field: None,
+                message: format!("not a valid template definition: {e}"),
+            })?;
         Template::from_def(def)
     }
 
@@ -383,7 +384,12 @@ impl Template {
     }
 
     /// Validates a record (a JSON object of field values), reporting every problem at once.
-    pub fn validate(&self, record: &Value, mode: Mode<'_>, ctx: &ValidationContext) -> ValidationReport {
+    pub fn validate(
+        &self,
+        record: &Value,
+        mode: Mode<'_>,
+        ctx: &ValidationContext,
+    ) -> ValidationReport {
         let empty = serde_json::Map::new();
         let object = match record {
             Value::Object(map) => map,
@@ -405,7 +411,12 @@ impl Template {
     }
 
     /// Validates a record given as a map of field values.
-    pub fn validate_fields(&self, record: &Fields, mode: Mode<'_>, ctx: &ValidationContext) -> ValidationReport {
+    pub fn validate_fields(
+        &self,
+        record: &Fields,
+        mode: Mode<'_>,
+        ctx: &ValidationContext,
+    ) -> ValidationReport {
         let apply_defaults = matches!(mode, Mode::Create | Mode::Draft);
         let mut values = Fields::new();
         let mut errors: Vec<(usize, FieldError)> = Vec::new();
@@ -455,12 +466,16 @@ impl Template {
                     Some(c) if !field.required => format!(
                         "{} is required when {} is {}",
                         field.label,
-                        self.field(&c.field).map_or(c.field.as_str(), |f| f.label.as_str()),
+                        self.field(&c.field)
+                            .map_or(c.field.as_str(), |f| f.label.as_str()),
                         display_value(&c.equals)
                     ),
                     _ => format!("{} is required", field.label),
                 };
-                errors.push((i, FieldError::new(&field.key, FieldErrorCode::Required, message)));
+                errors.push((
+                    i,
+                    FieldError::new(&field.key, FieldErrorCode::Required, message),
+                ));
             }
         }
 
@@ -476,7 +491,10 @@ impl Template {
                             FieldError::new(
                                 &field.key,
                                 FieldErrorCode::ReadOnly,
-                                format!("{} cannot be changed once the record is created", field.label),
+                                format!(
+                                    "{} cannot be changed once the record is created",
+                                    field.label
+                                ),
                             ),
                         ));
                     }
@@ -547,7 +565,10 @@ impl Template {
             return Err(fail(None, "the template needs a name".into()));
         }
         if def.fields.len() > MAX_FIELDS {
-            return Err(fail(None, format!("at most {MAX_FIELDS} fields are allowed")));
+            return Err(fail(
+                None,
+                format!("at most {MAX_FIELDS} fields are allowed"),
+            ));
         }
         let reserved = reserved_keys(def.kind);
         let mut index = HashMap::new();
@@ -563,8 +584,11 @@ impl Template {
             if reserved.contains(&raw.key.as_str()) {
                 return Err(fail(
                     Some(&raw.key),
-                    format!("`{}` is a built-in property of a {:?} record; choose another key", raw.key, def.kind)
-                        .to_lowercase(),
+                    format!(
+                        "`{}` is a built-in property of a {:?} record; choose another key",
+                        raw.key, def.kind
+                    )
+                    .to_lowercase(),
                 ));
             }
             if index.insert(raw.key.clone(), i).is_some() {
@@ -597,28 +621,42 @@ impl Template {
             let field = &self.fields[i];
             if let Some(condition) = &field.required_when {
                 if condition.field == field.key {
-                    return Err(fail(Some(&field.key), "`required_when` cannot name the field itself".into()));
+                    return Err(fail(
+                        Some(&field.key),
+                        "`required_when` cannot name the field itself".into(),
+                    ));
                 }
                 let Some(other) = self.field(&condition.field) else {
                     return Err(fail(
                         Some(&field.key),
-                        format!("`required_when` names `{}`, which is not a field of this template", condition.field),
+                        format!(
+                            "`required_when` names `{}`, which is not a field of this template",
+                            condition.field
+                        ),
                     ));
                 };
                 let probe = match (&other.kind, &condition.equals) {
-                    (FieldKind::Choice { multiple: true, .. }, v @ Value::String(_)) => Value::Array(vec![v.clone()]),
+                    (FieldKind::Choice { multiple: true, .. }, v @ Value::String(_)) => {
+                        Value::Array(vec![v.clone()])
+                    }
                     (_, v) => v.clone(),
                 };
                 if let Err(e) = normalize_value(other, &probe, &ctx) {
                     return Err(fail(
                         Some(&field.key),
-                        format!("`required_when` value is not a valid value of `{}`: {}", other.key, e.message),
+                        format!(
+                            "`required_when` value is not a valid value of `{}`: {}",
+                            other.key, e.message
+                        ),
                     ));
                 }
             }
             if let Some(default) = field.default.clone() {
                 let date_ctx = match &field.kind {
-                    FieldKind::Date { not_in_future: true, .. } => ValidationContext::new(Date::constant(1, 1, 1)),
+                    FieldKind::Date {
+                        not_in_future: true,
+                        ..
+                    } => ValidationContext::new(Date::constant(1, 1, 1)),
                     _ => ctx.clone(),
                 };
                 match normalize_value(field, &default, &date_ctx) {
@@ -627,7 +665,10 @@ impl Template {
                         let key = field.key.clone();
                         return Err(fail(
                             Some(&key),
-                            format!("the default value fails the field's own rules: {}", e.message),
+                            format!(
+                                "the default value fails the field's own rules: {}",
+                                e.message
+                            ),
                         ));
                     }
                 }
@@ -638,13 +679,18 @@ impl Template {
 }
 
 impl Serialize for Template {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         TemplateDef::from(self).serialize(serializer)
     }
 }
 
 impl<'de> Deserialize<'de> for Template {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
         let def = TemplateDef::deserialize(deserializer)?;
         Template::from_def(def).map_err(serde::de::Error::custom)
     }
@@ -798,7 +844,9 @@ impl FieldSpec {
                 let mut keys = HashSet::new();
                 for option in &options {
                     if option.key.trim().is_empty() || option.key.trim() != option.key {
-                        return Err("option keys must be non-empty and have no surrounding spaces".into());
+                        return Err(
+                            "option keys must be non-empty and have no surrounding spaces".into(),
+                        );
                     }
                     if !keys.insert(option.key.as_str()) {
                         return Err(format!("option `{}` is listed twice", option.key));
@@ -810,12 +858,13 @@ impl FieldSpec {
                 }
             }
             "pattern" => {
-                let source = self.regex.clone().ok_or("a pattern field needs a `regex`")?;
-                let hint = self
-                    .hint
+                let source = self
+                    .regex
                     .clone()
-                    .filter(|h| !h.trim().is_empty())
-                    .ok_or("a pattern field needs a `hint` naming the expected format, e.g. AA999999A")?;
+                    .ok_or("a pattern field needs a `regex`")?;
+                let hint = self.hint.clone().filter(|h| !h.trim().is_empty()).ok_or(
+                    "a pattern field needs a `hint` naming the expected format, e.g. AA999999A",
+                )?;
                 let compiled = regex::RegexBuilder::new(&format!("^(?:{source})$"))
                     .size_limit(MAX_REGEX_SIZE)
                     .build()
@@ -828,10 +877,9 @@ impl FieldSpec {
             "email" => FieldKind::Email,
             "phone" => {
                 let rules = match &self.region {
-                    Some(region) => Some(
-                        PhoneRules::new(Some(region), &[])
-                            .map_err(|_| format!("`{region}` is not a region code (expected e.g. GB, US, DE)"))?,
-                    ),
+                    Some(region) => Some(PhoneRules::new(Some(region), &[]).map_err(|_| {
+                        format!("`{region}` is not a region code (expected e.g. GB, US, DE)")
+                    })?),
                     None => None,
                 };
                 FieldKind::Phone {
@@ -840,12 +888,16 @@ impl FieldSpec {
                 }
             }
             "integer" => {
-                let bound = |v: &Option<Value>, name: &str| -> std::result::Result<Option<i64>, String> {
-                    match v {
-                        None => Ok(None),
-                        Some(v) => v.as_i64().map(Some).ok_or(format!("`{name}` must be a whole number")),
-                    }
-                };
+                let bound =
+                    |v: &Option<Value>, name: &str| -> std::result::Result<Option<i64>, String> {
+                        match v {
+                            None => Ok(None),
+                            Some(v) => v
+                                .as_i64()
+                                .map(Some)
+                                .ok_or(format!("`{name}` must be a whole number")),
+                        }
+                    };
                 let (min, max) = (bound(&self.min, "min")?, bound(&self.max, "max")?);
                 if let (Some(a), Some(b)) = (min, max) {
                     if a > b {
@@ -855,12 +907,16 @@ impl FieldSpec {
                 FieldKind::Integer { min, max }
             }
             "decimal" => {
-                let bound = |v: &Option<Value>, name: &str| -> std::result::Result<Option<f64>, String> {
-                    match v {
-                        None => Ok(None),
-                        Some(v) => v.as_f64().map(Some).ok_or(format!("`{name}` must be a number")),
-                    }
-                };
+                let bound =
+                    |v: &Option<Value>, name: &str| -> std::result::Result<Option<f64>, String> {
+                        match v {
+                            None => Ok(None),
+                            Some(v) => v
+                                .as_f64()
+                                .map(Some)
+                                .ok_or(format!("`{name}` must be a number")),
+                        }
+                    };
                 let (min, max) = (bound(&self.min, "min")?, bound(&self.max, "max")?);
                 if let (Some(a), Some(b)) = (min, max) {
                     if a > b {
@@ -877,7 +933,9 @@ impl FieldSpec {
                 }
             }
             "date" => {
-                let bound = |v: &Option<Value>, name: &str| -> std::result::Result<Option<Date>, String> {
+                let bound = |v: &Option<Value>,
+                             name: &str|
+                 -> std::result::Result<Option<Date>, String> {
                     match v {
                         None => Ok(None),
                         Some(Value::String(s)) => parse_date(s)
@@ -987,7 +1045,11 @@ impl From<&FieldDef> for FieldSpec {
 }
 
 /// Normalises one present, non-empty value of a field, or says what is wrong with it.
-pub fn normalize_value(field: &FieldDef, raw: &Value, ctx: &ValidationContext) -> std::result::Result<Value, FieldError> {
+pub fn normalize_value(
+    field: &FieldDef,
+    raw: &Value,
+    ctx: &ValidationContext,
+) -> std::result::Result<Value, FieldError> {
     let label = field.label.as_str();
     let err = |code: FieldErrorCode, message: String| FieldError::new(&field.key, code, message);
     let wrong_type = |expected: &str| {
@@ -1045,13 +1107,21 @@ pub fn normalize_value(field: &FieldDef, raw: &Value, ctx: &ValidationContext) -
             };
             let check = |v: &Value| -> std::result::Result<usize, FieldError> {
                 let Value::String(key) = v else {
-                    return Err(wrong_type(if *multiple { "a list of option keys" } else { "an option key" }));
+                    return Err(wrong_type(if *multiple {
+                        "a list of option keys"
+                    } else {
+                        "an option key"
+                    }));
                 };
                 let key = key.trim();
                 options.iter().position(|o| o.key == key).ok_or_else(|| {
                     err(
                         FieldErrorCode::NotAnOption,
-                        format!("{label}: `{}` is not an option; choose one of: {}", truncate(key, 40), option_list()),
+                        format!(
+                            "{label}: `{}` is not an option; choose one of: {}",
+                            truncate(key, 40),
+                            option_list()
+                        ),
                     )
                 })
             };
@@ -1093,12 +1163,14 @@ pub fn normalize_value(field: &FieldDef, raw: &Value, ctx: &ValidationContext) -
             let Value::String(s) = raw else {
                 return Err(wrong_type("an e-mail address"));
             };
-            crate::email::normalize(s).map(Value::String).ok_or_else(|| {
-                err(
-                    FieldErrorCode::InvalidFormat,
-                    format!("{label} must be an e-mail address such as name@example.com"),
-                )
-            })
+            crate::email::normalize(s)
+                .map(Value::String)
+                .ok_or_else(|| {
+                    err(
+                        FieldErrorCode::InvalidFormat,
+                        format!("{label} must be an e-mail address such as name@example.com"),
+                    )
+                })
         }
         FieldKind::Phone { rules, .. } => {
             let Value::String(s) = raw else {
@@ -1126,11 +1198,17 @@ pub fn normalize_value(field: &FieldDef, raw: &Value, ctx: &ValidationContext) -
                     Some(i) => i,
                     None => return Err(wrong_type("a whole number")),
                 },
-                Value::String(s) => s.trim().parse::<i64>().map_err(|_| wrong_type("a whole number"))?,
+                Value::String(s) => s
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| wrong_type("a whole number"))?,
                 _ => return Err(wrong_type("a whole number")),
             };
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-                return Err(err(FieldErrorCode::OutOfRange, format!("{label} must be {}", range_text(min, max))));
+                return Err(err(
+                    FieldErrorCode::OutOfRange,
+                    format!("{label} must be {}", range_text(min, max)),
+                ));
             }
             Ok(Value::from(n))
         }
@@ -1149,7 +1227,9 @@ pub fn normalize_value(field: &FieldDef, raw: &Value, ctx: &ValidationContext) -
                     if !is_plain_decimal(s) {
                         return Err(wrong_type("a number such as 12.50"));
                     }
-                    let f = s.parse::<f64>().map_err(|_| wrong_type("a number such as 12.50"))?;
+                    let f = s
+                        .parse::<f64>()
+                        .map_err(|_| wrong_type("a number such as 12.50"))?;
                     (f, decimal_places_of(s))
                 }
                 _ => return Err(wrong_type("a number")),
@@ -1166,7 +1246,10 @@ pub fn normalize_value(field: &FieldDef, raw: &Value, ctx: &ValidationContext) -
                 }
             }
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-                return Err(err(FieldErrorCode::OutOfRange, format!("{label} must be {}", range_text(min, max))));
+                return Err(err(
+                    FieldErrorCode::OutOfRange,
+                    format!("{label} must be {}", range_text(min, max)),
+                ));
             }
             serde_json::Number::from_f64(n)
                 .map(Value::Number)
@@ -1187,7 +1270,10 @@ pub fn normalize_value(field: &FieldDef, raw: &Value, ctx: &ValidationContext) -
                 )
             })?;
             if min.is_some_and(|m| date < m) || max.is_some_and(|m| date > m) {
-                return Err(err(FieldErrorCode::OutOfRange, format!("{label} must be {}", range_text(min, max))));
+                return Err(err(
+                    FieldErrorCode::OutOfRange,
+                    format!("{label} must be {}", range_text(min, max)),
+                ));
             }
             if *not_in_future && date > ctx.today {
                 return Err(err(
@@ -1361,11 +1447,13 @@ mod tests {
     }
 
     fn template(fields: Value) -> Template {
-        Template::from_value(json!({"id": "t", "kind": "profile", "name": "T", "fields": fields})).unwrap()
+        Template::from_value(json!({"id": "t", "kind": "profile", "name": "T", "fields": fields}))
+            .unwrap()
     }
 
     fn template_err(fields: Value) -> Error {
-        Template::from_value(json!({"id": "t", "kind": "profile", "name": "T", "fields": fields})).unwrap_err()
+        Template::from_value(json!({"id": "t", "kind": "profile", "name": "T", "fields": fields}))
+            .unwrap_err()
     }
 
     fn codes(report: &ValidationReport) -> Vec<(String, &'static str)> {
@@ -1466,8 +1554,13 @@ mod tests {
         ]));
         let report = t.validate(&json!({"category": "complaint"}), Mode::Create, &ctx());
         assert_eq!(codes(&report), vec![("reason".into(), "required")]);
-        assert!(report.errors[0].message.contains("Complaint") || report.errors[0].message.contains("complaint"));
-        assert!(t.validate(&json!({"category": "question"}), Mode::Create, &ctx()).is_valid());
+        assert!(
+            report.errors[0].message.contains("Complaint")
+                || report.errors[0].message.contains("complaint")
+        );
+        assert!(t
+            .validate(&json!({"category": "question"}), Mode::Create, &ctx())
+            .is_valid());
     }
 
     #[test]
@@ -1479,9 +1572,21 @@ mod tests {
         let created = t.validate(&json!({}), Mode::Create, &ctx());
         assert_eq!(created.values["source"], "ivr");
         let previous = created.values.clone();
-        let update = t.validate(&json!({"source": "web"}), Mode::Update { previous: &previous }, &ctx());
+        let update = t.validate(
+            &json!({"source": "web"}),
+            Mode::Update {
+                previous: &previous,
+            },
+            &ctx(),
+        );
         assert_eq!(codes(&update), vec![("source".into(), "read_only")]);
-        let same = t.validate(&json!({"source": "ivr"}), Mode::Update { previous: &previous }, &ctx());
+        let same = t.validate(
+            &json!({"source": "ivr"}),
+            Mode::Update {
+                previous: &previous,
+            },
+            &ctx(),
+        );
         assert!(same.is_valid());
     }
 
@@ -1502,7 +1607,12 @@ mod tests {
         for fields in cases {
             let err = template_err(fields.clone());
             assert_eq!(err.code(), crate::ErrorCode::InvalidTemplate, "{fields}");
-            let Error::InvalidTemplate { template, field, .. } = &err else { unreachable!() };
+            let Error::InvalidTemplate {
+                template, field, ..
+            } = &err
+            else {
+                unreachable!()
+            };
             assert_eq!(template, "t");
             assert!(field.is_some(), "{fields}: {err}");
         }
@@ -1529,5 +1639,86 @@ mod tests {
         let t = template(json!([]));
         let report = t.validate(&json!([1, 2]), Mode::Create, &ctx());
         assert_eq!(codes(&report), vec![("".into(), "wrong_type")]);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            ".{0,40}".prop_map(Value::String),
+            "[-+ 0-9().A-Za-z@:]{0,30}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-z_]{1,12}", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn every_kind() -> Template {
+        Template::from_value(serde_json::json!({"id": "all", "kind": "case", "name": "All", "fields": [
+            {"key": "text", "type": "text", "min_length": 2, "max_length": 10},
+            {"key": "multi", "type": "text", "multiline": true},
+            {"key": "choice", "type": "choice", "options": [{"key": "a", "label": "A"}]},
+            {"key": "many", "type": "choice", "multiple": true, "options": [{"key": "a", "label": "A"}, {"key": "b", "label": "B"}]},
+            {"key": "pattern", "type": "pattern", "regex": "[A-Z]{2}[0-9]{6}[A-D]", "hint": "AA999999A"},
+            {"key": "email", "type": "email", "required": true},
+            {"key": "phone", "type": "phone", "region": "US"},
+            {"key": "integer", "type": "integer", "min": -5, "max": 5},
+            {"key": "decimal", "type": "decimal", "decimal_places": 2, "min": 0},
+            {"key": "date", "type": "date", "not_in_future": true, "min": "1900-01-01"},
+            {"key": "boolean", "type": "boolean"},
+            {"key": "reason", "type": "text", "required_when": {"field": "choice", "equals": "a"}}
+        ]}))
+        .unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Validation never panics, and every error names a field of the record or template.
+        #[test]
+        fn validation_never_panics(record in any_json(), draft in any::<bool>()) {
+            let template = every_kind();
+            let ctx = ValidationContext::with_phone(Date::constant(2026, 1, 1), PhoneRules::new(Some("GB"), &[]).unwrap());
+            let mode = if draft { Mode::Draft } else { Mode::Create };
+            let report = template.validate(&record, mode, &ctx);
+            for e in &report.errors {
+                prop_assert!(e.field.is_empty() || template.field(&e.field).is_some() || record.get(&e.field).is_some());
+                prop_assert!(!e.message.is_empty());
+            }
+            // Normalised values validate again to themselves.
+            if report.errors.is_empty() {
+                let again = template.validate(&Value::Object(report.values.clone().into_iter().collect()), mode, &ctx);
+                prop_assert_eq!(again.values, report.values);
+            }
+        }
+
+        /// Each field alone, with arbitrary values, never panics.
+        #[test]
+        fn field_values_never_panic(value in any_json()) {
+            let template = every_kind();
+            let ctx = ValidationContext::new(Date::constant(2026, 1, 1));
+            for field in template.fields() {
+                let _ = normalize_value(field, &value, &ctx);
+            }
+        }
+
+        /// Template loading never panics on arbitrary definitions.
+        #[test]
+        fn template_loading_never_panics(fields in proptest::collection::vec(any_json(), 0..4)) {
+            let _ = Template::from_value(serde_json::json!({"id": "x", "kind": "profile", "name": "X", "fields": fields}));
+        }
     }
 }

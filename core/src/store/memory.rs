@@ -627,7 +627,10 @@ impl WriteTx for MemoryWrite<'_> {
 
 impl Store for MemoryStore {
     fn read(&self, f: &mut dyn FnMut(&dyn ReadTx) -> Result<()>) -> Result<()> {
-        let guard = self.data.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let guard = self
+            .data
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&*guard)
     }
 

@@ -148,7 +148,9 @@ pub trait StoreExt: Store {
         let mut f = Some(f);
         let mut out = None;
         self.read(&mut |tx| {
-            let f = f.take().ok_or_else(|| crate::Error::Internal("transaction body run twice".into()))?;
+            let f = f
+                .take()
+                .ok_or_else(|| crate::Error::Internal("transaction body run twice".into()))?;
             out = Some(f(tx)?);
             Ok(())
         })?;
@@ -160,7 +162,9 @@ pub trait StoreExt: Store {
         let mut f = Some(f);
         let mut out = None;
         self.write(&mut |tx| {
-            let f = f.take().ok_or_else(|| crate::Error::Internal("transaction body run twice".into()))?;
+            let f = f
+                .take()
+                .ok_or_else(|| crate::Error::Internal("transaction body run twice".into()))?;
             out = Some(f(tx)?);
             Ok(())
         })?;

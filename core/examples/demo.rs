@@ -1,0 +1,206 @@
+//! The main job of casebook, end to end: a call from a shared household
+//! number, a new customer captured from a partial IVR draft, a case linked to
+//! two customers, the contact logged against it, and a keyword search.
+//!
+//! Run with `cargo run -p casebook --example demo`.
+
+use casebook::*;
+use serde_json::json;
+
+const PROFILE_TEMPLATE: &str = include_str!("templates/retail_customer.json");
+const CASE_TEMPLATE: &str = include_str!("templates/support_case.json");
+
+fn main() -> Result<()> {
+    let config = Config {
+        default_region: Some("GB".into()),
+        ..Config::default()
+    };
+    let cb = Casebook::builder(MemoryStore::new())
+        .config(config)
+        .build()?;
+    println!("casebook demo (in-memory store)\n");
+    let profile_template = cb.load_template("admin", PROFILE_TEMPLATE)?;
+    let case_template = cb.load_template("admin", CASE_TEMPLATE)?;
+    println!(
+        "Loaded templates: {} v{} ({} fields), {} v{} ({} fields)",
+        profile_template.id,
+        profile_template.version,
+        profile_template.fields().len(),
+        case_template.id,
+        case_template.version,
+        case_template.fields().len()
+    );
+
+    // Two customers of one household share a landline.
+    let mut household = Vec::new();
+    for (given, phone) in [("Ann", "0113 496 0000"), ("Bob", "+44 113 4960000")] {
+        let profile = cb.create_profile(
+            "admin",
+            ProfileInput {
+                template: Some("retail_customer".into()),
+                given_name: given.into(),
+                family_name: "Okafor".into(),
+                contact_points: vec![ContactPointInput {
+                    kind: ContactKind::Phone,
+                    value: phone.into(),
+                    label: Some("home".into()),
+                    primary: true,
+                }],
+                fields: [("segment".to_string(), json!("private"))]
+                    .into_iter()
+                    .collect(),
+                ..Default::default()
+            },
+        )?;
+        println!(
+            "Created {} {} with home phone {}",
+            profile.customer_id,
+            profile.display_name(),
+            profile.contact_points[0].value
+        );
+        household.push(profile);
+    }
+
+    // 1. A call arrives from the household landline, written as the switch sends it.
+    println!("\n1. Incoming call from (0113) 496-0000");
+    match cb.recognize(Channel::Voice, "(0113) 496-0000")? {
+        Recognition::Several { candidates } => {
+            println!(
+                "   Shared number: {} profiles, the agent chooses:",
+                candidates.len()
+            );
+            for c in &candidates {
+                println!(
+                    "   - {} {} ({} open cases)",
+                    c.customer_id, c.display_name, c.open_cases
+                );
+            }
+        }
+        other => {
+            return Err(Error::Internal(format!(
+                "expected a household, got {other:?}"
+            )))
+        }
+    }
+
+    // 2. An unknown caller: the IVR captured a few values.
+    println!("\n2. Incoming call from 07911 123456");
+    let Recognition::Unknown { mut draft, .. } = cb.recognize(Channel::Voice, "07911 123456")?
+    else {
+        return Err(Error::Internal("expected an unknown caller".into()));
+    };
+    println!(
+        "   Unknown caller; draft pre-filled with phone {}",
+        draft.contact_points[0].value
+    );
+    draft.template = Some("retail_customer".into());
+    draft.given_name = "Chidi".into();
+    draft
+        .fields
+        .insert("ni_number".into(), json!("AB 12 34 56"));
+    let check = cb.validate_profile(&draft, true)?;
+    println!(
+        "   Draft check: {} error(s), {} missing:",
+        check.errors.len(),
+        check.missing.len()
+    );
+    for e in &check.errors {
+        println!("   - {} [{}]: {}", e.field, e.code, e.message);
+    }
+    for m in &check.missing {
+        println!("   - {} still to capture", m.label);
+    }
+    if let Err(e) = cb.create_profile("agent-7", draft.clone()) {
+        println!(
+            "   Creating it now is refused: {} field error(s), code {}",
+            e.field_errors().len(),
+            e.code()
+        );
+    }
+    draft.family_name = "Anagonye".into();
+    draft.fields.insert("ni_number".into(), json!("AB123456C"));
+    draft.fields.insert("segment".into(), json!("private"));
+    let chidi = cb.create_profile("agent-7", draft)?;
+    println!(
+        "   Corrected and created {} {}",
+        chidi.customer_id,
+        chidi.display_name()
+    );
+
+    // 3. A case from the case template, linked to a second affected customer.
+    println!("\n3. Case for the outage affecting the household");
+    let case = cb.create_case(
+        "agent-7",
+        CaseInput {
+            template: Some("support_case".into()),
+            channel: Some(Channel::Voice),
+            impact: Some(Level::Medium),
+            urgency: Some(Level::High),
+            short_description: "Broadband down after storm".into(),
+            description: "Router shows a red light since last night".into(),
+            fields: [
+                ("reason".to_string(), json!("fault")),
+                ("device_serial".to_string(), json!("AB12CD34EF")),
+            ]
+            .into_iter()
+            .collect(),
+            links: vec![
+                LinkInput {
+                    profile: chidi.customer_id.clone(),
+                    role: LinkRole::Requester,
+                },
+                LinkInput {
+                    profile: household[0].customer_id.clone(),
+                    role: LinkRole::Affected,
+                },
+            ],
+            ..Default::default()
+        },
+    )?;
+    println!(
+        "   Created {} priority {} status {}",
+        case.number, case.priority, case.status
+    );
+    for link in cb.case_links(case.id)? {
+        let p = cb.profile(link.profile_id)?;
+        println!(
+            "   - linked {} {} as {:?}",
+            p.customer_id,
+            p.display_name(),
+            link.role
+        );
+    }
+
+    // 4. The call itself is logged against the profile and the case.
+    let mut contact = ContactInput::inbound(Channel::Voice, "07911 123456");
+    contact.profile = Some(chidi.customer_id.clone());
+    contact.cases = vec![case.number.clone()];
+    contact.agent = Some("agent-7".into());
+    contact.summary = "Reported outage, engineer to call back".into();
+    let contact = cb.log_contact("agent-7", contact)?;
+    println!(
+        "\n4. Logged the call ({}) against {} and {}",
+        contact.address_key.as_deref().unwrap_or("-"),
+        chidi.customer_id,
+        case.number
+    );
+
+    // 5. Keyword search finds the case.
+    println!("\n5. Keyword search \"router red\"");
+    for hit in cb.search_cases("router red", 10)? {
+        println!(
+            "   - {} {} [{}]",
+            hit.number, hit.short_description, hit.status
+        );
+    }
+    let problems = cb.check_invariants()?;
+    println!(
+        "\nInvariant check: {}",
+        if problems.is_empty() {
+            "ok".to_string()
+        } else {
+            problems.join("; ")
+        }
+    );
+    Ok(())
+}

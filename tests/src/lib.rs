@@ -1,0 +1,49 @@
+//! The storage conformance suite: one generic set of tests every
+//! [`casebook::Store`] must pass, plus shared fixtures.
+//!
+//! A backend's test file runs the whole suite with one line:
+//!
+//! ```text
+//! casebook_tests::conformance_suite!(casebook::MemoryStore::new());
+//! ```
+
+pub mod conformance;
+pub mod fixtures;
+
+/// Expands to one `#[test]` per conformance check, each on a fresh store made by `$make`.
+#[macro_export]
+macro_rules! conformance_suite {
+    ($make:expr) => {
+        $crate::conformance_suite!(@tests $make;
+            profile_round_trip,
+            customer_ids_are_sequential_and_unique,
+            stale_version_is_a_conflict_and_overwrites_nothing,
+            name_search_is_prefix_case_and_accent_insensitive,
+            exact_searches_find_profiles,
+            contact_keys_follow_edits,
+            case_with_links_is_all_or_nothing,
+            case_status_follows_the_state_machine,
+            keyword_search_over_cases,
+            cases_of_profile_most_urgent_first,
+            contact_history_order_and_range,
+            contact_case_association_rule,
+            relations_in_both_directions,
+            template_versions_keep_old_records_editable,
+            failed_transaction_leaves_store_unchanged,
+            panicking_transaction_leaves_store_unchanged,
+            snapshot_round_trip,
+            recognition_outcomes,
+            concurrent_edits_conflict,
+            phone_formats_find_the_same_profile,
+            random_failed_transactions_change_nothing,
+        );
+    };
+    (@tests $make:expr; $($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                $crate::conformance::$name($make);
+            }
+        )*
+    };
+}
