@@ -296,6 +296,14 @@ impl ReadTx for Data {
             .collect())
     }
 
+    fn profiles_page(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Profile>> {
+        Ok(self
+            .profile_ids(after, limit)?
+            .into_iter()
+            .filter_map(|id| self.profiles.get(&id).cloned())
+            .collect())
+    }
+
     fn profile_count(&self) -> Result<usize> {
         Ok(self.profiles.len())
     }
@@ -493,6 +501,7 @@ impl ReadTx for MemoryWrite<'_> {
         profiles_by_key(key: &str) -> Vec<Uuid>;
         profiles_by_name_prefix(prefix: &str, limit: usize) -> Vec<Uuid>;
         profile_ids(after: Option<Uuid>, limit: usize) -> Vec<Uuid>;
+        profiles_page(after: Option<Uuid>, limit: usize) -> Vec<Profile>;
         profile_count() -> usize;
         case(id: Uuid) -> Option<Case>;
         case_id_by_number(number: &str) -> Option<Uuid>;

@@ -35,6 +35,8 @@ pub trait ReadTx {
     fn profiles_by_name_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<Uuid>>;
     /// Up to `limit` profile ids greater than `after`, ascending (for paging through all profiles).
     fn profile_ids(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Uuid>>;
+    /// Up to `limit` whole profiles with ids greater than `after`, ascending by id.
+    fn profiles_page(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Profile>>;
     /// Number of profiles, tombstones included.
     fn profile_count(&self) -> Result<usize>;
 
