@@ -11,6 +11,7 @@
 //! ```
 
 pub mod names;
+pub mod quality;
 
 use casebook::{ContactKind, ContactPointInput, ProfileInput};
 use serde_json::json;

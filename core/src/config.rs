@@ -2,6 +2,7 @@
 
 use crate::email::EmailDomainRule;
 use crate::error::{Error, Result};
+use crate::identity::MatchingConfig;
 use crate::model::PriorityMatrix;
 use crate::phone::PhoneEquivalence;
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,8 @@ pub struct Config {
     pub contact_multiple_cases: bool,
     /// How many recent contacts recognition returns with a known caller.
     pub recognition_recent_contacts: usize,
+    /// Duplicate-detection rules and thresholds.
+    pub matching: MatchingConfig,
 }
 
 impl Default for Config {
@@ -91,6 +94,7 @@ impl Default for Config {
             priority_matrix: PriorityMatrix::default(),
             contact_multiple_cases: false,
             recognition_recent_contacts: 5,
+            matching: MatchingConfig::default(),
         }
     }
 }
@@ -109,6 +113,7 @@ impl Config {
         self.customer_id_format.check("customer_id_format")?;
         self.case_number_format.check("case_number_format")?;
         self.priority_matrix.check()?;
+        self.matching.check()?;
         crate::phone::PhoneRules::new(self.default_region.as_deref(), &self.phone_equivalences)?;
         Ok(())
     }

@@ -241,11 +241,19 @@ impl Casebook<MemoryStore> {
     }
 }
 
-struct PreparedProfile {
+pub(crate) struct PreparedProfile {
     template: Option<TemplateRef>,
     input: ProfileInput,
     date_of_birth: Option<Date>,
     contact_points: Vec<ContactPoint>,
+}
+
+/// Options of [`Casebook::create_profile_with`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CreateOptions {
+    /// Create the profile even if it strongly matches existing profiles.
+    pub allow_duplicates: bool,
 }
 
 struct PreparedCase {
@@ -255,7 +263,7 @@ struct PreparedCase {
     links: Vec<(Uuid, LinkRole)>,
 }
 
-fn check_actor(by: &str) -> Result<&str> {
+pub(crate) fn check_actor(by: &str) -> Result<&str> {
     let by = by.trim();
     if by.is_empty() || by.len() > 200 {
         return Err(Error::InvalidInput(
@@ -443,7 +451,7 @@ impl<S: Store> Casebook<S> {
         Ok(template.validate(record, mode, &self.validation_context()))
     }
 
-    fn template_in(
+    pub(crate) fn template_in(
         &self,
         tx: &dyn ReadTx,
         id: &str,
@@ -514,7 +522,7 @@ impl<S: Store> Casebook<S> {
 
     // ----- references -----
 
-    fn resolve_profile(&self, tx: &dyn ReadTx, r: Ref<'_>) -> Result<Profile> {
+    pub(crate) fn resolve_profile(&self, tx: &dyn ReadTx, r: Ref<'_>) -> Result<Profile> {
         let id = match r {
             Ref::Id(id) => id,
             Ref::Key(key) => {
@@ -546,7 +554,7 @@ impl<S: Store> Casebook<S> {
         Err(Error::Internal(format!("redirect loop at profile {id}")))
     }
 
-    fn resolve_case(&self, tx: &dyn ReadTx, r: Ref<'_>) -> Result<Case> {
+    pub(crate) fn resolve_case(&self, tx: &dyn ReadTx, r: Ref<'_>) -> Result<Case> {
         let id = match r {
             Ref::Id(id) => id,
             Ref::Key(key) => {
@@ -656,7 +664,7 @@ impl<S: Store> Casebook<S> {
         }
     }
 
-    fn prepare_profile(
+    pub(crate) fn prepare_profile(
         &self,
         tx: &dyn ReadTx,
         input: &ProfileInput,
@@ -908,13 +916,47 @@ impl<S: Store> Casebook<S> {
         })
     }
 
-    /// Creates a profile with a new customer ID.
+    /// Creates a profile with a new customer ID. If it strongly matches
+    /// existing profiles (score at or above the matching `warn_threshold`), it
+    /// is refused with [`Error::DuplicateSuspected`] listing them; use
+    /// [`Casebook::create_profile_with`] to create it anyway.
     pub fn create_profile(&self, by: &str, input: ProfileInput) -> Result<Profile> {
-        let by = check_actor(by)?;
-        self.store
-            .write_with(|tx| self.create_profile_in(tx, by, &input))
+        self.create_profile_with(by, input, CreateOptions::default())
     }
 
+    /// Creates a profile, with options (see [`CreateOptions`]).
+    pub fn create_profile_with(
+        &self,
+        by: &str,
+        input: ProfileInput,
+        options: CreateOptions,
+    ) -> Result<Profile> {
+        let by = check_actor(by)?;
+        self.store.write_with(|tx| {
+            let (prepared, errors, _) = self.prepare_profile(tx, &input, Mode::Create, None)?;
+            if !errors.is_empty() {
+                return Err(Error::validation(errors));
+            }
+            let profile = self.build_profile(prepared, Uuid::nil(), String::new(), by);
+            if !options.allow_duplicates {
+                let strong: Vec<_> = self
+                    .duplicate_candidates_in(tx, &profile)?
+                    .into_iter()
+                    .filter(|c| c.score >= self.config.matching.warn_threshold)
+                    .collect();
+                if !strong.is_empty() {
+                    return Err(Error::DuplicateSuspected {
+                        count: strong.len(),
+                        candidates: serde_json::to_value(&strong).unwrap_or_default(),
+                    });
+                }
+            }
+            self.insert_new_profile(tx, profile)
+        })
+    }
+
+    /// Creates a profile inside a transaction, without the duplicate check (bulk import).
+    #[allow(dead_code)] // the caller, bulk import, lands separately
     pub(crate) fn create_profile_in(
         &self,
         tx: &mut dyn WriteTx,
@@ -925,17 +967,21 @@ impl<S: Store> Casebook<S> {
         if !errors.is_empty() {
             return Err(Error::validation(errors));
         }
+        let profile = self.build_profile(prepared, Uuid::nil(), String::new(), by);
+        self.insert_new_profile(tx, profile)
+    }
+
+    /// A profile record from a prepared input (id and customer ID as given).
+    pub(crate) fn build_profile(
+        &self,
+        prepared: PreparedProfile,
+        id: Uuid,
+        customer_id: String,
+        by: &str,
+    ) -> Profile {
         let now = self.now();
-        let sequence = tx.next_sequence(CUSTOMER_SEQUENCE)?;
-        let customer_id = self.config.customer_id_format.format(sequence);
-        if tx.profile_id_by_customer_id(&customer_id)?.is_some() {
-            return Err(Error::AlreadyExists {
-                entity: Entity::Profile,
-                id: customer_id,
-            });
-        }
-        let profile = Profile {
-            id: self.new_id(),
+        Profile {
+            id,
             customer_id,
             version: 1,
             template: prepared.template,
@@ -953,7 +999,20 @@ impl<S: Store> Casebook<S> {
             updated_by: by.to_string(),
             last_interaction_at: None,
             merged_into: None,
-        };
+        }
+    }
+
+    fn insert_new_profile(&self, tx: &mut dyn WriteTx, mut profile: Profile) -> Result<Profile> {
+        let sequence = tx.next_sequence(CUSTOMER_SEQUENCE)?;
+        let customer_id = self.config.customer_id_format.format(sequence);
+        if tx.profile_id_by_customer_id(&customer_id)?.is_some() {
+            return Err(Error::AlreadyExists {
+                entity: Entity::Profile,
+                id: customer_id,
+            });
+        }
+        profile.id = self.new_id();
+        profile.customer_id = customer_id;
         tx.put_profile(&profile)?;
         Ok(profile)
     }
@@ -1069,13 +1128,14 @@ impl<S: Store> Casebook<S> {
         }
     }
 
-    fn live_profiles_by_key(&self, tx: &dyn ReadTx, key: &str) -> Result<Vec<Profile>> {
-        let mut out = Vec::new();
+    /// Profiles holding an index key; a merged-away profile counts as its survivor.
+    /// Profiles holding an index key; a merged-away profile counts as its survivor.
+    pub(crate) fn live_profiles_by_key(&self, tx: &dyn ReadTx, key: &str) -> Result<Vec<Profile>> {
+        let mut out: Vec<Profile> = Vec::new();
         for id in tx.profiles_by_key(key)? {
-            if let Some(p) = tx.profile(id)? {
-                if !p.is_tombstone() {
-                    out.push(p);
-                }
+            let p = self.resolve_profile(tx, Ref::Id(id))?;
+            if !out.iter().any(|o| o.id == p.id) {
+                out.push(p);
             }
         }
         Ok(out)
@@ -1802,7 +1862,12 @@ impl<S: Store> Casebook<S> {
         Ok(())
     }
 
-    fn touch_profile(&self, tx: &mut dyn WriteTx, profile: Uuid, at: Timestamp) -> Result<()> {
+    pub(crate) fn touch_profile(
+        &self,
+        tx: &mut dyn WriteTx,
+        profile: Uuid,
+        at: Timestamp,
+    ) -> Result<()> {
         // Recording the latest interaction is bookkeeping, not an edit: no version bump.
         if let Some(mut p) = tx.profile(profile)? {
             if p.last_interaction_at.is_none_or(|t| t < at) {
@@ -2132,12 +2197,6 @@ pub fn invariant_problems(tx: &dyn ReadTx) -> Result<Vec<String>> {
                     break;
                 }
             }
-            if !p.contact_points.is_empty() || !p.accounts.is_empty() {
-                problems.push(format!(
-                    "tombstone {} still holds contact points or accounts",
-                    p.customer_id
-                ));
-            }
         }
     }
     let mut numbers = HashSet::new();
@@ -2151,13 +2210,11 @@ pub fn invariant_problems(tx: &dyn ReadTx) -> Result<Vec<String>> {
             }
         }
     }
+    // Links and relations may stay with a tombstone (a merge that did not
+    // combine them): its redirect keeps them reachable. Contacts always move.
     for l in &snapshot.links {
-        match profiles.get(&l.profile_id) {
-            None => problems.push(format!("a link points to missing profile {}", l.profile_id)),
-            Some(p) if p.is_tombstone() => {
-                problems.push(format!("a link points to tombstone {}", p.customer_id))
-            }
-            _ => {}
+        if !profiles.contains_key(&l.profile_id) {
+            problems.push(format!("a link points to missing profile {}", l.profile_id));
         }
         if !cases.contains(&l.case_id) {
             problems.push(format!("a link points to missing case {}", l.case_id));
@@ -2185,15 +2242,12 @@ pub fn invariant_problems(tx: &dyn ReadTx) -> Result<Vec<String>> {
             problems.push(format!("profile {} is related to itself", r.a));
         }
         for id in [r.a, r.b] {
-            match profiles.get(&id) {
-                None => problems.push(format!("a relation points to missing profile {id}")),
-                Some(p) if p.is_tombstone() => {
-                    problems.push(format!("a relation points to tombstone {}", p.customer_id))
-                }
-                _ => {}
+            if !profiles.contains_key(&id) {
+                problems.push(format!("a relation points to missing profile {id}"));
             }
         }
     }
+    problems.extend(crate::identity::merge_problems(&snapshot));
     Ok(problems)
 }
 

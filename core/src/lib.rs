@@ -43,6 +43,7 @@ pub mod config;
 pub mod email;
 pub mod engine;
 pub mod error;
+pub mod identity;
 pub mod model;
 pub mod phone;
 pub mod store;
@@ -54,9 +55,14 @@ pub use clock::{Clock, IdSource, ManualClock, SeededIds};
 pub use clock::{RandomIds, SystemClock};
 pub use config::{Config, IdFormat};
 pub use engine::{
-    Casebook, CasebookBuilder, FormValidation, ProfileCase, ProfileQuery, Recognition, Ref,
+    Casebook, CasebookBuilder, CreateOptions, FormValidation, ProfileCase, ProfileQuery,
+    Recognition, Ref,
 };
 pub use error::{Entity, Error, ErrorCode, FieldError, FieldErrorCode, FieldErrors, Result};
+pub use identity::{
+    DuplicateCandidate, DuplicateReport, MatchReason, MatchScore, MatchingConfig, MergeOutcome,
+    MergePlan, MergePreview,
+};
 pub use model::*;
 pub use phone::{PhoneEquivalence, PhoneRules};
 pub use store::{MemoryStore, Snapshot, Store, StoreExt};

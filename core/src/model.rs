@@ -937,3 +937,11 @@ mod properties {
         }
     }
 }
+
+impl Profile {
+    /// The same profile with another version number (for comparing content).
+    pub fn with_version(mut self, version: u64) -> Self {
+        self.version = version;
+        self
+    }
+}

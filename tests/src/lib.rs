@@ -9,6 +9,7 @@
 
 pub mod conformance;
 pub mod fixtures;
+pub mod identity;
 
 /// Expands to one `#[test]` per conformance check, each on a fresh store made by `$make`.
 #[macro_export]
@@ -37,12 +38,32 @@ macro_rules! conformance_suite {
             phone_formats_find_the_same_profile,
             random_failed_transactions_change_nothing,
         );
+        $crate::conformance_suite!(@identity $make;
+            duplicate_warning_on_create,
+            duplicate_candidates_explain_themselves,
+            duplicate_report_clusters,
+            merge_moves_everything_the_plan_says,
+            merge_keeps_uncombined_elements_reachable,
+            unmerge_restores_exactly_or_refuses,
+        );
+        #[test]
+        fn random_merges_keep_identities_reachable() {
+            $crate::identity::random_merges_keep_identities_reachable(&|| $make);
+        }
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
         $(
             #[test]
             fn $name() {
                 $crate::conformance::$name($make);
+            }
+        )*
+    };
+    (@identity $make:expr; $($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                $crate::identity::$name($make);
             }
         )*
     };

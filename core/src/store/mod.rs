@@ -202,10 +202,14 @@ pub struct Snapshot {
 }
 
 impl Profile {
-    /// Exact index keys of a profile: its contact keys, `account:<id>` and
-    /// `ident:<kind>:<value>` (folded).
+    /// Exact index keys of a profile: its contact keys, `account:<id>`,
+    /// `ident:<kind>:<value>` (folded) and the duplicate-detection blocking
+    /// keys (`bk:...`, see [`crate::identity::MatchView::blocking_keys`]).
     pub fn index_keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = self.contact_points.iter().map(|p| p.key.clone()).collect();
+        if !self.is_tombstone() {
+            keys.extend(crate::identity::MatchView::of(self).blocking_keys());
+        }
         keys.extend(self.accounts.iter().map(|a| account_key(a)));
         keys.extend(
             self.identifications
