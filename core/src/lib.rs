@@ -38,6 +38,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod clock;
 pub mod config;
 pub mod email;

@@ -1,0 +1,30 @@
+//! The shared vectors, run through the Rust engine.
+
+use casebook_tests::vectors::{run_operations, run_validation, subset_match, vectors_dir};
+use serde_json::{json, Value};
+
+fn load(name: &str) -> Value {
+    let text = std::fs::read_to_string(vectors_dir().join(name)).expect("vector file");
+    serde_json::from_str(&text).expect("vector JSON")
+}
+
+#[test]
+fn validation_vectors() {
+    let problems = run_validation(&load("validation.json"));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn operation_vectors() {
+    let problems = run_operations(&load("operations.json"));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn subset_match_can_fail() {
+    assert!(subset_match(&json!({"a": 1}), &json!({"a": 1, "b": 2}), "").is_ok());
+    assert!(subset_match(&json!({"a": 2}), &json!({"a": 1}), "").is_err());
+    assert!(subset_match(&json!([1]), &json!([1, 2]), "").is_err());
+    assert!(subset_match(&json!({"c": 1}), &json!({"a": 1}), "").is_err());
+    assert!(subset_match(&json!(1.0), &json!(1), "").is_ok());
+}
