@@ -61,6 +61,7 @@ struct Data {
     templates: BTreeMap<(String, u32), Template>,
     sequences: BTreeMap<String, u64>,
     audit: Vec<AuditEntry>,
+    audit_by_subject: BTreeSet<(Uuid, usize)>,
     blobs: BTreeMap<(String, Uuid), serde_json::Value>,
 }
 
@@ -219,7 +220,14 @@ impl Data {
                     self.sequences.remove(&name);
                 }
             },
-            Undo::AuditLen(len) => self.audit.truncate(len),
+            Undo::AuditLen(len) => {
+                let removed: Vec<AuditEntry> = self.audit.drain(len..).collect();
+                for (offset, entry) in removed.into_iter().enumerate() {
+                    for subject in entry.subjects {
+                        self.audit_by_subject.remove(&(subject, len + offset));
+                    }
+                }
+            }
             Undo::Blob(key, value) => match value {
                 Some(v) => {
                     self.blobs.insert(key, v);
@@ -433,12 +441,14 @@ impl ReadTx for Data {
     }
 
     fn audit(&self, subject: Option<Uuid>) -> Result<Vec<AuditEntry>> {
-        Ok(self
-            .audit
-            .iter()
-            .filter(|e| subject.is_none_or(|s| e.subjects.contains(&s)))
-            .cloned()
-            .collect())
+        Ok(match subject {
+            None => self.audit.clone(),
+            Some(s) => self
+                .audit_by_subject
+                .range((s, 0)..=(s, usize::MAX))
+                .filter_map(|(_, i)| self.audit.get(*i).cloned())
+                .collect(),
+        })
     }
 
     fn blob(&self, kind: &str, id: Uuid) -> Result<Option<serde_json::Value>> {
@@ -621,7 +631,11 @@ impl WriteTx for MemoryWrite<'_> {
     }
 
     fn append_audit(&mut self, entry: &AuditEntry) -> Result<()> {
-        self.undo.push(Undo::AuditLen(self.data.audit.len()));
+        let index = self.data.audit.len();
+        self.undo.push(Undo::AuditLen(index));
+        for subject in &entry.subjects {
+            self.data.audit_by_subject.insert((*subject, index));
+        }
         self.data.audit.push(entry.clone());
         Ok(())
     }
