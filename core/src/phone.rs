@@ -121,11 +121,27 @@ impl PhoneRules {
     /// assert!(rules.normalize("12").is_err());
     /// ```
     pub fn normalize(&self, input: &str) -> Result<String, PhoneProblem> {
-        let number = self.parse(input).ok_or(PhoneProblem::Unparseable)?;
-        if !phonenumber::is_valid(&number) {
-            return Err(PhoneProblem::NotValid);
+        let input = input.trim();
+        // International numbers written with plain separators need no parser.
+        if let Some(digits) = plain_international(input) {
+            if let Some((code, national)) = split_country_code(&digits) {
+                if !may_carry_national_prefix(code, national) {
+                    return if valid_national(code, national) {
+                        Ok(format!("+{digits}"))
+                    } else {
+                        Err(PhoneProblem::NotValid)
+                    };
+                }
+            }
         }
-        Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+        let number = self.parse(input).ok_or(PhoneProblem::Unparseable)?;
+        let code = number.code().value();
+        let national = number.national().to_string();
+        if valid_national(code, &national) {
+            Ok(format!("+{code}{national}"))
+        } else {
+            Err(PhoneProblem::NotValid)
+        }
     }
 
     /// The matching key of a phone number as it arrives (any formatting): its
@@ -173,6 +189,155 @@ impl PhoneRules {
         let region = self.default_region;
         // Defence in depth: the parser has panicked on odd input in past releases.
         std::panic::catch_unwind(|| phonenumber::parse(region, input).ok()).ok()?
+    }
+}
+
+/// The digits of `+44 20 7946-0958`-style input (a `+`, then digits and
+/// plain separators), or `None` for anything the full parser must read.
+fn plain_international(s: &str) -> Option<String> {
+    let rest = s.strip_prefix('+')?;
+    let mut digits = String::with_capacity(16);
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '-' | '.' => {}
+            _ => return None,
+        }
+    }
+    (8..=15).contains(&digits.len()).then_some(digits)
+}
+
+/// Splits E.164 digits into a known country calling code and the national number.
+fn split_country_code(digits: &str) -> Option<(u16, &str)> {
+    // Country calling codes are prefix-free, so the first known prefix is the one.
+    (1..=3).find_map(|len| {
+        let code: u16 = digits.get(..len)?.parse().ok()?;
+        phonenumber::metadata::DATABASE
+            .by_code(&code)
+            .map(|_| (code, &digits[len..]))
+    })
+}
+
+/// Valid-number patterns of one region, compiled from libphonenumber's metadata.
+struct RegionPatterns {
+    national_prefix: Option<Regex>,
+    general: Regex,
+    general_lengths: Vec<u16>,
+    types: Vec<(Regex, Vec<u16>)>,
+}
+
+type PatternCache =
+    std::sync::RwLock<std::collections::HashMap<u16, Option<std::sync::Arc<Vec<RegionPatterns>>>>>;
+
+fn anchored(source: &str) -> Option<Regex> {
+    // The metadata's patterns are laid out with insignificant whitespace.
+    regex::RegexBuilder::new(&format!("^(?:{source})$"))
+        .ignore_whitespace(true)
+        .build()
+        .ok()
+}
+
+fn compile_code(code: u16) -> Option<std::sync::Arc<Vec<RegionPatterns>>> {
+    let metadata = phonenumber::metadata::DATABASE.by_code(&code)?;
+    let mut regions = Vec::new();
+    for meta in metadata {
+        let descriptors = meta.descriptors();
+        let general = descriptors.general();
+        let general_lengths = general.possible_length().to_vec();
+        let mut types = Vec::new();
+        for desc in [
+            descriptors.fixed_line(),
+            descriptors.mobile(),
+            descriptors.toll_free(),
+            descriptors.premium_rate(),
+            descriptors.shared_cost(),
+            descriptors.personal_number(),
+            descriptors.voip(),
+            descriptors.pager(),
+            descriptors.uan(),
+            descriptors.voicemail(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let Some(regex) = anchored(desc.national_number().as_str()) {
+                let lengths = if desc.possible_length().is_empty() {
+                    general_lengths.clone()
+                } else {
+                    desc.possible_length().to_vec()
+                };
+                types.push((regex, lengths));
+            }
+        }
+        // libphonenumber strips a national prefix written after the country
+        // code (`+44 020 ...`); such numbers go through the full parser.
+        let national_prefix = meta
+            .national_prefix_for_parsing()
+            .map(|r| r.as_str().to_string())
+            .or_else(|| meta.national_prefix().map(regex::escape))
+            .and_then(|source| {
+                regex::RegexBuilder::new(&format!("^(?:{source})"))
+                    .ignore_whitespace(true)
+                    .build()
+                    .ok()
+            });
+        if let Some(general) = anchored(general.national_number().as_str()) {
+            regions.push(RegionPatterns {
+                national_prefix,
+                general,
+                general_lengths,
+                types,
+            });
+        }
+    }
+    Some(std::sync::Arc::new(regions))
+}
+
+/// Whether a national number is a valid number of the country calling code
+/// (libphonenumber's rule: it matches the general pattern and the pattern of
+/// at least one number type, at a possible length, in one of the code's regions).
+/// The phonenumber crate's own check goes through a small shared regex cache
+/// behind a lock and costs microseconds; these patterns are compiled once.
+fn valid_national(code: u16, national: &str) -> bool {
+    let Some(regions) = patterns(code) else {
+        return false;
+    };
+    let length = national.len() as u16;
+    let fits = |lengths: &[u16]| lengths.is_empty() || lengths.contains(&length);
+    regions.iter().any(|r| {
+        fits(&r.general_lengths)
+            && r.general.is_match(national)
+            && r.types
+                .iter()
+                .any(|(regex, lengths)| fits(lengths) && regex.is_match(national))
+    })
+}
+
+/// Whether the national number starts with something a region of the code
+/// treats as a national prefix (then only the full parser knows the answer).
+fn may_carry_national_prefix(code: u16, national: &str) -> bool {
+    patterns(code).is_some_and(|regions| {
+        regions.iter().any(|r| {
+            r.national_prefix
+                .as_ref()
+                .is_some_and(|p| p.is_match(national))
+        })
+    })
+}
+
+fn patterns(code: u16) -> Option<std::sync::Arc<Vec<RegionPatterns>>> {
+    static CACHE: std::sync::OnceLock<PatternCache> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let cached = cache.read().ok().and_then(|c| c.get(&code).cloned());
+    match cached {
+        Some(p) => p,
+        None => {
+            let compiled = compile_code(code);
+            if let Ok(mut c) = cache.write() {
+                c.insert(code, compiled.clone());
+            }
+            compiled
+        }
     }
 }
 
@@ -238,6 +403,53 @@ mod tests {
         assert_eq!(rules.canonical("+5491123456789"), "+541123456789");
         // Other countries untouched.
         assert_eq!(rules.canonical("+442079460958"), "+442079460958");
+    }
+
+    #[test]
+    fn fast_validity_agrees_with_the_parser() {
+        let rules = gb();
+        let mut state = 12345u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        let prefixes = [
+            "+4420", "+447", "+4411", "+1201", "+1800", "+4930", "+3906", "+33", "+5511", "+5215",
+            "+8613", "+61",
+        ];
+        let (mut valid, mut prefix_only) = (0, 0);
+        for i in 0..3000 {
+            let prefix = prefixes[i % prefixes.len()];
+            let tail: String = (0..(6 + next() % 5))
+                .map(|_| char::from(b'0' + (next() % 10) as u8))
+                .collect();
+            let number = format!("{prefix}{tail}");
+            let crate_valid = phonenumber::parse(None, &number)
+                .map(|n| phonenumber::is_valid(&n))
+                .unwrap_or(false);
+            let ours = rules.normalize(&number).is_ok();
+            valid += usize::from(ours);
+            if crate_valid == ours {
+                continue;
+            }
+            // The crate accepts a number when a pattern matches a prefix of it;
+            // libphonenumber (and this) require the whole number to match. That
+            // is the only disagreement allowed.
+            assert!(
+                crate_valid && !ours,
+                "{number}: crate {crate_valid}, ours {ours}"
+            );
+            let shorter_is_valid = (8..number.len()).any(|k| rules.normalize(&number[..k]).is_ok());
+            assert!(
+                shorter_is_valid,
+                "{number}: rejected, and no prefix of it is valid"
+            );
+            prefix_only += 1;
+        }
+        assert!(valid > 500, "the sample holds valid numbers: {valid}");
+        assert!(prefix_only < 150, "{prefix_only} prefix-only matches");
     }
 
     #[test]
