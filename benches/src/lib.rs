@@ -12,6 +12,7 @@
 
 pub mod names;
 pub mod quality;
+pub mod records;
 
 use casebook::{ContactKind, ContactPointInput, ProfileInput};
 use serde_json::json;

@@ -51,14 +51,26 @@ pub fn normalize(input: &str) -> Option<String> {
     if input.is_empty() || input.len() > MAX_EMAIL_LEN {
         return None;
     }
-    let options = Options::default()
-        .without_display_text()
-        .without_domain_literal()
-        .with_required_tld();
-    let parsed = EmailAddress::parse_with_options(input, options).ok()?;
+    let parsed = EmailAddress::parse_with_options(input, options()).ok()?;
     let (local, domain) = input.rsplit_once('@')?;
     debug_assert_eq!(parsed.domain(), domain);
     Some(format!("{local}@{}", domain.to_lowercase()))
+}
+
+/// Whether the input is a plain address with a dotted domain (what
+/// [`normalize`] accepts), without building the normalised form.
+pub fn is_valid(input: &str) -> bool {
+    let input = input.trim();
+    !input.is_empty()
+        && input.len() <= MAX_EMAIL_LEN
+        && EmailAddress::parse_with_options(input, options()).is_ok()
+}
+
+fn options() -> Options {
+    Options::default()
+        .without_display_text()
+        .without_domain_literal()
+        .with_required_tld()
 }
 
 /// Matching key of a normalised address under the per-domain rules.

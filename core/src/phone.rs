@@ -144,6 +144,74 @@ impl PhoneRules {
         }
     }
 
+    /// Checks a phone number as [`PhoneRules::normalize`] does, without
+    /// building the E.164 text where it can.
+    pub fn check(&self, input: &str) -> Result<(), PhoneProblem> {
+        let input = input.trim();
+        let mut buffer = [0u8; 15];
+        if let Some(digits) = plain_international_into(input, &mut buffer) {
+            if let Some((code, national)) = split_country_code(digits) {
+                if !may_carry_national_prefix(code, national) {
+                    return if valid_national(code, national) {
+                        Ok(())
+                    } else {
+                        Err(PhoneProblem::NotValid)
+                    };
+                }
+            }
+        }
+        self.normalize(input).map(drop)
+    }
+
+    /// A regular expression for the E.164 numbers of a country calling code,
+    /// built from the same metadata [`PhoneRules::normalize`] uses (the union
+    /// of the number-type patterns): for an HTML `pattern` attribute or a JSON
+    /// Schema. It leaves out the metadata's possible-length lists, so it may
+    /// accept a rare number of impossible length that `normalize` refuses.
+    /// `None` for an unknown code.
+    ///
+    /// ```
+    /// let pattern = casebook::PhoneRules::e164_pattern(44).unwrap();
+    /// let regex = regex::Regex::new(&pattern).unwrap();
+    /// assert!(regex.is_match("+442079460958"));
+    /// assert!(!regex.is_match("+44207946095"));
+    /// ```
+    pub fn e164_pattern(country_code: u16) -> Option<String> {
+        let metadata = phonenumber::metadata::DATABASE.by_code(&country_code)?;
+        let mut alternatives: Vec<String> = Vec::new();
+        for meta in metadata {
+            let d = meta.descriptors();
+            for desc in [
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.personal_number(),
+                d.voip(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let source: String = desc
+                    .national_number()
+                    .as_str()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                let alternative = format!("(?:{source})");
+                if !alternatives.contains(&alternative) {
+                    alternatives.push(alternative);
+                }
+            }
+        }
+        (!alternatives.is_empty())
+            .then(|| format!("^\\+{country_code}(?:{})$", alternatives.join("|")))
+    }
+
     /// The matching key of a phone number as it arrives (any formatting): its
     /// E.164 form with equivalence rules applied, or `None` when it is not a
     /// phone number at all. Numbers already in strict E.164 skip the parser.
@@ -195,16 +263,27 @@ impl PhoneRules {
 /// The digits of `+44 20 7946-0958`-style input (a `+`, then digits and
 /// plain separators), or `None` for anything the full parser must read.
 fn plain_international(s: &str) -> Option<String> {
+    let mut buffer = [0u8; 15];
+    plain_international_into(s, &mut buffer).map(str::to_string)
+}
+
+fn plain_international_into<'b>(s: &str, buffer: &'b mut [u8; 15]) -> Option<&'b str> {
     let rest = s.strip_prefix('+')?;
-    let mut digits = String::with_capacity(16);
-    for c in rest.chars() {
-        match c {
-            '0'..='9' => digits.push(c),
-            ' ' | '-' | '.' => {}
+    let mut len = 0;
+    for b in rest.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                *buffer.get_mut(len)? = b;
+                len += 1;
+            }
+            b' ' | b'-' | b'.' => {}
             _ => return None,
         }
     }
-    (8..=15).contains(&digits.len()).then_some(digits)
+    if len < 8 {
+        return None;
+    }
+    std::str::from_utf8(&buffer[..len]).ok()
 }
 
 /// Splits E.164 digits into a known country calling code and the national number.
@@ -212,40 +291,70 @@ fn split_country_code(digits: &str) -> Option<(u16, &str)> {
     // Country calling codes are prefix-free, so the first known prefix is the one.
     (1..=3).find_map(|len| {
         let code: u16 = digits.get(..len)?.parse().ok()?;
-        phonenumber::metadata::DATABASE
-            .by_code(&code)
-            .map(|_| (code, &digits[len..]))
+        code_patterns(code).map(|_| (code, &digits[len..]))
     })
 }
 
 /// Valid-number patterns of one region, compiled from libphonenumber's metadata.
 struct RegionPatterns {
-    national_prefix: Option<Regex>,
+    /// A national prefix written after the country code (`+44 020 ...`), which
+    /// libphonenumber strips; such numbers go through the full parser.
+    national_prefix: Option<Prefix>,
     general: Regex,
     general_lengths: Vec<u16>,
-    types: Vec<(Regex, Vec<u16>)>,
+    /// For each national-number length, one pattern joining every number type
+    /// (fixed line, mobile, toll free, ...) possible at that length.
+    types_by_length: Vec<Option<Regex>>,
 }
 
-type PatternCache =
-    std::sync::RwLock<std::collections::HashMap<u16, Option<std::sync::Arc<Vec<RegionPatterns>>>>>;
+/// A national prefix: usually plain digits (`0`), sometimes a pattern.
+enum Prefix {
+    Digits(String),
+    Pattern(Regex),
+}
 
-fn anchored(source: &str) -> Option<Regex> {
+impl Prefix {
+    fn new(source: &str) -> Option<Prefix> {
+        let trimmed: String = source.chars().filter(|c| !c.is_whitespace()).collect();
+        if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+            Some(Prefix::Digits(trimmed))
+        } else {
+            compile(source, false).map(Prefix::Pattern)
+        }
+    }
+
+    fn starts(&self, national: &str) -> bool {
+        match self {
+            Prefix::Digits(d) => national.starts_with(d.as_str()),
+            Prefix::Pattern(p) => p.is_match(national),
+        }
+    }
+}
+
+/// The patterns of every region sharing a country calling code.
+struct CodePatterns(Vec<RegionPatterns>);
+
+fn compile(source: &str, whole: bool) -> Option<Regex> {
     // The metadata's patterns are laid out with insignificant whitespace.
-    regex::RegexBuilder::new(&format!("^(?:{source})$"))
+    let anchored = if whole {
+        format!("^(?:{source})$")
+    } else {
+        format!("^(?:{source})")
+    };
+    regex::RegexBuilder::new(&anchored)
         .ignore_whitespace(true)
         .build()
         .ok()
 }
 
-fn compile_code(code: u16) -> Option<std::sync::Arc<Vec<RegionPatterns>>> {
+fn compile_code(code: u16) -> Option<CodePatterns> {
     let metadata = phonenumber::metadata::DATABASE.by_code(&code)?;
     let mut regions = Vec::new();
     for meta in metadata {
         let descriptors = meta.descriptors();
         let general = descriptors.general();
         let general_lengths = general.possible_length().to_vec();
-        let mut types = Vec::new();
-        for desc in [
+        let types: Vec<(&str, Vec<u16>)> = [
             descriptors.fixed_line(),
             descriptors.mobile(),
             descriptors.toll_free(),
@@ -259,38 +368,58 @@ fn compile_code(code: u16) -> Option<std::sync::Arc<Vec<RegionPatterns>>> {
         ]
         .into_iter()
         .flatten()
-        {
-            if let Some(regex) = anchored(desc.national_number().as_str()) {
-                let lengths = if desc.possible_length().is_empty() {
-                    general_lengths.clone()
-                } else {
-                    desc.possible_length().to_vec()
-                };
-                types.push((regex, lengths));
-            }
-        }
-        // libphonenumber strips a national prefix written after the country
-        // code (`+44 020 ...`); such numbers go through the full parser.
+        .map(|d| {
+            let lengths = if d.possible_length().is_empty() {
+                general_lengths.clone()
+            } else {
+                d.possible_length().to_vec()
+            };
+            (d.national_number().as_str(), lengths)
+        })
+        .collect();
+        let types_by_length = (0..=MAX_NATIONAL_LENGTH)
+            .map(|length| {
+                let sources: Vec<String> = types
+                    .iter()
+                    .filter(|(_, lengths)| lengths.is_empty() || lengths.contains(&length))
+                    .map(|(source, _)| format!("(?:{source})"))
+                    .collect();
+                (!sources.is_empty())
+                    .then(|| compile(&sources.join("|"), true))
+                    .flatten()
+            })
+            .collect();
         let national_prefix = meta
             .national_prefix_for_parsing()
             .map(|r| r.as_str().to_string())
             .or_else(|| meta.national_prefix().map(regex::escape))
-            .and_then(|source| {
-                regex::RegexBuilder::new(&format!("^(?:{source})"))
-                    .ignore_whitespace(true)
-                    .build()
-                    .ok()
-            });
-        if let Some(general) = anchored(general.national_number().as_str()) {
+            .and_then(|source| Prefix::new(&source));
+        if let Some(general) = compile(general.national_number().as_str(), true) {
             regions.push(RegionPatterns {
                 national_prefix,
                 general,
                 general_lengths,
-                types,
+                types_by_length,
             });
         }
     }
-    Some(std::sync::Arc::new(regions))
+    Some(CodePatterns(regions))
+}
+
+/// Longest national significant number in the numbering plan (ITU-T E.164 allows 15 digits in all).
+const MAX_NATIONAL_LENGTH: u16 = 17;
+
+/// The compiled patterns of a country calling code, built on first use.
+/// Indexed by code, so looking one up takes no lock and no hashing.
+fn code_patterns(code: u16) -> Option<&'static CodePatterns> {
+    // A const is the way to fill a static array with `OnceLock`s; each element is its own lock.
+    #[allow(clippy::declare_interior_mutable_const)]
+    const NO_CODE: std::sync::OnceLock<Option<CodePatterns>> = std::sync::OnceLock::new();
+    static TABLE: [std::sync::OnceLock<Option<CodePatterns>>; 1000] = [NO_CODE; 1000];
+    TABLE
+        .get(code as usize)?
+        .get_or_init(|| compile_code(code))
+        .as_ref()
 }
 
 /// Whether a national number is a valid number of the country calling code
@@ -299,46 +428,30 @@ fn compile_code(code: u16) -> Option<std::sync::Arc<Vec<RegionPatterns>>> {
 /// The phonenumber crate's own check goes through a small shared regex cache
 /// behind a lock and costs microseconds; these patterns are compiled once.
 fn valid_national(code: u16, national: &str) -> bool {
-    let Some(regions) = patterns(code) else {
+    let Some(CodePatterns(regions)) = code_patterns(code) else {
         return false;
     };
     let length = national.len() as u16;
-    let fits = |lengths: &[u16]| lengths.is_empty() || lengths.contains(&length);
     regions.iter().any(|r| {
-        fits(&r.general_lengths)
+        (r.general_lengths.is_empty() || r.general_lengths.contains(&length))
+            && r.types_by_length
+                .get(length as usize)
+                .and_then(Option::as_ref)
+                .is_some_and(|types| types.is_match(national))
             && r.general.is_match(national)
-            && r.types
-                .iter()
-                .any(|(regex, lengths)| fits(lengths) && regex.is_match(national))
     })
 }
 
 /// Whether the national number starts with something a region of the code
 /// treats as a national prefix (then only the full parser knows the answer).
 fn may_carry_national_prefix(code: u16, national: &str) -> bool {
-    patterns(code).is_some_and(|regions| {
+    code_patterns(code).is_some_and(|CodePatterns(regions)| {
         regions.iter().any(|r| {
             r.national_prefix
                 .as_ref()
-                .is_some_and(|p| p.is_match(national))
+                .is_some_and(|p| p.starts(national))
         })
     })
-}
-
-fn patterns(code: u16) -> Option<std::sync::Arc<Vec<RegionPatterns>>> {
-    static CACHE: std::sync::OnceLock<PatternCache> = std::sync::OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let cached = cache.read().ok().and_then(|c| c.get(&code).cloned());
-    match cached {
-        Some(p) => p,
-        None => {
-            let compiled = compile_code(code);
-            if let Ok(mut c) = cache.write() {
-                c.insert(code, compiled.clone());
-            }
-            compiled
-        }
-    }
 }
 
 fn is_strict_e164(s: &str) -> bool {

@@ -25,10 +25,10 @@ use jiff::civil::Date;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-/// Custom field values of a record, keyed by field key.
-pub type Fields = BTreeMap<String, Value>;
+/// Custom field values of a record, keyed by field key (a JSON object).
+pub type Fields = serde_json::Map<String, Value>;
 
 /// Longest text accepted by a single-line text field without `max_length`.
 pub const DEFAULT_MAX_SINGLE_LINE: u32 = 1_000;
@@ -77,12 +77,37 @@ pub struct Condition {
 }
 
 impl Condition {
-    fn holds(&self, values: &Fields) -> bool {
-        match values.get(&self.field) {
-            Some(Value::Array(items)) => items.contains(&self.equals),
-            Some(value) => *value == self.equals,
-            None => false,
+    fn holds_for(&self, value: &Value) -> bool {
+        match value {
+            Value::Array(items) => items.contains(&self.equals),
+            value => *value == self.equals,
         }
+    }
+}
+
+/// Byte-wise order of two short keys, inline: field keys are a few bytes
+/// long and a library `memcmp` call costs more than comparing them here.
+fn short_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// The record's object, or the error of a record that is not one.
+fn as_record(record: &Value) -> std::result::Result<&Fields, FieldError> {
+    static EMPTY: std::sync::OnceLock<Fields> = std::sync::OnceLock::new();
+    match record {
+        Value::Object(map) => Ok(map),
+        Value::Null => Ok(EMPTY.get_or_init(Fields::new)),
+        other => Err(FieldError::new(
+            "",
+            FieldErrorCode::WrongType,
+            format!("a record must be a JSON object, not {}", json_type(other)),
+        )),
     }
 }
 
@@ -238,6 +263,9 @@ pub struct Template {
     pub description: Option<String>,
     fields: Vec<FieldDef>,
     index: HashMap<String, usize>,
+    /// Field keys in sorted order with their field index, to match a record's
+    /// (sorted) keys in one walk.
+    sorted_keys: Vec<(String, usize)>,
 }
 
 /// How a record is being validated.
@@ -383,31 +411,22 @@ impl Template {
             && self.fields == other.fields
     }
 
-    /// Validates a record (a JSON object of field values), reporting every problem at once.
+    /// Validates a record (a JSON object of field values), reporting every
+    /// problem at once, with the values as they would be stored.
     pub fn validate(
         &self,
         record: &Value,
         mode: Mode<'_>,
         ctx: &ValidationContext,
     ) -> ValidationReport {
-        let empty = serde_json::Map::new();
-        let object = match record {
-            Value::Object(map) => map,
-            Value::Null => &empty,
-            other => {
-                return ValidationReport {
-                    values: Fields::new(),
-                    errors: vec![FieldError::new(
-                        "",
-                        FieldErrorCode::WrongType,
-                        format!("a record must be a JSON object, not {}", json_type(other)),
-                    )],
-                    missing: Vec::new(),
-                }
-            }
-        };
-        let fields: Fields = object.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        self.validate_fields(&fields, mode, ctx)
+        match as_record(record) {
+            Ok(fields) => self.validate_fields(fields, mode, ctx),
+            Err(error) => ValidationReport {
+                values: Fields::new(),
+                errors: vec![error],
+                missing: Vec::new(),
+            },
+        }
     }
 
     /// Validates a record given as a map of field values.
@@ -417,25 +436,86 @@ impl Template {
         mode: Mode<'_>,
         ctx: &ValidationContext,
     ) -> ValidationReport {
-        let apply_defaults = matches!(mode, Mode::Create | Mode::Draft);
         let mut values = Fields::new();
+        let (errors, missing) = self.run(record, mode, ctx, Some(&mut values));
+        ValidationReport {
+            values,
+            errors,
+            missing,
+        }
+    }
+
+    /// Checks a record and returns only its problems (what a form shows),
+    /// without building the normalised values: the fast path for live form
+    /// validation. In draft mode missing required fields are not problems.
+    pub fn check(
+        &self,
+        record: &Value,
+        mode: Mode<'_>,
+        ctx: &ValidationContext,
+    ) -> Vec<FieldError> {
+        match as_record(record) {
+            Ok(fields) => self.run(fields, mode, ctx, None).0,
+            Err(error) => vec![error],
+        }
+    }
+
+    /// The shared validation walk. With `values`, normalised values are
+    /// collected into it; without, fields are only checked.
+    fn run(
+        &self,
+        record: &Fields,
+        mode: Mode<'_>,
+        ctx: &ValidationContext,
+        mut values: Option<&mut Fields>,
+    ) -> (Vec<FieldError>, Vec<MissingField>) {
+        const ABSENT: u8 = 0;
+        const PRESENT: u8 = 1;
+        const FAILED: u8 = 2;
+        const DEFAULTED: u8 = 3;
+        let apply_defaults = matches!(mode, Mode::Create | Mode::Draft);
         let mut errors: Vec<(usize, FieldError)> = Vec::new();
-        let mut failed: HashSet<usize> = HashSet::new();
+
+        // Record keys and template keys are both sorted: one walk over the two
+        // finds each field's value and every unknown key, without lookups.
+        let mut slots: Vec<(Option<&Value>, u8)> = vec![(None, ABSENT); self.fields.len()];
+        let mut known = self.sorted_keys.iter().peekable();
+        for (key, value) in record {
+            while known.next_if(|(k, _)| short_cmp(k, key).is_lt()).is_some() {}
+            match known.peek() {
+                Some((k, i)) if short_cmp(k, key).is_eq() => slots[*i].0 = Some(value),
+                _ => errors.push((
+                    usize::MAX,
+                    FieldError::new(
+                        key,
+                        FieldErrorCode::UnknownField,
+                        format!("`{key}` is not a field of template `{}`", self.id),
+                    ),
+                )),
+            }
+        }
 
         for (i, field) in self.fields.iter().enumerate() {
-            match record.get(&field.key) {
-                Some(raw) if !is_missing(raw) => match normalize_value(field, raw, ctx) {
-                    Ok(value) => {
-                        values.insert(field.key.clone(), value);
+            match slots[i].0 {
+                Some(raw) if !is_missing(raw) => {
+                    let outcome = match values.as_deref_mut() {
+                        Some(values) => normalize_value(field, raw, ctx).map(|v| {
+                            values.insert(field.key.clone(), v);
+                        }),
+                        None => check_value(field, raw, ctx),
+                    };
+                    match outcome {
+                        Ok(()) => slots[i].1 = PRESENT,
+                        Err(error) => {
+                            slots[i].1 = FAILED;
+                            errors.push((i, error));
+                        }
                     }
-                    Err(error) => {
-                        failed.insert(i);
-                        errors.push((i, error));
-                    }
-                },
+                }
                 _ => {
-                    if apply_defaults {
-                        if let Some(default) = &field.default {
+                    if let (true, Some(default)) = (apply_defaults, &field.default) {
+                        slots[i].1 = DEFAULTED;
+                        if let Some(values) = values.as_deref_mut() {
                             values.insert(field.key.clone(), default.clone());
                         }
                     }
@@ -443,16 +523,30 @@ impl Template {
             }
         }
 
+        // The normalised value of a field, computed again only where a rule needs it.
+        let value_of = |i: usize| -> Option<Value> {
+            let field = &self.fields[i];
+            match slots[i].1 {
+                PRESENT => slots[i]
+                    .0
+                    .and_then(|raw| normalize_value(field, raw, ctx).ok()),
+                DEFAULTED => field.default.clone(),
+                _ => None,
+            }
+        };
+
         let mut missing = Vec::new();
         for (i, field) in self.fields.iter().enumerate() {
-            if values.contains_key(&field.key) || failed.contains(&i) {
+            if slots[i].1 != ABSENT {
                 continue;
             }
             let required = field.required
-                || field
-                    .required_when
-                    .as_ref()
-                    .is_some_and(|c| c.holds(&values));
+                || field.required_when.as_ref().is_some_and(|c| {
+                    self.index
+                        .get(&c.field)
+                        .and_then(|&j| value_of(j))
+                        .is_some_and(|v| c.holds_for(&v))
+                });
             if !required {
                 continue;
             }
@@ -481,11 +575,11 @@ impl Template {
 
         if let Mode::Update { previous } = mode {
             for (i, field) in self.fields.iter().enumerate() {
-                if !field.read_only_after_create || failed.contains(&i) {
+                if !field.read_only_after_create || slots[i].1 == FAILED {
                     continue;
                 }
                 if let Some(before) = previous.get(&field.key) {
-                    if values.get(&field.key) != Some(before) {
+                    if value_of(i).as_ref() != Some(before) {
                         errors.push((
                             i,
                             FieldError::new(
@@ -502,24 +596,8 @@ impl Template {
             }
         }
 
-        for key in record.keys() {
-            if !self.index.contains_key(key) {
-                errors.push((
-                    usize::MAX,
-                    FieldError::new(
-                        key,
-                        FieldErrorCode::UnknownField,
-                        format!("`{key}` is not a field of template `{}`", self.id),
-                    ),
-                ));
-            }
-        }
         errors.sort_by_key(|(i, _)| *i);
-        ValidationReport {
-            values,
-            errors: errors.into_iter().map(|(_, e)| e).collect(),
-            missing,
-        }
+        (errors.into_iter().map(|(_, e)| e).collect(), missing)
     }
 
     /// The text of the record's searchable fields, for keyword search.
@@ -599,6 +677,12 @@ impl Template {
                 .map_err(|message| fail(Some(&raw.key), message))?;
             fields.push(field);
         }
+        let mut sorted_keys: Vec<(String, usize)> = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.key.clone(), i))
+            .collect();
+        sorted_keys.sort();
         let mut template = Template {
             id: def.id,
             version: def.version.unwrap_or(0),
@@ -607,6 +691,7 @@ impl Template {
             description: def.description,
             fields,
             index,
+            sorted_keys,
         };
         template.check_cross_field(&fail)?;
         Ok(template)
@@ -1050,6 +1135,25 @@ pub fn normalize_value(
     raw: &Value,
     ctx: &ValidationContext,
 ) -> std::result::Result<Value, FieldError> {
+    examine(field, raw, ctx, true).map(|v| v.unwrap_or(Value::Null))
+}
+
+/// Checks one present, non-empty value of a field without building its normalised form.
+pub fn check_value(
+    field: &FieldDef,
+    raw: &Value,
+    ctx: &ValidationContext,
+) -> std::result::Result<(), FieldError> {
+    examine(field, raw, ctx, false).map(drop)
+}
+
+/// The rules of one field: the normalised value (when `build`) or what is wrong.
+fn examine(
+    field: &FieldDef,
+    raw: &Value,
+    ctx: &ValidationContext,
+    build: bool,
+) -> std::result::Result<Option<Value>, FieldError> {
     let label = field.label.as_str();
     let err = |code: FieldErrorCode, message: String| FieldError::new(&field.key, code, message);
     let wrong_type = |expected: &str| {
@@ -1095,7 +1199,7 @@ pub fn normalize_value(
                     ));
                 }
             }
-            Ok(Value::String(text.to_string()))
+            Ok(build.then(|| Value::String(text.to_string())))
         }
         FieldKind::Choice { options, multiple } => {
             let option_list = || {
@@ -1129,21 +1233,27 @@ pub fn normalize_value(
                 let Value::Array(items) = raw else {
                     return Err(wrong_type("a list of option keys"));
                 };
+                if !build {
+                    for item in items {
+                        check(item)?;
+                    }
+                    return Ok(None);
+                }
                 let mut chosen = Vec::with_capacity(items.len());
                 for item in items {
                     chosen.push(check(item)?);
                 }
                 chosen.sort_unstable();
                 chosen.dedup();
-                Ok(Value::Array(
+                Ok(Some(Value::Array(
                     chosen
                         .into_iter()
                         .map(|i| Value::String(options[i].key.clone()))
                         .collect(),
-                ))
+                )))
             } else {
                 let i = check(raw)?;
-                Ok(Value::String(options[i].key.clone()))
+                Ok(build.then(|| Value::String(options[i].key.clone())))
             }
         }
         FieldKind::Pattern { regex, hint } => {
@@ -1157,27 +1267,39 @@ pub fn normalize_value(
                     format!("{label} must have the format {hint}"),
                 ));
             }
-            Ok(Value::String(text.to_string()))
+            Ok(build.then(|| Value::String(text.to_string())))
         }
         FieldKind::Email => {
             let Value::String(s) = raw else {
                 return Err(wrong_type("an e-mail address"));
             };
-            crate::email::normalize(s)
-                .map(Value::String)
-                .ok_or_else(|| {
-                    err(
-                        FieldErrorCode::InvalidFormat,
-                        format!("{label} must be an e-mail address such as name@example.com"),
-                    )
-                })
+            let invalid = || {
+                err(
+                    FieldErrorCode::InvalidFormat,
+                    format!("{label} must be an e-mail address such as name@example.com"),
+                )
+            };
+            if build {
+                crate::email::normalize(s)
+                    .map(|v| Some(Value::String(v)))
+                    .ok_or_else(invalid)
+            } else if crate::email::is_valid(s) {
+                Ok(None)
+            } else {
+                Err(invalid())
+            }
         }
         FieldKind::Phone { rules, .. } => {
             let Value::String(s) = raw else {
                 return Err(wrong_type("a phone number written as text"));
             };
             let rules = rules.as_ref().unwrap_or(&ctx.phone);
-            rules.normalize(s).map(Value::String).map_err(|problem| {
+            let outcome = if build {
+                rules.normalize(s).map(|v| Some(Value::String(v)))
+            } else {
+                rules.check(s).map(|()| None)
+            };
+            outcome.map_err(|problem| {
                 let expected = match rules.default_region() {
                     Some(region) => format!("an international number such as +44 20 7946 0958, or a national number of {region}"),
                     None => "an international number starting with +, such as +44 20 7946 0958".to_string(),
@@ -1210,7 +1332,7 @@ pub fn normalize_value(
                     format!("{label} must be {}", range_text(min, max)),
                 ));
             }
-            Ok(Value::from(n))
+            Ok(build.then(|| Value::from(n)))
         }
         FieldKind::Decimal {
             min,
@@ -1220,7 +1342,7 @@ pub fn normalize_value(
             let (n, places) = match raw {
                 Value::Number(n) => {
                     let f = n.as_f64().ok_or_else(|| wrong_type("a number"))?;
-                    (f, decimal_places_of(&f.to_string()))
+                    (f, decimal_places_of_f64(f))
                 }
                 Value::String(s) => {
                     let s = s.trim();
@@ -1251,8 +1373,11 @@ pub fn normalize_value(
                     format!("{label} must be {}", range_text(min, max)),
                 ));
             }
+            if !build {
+                return Ok(None);
+            }
             serde_json::Number::from_f64(n)
-                .map(Value::Number)
+                .map(|n| Some(Value::Number(n)))
                 .ok_or_else(|| wrong_type("a finite number"))
         }
         FieldKind::Date {
@@ -1281,12 +1406,16 @@ pub fn normalize_value(
                     format!("{label} cannot be in the future (today is {})", ctx.today),
                 ));
             }
-            Ok(Value::String(date.to_string()))
+            Ok(build.then(|| Value::String(date.to_string())))
         }
         FieldKind::Boolean => match raw {
-            Value::Bool(b) => Ok(Value::Bool(*b)),
-            Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
-            Value::String(s) if s.trim().eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
+            Value::Bool(b) => Ok(Some(Value::Bool(*b))),
+            Value::String(s) if s.trim().eq_ignore_ascii_case("true") => {
+                Ok(Some(Value::Bool(true)))
+            }
+            Value::String(s) if s.trim().eq_ignore_ascii_case("false") => {
+                Ok(Some(Value::Bool(false)))
+            }
             _ => Err(wrong_type("true or false")),
         },
     }
@@ -1321,10 +1450,28 @@ fn is_plain_decimal(s: &str) -> bool {
         && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Decimal places of a float in its shortest round-trip form (the digits
+/// the JSON text carried).
+fn decimal_places_of_f64(f: f64) -> usize {
+    if !f.is_finite() {
+        return usize::MAX;
+    }
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        return 0;
+    }
+    decimal_places_of(zmij::Buffer::new().format_finite(f))
+}
+
+/// Decimal places of a decimal numeral, exponent included (`1.5e-3` has 4).
 fn decimal_places_of(s: &str) -> usize {
-    s.split_once('.')
-        .map(|(_, f)| f.trim_end_matches('0').len())
-        .unwrap_or(0)
+    let (mantissa, exponent) = match s.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().unwrap_or(0)),
+        None => (s, 0),
+    };
+    let fraction = mantissa
+        .split_once('.')
+        .map_or(0, |(_, f)| f.trim_end_matches('0').len()) as i64;
+    (fraction - exponent).max(0) as usize
 }
 
 fn range_text<T: std::fmt::Display>(min: &Option<T>, max: &Option<T>) -> String {
@@ -1694,6 +1841,8 @@ mod properties {
             let ctx = ValidationContext::with_phone(Date::constant(2026, 1, 1), PhoneRules::new(Some("GB"), &[]).unwrap());
             let mode = if draft { Mode::Draft } else { Mode::Create };
             let report = template.validate(&record, mode, &ctx);
+            // The fast errors-only path finds exactly the same problems.
+            prop_assert_eq!(&template.check(&record, mode, &ctx), &report.errors);
             for e in &report.errors {
                 prop_assert!(e.field.is_empty() || template.field(&e.field).is_some() || record.get(&e.field).is_some());
                 prop_assert!(!e.message.is_empty());

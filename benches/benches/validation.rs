@@ -1,0 +1,100 @@
+//! Template validation: casebook versus the `jsonschema` crate on the same
+//! 20-field records (a 70/30 mix of valid and invalid), each validator built
+//! once, as in production. Both report every error of a record.
+
+use casebook::template::{Mode, Template, ValidationContext};
+use casebook::PhoneRules;
+use casebook_benches::records;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use std::hint::black_box;
+
+fn validation(c: &mut Criterion) {
+    let template = Template::from_json(records::TEMPLATE).expect("template");
+    let ctx = ValidationContext::with_phone(
+        "2026-06-01".parse().expect("date"),
+        PhoneRules::new(Some("GB"), &[]).expect("rules"),
+    );
+    let schema = records::schema();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("schema compiles");
+    let data = records::mix(7, 1_000, 0.7);
+
+    // Same rules: both must accept and reject exactly the same records.
+    for record in &data {
+        let ours = template.validate(record, Mode::Create, &ctx).is_valid();
+        assert_eq!(
+            ours,
+            validator.is_valid(record),
+            "validators disagree on {record}"
+        );
+        assert_eq!(ours, template.check(record, Mode::Create, &ctx).is_empty());
+    }
+
+    let mut group = c.benchmark_group("validate_20_fields");
+    group.throughput(Throughput::Elements(data.len() as u64));
+    // Errors only, like the peer: what a form shows as the user types.
+    group.bench_function("casebook_check", |b| {
+        b.iter(|| {
+            let mut errors = 0;
+            for record in &data {
+                errors += template.check(black_box(record), Mode::Create, &ctx).len();
+            }
+            errors
+        })
+    });
+    // Errors plus the normalised values to store (E.164 phones, trimmed text, ...).
+    group.bench_function("casebook_validate", |b| {
+        b.iter(|| {
+            let mut errors = 0;
+            for record in &data {
+                errors += template
+                    .validate(black_box(record), Mode::Create, &ctx)
+                    .errors
+                    .len();
+            }
+            errors
+        })
+    });
+    group.bench_function("jsonschema", |b| {
+        b.iter(|| {
+            let mut errors = 0;
+            for record in &data {
+                errors += validator.iter_errors(black_box(record)).count();
+            }
+            errors
+        })
+    });
+    group.bench_function("jsonschema_is_valid", |b| {
+        b.iter(|| {
+            data.iter()
+                .filter(|r| validator.is_valid(black_box(r)))
+                .count()
+        })
+    });
+    group.finish();
+
+    // Parsing the JSON text is part of any real request; shown for scale.
+    let texts: Vec<String> = data.iter().map(|r| r.to_string()).collect();
+    let mut group = c.benchmark_group("parse_and_validate_20_fields");
+    group.throughput(Throughput::Elements(texts.len() as u64));
+    group.bench_function("casebook", |b| {
+        b.iter_batched(
+            || texts.clone(),
+            |texts| {
+                let mut errors = 0;
+                for t in &texts {
+                    let value: serde_json::Value = serde_json::from_str(t).expect("json");
+                    errors += template.validate(&value, Mode::Create, &ctx).errors.len();
+                }
+                errors
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, validation);
+criterion_main!(benches);
