@@ -23,8 +23,8 @@ pub fn schema() -> Value {
 
 /// A valid record with every field filled.
 pub fn valid(rng: &mut Rng) -> Value {
-    let first = casebook::text::fold(*rng.pick(names::GIVEN));
-    let last = casebook::text::fold(*rng.pick(names::FAMILY)).replace(['\'', ' '], "");
+    let first = casebook::text::fold(rng.pick(names::GIVEN));
+    let last = casebook::text::fold(rng.pick(names::FAMILY)).replace(['\'', ' '], "");
     json!({
         "first_name": rng.pick(names::GIVEN),
         "last_name": rng.pick(names::FAMILY),
