@@ -23,8 +23,10 @@ pub fn schema() -> Value {
 
 /// A valid record with every field filled.
 pub fn valid(rng: &mut Rng) -> Value {
-    let first = casebook::text::fold(rng.pick(names::GIVEN));
-    let last = casebook::text::fold(rng.pick(names::FAMILY)).replace(['\'', ' '], "");
+    let given: &str = rng.pick(names::GIVEN);
+    let family: &str = rng.pick(names::FAMILY);
+    let first = casebook::text::fold(given);
+    let last = casebook::text::fold(family).replace(['\'', ' '], "");
     json!({
         "first_name": rng.pick(names::GIVEN),
         "last_name": rng.pick(names::FAMILY),
