@@ -23,8 +23,8 @@ pub fn schema() -> Value {
 
 /// A valid record with every field filled.
 pub fn valid(rng: &mut Rng) -> Value {
-    let given: &str = rng.pick(names::GIVEN);
-    let family: &str = rng.pick(names::FAMILY);
+    let given: &str = *rng.pick(names::GIVEN);
+    let family: &str = *rng.pick(names::FAMILY);
     let first = casebook::text::fold(given);
     let last = casebook::text::fold(family).replace(['\'', ' '], "");
     json!({
