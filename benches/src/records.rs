@@ -23,8 +23,8 @@ pub fn schema() -> Value {
 
 /// A valid record with every field filled.
 pub fn valid(rng: &mut Rng) -> Value {
-    let given: &str = *rng.pick(names::GIVEN);
-    let family: &str = *rng.pick(names::FAMILY);
+    let given = names::GIVEN[rng.below(names::GIVEN.len())];
+    let family = names::FAMILY[rng.below(names::FAMILY.len())];
     let first = casebook::text::fold(given);
     let last = casebook::text::fold(family).replace(['\'', ' '], "");
     json!({
