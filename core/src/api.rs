@@ -79,6 +79,7 @@ pub const OPERATIONS: &[&str] = &[
     "export_snapshot",
     "import_snapshot",
     "check_invariants",
+    "import_profiles",
 ];
 
 /// A clock that starts at a fixed instant and moves a fixed step per reading.
@@ -346,6 +347,18 @@ impl<S: Store> Casebook<S> {
                 json!({})
             }
             "check_invariants" => to_value(&self.check_invariants()?),
+            "import_profiles" => {
+                let mut options = a
+                    .opt::<crate::import::ImportOptions>("options")?
+                    .unwrap_or_default();
+                options.by = a.str("by")?.to_string();
+                to_value(&self.import_profiles(
+                    a.str("data")?.as_bytes(),
+                    &a.get::<crate::import::ImportFormat>("format")?,
+                    &options,
+                    None,
+                )?)
+            }
             other => {
                 return Err(Error::InvalidInput(format!(
                     "unknown operation `{other}` (expected one of: {})",

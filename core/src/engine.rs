@@ -932,42 +932,37 @@ impl<S: Store> Casebook<S> {
         options: CreateOptions,
     ) -> Result<Profile> {
         let by = check_actor(by)?;
-        self.store.write_with(|tx| {
-            let (prepared, errors, _) = self.prepare_profile(tx, &input, Mode::Create, None)?;
-            if !errors.is_empty() {
-                return Err(Error::validation(errors));
-            }
-            let profile = self.build_profile(prepared, Uuid::nil(), String::new(), by);
-            if !options.allow_duplicates {
-                let strong: Vec<_> = self
-                    .duplicate_candidates_in(tx, &profile)?
-                    .into_iter()
-                    .filter(|c| c.score >= self.config.matching.warn_threshold)
-                    .collect();
-                if !strong.is_empty() {
-                    return Err(Error::DuplicateSuspected {
-                        count: strong.len(),
-                        candidates: serde_json::to_value(&strong).unwrap_or_default(),
-                    });
-                }
-            }
-            self.insert_new_profile(tx, profile)
-        })
+        self.store
+            .write_with(|tx| self.create_profile_in(tx, by, &input, !options.allow_duplicates))
     }
 
-    /// Creates a profile inside a transaction, without the duplicate check (bulk import).
-    #[allow(dead_code)] // the caller, bulk import, lands separately
+    /// Creates a profile inside a transaction; with `check_duplicates`, a
+    /// strong match with existing profiles refuses it.
     pub(crate) fn create_profile_in(
         &self,
         tx: &mut dyn WriteTx,
         by: &str,
         input: &ProfileInput,
+        check_duplicates: bool,
     ) -> Result<Profile> {
         let (prepared, errors, _) = self.prepare_profile(tx, input, Mode::Create, None)?;
         if !errors.is_empty() {
             return Err(Error::validation(errors));
         }
         let profile = self.build_profile(prepared, Uuid::nil(), String::new(), by);
+        if check_duplicates {
+            let strong: Vec<_> = self
+                .duplicate_candidates_in(tx, &profile)?
+                .into_iter()
+                .filter(|c| c.score >= self.config.matching.warn_threshold)
+                .collect();
+            if !strong.is_empty() {
+                return Err(Error::DuplicateSuspected {
+                    count: strong.len(),
+                    candidates: serde_json::to_value(&strong).unwrap_or_default(),
+                });
+            }
+        }
         self.insert_new_profile(tx, profile)
     }
 

@@ -45,6 +45,7 @@ pub mod email;
 pub mod engine;
 pub mod error;
 pub mod identity;
+pub mod import;
 pub mod model;
 pub mod phone;
 pub mod store;
@@ -63,6 +64,9 @@ pub use error::{Entity, Error, ErrorCode, FieldError, FieldErrorCode, FieldError
 pub use identity::{
     DuplicateCandidate, DuplicateReport, MatchReason, MatchScore, MatchingConfig, MergeOutcome,
     MergePlan, MergePreview,
+};
+pub use import::{
+    CsvMapping, ImportFormat, ImportOptions, ImportProgress, ImportReport, Rejection,
 };
 pub use model::*;
 pub use phone::{PhoneEquivalence, PhoneRules};

@@ -1167,3 +1167,57 @@ pub fn random_failed_transactions_change_nothing<S: Store>(store: S) {
         })
         .unwrap();
 }
+
+/// A bulk import commits in batches, reports rejected rows, and leaves
+/// every imported profile findable through the store's indexes.
+pub fn bulk_import_in_batches<S: Store>(store: S) {
+    let cb = engine(store);
+    let mut lines = String::new();
+    for i in 0..250u32 {
+        if i % 50 == 7 {
+            lines.push_str("{\"given_name\": \"Bad\", \"family_name\": \"Row\", \"fields\": {\"segment\": \"vip\"}}\n");
+            continue;
+        }
+        let input = ProfileInput {
+            contact_points: vec![phone(&format!("+44 7911 {:06}", 100_000 + i))],
+            ..person(&format!("Given{i}"), "Imported")
+        };
+        lines.push_str(&serde_json::to_string(&input).expect("serializable"));
+        lines.push('\n');
+    }
+    let options = ImportOptions {
+        batch_size: 100,
+        ..ImportOptions::new("migration")
+    };
+    let mut batches = Vec::new();
+    let report = cb
+        .import_profiles(
+            lines.as_bytes(),
+            &ImportFormat::JsonLines,
+            &options,
+            Some(&mut |p: &ImportProgress| batches.push(p.rows)),
+        )
+        .expect("import runs");
+    assert_eq!(
+        (report.rows, report.imported, report.rejected),
+        (250, 245, 5)
+    );
+    assert_eq!(batches, [100, 200, 250]);
+    assert_eq!(
+        report.rejections.iter().map(|r| r.row).collect::<Vec<_>>(),
+        [8, 58, 108, 158, 208]
+    );
+    assert_eq!(cb.store().read_with(|tx| tx.profile_count()).unwrap(), 245);
+    match cb.recognize(Channel::Voice, "07911 100249").unwrap() {
+        Recognition::Known { summary, .. } => {
+            assert_eq!(summary.display_name, "Given249 Imported");
+            assert_eq!(summary.customer_id, "C-000245");
+        }
+        other => panic!("expected one profile, got {other:?}"),
+    }
+    let found = cb
+        .find_profiles(&ProfileQuery::Name("given24".into()), 50)
+        .unwrap();
+    assert_eq!(found.len(), 11);
+    assert_eq!(cb.check_invariants().unwrap(), Vec::<String>::new());
+}

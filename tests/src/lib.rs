@@ -38,6 +38,7 @@ macro_rules! conformance_suite {
             concurrent_edits_conflict,
             phone_formats_find_the_same_profile,
             random_failed_transactions_change_nothing,
+            bulk_import_in_batches,
         );
         $crate::conformance_suite!(@identity $make;
             duplicate_warning_on_create,
