@@ -10,6 +10,7 @@
 //! assert_eq!(data.records.len(), data.person_of.len());
 //! ```
 
+pub mod measure;
 pub mod names;
 pub mod quality;
 pub mod records;

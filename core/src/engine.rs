@@ -263,6 +263,18 @@ struct PreparedCase {
     links: Vec<(Uuid, LinkRole)>,
 }
 
+fn summary_of(profile: &Profile, open_cases: usize) -> ProfileSummary {
+    ProfileSummary {
+        id: profile.id,
+        customer_id: profile.customer_id.clone(),
+        display_name: profile.display_name(),
+        phone: profile.primary(ContactKind::Phone).map(|p| p.value.clone()),
+        email: profile.primary(ContactKind::Email).map(|p| p.value.clone()),
+        open_cases,
+        last_interaction_at: profile.last_interaction_at,
+    }
+}
+
 pub(crate) fn check_actor(by: &str) -> Result<&str> {
     let by = by.trim();
     if by.is_empty() || by.len() > 200 {
@@ -1084,15 +1096,7 @@ impl<S: Store> Casebook<S> {
                 open_cases += 1;
             }
         }
-        Ok(ProfileSummary {
-            id: profile.id,
-            customer_id: profile.customer_id.clone(),
-            display_name: profile.display_name(),
-            phone: profile.primary(ContactKind::Phone).map(|p| p.value.clone()),
-            email: profile.primary(ContactKind::Email).map(|p| p.value.clone()),
-            open_cases,
-            last_interaction_at: profile.last_interaction_at,
-        })
+        Ok(summary_of(profile, open_cases))
     }
 
     /// The summary of a profile (name, primary phone and e-mail, open-case count).
@@ -2029,12 +2033,13 @@ impl<S: Store> Casebook<S> {
                         .into_iter()
                         .next()
                         .ok_or_else(|| Error::Internal("empty list".into()))?;
-                    let summary = self.summary_in(tx, &profile)?;
-                    let open_cases = self
+                    let open_cases: Vec<CaseSummary> = self
                         .cases_of_profile_in(tx, profile.id, true)?
                         .into_iter()
                         .map(|pc| pc.case)
                         .collect();
+                    // The open cases are at hand: no second pass over the links.
+                    let summary = summary_of(&profile, open_cases.len());
                     let recent_contacts = tx.contacts_of_profile(
                         profile.id,
                         None,

@@ -160,6 +160,14 @@ trait RowSource {
     fn next_row(&mut self) -> Result<Option<Row>>;
 }
 
+struct InputSource<I>(I);
+
+impl<I: Iterator<Item = ProfileInput>> RowSource for InputSource<I> {
+    fn next_row(&mut self) -> Result<Option<Row>> {
+        Ok(self.0.next().map(Ok))
+    }
+}
+
 struct JsonLinesSource<R> {
     reader: R,
     line: Vec<u8>,
@@ -433,6 +441,27 @@ impl<S: Store> Casebook<S> {
             }
         };
         self.run_import(source.as_mut(), options, progress)
+    }
+
+    /// Imports profiles already in memory (from another system or a
+    /// generator), with the same validation, batching and report as
+    /// [`Casebook::import_profiles`].
+    pub fn import_inputs(
+        &self,
+        inputs: impl IntoIterator<Item = ProfileInput>,
+        options: &ImportOptions,
+        progress: Option<&mut dyn FnMut(&ImportProgress)>,
+    ) -> Result<ImportReport> {
+        check_actor(&options.by)?;
+        if options.batch_size == 0 {
+            return Err(Error::InvalidInput(
+                "the import batch size must be at least 1".into(),
+            ));
+        }
+        if let Some(id) = &options.template {
+            self.template(id, None)?;
+        }
+        self.run_import(&mut InputSource(inputs.into_iter()), options, progress)
     }
 
     fn run_import(

@@ -1,0 +1,555 @@
+//! Scale benchmarks: every figure side by side with its floor or peer, in
+//! one run, at several store sizes.
+//!
+//! ```text
+//! cargo bench -p casebook-benches --bench scale              # 10k, 100k, 1M profiles
+//! cargo bench -p casebook-benches --bench scale -- --quick   # small sizes, seconds
+//! ```
+//!
+//! Run without `--bench` (as `cargo test --benches` does) it takes the quick
+//! sizes, so the test command keeps it compiling and working. Results are
+//! printed and written to `target/bench-results/scale.json`.
+
+use casebook::import::ImportOptions;
+use casebook::store::StoreExt;
+use casebook::*;
+use casebook_benches::measure::{live_bytes, race, Contender, CountingAllocator, Results};
+use casebook_benches::{quality, DatasetSpec, Generator, Rng};
+use std::collections::HashMap;
+use std::time::Instant;
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+const RETAIL_CUSTOMER: &str = include_str!("../../core/examples/templates/retail_customer.json");
+const SUPPORT_CASE: &str = include_str!("../../core/examples/templates/support_case.json");
+
+struct Plan {
+    quick: bool,
+    sizes: Vec<usize>,
+    rounds: usize,
+    queries: usize,
+    merge_cases: usize,
+    merge_contacts: usize,
+}
+
+impl Plan {
+    fn from_args() -> Plan {
+        let args: Vec<String> = std::env::args().collect();
+        let quick = args.iter().any(|a| a == "--quick") || !args.iter().any(|a| a == "--bench");
+        if quick {
+            Plan {
+                quick,
+                sizes: vec![1_000, 5_000],
+                rounds: 2,
+                queries: 300,
+                merge_cases: 100,
+                merge_contacts: 1_000,
+            }
+        } else {
+            Plan {
+                quick,
+                sizes: vec![10_000, 100_000, 1_000_000],
+                rounds: 5,
+                queries: 2_000,
+                merge_cases: 1_000,
+                merge_contacts: 10_000,
+            }
+        }
+    }
+}
+
+fn engine<S: Store>(store: S) -> Casebook<S> {
+    let cb = Casebook::builder(store)
+        .config(Config {
+            default_region: Some("GB".into()),
+            ..Config::default()
+        })
+        .clock(std::sync::Arc::new(ManualClock::new(
+            "2026-06-01T09:00:00Z".parse().expect("timestamp"),
+        )))
+        .ids(std::sync::Arc::new(SeededIds::new(11)))
+        .build()
+        .expect("engine");
+    cb.load_template("admin", RETAIL_CUSTOMER)
+        .expect("profile template");
+    cb.load_template("admin", SUPPORT_CASE)
+        .expect("case template");
+    cb
+}
+
+const PRODUCTS: &[&str] = &[
+    "router",
+    "broadband",
+    "tv box",
+    "mobile",
+    "landline",
+    "invoice",
+    "sim card",
+    "modem",
+    "mesh wifi",
+    "smart meter",
+];
+const PROBLEMS: &[&str] = &[
+    "no signal",
+    "slow speed",
+    "overcharged",
+    "not delivered",
+    "keeps rebooting",
+    "cannot log in",
+    "dropped calls",
+    "wrong address",
+    "damaged on arrival",
+    "refund requested",
+];
+
+fn case_text(rng: &mut Rng) -> String {
+    format!(
+        "{} {} ref SN{}",
+        rng.pick(PRODUCTS),
+        rng.pick(PROBLEMS),
+        rng.digits(7)
+    )
+}
+
+/// What one size's store holds, for building queries.
+struct Loaded {
+    /// Customer ID of each record, in record order.
+    customer_ids: Vec<String>,
+    /// Mobile (E.164) of people with exactly one record: one profile answers.
+    unique_mobiles: Vec<String>,
+    /// The dataset (ground truth for duplicate quality).
+    data: casebook_benches::Dataset,
+}
+
+fn dataset(people: usize) -> casebook_benches::Dataset {
+    let mut gen = Generator::new(2026);
+    let mut data = gen.dataset(&DatasetSpec::small(people));
+    for record in &mut data.records {
+        record.template = Some("retail_customer".into());
+        record.fields = gen.custom_fields();
+    }
+    data
+}
+
+fn import_all<S: Store>(
+    cb: &Casebook<S>,
+    data: &casebook_benches::Dataset,
+    results: &mut Results,
+    label: &str,
+) -> Vec<String> {
+    let options = ImportOptions {
+        batch_size: 10_000,
+        ..ImportOptions::new("loader")
+    };
+    let n = data.records.len();
+    let start = Instant::now();
+    let report = cb
+        .import_inputs(data.records.iter().cloned(), &options, None)
+        .expect("import");
+    let secs = start.elapsed().as_secs_f64();
+    assert_eq!(report.rejected, 0, "{:?}", report.rejections.first());
+    results.add(
+        "import_profiles",
+        n,
+        &format!("{label} profiles/s"),
+        n as f64 / secs,
+        "1/s",
+    );
+    (1..=n as u64)
+        .map(|i| cb.config().customer_id_format.format(i))
+        .collect()
+}
+
+fn load_memory(plan: &Plan, people: usize, results: &mut Results) -> (Casebook, Loaded) {
+    let data = dataset(people);
+    let mut per_person = vec![0usize; data.people.len()];
+    for &p in &data.person_of {
+        per_person[p] += 1;
+    }
+    let mut unique_mobiles: Vec<String> = data
+        .people
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| per_person[*i] == 1)
+        .map(|(_, p)| p.mobile.clone())
+        .collect();
+    let mut rng = Rng::new(5);
+    shuffle(&mut rng, &mut unique_mobiles);
+    unique_mobiles.truncate(plan.queries);
+
+    let before = live_bytes();
+    let cb = engine(MemoryStore::new());
+    let customer_ids = import_all(&cb, &data, results, "memory store");
+    let n = data.records.len();
+    results.add(
+        "memory_per_profile",
+        n,
+        "memory store heap bytes/profile",
+        (live_bytes() - before) as f64 / n as f64,
+        "B",
+    );
+    (
+        cb,
+        Loaded {
+            customer_ids,
+            unique_mobiles,
+            data,
+        },
+    )
+}
+
+fn shuffle<T>(rng: &mut Rng, items: &mut [T]) {
+    for i in (1..items.len()).rev() {
+        items.swap(i, rng.below(i + 1));
+    }
+}
+
+fn add_cases<S: Store>(cb: &Casebook<S>, loaded: &Loaded, results: &mut Results, label: &str) {
+    let mut rng = Rng::new(9);
+    let n = loaded.customer_ids.len();
+    let start = Instant::now();
+    for _ in 0..n {
+        let profile = &loaded.customer_ids[rng.below(n)];
+        cb.create_case(
+            "loader",
+            CaseInput {
+                template: Some("support_case".into()),
+                short_description: case_text(&mut rng),
+                fields: [("reason".to_string(), serde_json::json!("fault"))]
+                    .into_iter()
+                    .collect(),
+                links: vec![LinkInput {
+                    profile: profile.clone(),
+                    role: LinkRole::Requester,
+                }],
+                ..CaseInput::default()
+            },
+        )
+        .expect("case");
+    }
+    results.add(
+        "create_case",
+        n,
+        &format!("{label} cases/s"),
+        n as f64 / start.elapsed().as_secs_f64(),
+        "1/s",
+    );
+}
+
+fn recognize_bench<S: Store>(
+    plan: &Plan,
+    cb: &Casebook<S>,
+    loaded: &Loaded,
+    results: &mut Results,
+) {
+    // The floor: a HashMap from a pre-normalised number to its profile.
+    let floor: HashMap<String, usize> = loaded
+        .data
+        .records
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| {
+            r.contact_points
+                .iter()
+                .filter(|p| p.kind == ContactKind::Phone)
+                .map(move |p| (p.value.clone(), i))
+        })
+        .collect();
+    let n = loaded.customer_ids.len();
+    let stats = race(
+        &loaded.unique_mobiles,
+        plan.rounds,
+        &mut [
+            Contender::new("hashmap floor", |q: &String| {
+                floor.get(q.as_str()).copied().unwrap_or(0)
+            }),
+            Contender::new("memory lookup", |q: &String| {
+                let key = cb.address_key(Channel::Voice, q).expect("phone key");
+                cb.store()
+                    .read_with(|tx| tx.profiles_by_key(&key))
+                    .expect("lookup")
+                    .len()
+            }),
+            Contender::new("memory recognize", |q: &String| {
+                match cb.recognize(Channel::Voice, q).expect("recognize") {
+                    Recognition::Known { open_cases, .. } => 1 + open_cases.len(),
+                    _ => panic!("a unique mobile must be recognised as one profile"),
+                }
+            }),
+        ],
+    );
+    for (name, s) in ["hashmap floor", "memory lookup", "memory recognize"]
+        .iter()
+        .zip(&stats)
+    {
+        results.add_stats("recognize_phone", n, name, *s);
+    }
+    results.add(
+        "recognize_phone",
+        n,
+        "memory lookup / floor (median)",
+        stats[1].median / stats[0].median,
+        "x",
+    );
+    results.add(
+        "recognize_phone",
+        n,
+        "memory recognize / floor (median)",
+        stats[2].median / stats[0].median,
+        "x",
+    );
+}
+
+fn search_bench<S: Store>(
+    plan: &Plan,
+    cb: &Casebook<S>,
+    size: usize,
+    results: &mut Results,
+    label: &str,
+) {
+    let mut rng = Rng::new(13);
+    let queries: Vec<String> = (0..plan.queries.min(500))
+        .map(|i| match i % 3 {
+            0 => rng.pick(PRODUCTS).to_string(),
+            1 => format!("{} {}", rng.pick(PRODUCTS), rng.pick(PROBLEMS)),
+            _ => format!("SN{}", rng.digits(3)),
+        })
+        .collect();
+    let stats = race(
+        &queries,
+        plan.rounds,
+        &mut [Contender::new(label, |q: &String| {
+            cb.search_cases(q, 20).expect("search").len()
+        })],
+    );
+    results.add_stats("search_cases", size, &format!("{label} top 20"), stats[0]);
+}
+
+fn duplicates_bench<S: Store>(
+    plan: &Plan,
+    cb: &Casebook<S>,
+    loaded: &Loaded,
+    results: &mut Results,
+) {
+    let n = loaded.customer_ids.len();
+    let mut gen = Generator::new(77);
+    let drafts: Vec<ProfileInput> = loaded
+        .data
+        .people
+        .iter()
+        .step_by((loaded.data.people.len() / plan.queries.min(300)).max(1))
+        .map(|p| gen.duplicate(p, 0.35))
+        .collect();
+    let stats = race(
+        &drafts,
+        plan.rounds.min(3),
+        &mut [Contender::new(
+            "candidates for a draft",
+            |d: &ProfileInput| {
+                cb.duplicate_candidates_for_draft(d)
+                    .expect("candidates")
+                    .len()
+            },
+        )],
+    );
+    results.add_stats(
+        "duplicate_candidates",
+        n,
+        "candidates for a draft",
+        stats[0],
+    );
+
+    let start = Instant::now();
+    let report = cb.duplicate_report().expect("report");
+    results.add(
+        "duplicate_report",
+        n,
+        "whole-store report",
+        start.elapsed().as_secs_f64(),
+        "s",
+    );
+    results.add(
+        "duplicate_report",
+        n,
+        "comparisons per profile",
+        report.comparisons as f64 / n as f64,
+        "",
+    );
+    let q = quality::evaluate(&report, &loaded.data, &loaded.customer_ids);
+    results.add("duplicate_report", n, "precision", q.precision, "");
+    results.add("duplicate_report", n, "recall", q.recall, "");
+    results.add("duplicate_report", n, "F1", q.f1, "");
+}
+
+fn merge_bench<S: Store>(plan: &Plan, cb: &Casebook<S>, results: &mut Results, label: &str) {
+    let person = |given: &str| ProfileInput {
+        template: Some("retail_customer".into()),
+        given_name: given.into(),
+        family_name: "Merged".into(),
+        fields: [("segment".to_string(), serde_json::json!("private"))]
+            .into_iter()
+            .collect(),
+        ..ProfileInput::default()
+    };
+    let options = CreateOptions {
+        allow_duplicates: true,
+    };
+    let survivor = cb
+        .create_profile_with("bench", person("Survivor"), options)
+        .expect("survivor");
+    let merged = cb
+        .create_profile_with("bench", person("Other"), options)
+        .expect("merged");
+    let mut rng = Rng::new(21);
+    let mut case_numbers = Vec::new();
+    for _ in 0..plan.merge_cases {
+        let case = cb
+            .create_case(
+                "bench",
+                CaseInput {
+                    template: Some("support_case".into()),
+                    short_description: case_text(&mut rng),
+                    fields: [("reason".to_string(), serde_json::json!("fault"))]
+                        .into_iter()
+                        .collect(),
+                    links: vec![LinkInput {
+                        profile: merged.customer_id.clone(),
+                        role: LinkRole::Requester,
+                    }],
+                    ..CaseInput::default()
+                },
+            )
+            .expect("case");
+        case_numbers.push(case.number);
+    }
+    for i in 0..plan.merge_contacts {
+        cb.log_contact(
+            "bench",
+            ContactInput {
+                summary: format!("call {i}"),
+                profile: Some(merged.customer_id.clone()),
+                cases: if i % 10 == 0 {
+                    vec![case_numbers[i / 10 % case_numbers.len()].clone()]
+                } else {
+                    Vec::new()
+                },
+                ..ContactInput::inbound(Channel::Voice, "+44 20 7946 0001")
+            },
+        )
+        .expect("contact");
+    }
+    let mut merges = Vec::new();
+    let mut unmerges = Vec::new();
+    for _ in 0..3 {
+        let start = Instant::now();
+        let outcome = cb
+            .merge(
+                "bench",
+                &MergePlan::new(&survivor.customer_id, &merged.customer_id),
+            )
+            .expect("merge");
+        merges.push(start.elapsed().as_secs_f64() * 1e3);
+        let start = Instant::now();
+        cb.unmerge("bench", outcome.merge_id).expect("unmerge");
+        unmerges.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    merges.sort_by(f64::total_cmp);
+    unmerges.sort_by(f64::total_cmp);
+    let what = format!(
+        "{label} ({} cases, {} contacts)",
+        plan.merge_cases, plan.merge_contacts
+    );
+    results.add(
+        "merge",
+        plan.merge_cases,
+        &format!("{what} merge"),
+        merges[1],
+        "ms",
+    );
+    results.add(
+        "merge",
+        plan.merge_cases,
+        &format!("{what} unmerge"),
+        unmerges[1],
+        "ms",
+    );
+    assert_eq!(
+        cb.check_invariants().expect("invariants"),
+        Vec::<String>::new()
+    );
+}
+
+fn main() {
+    let mut plan = Plan::from_args();
+    // `--sizes 20000,200000` replaces the sizes (for exploring one size).
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(list) = args
+        .iter()
+        .position(|a| a == "--sizes")
+        .and_then(|i| args.get(i + 1))
+    {
+        plan.sizes = list.split(',').filter_map(|s| s.parse().ok()).collect();
+    }
+    let filter: Option<String> = args
+        .iter()
+        .skip(1)
+        .rfind(|a| !a.starts_with("--") && !a.chars().all(|c| c.is_ascii_digit() || c == ','))
+        .cloned();
+    let wants = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    println!(
+        "casebook scale benchmarks ({} mode); medians over interleaved rounds\n",
+        if plan.quick { "quick" } else { "full" }
+    );
+    let mut results = Results::default();
+    let total = Instant::now();
+    for &people in &plan.sizes {
+        if !(wants("recognize")
+            || wants("search")
+            || wants("duplicate")
+            || wants("memory")
+            || wants("import"))
+        {
+            break;
+        }
+        let (cb, loaded) = load_memory(&plan, people, &mut results);
+        if wants("recognize") || wants("search") {
+            add_cases(&cb, &loaded, &mut results, "memory store");
+        }
+        if wants("recognize") {
+            recognize_bench(&plan, &cb, &loaded, &mut results);
+        }
+        if wants("search") {
+            search_bench(
+                &plan,
+                &cb,
+                loaded.customer_ids.len(),
+                &mut results,
+                "memory store",
+            );
+        }
+        if wants("duplicate") {
+            duplicates_bench(&plan, &cb, &loaded, &mut results);
+        }
+    }
+    if wants("merge") {
+        merge_bench(
+            &plan,
+            &engine(MemoryStore::new()),
+            &mut results,
+            "memory store",
+        );
+    }
+    println!("\ntotal {:.1?}", total.elapsed());
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-results");
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(
+            dir.join(if plan.quick {
+                "scale-quick.json"
+            } else {
+                "scale.json"
+            }),
+            serde_json::to_string_pretty(&results.to_json()).unwrap_or_default(),
+        );
+    }
+}
