@@ -189,6 +189,22 @@ fn load_memory(plan: &Plan, people: usize, results: &mut Results) -> (Casebook, 
         (live_bytes() - before) as f64 / n as f64,
         "B",
     );
+    let sample: Vec<&String> = customer_ids.iter().step_by((n / 1000).max(1)).collect();
+    let json_bytes: usize = sample
+        .iter()
+        .map(|id| {
+            serde_json::to_vec(&cb.profile(id.as_str()).expect("profile"))
+                .map(|v| v.len())
+                .unwrap_or(0)
+        })
+        .sum();
+    results.add(
+        "memory_per_profile",
+        n,
+        "profile as JSON, bytes (reference)",
+        json_bytes as f64 / sample.len() as f64,
+        "B",
+    );
     (
         cb,
         Loaded {

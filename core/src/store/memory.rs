@@ -33,6 +33,52 @@ impl std::fmt::Debug for MemoryStore {
     }
 }
 
+/// Profiles under one index key. Most keys (a phone, an e-mail) name one
+/// profile, so that case takes no allocation of its own.
+enum IdSet {
+    One(Uuid),
+    Many(BTreeSet<Uuid>),
+}
+
+impl IdSet {
+    fn insert(&mut self, id: Uuid) {
+        match self {
+            IdSet::One(first) if *first == id => {}
+            IdSet::One(first) => *self = IdSet::Many(BTreeSet::from([*first, id])),
+            IdSet::Many(set) => {
+                set.insert(id);
+            }
+        }
+    }
+
+    /// Removes `id`; whether the set is now empty.
+    fn remove(&mut self, id: Uuid) -> bool {
+        match self {
+            IdSet::One(only) => *only == id,
+            IdSet::Many(set) => {
+                set.remove(&id);
+                if set.len() == 1 {
+                    if let Some(last) = set.first().copied() {
+                        *self = IdSet::One(last);
+                    }
+                }
+                set_is_empty(self)
+            }
+        }
+    }
+
+    fn to_vec(&self) -> Vec<Uuid> {
+        match self {
+            IdSet::One(id) => vec![*id],
+            IdSet::Many(set) => set.iter().copied().collect(),
+        }
+    }
+}
+
+fn set_is_empty(set: &IdSet) -> bool {
+    matches!(set, IdSet::Many(s) if s.is_empty())
+}
+
 struct StoredCase {
     case: Case,
     text: String,
@@ -44,7 +90,7 @@ struct Data {
     profiles: HashMap<Uuid, Profile>,
     profile_order: BTreeSet<Uuid>,
     customer_ids: HashMap<String, Uuid>,
-    profile_keys: HashMap<String, BTreeSet<Uuid>>,
+    profile_keys: HashMap<String, IdSet>,
     names: BTreeSet<(String, Uuid)>,
     cases: HashMap<Uuid, StoredCase>,
     case_numbers: HashMap<String, Uuid>,
@@ -85,8 +131,7 @@ impl Data {
             self.customer_ids.remove(&old.customer_id);
             for key in old.index_keys() {
                 if let Some(set) = self.profile_keys.get_mut(&key) {
-                    set.remove(&id);
-                    if set.is_empty() {
+                    if set.remove(id) {
                         self.profile_keys.remove(&key);
                     }
                 }
@@ -98,7 +143,12 @@ impl Data {
         if let Some(new) = profile {
             self.customer_ids.insert(new.customer_id.clone(), id);
             for key in new.index_keys() {
-                self.profile_keys.entry(key).or_default().insert(id);
+                match self.profile_keys.get_mut(&key) {
+                    Some(set) => set.insert(id),
+                    None => {
+                        self.profile_keys.insert(key, IdSet::One(id));
+                    }
+                }
             }
             for token in new.name_tokens() {
                 self.names.insert((token, id));
@@ -285,7 +335,7 @@ impl ReadTx for Data {
         Ok(self
             .profile_keys
             .get(key)
-            .map(|set| set.iter().copied().collect())
+            .map(IdSet::to_vec)
             .unwrap_or_default())
     }
 
