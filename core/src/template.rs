@@ -460,11 +460,97 @@ impl Template {
         }
     }
 
+    /// Checks a record given as JSON text in one pass, without building a
+    /// JSON tree: the same problems, in the same order, as [`Template::check`]
+    /// on the parsed record. This is the fast path for forms posted as JSON
+    /// (from a browser or a C host). Malformed JSON is an
+    /// [`Error::InvalidInput`].
+    ///
+    /// ```
+    /// use casebook::template::{Mode, Template, ValidationContext};
+    /// let t = Template::from_json(r#"{"id": "t", "kind": "profile", "name": "T",
+    ///   "fields": [{"key": "age", "type": "integer", "min": 18}]}"#)?;
+    /// let ctx = ValidationContext::new("2026-01-01".parse().unwrap());
+    /// let errors = t.check_json(r#"{"age": 7, "colour": "red"}"#, Mode::Create, &ctx)?;
+    /// let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+    /// assert_eq!(codes, ["out_of_range", "unknown_field"]);
+    /// # Ok::<(), casebook::Error>(())
+    /// ```
+    pub fn check_json(
+        &self,
+        json: &str,
+        mode: Mode<'_>,
+        ctx: &ValidationContext,
+    ) -> Result<Vec<FieldError>> {
+        use serde::de::DeserializeSeed;
+        let mut de = serde_json::Deserializer::from_str(json);
+        let read = RecordSeed { template: self }
+            .deserialize(&mut de)
+            .and_then(|record| de.end().map(|()| record))
+            .map_err(|e| Error::InvalidInput(format!("the record is not valid JSON: {e}")))?;
+        let (slots, mut unknown) = match read {
+            TextRecord::Fields { slots, unknown } => (slots, unknown),
+            TextRecord::NotAnObject(kind) => {
+                return Ok(vec![FieldError::new(
+                    "",
+                    FieldErrorCode::WrongType,
+                    format!("a record must be a JSON object, not {kind}"),
+                )])
+            }
+        };
+        // As in a parsed object: keys in order, a repeated key once.
+        unknown.sort_unstable();
+        unknown.dedup();
+        let unknown = unknown.iter().map(|k| self.unknown_field(k)).collect();
+        let raws: Vec<Option<Raw<'_>>> = slots.iter().map(|s| s.as_ref().map(Slot::raw)).collect();
+        Ok(self.finish(&raws, unknown, mode, ctx, None).0)
+    }
+
+    fn field_index(&self, key: &str) -> Option<usize> {
+        self.sorted_keys
+            .binary_search_by(|(k, _)| short_cmp(k, key))
+            .ok()
+            .map(|at| self.sorted_keys[at].1)
+    }
+
     /// The shared validation walk. With `values`, normalised values are
     /// collected into it; without, fields are only checked.
     fn run(
         &self,
         record: &Fields,
+        mode: Mode<'_>,
+        ctx: &ValidationContext,
+        values: Option<&mut Fields>,
+    ) -> (Vec<FieldError>, Vec<MissingField>) {
+        let mut unknown = Vec::new();
+        // Record keys and template keys are both sorted: one walk over the two
+        // finds each field's value and every unknown key, without lookups.
+        let mut raws: Vec<Option<Raw<'_>>> = vec![None; self.fields.len()];
+        let mut known = self.sorted_keys.iter().peekable();
+        for (key, value) in record {
+            while known.next_if(|(k, _)| short_cmp(k, key).is_lt()).is_some() {}
+            match known.peek() {
+                Some((k, i)) if short_cmp(k, key).is_eq() => raws[*i] = Some(Raw::of(value)),
+                _ => unknown.push(self.unknown_field(key)),
+            }
+        }
+        self.finish(&raws, unknown, mode, ctx, values)
+    }
+
+    fn unknown_field(&self, key: &str) -> FieldError {
+        FieldError::new(
+            key,
+            FieldErrorCode::UnknownField,
+            format!("`{key}` is not a field of template `{}`", self.id),
+        )
+    }
+
+    /// Every rule over the values found for each field (`raws`, in field
+    /// order) and the unknown keys already reported.
+    fn finish(
+        &self,
+        raws: &[Option<Raw<'_>>],
+        unknown: Vec<FieldError>,
         mode: Mode<'_>,
         ctx: &ValidationContext,
         mut values: Option<&mut Fields>,
@@ -474,47 +560,30 @@ impl Template {
         const FAILED: u8 = 2;
         const DEFAULTED: u8 = 3;
         let apply_defaults = matches!(mode, Mode::Create | Mode::Draft);
-        let mut errors: Vec<(usize, FieldError)> = Vec::new();
-
-        // Record keys and template keys are both sorted: one walk over the two
-        // finds each field's value and every unknown key, without lookups.
-        let mut slots: Vec<(Option<&Value>, u8)> = vec![(None, ABSENT); self.fields.len()];
-        let mut known = self.sorted_keys.iter().peekable();
-        for (key, value) in record {
-            while known.next_if(|(k, _)| short_cmp(k, key).is_lt()).is_some() {}
-            match known.peek() {
-                Some((k, i)) if short_cmp(k, key).is_eq() => slots[*i].0 = Some(value),
-                _ => errors.push((
-                    usize::MAX,
-                    FieldError::new(
-                        key,
-                        FieldErrorCode::UnknownField,
-                        format!("`{key}` is not a field of template `{}`", self.id),
-                    ),
-                )),
-            }
-        }
+        let mut errors: Vec<(usize, FieldError)> =
+            unknown.into_iter().map(|e| (usize::MAX, e)).collect();
+        let mut state: Vec<u8> = vec![ABSENT; self.fields.len()];
 
         for (i, field) in self.fields.iter().enumerate() {
-            match slots[i].0 {
-                Some(raw) if !is_missing(raw) => {
+            match raws[i] {
+                Some(raw) if !raw.is_missing() => {
                     let outcome = match values.as_deref_mut() {
-                        Some(values) => normalize_value(field, raw, ctx).map(|v| {
-                            values.insert(field.key.clone(), v);
+                        Some(values) => examine(field, raw, ctx, true).map(|v| {
+                            values.insert(field.key.clone(), v.unwrap_or(Value::Null));
                         }),
-                        None => check_value(field, raw, ctx),
+                        None => examine(field, raw, ctx, false).map(drop),
                     };
                     match outcome {
-                        Ok(()) => slots[i].1 = PRESENT,
+                        Ok(()) => state[i] = PRESENT,
                         Err(error) => {
-                            slots[i].1 = FAILED;
+                            state[i] = FAILED;
                             errors.push((i, error));
                         }
                     }
                 }
                 _ => {
                     if let (true, Some(default)) = (apply_defaults, &field.default) {
-                        slots[i].1 = DEFAULTED;
+                        state[i] = DEFAULTED;
                         if let Some(values) = values.as_deref_mut() {
                             values.insert(field.key.clone(), default.clone());
                         }
@@ -526,10 +595,8 @@ impl Template {
         // The normalised value of a field, computed again only where a rule needs it.
         let value_of = |i: usize| -> Option<Value> {
             let field = &self.fields[i];
-            match slots[i].1 {
-                PRESENT => slots[i]
-                    .0
-                    .and_then(|raw| normalize_value(field, raw, ctx).ok()),
+            match state[i] {
+                PRESENT => raws[i].and_then(|raw| examine(field, raw, ctx, true).ok().flatten()),
                 DEFAULTED => field.default.clone(),
                 _ => None,
             }
@@ -537,7 +604,7 @@ impl Template {
 
         let mut missing = Vec::new();
         for (i, field) in self.fields.iter().enumerate() {
-            if slots[i].1 != ABSENT {
+            if state[i] != ABSENT {
                 continue;
             }
             let required = field.required
@@ -575,7 +642,7 @@ impl Template {
 
         if let Mode::Update { previous } = mode {
             for (i, field) in self.fields.iter().enumerate() {
-                if !field.read_only_after_create || slots[i].1 == FAILED {
+                if !field.read_only_after_create || state[i] == FAILED {
                     continue;
                 }
                 if let Some(before) = previous.get(&field.key) {
@@ -1135,7 +1202,7 @@ pub fn normalize_value(
     raw: &Value,
     ctx: &ValidationContext,
 ) -> std::result::Result<Value, FieldError> {
-    examine(field, raw, ctx, true).map(|v| v.unwrap_or(Value::Null))
+    examine(field, Raw::of(raw), ctx, true).map(|v| v.unwrap_or(Value::Null))
 }
 
 /// Checks one present, non-empty value of a field without building its normalised form.
@@ -1144,13 +1211,13 @@ pub fn check_value(
     raw: &Value,
     ctx: &ValidationContext,
 ) -> std::result::Result<(), FieldError> {
-    examine(field, raw, ctx, false).map(drop)
+    examine(field, Raw::of(raw), ctx, false).map(drop)
 }
 
 /// The rules of one field: the normalised value (when `build`) or what is wrong.
 fn examine(
     field: &FieldDef,
-    raw: &Value,
+    raw: Raw<'_>,
     ctx: &ValidationContext,
     build: bool,
 ) -> std::result::Result<Option<Value>, FieldError> {
@@ -1159,7 +1226,7 @@ fn examine(
     let wrong_type = |expected: &str| {
         err(
             FieldErrorCode::WrongType,
-            format!("{label} must be {expected}, not {}", json_type(raw)),
+            format!("{label} must be {expected}, not {}", raw.type_name()),
         )
     };
     match &field.kind {
@@ -1168,7 +1235,7 @@ fn examine(
             max_length,
             multiline,
         } => {
-            let Value::String(s) = raw else {
+            let Raw::Str(s) = raw else {
                 return Err(wrong_type("text"));
             };
             let text = s.trim();
@@ -1209,8 +1276,8 @@ fn examine(
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let check = |v: &Value| -> std::result::Result<usize, FieldError> {
-                let Value::String(key) = v else {
+            let check = |v: Raw<'_>| -> std::result::Result<usize, FieldError> {
+                let Raw::Str(key) = v else {
                     return Err(wrong_type(if *multiple {
                         "a list of option keys"
                     } else {
@@ -1230,18 +1297,18 @@ fn examine(
                 })
             };
             if *multiple {
-                let Value::Array(items) = raw else {
+                let Raw::Array(items) = raw else {
                     return Err(wrong_type("a list of option keys"));
                 };
                 if !build {
                     for item in items {
-                        check(item)?;
+                        check(Raw::of(item))?;
                     }
                     return Ok(None);
                 }
                 let mut chosen = Vec::with_capacity(items.len());
                 for item in items {
-                    chosen.push(check(item)?);
+                    chosen.push(check(Raw::of(item))?);
                 }
                 chosen.sort_unstable();
                 chosen.dedup();
@@ -1257,7 +1324,7 @@ fn examine(
             }
         }
         FieldKind::Pattern { regex, hint } => {
-            let Value::String(s) = raw else {
+            let Raw::Str(s) = raw else {
                 return Err(wrong_type("text"));
             };
             let text = s.trim();
@@ -1270,7 +1337,7 @@ fn examine(
             Ok(build.then(|| Value::String(text.to_string())))
         }
         FieldKind::Email => {
-            let Value::String(s) = raw else {
+            let Raw::Str(s) = raw else {
                 return Err(wrong_type("an e-mail address"));
             };
             let invalid = || {
@@ -1290,7 +1357,7 @@ fn examine(
             }
         }
         FieldKind::Phone { rules, .. } => {
-            let Value::String(s) = raw else {
+            let Raw::Str(s) = raw else {
                 return Err(wrong_type("a phone number written as text"));
             };
             let rules = rules.as_ref().unwrap_or(&ctx.phone);
@@ -1316,11 +1383,11 @@ fn examine(
         }
         FieldKind::Integer { min, max } => {
             let n = match raw {
-                Value::Number(n) => match n.as_i64() {
+                Raw::Number(n) => match n.as_i64() {
                     Some(i) => i,
                     None => return Err(wrong_type("a whole number")),
                 },
-                Value::String(s) => s
+                Raw::Str(s) => s
                     .trim()
                     .parse::<i64>()
                     .map_err(|_| wrong_type("a whole number"))?,
@@ -1340,11 +1407,11 @@ fn examine(
             decimal_places,
         } => {
             let (n, places) = match raw {
-                Value::Number(n) => {
+                Raw::Number(n) => {
                     let f = n.as_f64().ok_or_else(|| wrong_type("a number"))?;
                     (f, decimal_places_of_f64(f))
                 }
-                Value::String(s) => {
+                Raw::Str(s) => {
                     let s = s.trim();
                     if !is_plain_decimal(s) {
                         return Err(wrong_type("a number such as 12.50"));
@@ -1385,7 +1452,7 @@ fn examine(
             max,
             not_in_future,
         } => {
-            let Value::String(s) = raw else {
+            let Raw::Str(s) = raw else {
                 return Err(wrong_type("a date in the form YYYY-MM-DD"));
             };
             let date = parse_date(s.trim()).ok_or_else(|| {
@@ -1409,13 +1476,9 @@ fn examine(
             Ok(build.then(|| Value::String(date.to_string())))
         }
         FieldKind::Boolean => match raw {
-            Value::Bool(b) => Ok(Some(Value::Bool(*b))),
-            Value::String(s) if s.trim().eq_ignore_ascii_case("true") => {
-                Ok(Some(Value::Bool(true)))
-            }
-            Value::String(s) if s.trim().eq_ignore_ascii_case("false") => {
-                Ok(Some(Value::Bool(false)))
-            }
+            Raw::Bool(b) => Ok(Some(Value::Bool(b))),
+            Raw::Str(s) if s.trim().eq_ignore_ascii_case("true") => Ok(Some(Value::Bool(true))),
+            Raw::Str(s) if s.trim().eq_ignore_ascii_case("false") => Ok(Some(Value::Bool(false))),
             _ => Err(wrong_type("true or false")),
         },
     }
@@ -1480,6 +1543,237 @@ fn range_text<T: std::fmt::Display>(min: &Option<T>, max: &Option<T>) -> String 
         (Some(a), None) => format!("at least {a}"),
         (None, Some(b)) => format!("at most {b}"),
         (None, None) => "in range".into(),
+    }
+}
+
+/// One field's value read from JSON text; strings borrow from the text
+/// unless they hold escapes.
+enum Slot<'de> {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    Str(std::borrow::Cow<'de, str>),
+    Array(Vec<Value>),
+    Object,
+}
+
+impl Slot<'_> {
+    fn raw(&self) -> Raw<'_> {
+        match self {
+            Slot::Null => Raw::Null,
+            Slot::Bool(b) => Raw::Bool(*b),
+            Slot::Number(n) => Raw::Number(n),
+            Slot::Str(s) => Raw::Str(s),
+            Slot::Array(items) => Raw::Array(items),
+            Slot::Object => Raw::Object,
+        }
+    }
+}
+
+struct SlotVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SlotVisitor {
+    type Value = Slot<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Slot<'de>, E> {
+        Ok(Slot::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Slot<'de>, E> {
+        Ok(Slot::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Slot<'de>, E> {
+        Ok(Slot::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Slot<'de>, E> {
+        Ok(Slot::Number(v.into()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Slot<'de>, E> {
+        serde_json::Number::from_f64(v)
+            .map(Slot::Number)
+            .ok_or_else(|| E::custom("a number out of range"))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Slot<'de>, E> {
+        Ok(Slot::Str(std::borrow::Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Slot<'de>, E> {
+        Ok(Slot::Str(std::borrow::Cow::Owned(v.to_string())))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Slot<'de>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Value>()? {
+            items.push(item);
+        }
+        Ok(Slot::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Slot<'de>, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(Slot::Object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Slot<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(SlotVisitor)
+    }
+}
+
+/// A record read from JSON text: each field's value (in field order) and
+/// the keys the template does not know.
+enum TextRecord<'de> {
+    Fields {
+        slots: Vec<Option<Slot<'de>>>,
+        unknown: Vec<std::borrow::Cow<'de, str>>,
+    },
+    NotAnObject(&'static str),
+}
+
+struct RecordSeed<'t> {
+    template: &'t Template,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = TextRecord<'de>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<TextRecord<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
+    type Value = TextRecord<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<TextRecord<'de>, A::Error> {
+        let mut slots: Vec<Option<Slot<'de>>> = Vec::new();
+        slots.resize_with(self.template.fields.len(), || None);
+        let mut unknown = Vec::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match self.template.field_index(&key.0) {
+                // A repeated key keeps its last value, as in a parsed object.
+                Some(i) => slots[i] = Some(map.next_value::<Slot<'de>>()?),
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    unknown.push(key.0);
+                }
+            }
+        }
+        Ok(TextRecord::Fields { slots, unknown })
+    }
+    fn visit_unit<E>(self) -> std::result::Result<TextRecord<'de>, E> {
+        Ok(TextRecord::Fields {
+            slots: (0..self.template.fields.len()).map(|_| None).collect(),
+            unknown: Vec::new(),
+        })
+    }
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<TextRecord<'de>, E> {
+        Ok(TextRecord::NotAnObject("a boolean"))
+    }
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<TextRecord<'de>, E> {
+        Ok(TextRecord::NotAnObject("a number"))
+    }
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<TextRecord<'de>, E> {
+        Ok(TextRecord::NotAnObject("a number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<TextRecord<'de>, E> {
+        Ok(TextRecord::NotAnObject("a number"))
+    }
+    fn visit_str<E>(self, _: &str) -> std::result::Result<TextRecord<'de>, E> {
+        Ok(TextRecord::NotAnObject("text"))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<TextRecord<'de>, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(TextRecord::NotAnObject("a list"))
+    }
+}
+
+/// An object key, borrowed from the text when it has no escapes.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// A borrowed view of a JSON value: what validation reads, whether the
+/// record was parsed into a [`Value`] or is read straight from JSON text.
+#[derive(Debug, Clone, Copy)]
+enum Raw<'a> {
+    Null,
+    Bool(bool),
+    Number(&'a serde_json::Number),
+    Str(&'a str),
+    Array(&'a [Value]),
+    Object,
+}
+
+impl<'a> Raw<'a> {
+    fn of(value: &'a Value) -> Raw<'a> {
+        match value {
+            Value::Null => Raw::Null,
+            Value::Bool(b) => Raw::Bool(*b),
+            Value::Number(n) => Raw::Number(n),
+            Value::String(s) => Raw::Str(s),
+            Value::Array(items) => Raw::Array(items),
+            Value::Object(_) => Raw::Object,
+        }
+    }
+
+    fn type_name(self) -> &'static str {
+        match self {
+            Raw::Null => "null",
+            Raw::Bool(_) => "a boolean",
+            Raw::Number(_) => "a number",
+            Raw::Str(_) => "text",
+            Raw::Array(_) => "a list",
+            Raw::Object => "an object",
+        }
+    }
+
+    /// Not captured: null, blank text or an empty list (see [`is_missing`]).
+    fn is_missing(self) -> bool {
+        match self {
+            Raw::Null => true,
+            Raw::Str(s) => s.trim().is_empty(),
+            Raw::Array(items) => items.is_empty(),
+            _ => false,
+        }
     }
 }
 
@@ -1649,6 +1943,37 @@ mod tests {
     }
 
     #[test]
+    fn json_text_with_escapes_repeats_and_non_objects() {
+        let t = super::properties::every_kind();
+        let ctx = ctx();
+        let same = |text: &str| {
+            let parsed: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                t.check_json(text, Mode::Create, &ctx).unwrap(),
+                t.check(&parsed, Mode::Create, &ctx),
+                "{text}"
+            );
+        };
+        same(r#"{"\u0074ext": "a\u00e9\n", "text": "ok", "zz": 1, "zz": 2, "a\"b": null}"#);
+        same(r#"{"choice": "\u0061", "many": ["a", "b", "a"], "integer": -5, "decimal": 1e2}"#);
+        same(r#"{"date": {"nested": [1, {"x": 2}]}, "boolean": [true]}"#);
+        for text in ["null", "[1, 2]", "\"x\"", "7", "true", "{}"] {
+            same(text);
+        }
+        for bad in [
+            "",
+            "{",
+            r#"{"text": "a"} x"#,
+            r#"{"text": }"#,
+            "[1,",
+            "1e999",
+        ] {
+            let err = t.check_json(bad, Mode::Create, &ctx).unwrap_err();
+            assert_eq!(err.code(), crate::ErrorCode::InvalidInput, "{bad}");
+        }
+    }
+
+    #[test]
     fn values_are_normalised() {
         let t = template(json!([
             {"key": "name", "type": "text"},
@@ -1813,7 +2138,7 @@ mod properties {
         })
     }
 
-    fn every_kind() -> Template {
+    pub(super) fn every_kind() -> Template {
         Template::from_value(serde_json::json!({"id": "all", "kind": "case", "name": "All", "fields": [
             {"key": "text", "type": "text", "min_length": 2, "max_length": 10},
             {"key": "multi", "type": "text", "multiline": true},
@@ -1852,6 +2177,35 @@ mod properties {
                 let again = template.validate(&Value::Object(report.values.clone().into_iter().collect()), mode, &ctx);
                 prop_assert_eq!(again.values, report.values);
             }
+        }
+
+        /// Records read from JSON text get exactly the problems of the parsed record.
+        #[test]
+        fn text_and_parsed_records_agree(
+            entries in proptest::collection::btree_map(
+                prop_oneof![
+                    Just("text".to_string()), Just("multi".to_string()), Just("choice".to_string()),
+                    Just("many".to_string()), Just("pattern".to_string()), Just("email".to_string()),
+                    Just("phone".to_string()), Just("integer".to_string()), Just("decimal".to_string()),
+                    Just("date".to_string()), Just("boolean".to_string()), Just("reason".to_string()),
+                    "[a-z_]{1,8}",
+                ],
+                prop_oneof![
+                    any_json(),
+                    Just(serde_json::json!("a")), Just(serde_json::json!(["a", "b"])), Just(serde_json::json!("AB123456C")),
+                    Just(serde_json::json!("ada@example.org")), Just(serde_json::json!("+44 20 7946 0958")),
+                    Just(serde_json::json!("12.5")), Just(serde_json::json!(12.25)), Just(serde_json::json!("2020-02-29")), Just(serde_json::json!("true")),
+                ],
+                0..10,
+            ),
+            draft in any::<bool>(),
+        ) {
+            let template = every_kind();
+            let ctx = ValidationContext::with_phone(Date::constant(2026, 1, 1), PhoneRules::new(Some("GB"), &[]).unwrap());
+            let mode = if draft { Mode::Draft } else { Mode::Create };
+            let record = Value::Object(entries.into_iter().collect());
+            let from_text = template.check_json(&record.to_string(), mode, &ctx).unwrap();
+            prop_assert_eq!(from_text, template.check(&record, mode, &ctx));
         }
 
         /// Each field alone, with arbitrary values, never panics.
