@@ -27,7 +27,7 @@ mod recognition;
 mod registry;
 mod status;
 
-pub use recognition::casebook_recognition_kind;
+pub use recognition::casebook_recognition_outcome;
 pub use status::casebook_status;
 
 use engine::api::{validate_with_template, EngineOptions};
@@ -765,7 +765,7 @@ pub unsafe extern "C" fn casebook_recognize(
 #[no_mangle]
 pub unsafe extern "C" fn casebook_recognition_kind(
     rec: *const casebook_recognition_t,
-    out_kind: *mut casebook_recognition_kind,
+    out_kind: *mut casebook_recognition_outcome,
 ) -> casebook_status {
     guard(|| {
         let out = out_param(out_kind, "out_kind")?;
@@ -851,7 +851,7 @@ pub unsafe extern "C" fn casebook_recognition_open_case_count(
 
 /// Number and one-line description of open case `case_index` of a known
 /// caller (most urgent first; below `casebook_recognition_open_case_count(rec, 0)`).
-/// Only a known caller's cases are listed: for other kinds this gives
+/// Only a known caller's cases are listed: for other outcomes this gives
 /// `CASEBOOK_STATUS_INVALID_INPUT`. Either out-parameter may be NULL. The
 /// strings belong to the recognition: valid until `casebook_recognition_free`.
 #[no_mangle]
@@ -863,9 +863,9 @@ pub unsafe extern "C" fn casebook_recognition_open_case(
 ) -> casebook_status {
     guard(|| {
         let rec = recognition_of(rec)?;
-        if rec.kind != casebook_recognition_kind::Known {
+        if rec.kind != casebook_recognition_outcome::Known {
             return Err(invalid(
-                "open cases are listed only for a known caller (kind KNOWN)".into(),
+                "open cases are listed only for a known caller (outcome KNOWN)".into(),
             ));
         }
         let case = rec.open_cases.get(case_index).ok_or_else(|| {

@@ -5,10 +5,11 @@ use crate::status::c_string_lossy;
 use engine::Recognition;
 use std::ffi::CString;
 
-/// What recognition found (see `casebook_recognition_kind`).
+/// What recognition found, as `casebook_recognition_kind` reports it (the
+/// `outcome` of the JSON form).
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum casebook_recognition_kind {
+pub enum casebook_recognition_outcome {
     /// No profile has the address; the JSON holds a pre-filled draft.
     Unknown = 0,
     /// Exactly one profile (index 0), with its open cases.
@@ -33,7 +34,7 @@ pub(crate) struct OpenCase {
 /// A recognition and its C strings.
 pub(crate) struct Recognized {
     pub(crate) recognition: Recognition,
-    pub(crate) kind: casebook_recognition_kind,
+    pub(crate) kind: casebook_recognition_outcome,
     pub(crate) candidates: Vec<Candidate>,
     pub(crate) open_cases: Vec<OpenCase>,
 }
@@ -41,13 +42,13 @@ pub(crate) struct Recognized {
 impl Recognized {
     pub(crate) fn new(recognition: Recognition) -> Recognized {
         let (kind, candidates, open_cases) = match &recognition {
-            Recognition::Unknown { .. } => (casebook_recognition_kind::Unknown, vec![], vec![]),
+            Recognition::Unknown { .. } => (casebook_recognition_outcome::Unknown, vec![], vec![]),
             Recognition::Known {
                 summary,
                 open_cases,
                 ..
             } => (
-                casebook_recognition_kind::Known,
+                casebook_recognition_outcome::Known,
                 vec![Candidate {
                     customer_id: c_string_lossy(summary.customer_id.clone()),
                     display_name: c_string_lossy(summary.display_name.clone()),
@@ -63,7 +64,7 @@ impl Recognized {
                     .collect(),
             ),
             Recognition::Several { candidates } => (
-                casebook_recognition_kind::Several,
+                casebook_recognition_outcome::Several,
                 candidates
                     .iter()
                     .map(|s| Candidate {
