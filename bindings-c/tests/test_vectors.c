@@ -1,7 +1,8 @@
 /* Runs the shared test vectors (operations.json and validation.json in
  * tests/vectors) through the C API, with the rules of tests/vectors/README.md.
  * The vector files are read with jansson; every operation goes through
- * casebook_call, so the binding adds no behaviour of its own. Usage: test_vectors <vectors directory> */
+ * casebook_call, so the binding adds no behaviour of its own.
+ * Usage: test_vectors <vectors directory> */
 #define _POSIX_C_SOURCE 200809L /* strtok_r */
 #include "casebook.h"
 
