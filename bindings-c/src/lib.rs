@@ -982,3 +982,62 @@ pub unsafe extern "C" fn casebook_unmerge(
         run(handle, "unmerge", args, out)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(ptr: *const c_char) -> String {
+        unsafe { CStr::from_ptr(ptr) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    #[test]
+    fn header_version_matches_the_crate() {
+        let header = include_str!("../include/casebook.h");
+        let define = format!("#define CASEBOOK_VERSION \"{}\"", env!("CARGO_PKG_VERSION"));
+        assert!(header.contains(&define), "casebook.h lacks {define}");
+        assert_eq!(text(casebook_version()), env!("CARGO_PKG_VERSION"));
+    }
+
+    #[test]
+    fn handles_and_strings_are_checked_not_trusted() {
+        unsafe {
+            let mut cb: *mut casebook_t = std::ptr::null_mut();
+            assert_eq!(
+                casebook_open_memory(c"{}".as_ptr(), &mut cb),
+                casebook_status::Ok
+            );
+            let mut out: *mut c_char = std::ptr::null_mut();
+            assert_eq!(
+                casebook_call(cb, c"templates".as_ptr(), std::ptr::null(), &mut out),
+                casebook_status::Ok
+            );
+            assert_eq!(text(out), "[]");
+            assert_eq!(casebook_string_free(out), casebook_status::Ok);
+            assert_eq!(casebook_string_free(out), casebook_status::InvalidInput);
+            // A handle passed where a string is expected, and the other way round.
+            assert_eq!(
+                casebook_string_free(cb.cast()),
+                casebook_status::InvalidInput
+            );
+            assert_eq!(casebook_free(cb), casebook_status::Ok);
+            assert_eq!(casebook_free(cb), casebook_status::InvalidInput);
+            assert!(text(casebook_last_error_message()).contains("already freed"));
+            assert_eq!(
+                casebook_call(cb, c"templates".as_ptr(), std::ptr::null(), &mut out),
+                casebook_status::InvalidInput
+            );
+        }
+    }
+
+    #[test]
+    fn status_names_are_the_core_codes() {
+        assert_eq!(text(casebook_status_name(0)), "ok");
+        for code in engine::ErrorCode::ALL {
+            assert_eq!(text(casebook_status_name(code.as_u32())), code.as_str());
+        }
+        assert_eq!(text(casebook_status_name(14)), "unknown");
+    }
+}
