@@ -422,9 +422,9 @@ pub unsafe extern "C" fn casebook_validate_with_context(
         let template = arg_json(template_json, "template_json")?;
         let record = arg_json(record_json, "record_json")?;
         let context = match opt_str(context_json, "context_json")? {
-            None => Value::Null,
-            Some(text) if text.trim().is_empty() => Value::Null,
-            Some(_) => arg_json(context_json, "context_json")?,
+            Some(text) if !text.trim().is_empty() => serde_json::from_str(text)
+                .map_err(|e| invalid(format!("`context_json` is not valid JSON: {e}")))?,
+            _ => Value::Null,
         };
         let ctx = validation_context(&context)?;
         validate_into(&template, &record, draft, &ctx, out)
