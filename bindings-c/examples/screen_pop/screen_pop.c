@@ -1,0 +1,116 @@
+/* Screen pop: reads caller numbers from stdin, one per line, and prints who
+ * is calling and their open cases, as an agent's desktop would on a ringing
+ * phone. The engine starts with a few demo customers; `--generate N` adds N
+ * synthetic customers first (to see memory and speed at a realistic size). */
+#include <casebook.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int check(casebook_status status, const char *what) {
+    if (status != CASEBOOK_STATUS_OK) {
+        fprintf(stderr, "%s failed: %s: %s\n", what, casebook_status_name(status), casebook_last_error_message());
+        return 0;
+    }
+    return 1;
+}
+
+/* Creates a profile or a case from JSON and frees the answer. */
+static int add(casebook_t *cb, int is_case, const char *json) {
+    char *out = NULL;
+    casebook_status status = is_case ? casebook_create_case(cb, "demo", json, &out)
+                                     : casebook_create_profile(cb, "demo", json, true, &out);
+    casebook_string_free(out);
+    return check(status, is_case ? "create case" : "create profile");
+}
+
+static int seed(casebook_t *cb, long generate) {
+    long i;
+    char json[256];
+    int ok = add(cb, 0,
+                 "{\"given_name\": \"Ada\", \"family_name\": \"Lovelace\","
+                 " \"contact_points\": [{\"kind\": \"phone\", \"value\": \"+44 20 7946 0958\"}]}") &&
+             add(cb, 1,
+                 "{\"short_description\": \"Router has no signal\", \"impact\": \"high\", \"urgency\": \"high\","
+                 " \"links\": [{\"profile\": \"C-000001\", \"role\": \"requester\"}]}") &&
+             add(cb, 1,
+                 "{\"short_description\": \"Bill paid twice\","
+                 " \"links\": [{\"profile\": \"C-000001\", \"role\": \"requester\"}]}") &&
+             add(cb, 0,
+                 "{\"given_name\": \"Ann\", \"family_name\": \"Okafor\","
+                 " \"contact_points\": [{\"kind\": \"phone\", \"value\": \"0113 496 0000\"}]}") &&
+             add(cb, 0,
+                 "{\"given_name\": \"Bob\", \"family_name\": \"Okafor\","
+                 " \"contact_points\": [{\"kind\": \"phone\", \"value\": \"0113 496 0000\"}]}");
+    for (i = 0; ok && i < generate; i++) {
+        snprintf(json, sizeof json,
+                 "{\"given_name\": \"Caller\", \"family_name\": \"Number %ld\","
+                 " \"contact_points\": [{\"kind\": \"phone\", \"value\": \"+44 7911 %06ld\"}]}",
+                 i, i % 1000000);
+        ok = add(cb, 0, json);
+    }
+    return ok;
+}
+
+static void pop(casebook_t *cb, const char *number) {
+    casebook_recognition_t *rec = NULL;
+    casebook_recognition_outcome outcome;
+    size_t count = 0, open = 0, i;
+    const char *id = NULL, *name = NULL, *case_number = NULL, *description = NULL;
+
+    if (!check(casebook_recognize(cb, "voice", number, &rec), "recognize")) {
+        return;
+    }
+    casebook_recognition_kind(rec, &outcome);
+    casebook_recognition_count(rec, &count);
+    if (outcome == CASEBOOK_RECOGNITION_OUTCOME_UNKNOWN) {
+        printf("%s: unknown caller, open a new customer form\n", number);
+    } else if (outcome == CASEBOOK_RECOGNITION_OUTCOME_KNOWN) {
+        casebook_recognition_customer_id(rec, 0, &id);
+        casebook_recognition_display_name(rec, 0, &name);
+        casebook_recognition_open_case_count(rec, 0, &open);
+        printf("%s: %s (%s), %zu open case(s)\n", number, name, id, open);
+        for (i = 0; i < open; i++) {
+            casebook_recognition_open_case(rec, i, &case_number, &description);
+            printf("    %s  %s\n", case_number, description);
+        }
+    } else {
+        printf("%s: shared number, %zu customers:\n", number, count);
+        for (i = 0; i < count; i++) {
+            casebook_recognition_customer_id(rec, i, &id);
+            casebook_recognition_display_name(rec, i, &name);
+            casebook_recognition_open_case_count(rec, i, &open);
+            printf("    %s (%s), %zu open case(s)\n", name, id, open);
+        }
+    }
+    casebook_recognition_free(rec);
+}
+
+int main(int argc, char **argv) {
+    casebook_t *cb = NULL;
+    char line[256];
+    long generate = 0;
+
+    if (argc == 3 && strcmp(argv[1], "--generate") == 0) {
+        generate = strtol(argv[2], NULL, 10);
+    } else if (argc != 1) {
+        fprintf(stderr, "usage: %s [--generate N] < numbers.txt\n", argv[0]);
+        return 2;
+    }
+    if (!check(casebook_open_memory("{\"config\": {\"default_region\": \"GB\"}}", &cb), "open")) {
+        return 1;
+    }
+    if (!seed(cb, generate)) {
+        casebook_free(cb);
+        return 1;
+    }
+    while (fgets(line, sizeof line, stdin) != NULL) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] != '\0') {
+            pop(cb, line);
+        }
+    }
+    casebook_free(cb);
+    return 0;
+}
