@@ -77,7 +77,9 @@ fn check_line<S: Store>(cb: &Casebook<S>, line: &str) -> std::result::Result<(),
     let words: Vec<&str> = line.split_whitespace().collect();
     match words[..] {
         ["profile", customer_id, profile_id] => {
-            let stored = cb.profile_record(id(profile_id)?).map_err(|e| e.to_string())?;
+            let stored = cb
+                .profile_record(id(profile_id)?)
+                .map_err(|e| e.to_string())?;
             if stored.customer_id != customer_id {
                 return Err(format!("stored with customer ID {}", stored.customer_id));
             }

@@ -362,7 +362,10 @@ impl SqliteStore {
         };
         conn.pragma_update(None, "synchronous", sync)
             .map_err(|e| sql_error(&store.path, e))?;
-        migrate(&conn, &store.path, target)?;
+        // Up to date: no need to wait for the write lock (another handle may hold it).
+        if found_version != Some(target) {
+            migrate(&conn, &store.path, target)?;
+        }
         store.writer = Some(Mutex::new(conn));
         Ok(store)
     }

@@ -36,7 +36,9 @@ fn main() -> ExitCode {
             Ok(count) => open(db).and_then(|cb| bump(&cb, customer_id, count)),
             Err(_) => Err("count must be a number".to_string()),
         },
-        _ => Err("usage: sqlite_child work <db> <seed> <ops> | bump <db> <customer id> <count>".into()),
+        _ => Err(
+            "usage: sqlite_child work <db> <seed> <ops> | bump <db> <customer id> <count>".into(),
+        ),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -108,7 +110,9 @@ fn expected(e: &casebook::Error) -> bool {
     )
 }
 
-const GIVEN: [&str; 8] = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Tony"];
+const GIVEN: [&str; 8] = [
+    "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Tony",
+];
 
 fn work(cb: &Engine, seed: u64, ops: u64) -> Result<(), String> {
     let mut rng = Rng(seed);
@@ -125,7 +129,11 @@ fn work(cb: &Engine, seed: u64, ops: u64) -> Result<(), String> {
                 family_name: family.clone(),
                 contact_points: vec![ContactPointInput {
                     kind: ContactKind::Email,
-                    value: format!("{}.{}@example.org", given.to_lowercase(), family.to_lowercase()),
+                    value: format!(
+                        "{}.{}@example.org",
+                        given.to_lowercase(),
+                        family.to_lowercase()
+                    ),
                     label: None,
                     primary: true,
                 }],
@@ -133,7 +141,13 @@ fn work(cb: &Engine, seed: u64, ops: u64) -> Result<(), String> {
                 ..ProfileInput::default()
             };
             let p = cb
-                .create_profile_with("child", input, CreateOptions { allow_duplicates: true })
+                .create_profile_with(
+                    "child",
+                    input,
+                    CreateOptions {
+                        allow_duplicates: true,
+                    },
+                )
                 .map_err(|e| format!("create profile: {e}"))?;
             live.push(p.customer_id.clone());
             report(format!("profile {} {}", p.customer_id, p.id))?;
@@ -147,12 +161,20 @@ fn work(cb: &Engine, seed: u64, ops: u64) -> Result<(), String> {
                 short_description: format!("Router {op} of batch {seed} has no signal"),
                 links: linked
                     .iter()
-                    .map(|c| LinkInput { profile: c.clone(), role: LinkRole::Requester })
+                    .map(|c| LinkInput {
+                        profile: c.clone(),
+                        role: LinkRole::Requester,
+                    })
                     .collect(),
                 ..Default::default()
             };
             match cb.create_case("child", input) {
-                Ok(case) => report(format!("case {} {} {}", case.number, case.id, linked.join(",")))?,
+                Ok(case) => report(format!(
+                    "case {} {} {}",
+                    case.number,
+                    case.id,
+                    linked.join(",")
+                ))?,
                 Err(e) if expected(&e) => live = live_profiles(cb)?,
                 Err(e) => return Err(format!("create case: {e}")),
             }
