@@ -175,7 +175,13 @@ fn work(cb: &Engine, seed: u64, ops: u64) -> Result<(), String> {
                     case.id,
                     linked.join(",")
                 ))?,
-                Err(e) if expected(&e) => live = live_profiles(cb)?,
+                // Two picks another process merged into one: linked twice.
+                Err(e)
+                    if expected(&e)
+                        || (linked.len() > 1 && e.code() == ErrorCode::InvalidInput) =>
+                {
+                    live = live_profiles(cb)?
+                }
                 Err(e) => return Err(format!("create case: {e}")),
             }
         } else if roll < 8 {
