@@ -1607,7 +1607,7 @@ mod tests {
         assert_eq!(prefix_successor("a\u{10FFFF}").as_deref(), Some("b"));
         assert_eq!(prefix_successor("\u{D7FF}").as_deref(), Some("\u{E000}"));
         for ext in ["", "a", "zzz", "\u{10FFFF}"] {
-            assert!(format!("ab{ext}") < "ac".to_string());
+            assert!(format!("ab{ext}").as_str() < "ac");
         }
     }
 
