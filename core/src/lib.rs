@@ -70,6 +70,8 @@ pub use import::{
 };
 pub use model::*;
 pub use phone::{PhoneEquivalence, PhoneRules};
+#[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+pub use store::{Durability, SqliteOptions, SqliteStore};
 pub use store::{MemoryStore, Snapshot, Store, StoreExt};
 /// The README's examples, compiled and run as documentation tests.
 #[cfg(doctest)]

@@ -10,6 +10,7 @@
 pub mod conformance;
 pub mod fixtures;
 pub mod identity;
+pub mod sqlite;
 pub mod vectors;
 
 /// Expands to one `#[test]` per conformance check, each on a fresh store made by `$make`.

@@ -1,4 +1,5 @@
-//! The storage trait every backend implements, and the in-memory backend.
+//! The storage trait every backend implements, the in-memory backend and
+//! (natively, with the `sqlite` feature) the SQLite backend.
 //!
 //! A store holds records and the secondary indexes the engine looks them up
 //! by. It decides nothing: domain rules live in the engine. Every engine
@@ -6,8 +7,12 @@
 //! a write transaction whose closure fails leaves the store exactly as it was.
 
 mod memory;
+#[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+pub mod sqlite;
 
 pub use memory::MemoryStore;
+#[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
+pub use sqlite::{Durability, SqliteOptions, SqliteStore};
 
 use crate::error::Result;
 use crate::model::{AuditEntry, Case, CaseLink, Contact, Profile, Relation};

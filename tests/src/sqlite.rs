@@ -1,0 +1,159 @@
+//! SQLite test helpers: stores in fresh temporary directories.
+
+use casebook::store::{ReadTx, WriteTx};
+use casebook::{Casebook, Result, SqliteStore, Store};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use tempfile::TempDir;
+use uuid::Uuid;
+
+/// A [`SqliteStore`] in its own temporary directory, removed on drop.
+pub struct TempSqlite {
+    // Declared first so it closes before the directory goes.
+    store: SqliteStore,
+    dir: TempDir,
+}
+
+impl TempSqlite {
+    /// A new, empty store in a fresh temporary directory.
+    pub fn new() -> TempSqlite {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let store = SqliteStore::open(dir.path().join("casebook.db")).expect("new SQLite store");
+        TempSqlite { store, dir }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &SqliteStore {
+        &self.store
+    }
+
+    /// The directory holding the file.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The database file.
+    pub fn path(&self) -> PathBuf {
+        self.store.path().to_path_buf()
+    }
+}
+
+impl Default for TempSqlite {
+    fn default() -> Self {
+        TempSqlite::new()
+    }
+}
+
+impl Store for TempSqlite {
+    fn read(&self, f: &mut dyn FnMut(&dyn ReadTx) -> Result<()>) -> Result<()> {
+        self.store.read(f)
+    }
+
+    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        self.store.write(f)
+    }
+}
+
+/// What the `sqlite_child` binary reported committing, checked against a
+/// store: every problem found (empty when everything reported is there).
+/// Merged-away profiles are followed through their tombstones.
+pub fn reported_problems<S: Store>(cb: &Casebook<S>, lines: &[String]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for line in lines {
+        if let Err(problem) = check_line(cb, line) {
+            problems.push(format!("`{line}`: {problem}"));
+        }
+    }
+    problems
+}
+
+fn check_line<S: Store>(cb: &Casebook<S>, line: &str) -> std::result::Result<(), String> {
+    let id = |text: &str| Uuid::parse_str(text).map_err(|e| e.to_string());
+    let live = |customer_id: &str| {
+        cb.profile(customer_id)
+            .map(|p| p.id)
+            .map_err(|e| e.to_string())
+    };
+    let words: Vec<&str> = line.split_whitespace().collect();
+    match words[..] {
+        ["profile", customer_id, profile_id] => {
+            let stored = cb
+                .profile_record(id(profile_id)?)
+                .map_err(|e| e.to_string())?;
+            if stored.customer_id != customer_id {
+                return Err(format!("stored with customer ID {}", stored.customer_id));
+            }
+            live(customer_id).map(|_| ())
+        }
+        ["case", number, case_id, linked] => {
+            let case = cb.case(number).map_err(|e| e.to_string())?;
+            if case.id != id(case_id)? {
+                return Err(format!("case number now names case {}", case.id));
+            }
+            let links = cb.case_links(number).map_err(|e| e.to_string())?;
+            let mut holders = Vec::new();
+            for link in &links {
+                holders.push(live(&link.profile_id.to_string())?);
+            }
+            for customer_id in linked.split(',') {
+                if !holders.contains(&live(customer_id)?) {
+                    return Err(format!("{customer_id} is no longer linked"));
+                }
+            }
+            Ok(())
+        }
+        ["contact", contact_id, customer_id] => {
+            let contact = cb.contact(id(contact_id)?).map_err(|e| e.to_string())?;
+            let holder = contact.profile_id.ok_or("the contact lost its profile")?;
+            if live(&holder.to_string())? != live(customer_id)? {
+                return Err("the contact moved to another customer".into());
+            }
+            Ok(())
+        }
+        ["merge", merge_id, survivor, merged] => {
+            cb.merge_record(id(merge_id)?).map_err(|e| e.to_string())?;
+            if live(survivor)? != live(merged)? {
+                return Err("the merged profile does not lead to the survivor".into());
+            }
+            Ok(())
+        }
+        _ => Err("unknown line".into()),
+    }
+}
+
+/// Profiles, cases, contacts and merges in a store: the records the
+/// `sqlite_child` binary reports, one line each.
+pub fn record_count<S: Store>(cb: &Casebook<S>) -> Result<usize> {
+    let merges = cb
+        .audit_log(None)?
+        .iter()
+        .filter(|e| e.action == "merge")
+        .count();
+    let snapshot = cb.export_snapshot()?;
+    Ok(snapshot.profiles.len() + snapshot.cases.len() + snapshot.contacts.len() + merges)
+}
+
+/// Runs `sqlite_child` (path given by the caller, from `CARGO_BIN_EXE_sqlite_child`).
+pub fn child(binary: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+/// The complete lines of a child's output (a line cut short by a kill is dropped).
+pub fn complete_lines(output: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(output);
+    let complete = match text.rfind('\n') {
+        Some(end) => &text[..end],
+        None => "",
+    };
+    complete
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}

@@ -1,0 +1,819 @@
+//! SQLite store behaviour beyond the conformance suite: schema upgrades,
+//! refusing files it must not touch, several handles, threads and processes,
+//! and the same answers as the memory store.
+
+use casebook::store::StoreExt;
+use casebook::*;
+use casebook_tests::fixtures::{self, engine};
+use casebook_tests::sqlite::{child, complete_lines, record_count, reported_problems, TempSqlite};
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+const CHILD: &str = env!("CARGO_BIN_EXE_sqlite_child");
+
+fn temp() -> (TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("casebook.db");
+    (dir, path)
+}
+
+/// An engine like the fixture's but without loading templates again, with
+/// its own id seed so reopening never reuses ids.
+fn reopen<S: Store>(store: S, seed: u64) -> Casebook<S> {
+    Casebook::builder(store)
+        .config(fixtures::config())
+        .clock(Arc::new(ManualClock::new(fixtures::start_time())))
+        .ids(Arc::new(SeededIds::new(seed)))
+        .build()
+        .expect("engine")
+}
+
+fn person(given: &str, family: &str, email: &str) -> ProfileInput {
+    ProfileInput {
+        given_name: given.into(),
+        family_name: family.into(),
+        contact_points: vec![ContactPointInput {
+            kind: ContactKind::Email,
+            value: email.into(),
+            label: None,
+            primary: true,
+        }],
+        ..ProfileInput::default()
+    }
+}
+
+fn requester(customer_id: &str) -> LinkInput {
+    LinkInput {
+        profile: customer_id.into(),
+        role: LinkRole::Requester,
+    }
+}
+
+fn plain_case(summary: &str, links: Vec<LinkInput>) -> CaseInput {
+    CaseInput {
+        short_description: summary.into(),
+        links,
+        ..CaseInput::default()
+    }
+}
+
+/// Some of every kind of record: profiles, cases, a contact, a relation, a merge.
+fn populate<S: Store>(cb: &Casebook<S>) {
+    let ada = cb
+        .create_profile("agent", person("Ada", "Lovelace", "ada@example.org"))
+        .unwrap();
+    let grace = cb
+        .create_profile("agent", person("Grace", "Hopper", "grace@example.org"))
+        .unwrap();
+    let alan = cb
+        .create_profile("agent", person("Alan", "Turing", "alan@example.org"))
+        .unwrap();
+    let case = cb
+        .create_case(
+            "agent",
+            plain_case("Router has no signal", vec![requester(&ada.customer_id)]),
+        )
+        .unwrap();
+    cb.create_case(
+        "agent",
+        plain_case("Invoice questions", vec![requester(&alan.customer_id)]),
+    )
+    .unwrap();
+    cb.add_case_entry(
+        "agent",
+        case.id,
+        EntryKind::Comment,
+        "fibre technician booked",
+    )
+    .unwrap();
+    cb.log_contact(
+        "agent",
+        ContactInput {
+            profile: Some(grace.customer_id.clone()),
+            cases: vec![case.number.clone()],
+            summary: "called about the router".into(),
+            ..ContactInput::inbound(Channel::Email, "grace@example.org")
+        },
+    )
+    .unwrap();
+    cb.relate("agent", ada.id, grace.id, "colleague", "colleague")
+        .unwrap();
+    cb.merge(
+        "agent",
+        &identity::MergePlan::new(ada.customer_id.as_str(), alan.customer_id.as_str()),
+    )
+    .unwrap();
+}
+
+fn case_numbers<S: Store>(cb: &Casebook<S>, words: &str) -> Vec<String> {
+    cb.search_cases(words, 50)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.number)
+        .collect()
+}
+
+/// Opens a file without casebook, for setting up odd files.
+fn raw(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).expect("raw SQLite connection")
+}
+
+fn assert_names_path(err: &Error, path: &Path) {
+    let message = err.to_string();
+    assert!(
+        message.contains(&path.display().to_string()),
+        "the error does not name {}: {message}",
+        path.display()
+    );
+}
+
+#[test]
+fn upgrades_from_every_earlier_version() {
+    for version in 1..SqliteStore::SCHEMA_VERSION {
+        let (_dir, path) = temp();
+        let old = SqliteStore::create_at_schema_version(&path, version).unwrap();
+        assert_eq!(old.schema_version().unwrap(), version);
+        let cb = engine(old);
+        populate(&cb);
+        let before = cb.export_snapshot().unwrap();
+        let found = case_numbers(&cb, "rout");
+        assert_eq!(found.len(), 1, "version {version}");
+        drop(cb);
+
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SqliteStore::SCHEMA_VERSION);
+        assert_eq!(store.integrity_problems().unwrap(), Vec::<String>::new());
+        let cb = reopen(store, 1000 + u64::from(version));
+        assert_eq!(cb.export_snapshot().unwrap(), before, "version {version}");
+        // Search finds what was written before the upgrade, and after it.
+        assert_eq!(case_numbers(&cb, "rout"), found);
+        assert_eq!(case_numbers(&cb, "fibre tech"), found);
+        let later = cb
+            .create_case("agent", plain_case("Router again", vec![]))
+            .unwrap();
+        assert_eq!(case_numbers(&cb, "router")[0], later.number);
+        assert_eq!(
+            cb.store().integrity_problems().unwrap(),
+            Vec::<String>::new()
+        );
+    }
+}
+
+#[test]
+fn an_old_handle_is_refused_after_another_upgraded_the_file() {
+    let (_dir, path) = temp();
+    let old = engine(SqliteStore::create_at_schema_version(&path, 1).unwrap());
+    populate(&old);
+    let current = SqliteStore::open(&path).unwrap();
+    assert_eq!(
+        current.schema_version().unwrap(),
+        SqliteStore::SCHEMA_VERSION
+    );
+    let err = old
+        .create_profile("agent", person("Late", "Writer", "late@example.org"))
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::IncompatibleVersion);
+    assert_names_path(&err, &path);
+    assert_eq!(
+        old.search_cases("router", 5).unwrap_err().code(),
+        ErrorCode::IncompatibleVersion
+    );
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_untouched() {
+    let (_dir, path) = temp();
+    populate(&engine(SqliteStore::open(&path).unwrap()));
+    let newer = SqliteStore::SCHEMA_VERSION + 1;
+    raw(&path)
+        .execute("UPDATE casebook_schema SET version = ?1", [newer])
+        .unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    for options in [
+        SqliteOptions::default(),
+        SqliteOptions {
+            read_only: true,
+            ..SqliteOptions::default()
+        },
+    ] {
+        let err = SqliteStore::open_with(&path, options).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::IncompatibleVersion);
+        assert_names_path(&err, &path);
+        let message = err.to_string();
+        assert!(message.contains(&format!("version {newer}")), "{message}");
+        assert!(
+            message.contains(&format!("version {}", SqliteStore::SCHEMA_VERSION)),
+            "{message}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    }
+}
+
+#[test]
+fn a_handle_is_refused_after_a_newer_casebook_upgraded_the_file() {
+    let t = TempSqlite::new();
+    let path = t.path();
+    let cb = engine(t);
+    raw(&path)
+        .execute(
+            "UPDATE casebook_schema SET version = ?1",
+            [SqliteStore::SCHEMA_VERSION + 1],
+        )
+        .unwrap();
+    let err = cb
+        .create_profile("agent", person("Ada", "Lovelace", "ada@example.org"))
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::IncompatibleVersion);
+    assert_eq!(
+        cb.templates().unwrap_err().code(),
+        ErrorCode::IncompatibleVersion
+    );
+}
+
+/// Opening `path` fails with a storage error naming it, and changes no byte.
+fn refused_untouched(path: &Path, expect: &str) {
+    let bytes = std::fs::read(path).unwrap();
+    for read_only in [false, true] {
+        let err = SqliteStore::open_with(
+            path,
+            SqliteOptions {
+                read_only,
+                ..SqliteOptions::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Storage, "{err}");
+        assert_names_path(&err, path);
+        assert!(err.to_string().contains(expect), "{err}");
+        assert_eq!(
+            std::fs::read(path).unwrap(),
+            bytes,
+            "{} changed",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused() {
+    let (_dir, path) = temp();
+    std::fs::write(&path, "name,phone\nAda,020 7946 0958\n".repeat(200)).unwrap();
+    refused_untouched(&path, "not a SQLite database");
+}
+
+#[test]
+fn a_corrupt_database_is_refused() {
+    let (_dir, path) = temp();
+    populate(&engine(SqliteStore::open(&path).unwrap()));
+    let mut bytes = std::fs::read(&path).unwrap();
+    // Page 1's b-tree header, just after the 100-byte file header.
+    for b in &mut bytes[100..140] {
+        *b = 0xEE;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    refused_untouched(&path, "corrupt");
+}
+
+#[test]
+fn another_applications_database_is_refused() {
+    let (_dir, path) = temp();
+    {
+        let conn = raw(&path);
+        conn.execute_batch("CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('Ada');")
+            .unwrap();
+    }
+    refused_untouched(&path, "not a casebook store");
+}
+
+#[test]
+fn an_empty_file_becomes_a_store() {
+    let (_dir, path) = temp();
+    std::fs::write(&path, b"").unwrap();
+    let cb = engine(SqliteStore::open(&path).unwrap());
+    populate(&cb);
+    assert_eq!(
+        cb.store().integrity_problems().unwrap(),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_directory_or_missing_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = SqliteStore::open(dir.path()).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Storage);
+    assert_names_path(&err, dir.path());
+    assert!(err.to_string().contains("directory"), "{err}");
+
+    let missing = dir.path().join("missing").join("casebook.db");
+    let err = SqliteStore::open(&missing).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Storage);
+    assert_names_path(&err, &missing);
+    assert!(!dir.path().join("missing").exists());
+
+    let absent = dir.path().join("absent.db");
+    let err = SqliteStore::open_with(
+        &absent,
+        SqliteOptions {
+            read_only: true,
+            ..SqliteOptions::default()
+        },
+    )
+    .unwrap_err();
+    assert_names_path(&err, &absent);
+    assert!(!absent.exists(), "a read-only open created the file");
+}
+
+#[test]
+fn read_only_files_and_handles_are_never_written() {
+    let (_dir, path) = temp();
+    populate(&engine(SqliteStore::open(&path).unwrap()));
+    let bytes = std::fs::read(&path).unwrap();
+
+    let reader = reopen(
+        SqliteStore::open_with(
+            &path,
+            SqliteOptions {
+                read_only: true,
+                ..SqliteOptions::default()
+            },
+        )
+        .unwrap(),
+        7,
+    );
+    assert_eq!(reader.export_snapshot().unwrap().profiles.len(), 3);
+    let err = reader
+        .create_profile("agent", person("Ann", "Other", "ann@example.org"))
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Storage);
+    assert_names_path(&err, &path);
+    assert!(reader.store().integrity_problems().unwrap().is_empty());
+    drop(reader);
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+
+    // A file the operating system will not let us write.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let privileged = std::fs::OpenOptions::new().write(true).open(&path).is_ok();
+    if privileged {
+        eprintln!("running with the right to write read-only files: their refusal is not checked");
+    } else {
+        let err = SqliteStore::open(&path).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Storage);
+        assert_names_path(&err, &path);
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+}
+
+#[test]
+fn readers_are_not_blocked_by_an_open_write_transaction() {
+    let t = TempSqlite::new();
+    let other = SqliteStore::open(t.path()).unwrap();
+    t.store()
+        .write_with(|tx| tx.next_sequence("ticks").map(drop))
+        .unwrap();
+    std::thread::scope(|s| {
+        // Made inside the scope: a failing check drops `release`, so the
+        // writer stops waiting and the test fails instead of hanging.
+        let (started_tx, started) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let store = t.store();
+        let writer = s.spawn(move || {
+            store.write_with(|tx| {
+                tx.next_sequence("ticks")?;
+                started_tx.send(()).unwrap();
+                released.recv().unwrap();
+                Ok(())
+            })
+        });
+        started.recv().unwrap();
+        let readers: Vec<_> = (0..4)
+            .map(|i| {
+                let store: &SqliteStore = if i % 2 == 0 { t.store() } else { &other };
+                s.spawn(move || {
+                    let at = Instant::now();
+                    let seen = store.read_with(|tx| tx.sequence("ticks")).unwrap();
+                    (seen, at.elapsed())
+                })
+            })
+            .collect();
+        for reader in readers {
+            let (seen, took) = reader.join().unwrap();
+            assert_eq!(seen, 1, "a reader saw uncommitted data");
+            assert!(took < Duration::from_secs(2), "a reader waited {took:?}");
+        }
+        // A writer on another handle gives up after its busy timeout, clearly.
+        let impatient = SqliteStore::open_with(
+            t.path(),
+            SqliteOptions {
+                busy_timeout: Duration::from_millis(100),
+                ..SqliteOptions::default()
+            },
+        )
+        .unwrap();
+        let err = impatient
+            .write_with(|tx| tx.next_sequence("ticks").map(drop))
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Storage);
+        assert!(err.to_string().contains("locked"), "{err}");
+        assert_names_path(&err, &t.path());
+        // A patient one waits for the lock and goes on.
+        let patient = s.spawn(|| other.write_with(|tx| tx.next_sequence("ticks")).unwrap());
+        std::thread::sleep(Duration::from_millis(100));
+        release.send(()).unwrap();
+        writer.join().unwrap().unwrap();
+        assert_eq!(patient.join().unwrap(), 3);
+    });
+    assert_eq!(other.read_with(|tx| tx.sequence("ticks")).unwrap(), 3);
+}
+
+#[test]
+fn handles_in_many_threads_write_the_same_file() {
+    let t = TempSqlite::new();
+    let engines: Vec<Casebook<SqliteStore>> = (0..3)
+        .map(|_| {
+            Casebook::builder(SqliteStore::open(t.path()).unwrap())
+                .build()
+                .unwrap()
+        })
+        .collect();
+    std::thread::scope(|s| {
+        for thread in 0..6 {
+            let cb = &engines[thread % engines.len()];
+            s.spawn(move || {
+                for i in 0..8 {
+                    let name = format!("Thread{thread}x{i}");
+                    let p = cb
+                        .create_profile_with(
+                            "agent",
+                            person(
+                                "Ann",
+                                &name,
+                                &format!("{}@example.org", name.to_lowercase()),
+                            ),
+                            CreateOptions {
+                                allow_duplicates: true,
+                            },
+                        )
+                        .unwrap();
+                    cb.create_case("agent", plain_case(&name, vec![requester(&p.customer_id)]))
+                        .unwrap();
+                    let _ = cb
+                        .find_profiles(&ProfileQuery::Name("ann".into()), 5)
+                        .unwrap();
+                }
+            });
+        }
+    });
+    let snapshot = engines[0].export_snapshot().unwrap();
+    assert_eq!(snapshot.profiles.len(), 48);
+    assert_eq!(snapshot.cases.len(), 48);
+    let mut ids: Vec<&str> = snapshot
+        .profiles
+        .iter()
+        .map(|p| p.customer_id.as_str())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 48, "customer IDs were handed out twice");
+    assert_eq!(
+        engines[1].store().integrity_problems().unwrap(),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn stale_versions_conflict_across_handles() {
+    let t = TempSqlite::new();
+    let first = Casebook::builder(SqliteStore::open(t.path()).unwrap())
+        .build()
+        .unwrap();
+    let second = Casebook::builder(SqliteStore::open(t.path()).unwrap())
+        .build()
+        .unwrap();
+    let ada = first
+        .create_profile("agent", person("Ada", "Lovelace", "ada@example.org"))
+        .unwrap();
+    let seen = second.profile(ada.id).unwrap();
+    let mut edit = ProfileInput::from(&ada);
+    edit.accounts = vec!["ACC-1".into()];
+    let updated = first
+        .update_profile("agent", ada.id, ada.version, edit)
+        .unwrap();
+    let mut stale = ProfileInput::from(&seen);
+    stale.accounts = vec!["ACC-2".into()];
+    let err = second
+        .update_profile("agent", seen.id, seen.version, stale)
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert_eq!(second.profile(ada.id).unwrap(), updated);
+}
+
+fn finish(process: std::process::Child) -> Vec<String> {
+    let output = process.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "child failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    complete_lines(&output.stdout)
+}
+
+#[test]
+fn two_processes_write_the_same_file() {
+    let t = TempSqlite::new();
+    let db = t.path();
+    let db = db.to_str().unwrap();
+    let children: Vec<_> = ["11", "22"]
+        .iter()
+        .map(|seed| child(CHILD, &["work", db, seed, "40"]).spawn().unwrap())
+        .collect();
+    let lines: Vec<String> = children.into_iter().flat_map(finish).collect();
+    let cb = Casebook::builder(SqliteStore::open(db).unwrap())
+        .build()
+        .unwrap();
+    assert_eq!(reported_problems(&cb, &lines), Vec::<String>::new());
+    assert_eq!(record_count(&cb).unwrap(), lines.len());
+    assert_eq!(
+        cb.store().integrity_problems().unwrap(),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn processes_editing_one_profile_lose_no_update() {
+    let t = TempSqlite::new();
+    let db = t.path();
+    let db = db.to_str().unwrap();
+    let cb = Casebook::builder(t).build().unwrap();
+    let ada = cb
+        .create_profile("agent", person("Ada", "Lovelace", "ada@example.org"))
+        .unwrap();
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            child(CHILD, &["bump", db, &ada.customer_id, "15"])
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for lines in children.into_iter().map(finish) {
+        assert!(lines[0].starts_with("bumped 15 "), "{lines:?}");
+    }
+    assert_eq!(cb.profile(ada.id).unwrap().version, ada.version + 30);
+}
+
+/// SplitMix64.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+
+    fn words(&mut self, items: &[&str], most: usize) -> String {
+        let n = 1 + self.below(most);
+        (0..n)
+            .map(|_| self.pick(items))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+#[test]
+fn answers_match_the_memory_store() {
+    let mem = engine(MemoryStore::new());
+    let sql = engine(TempSqlite::new());
+    // Runs the same operation on both engines and expects the same outcome.
+    macro_rules! both {
+        ($cb:ident => $e:expr) => {{
+            let a = {
+                let $cb = &mem;
+                $e
+            };
+            let b = {
+                let $cb = &sql;
+                $e
+            };
+            assert_eq!(a, b);
+            a
+        }};
+    }
+    let given = [
+        "Ada", "Zoë", "Zoe", "José", "Ann", "Anne", "Annika", "O'Brien", "Łukasz",
+    ];
+    let family = [
+        "Lovelace", "Müller", "Mueller", "Smith", "Smithson", "Ng", "García",
+    ];
+    let words = [
+        "router",
+        "route",
+        "routing",
+        "signal",
+        "no",
+        "light",
+        "Zoë",
+        "fibre",
+        "fiber",
+        "a",
+        "ab",
+        "abc",
+        "x1",
+        "2026",
+        "AND",
+        "or",
+        "NEAR",
+        "\"quoted\"",
+        "star*",
+        "(paren)",
+    ];
+    let mut rng = Rng(7);
+    let mut profiles: Vec<Profile> = Vec::new();
+    let mut cases: Vec<Case> = Vec::new();
+    for i in 0..30 {
+        let input = person(
+            rng.pick(&given),
+            rng.pick(&family),
+            &format!("p{i}@example.org"),
+        );
+        if let Ok(p) = both!(cb => cb.create_profile_with("agent", input.clone(), CreateOptions { allow_duplicates: true }))
+        {
+            profiles.push(p);
+        }
+    }
+    for _ in 0..40 {
+        let summary = rng.words(&words, 4);
+        let owner = profiles[rng.below(profiles.len())].customer_id.clone();
+        cases.push(
+            both!(cb => cb.create_case("agent", plain_case(&summary, vec![requester(&owner)])))
+                .unwrap(),
+        );
+    }
+    for _ in 0..30 {
+        let case = cases[rng.below(cases.len())].id;
+        let text = rng.words(&words, 3);
+        both!(cb => cb.add_case_entry("agent", case, EntryKind::Comment, &text)).unwrap();
+    }
+    for _ in 0..40 {
+        let who = profiles[rng.below(profiles.len())].customer_id.clone();
+        let case = cases[rng.below(cases.len())].number.clone();
+        let minutes = rng.below(600) as i64 - 300;
+        let started = fixtures::start_time() + jiff::SignedDuration::from_mins(minutes);
+        let input = ContactInput {
+            profile: Some(who),
+            cases: if rng.below(2) == 0 {
+                vec![case]
+            } else {
+                vec![]
+            },
+            started_at: Some(started),
+            ..ContactInput::inbound(Channel::Voice, "+44 20 7946 0958")
+        };
+        both!(cb => cb.log_contact("agent", input.clone())).unwrap();
+    }
+    for _ in 0..15 {
+        let a = profiles[rng.below(profiles.len())].id;
+        let b = profiles[rng.below(profiles.len())].id;
+        let _ = both!(cb => cb.relate("agent", a, b, "friend", "friend"));
+    }
+    for _ in 0..5 {
+        let a = profiles[rng.below(profiles.len())].customer_id.clone();
+        let b = profiles[rng.below(profiles.len())].customer_id.clone();
+        let _ = both!(cb => cb.merge("agent", &identity::MergePlan::new(a.as_str(), b.as_str())).map(|o| o.merge_id));
+    }
+    assert_eq!(
+        mem.export_snapshot().unwrap(),
+        sql.export_snapshot().unwrap()
+    );
+
+    // Every lookup of the storage trait, with ordinary and hostile arguments.
+    macro_rules! same {
+        ($tx:ident => $e:expr) => {{
+            let a = mem.store().read_with(|$tx| $e);
+            let b = sql.store().read_with(|$tx| $e);
+            assert_eq!(a, b, "{}", stringify!($e));
+        }};
+    }
+    let mut token_lists: Vec<Vec<String>> = [
+        vec!["router"],
+        vec!["rou"],
+        vec!["ROUTER"],
+        vec![""],
+        vec!["no", ""],
+        vec!["", "no"],
+        vec!["\"", "*"],
+        vec!["and"],
+        vec!["or", "not"],
+        vec!["near("],
+        vec!["a-b"],
+        vec!["router", "sig"],
+        vec!["zoe", "fib"],
+        vec!["zzz"],
+        vec!["a"],
+        vec!["quoted", "star"],
+        vec!["cs000"],
+        vec!["router", "route", "rout"],
+    ]
+    .iter()
+    .map(|l| l.iter().map(|t| t.to_string()).collect())
+    .collect();
+    for _ in 0..40 {
+        token_lists.push(text::tokens(&rng.words(&words, 3)));
+    }
+    for tokens in &token_lists {
+        for limit in [0, 1, 3, 1000] {
+            same!(tx => tx.search_cases(tokens, limit));
+        }
+    }
+    for prefix in [
+        "",
+        "a",
+        "an",
+        "ann",
+        "anne",
+        "zo",
+        "zoe",
+        "jo",
+        "o",
+        "l",
+        "ł",
+        "A",
+        "x",
+        "mu",
+        "mue",
+        "smith",
+        "\u{10FFFF}",
+        "%",
+        "_",
+    ] {
+        for limit in [0, 1, 2, 1000] {
+            same!(tx => tx.profiles_by_name_prefix(prefix, limit));
+        }
+    }
+    let mut after = None;
+    loop {
+        let a = mem
+            .store()
+            .read_with(|tx| tx.profile_ids(after, 4))
+            .unwrap();
+        same!(tx => tx.profile_ids(after, 4));
+        same!(tx => tx.profiles_page(after, 4));
+        match a.last() {
+            Some(last) => after = Some(*last),
+            None => break,
+        }
+    }
+    same!(tx => tx.profile_count());
+    same!(tx => tx.case_count());
+    same!(tx => tx.template_refs());
+    same!(tx => tx.latest_template_version("support_case"));
+    same!(tx => tx.latest_template_version("nothing"));
+    same!(tx => tx.sequence("customer_id"));
+    same!(tx => tx.audit(None));
+    for p in &profiles {
+        for key in p.index_keys() {
+            same!(tx => tx.profiles_by_key(&key));
+        }
+        same!(tx => tx.profile_id_by_customer_id(&p.customer_id));
+        same!(tx => tx.links_of_profile(p.id));
+        same!(tx => tx.relations_of(p.id));
+        same!(tx => tx.audit(Some(p.id)));
+        for (from, to) in [
+            (None, None),
+            (Some(-60), None),
+            (None, Some(0)),
+            (Some(-120), Some(120)),
+        ] {
+            let at = |m: Option<i64>| {
+                m.map(|m| fixtures::start_time() + jiff::SignedDuration::from_mins(m))
+            };
+            for limit in [1, 3, 1000] {
+                same!(tx => tx.contacts_of_profile(p.id, at(from), at(to), limit));
+            }
+        }
+    }
+    for c in &cases {
+        same!(tx => tx.case_id_by_number(&c.number));
+        same!(tx => tx.links_of_case(c.id));
+        same!(tx => tx.contacts_of_case(c.id));
+    }
+    same!(tx => tx.profiles_by_key("email:nobody@example.org"));
+    assert_eq!(
+        sql.store().store().integrity_problems().unwrap(),
+        Vec::<String>::new()
+    );
+}
