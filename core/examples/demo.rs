@@ -2,7 +2,12 @@
 //! number, a new customer captured from a partial IVR draft, a case linked to
 //! two customers, the contact logged against it, and a keyword search.
 //!
-//! Run with `cargo run -p casebook --example demo`.
+//! It runs on the embedded default store, a SQLite file (`casebook-demo.db`
+//! under the build directory, created afresh each run, or the path given as
+//! argument), then reopens the file to show that everything was stored.
+//! `--memory` runs it on the in-memory store instead.
+//!
+//! Run with `cargo run -p casebook --example demo [-- --memory | PATH]`.
 
 use casebook::*;
 use serde_json::json;
@@ -10,15 +15,79 @@ use serde_json::json;
 const PROFILE_TEMPLATE: &str = include_str!("templates/retail_customer.json");
 const CASE_TEMPLATE: &str = include_str!("templates/support_case.json");
 
-fn main() -> Result<()> {
-    let config = Config {
+fn config() -> Config {
+    Config {
         default_region: Some("GB".into()),
         ..Config::default()
+    }
+}
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--memory") {
+        println!("casebook demo (in-memory store)\n");
+        return play(
+            &Casebook::builder(MemoryStore::new())
+                .config(config())
+                .build()?,
+        );
+    }
+    let path = match args.first() {
+        Some(path) => std::path::PathBuf::from(path),
+        None => {
+            let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+            workspace
+                .parent()
+                .unwrap_or(workspace)
+                .join("target/casebook-demo.db")
+        }
     };
-    let cb = Casebook::builder(MemoryStore::new())
-        .config(config)
+    // The demo's own file starts empty each run, so the story reads the same.
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.clone().into_os_string();
+        file.push(suffix);
+        let _ = std::fs::remove_file(file);
+    }
+    println!("casebook demo (SQLite store, {})\n", path.display());
+    play(
+        &Casebook::builder(SqliteStore::open(&path)?)
+            .config(config())
+            .build()?,
+    )?;
+
+    // A new handle on the same file: what a restarted switch would see.
+    let reopened = Casebook::builder(SqliteStore::open(&path)?)
+        .config(config())
         .build()?;
-    println!("casebook demo (in-memory store)\n");
+    let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "\nReopened {}: {} profiles, {} case(s), {} KiB on disk; integrity: {}",
+        path.display(),
+        reopened.store().read_with(|tx| tx.profile_count())?,
+        reopened.store().read_with(|tx| tx.case_count())?,
+        bytes / 1024,
+        match reopened.store().integrity_problems()?.as_slice() {
+            [] => "ok".to_string(),
+            problems => problems.join("; "),
+        }
+    );
+    match reopened.recognize(Channel::Voice, "07911 123456")? {
+        Recognition::Known {
+            summary,
+            open_cases,
+            ..
+        } => println!(
+            "Caller 07911 123456 is still {} with {} open case(s)",
+            summary.display_name,
+            open_cases.len()
+        ),
+        other => println!("Caller 07911 123456 not found after reopening: {other:?}"),
+    }
+    Ok(())
+}
+
+/// The story, on any store.
+fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
     let profile_template = cb.load_template("admin", PROFILE_TEMPLATE)?;
     let case_template = cb.load_template("admin", CASE_TEMPLATE)?;
     println!(
