@@ -238,6 +238,19 @@ casebook_status casebook_operations(char **out_json);
 casebook_status casebook_open_memory(const char *options_json, casebook_t **out);
 
 /**
+ * Opens an engine over a SQLite file, creating it (or upgrading an older
+ * casebook file) if needed. The file may be shared by several handles,
+ * threads and processes.
+ *
+ * `path`: UTF-8 file path. `options_json`: as for `casebook_open_memory`.
+ * A path that is not a casebook database, a corrupt, read-only or missing
+ * location, or a file from a newer casebook gives an error naming the path
+ * (`CASEBOOK_STATUS_STORAGE` or `CASEBOOK_STATUS_INCOMPATIBLE_VERSION`) and
+ * leaves the file untouched.
+ */
+casebook_status casebook_open_sqlite(const char *path, const char *options_json, casebook_t **out);
+
+/**
  * Frees a handle. NULL is fine; an unknown or already freed handle gives
  * `CASEBOOK_STATUS_INVALID_INPUT`.
  */

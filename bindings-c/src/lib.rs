@@ -302,6 +302,32 @@ pub unsafe extern "C" fn casebook_open_memory(
     })
 }
 
+/// Opens an engine over a SQLite file, creating it (or upgrading an older
+/// casebook file) if needed. The file may be shared by several handles,
+/// threads and processes.
+///
+/// `path`: UTF-8 file path. `options_json`: as for `casebook_open_memory`.
+/// A path that is not a casebook database, a corrupt, read-only or missing
+/// location, or a file from a newer casebook gives an error naming the path
+/// (`CASEBOOK_STATUS_STORAGE` or `CASEBOOK_STATUS_INCOMPATIBLE_VERSION`) and
+/// leaves the file untouched.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_open_sqlite(
+    path: *const c_char,
+    options_json: *const c_char,
+    out: *mut *mut casebook_t,
+) -> casebook_status {
+    guard(|| {
+        let out = out_param(out, "out")?;
+        let path = unsafe { arg_str(path, "path")? };
+        let options = EngineOptions::from_json(
+            unsafe { opt_str(options_json, "options_json")? }.unwrap_or(""),
+        )?;
+        let store: Box<dyn Store> = Box::new(engine::SqliteStore::open(path)?);
+        unsafe { open(options, store, out) }
+    })
+}
+
 /// Builds an engine over `store` and hands its handle out.
 unsafe fn open(
     options: EngineOptions,

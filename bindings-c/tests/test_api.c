@@ -1,8 +1,12 @@
-/* Every exported function of casebook.h, on its success and failure paths. */
+/* Every exported function of casebook.h, on its success and failure paths,
+ * over the memory store and again over a SQLite file. */
+#define _XOPEN_SOURCE 700
 #include "casebook.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int checks;
 static int failures;
@@ -125,6 +129,68 @@ static void test_open_and_free(void) {
     CHECK(strstr(casebook_last_error_message(), "UTF-8") != NULL);
     FAILS(casebook_open_memory(NULL, NULL), CASEBOOK_STATUS_INVALID_INPUT);
     CHECK(cb == kept);
+}
+
+/* Reads a whole small file into buf; its length, or -1. */
+static long slurp(const char *path, char *buf, size_t size) {
+    FILE *f = fopen(path, "rb");
+    size_t n;
+    if (f == NULL) return -1;
+    n = fread(buf, 1, size - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return (long)n;
+}
+
+static void test_sqlite_files(const char *dir) {
+    char path[512], other[512], bad[512], before[64], after[64];
+    casebook_t *cb = NULL, *second = NULL;
+    casebook_t *kept = (casebook_t *)&checks;
+    char *out = NULL;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/customers.db", dir);
+    OK(casebook_open_sqlite(path, OPTIONS, &cb));
+    OK(casebook_load_template(cb, "admin", CUSTOMER_TEMPLATE, &out));
+    casebook_string_free(out);
+    OK(casebook_create_profile(cb, "ivr",
+        "{\"template\": \"customer\", \"given_name\": \"Ada\", \"family_name\": \"Lovelace\","
+        " \"fields\": {\"segment\": \"private\"},"
+        " \"contact_points\": [{\"kind\": \"phone\", \"value\": \"020 7946 0958\"}]}", false, &out));
+    CHECK(has(out, "\"customer_id\":\"C-000001\""));
+    /* A second handle on the same file sees the committed write at once. */
+    OK(casebook_open_sqlite(path, NULL, &second));
+    OK(casebook_call(second, "recognize", "{\"channel\": \"voice\", \"address\": \"+442079460958\"}", &out));
+    CHECK(has(out, "Ada Lovelace"));
+    OK(casebook_free(second));
+    OK(casebook_free(cb));
+    /* Reopened: everything is still there. */
+    OK(casebook_open_sqlite(path, OPTIONS, &cb));
+    OK(casebook_profile(cb, "C-000001", &out));
+    CHECK(has(out, "Lovelace"));
+    OK(casebook_free(cb));
+
+    /* Bad paths: an error naming the path, the handle untouched. */
+    cb = kept;
+    FAILS(casebook_open_sqlite(NULL, NULL, &cb), CASEBOOK_STATUS_INVALID_INPUT);
+    snprintf(other, sizeof other, "%s/no/such/dir/x.db", dir);
+    FAILS(casebook_open_sqlite(other, NULL, &cb), CASEBOOK_STATUS_STORAGE);
+    CHECK(strstr(casebook_last_error_message(), "no/such/dir") != NULL);
+    FAILS(casebook_open_sqlite(dir, NULL, &cb), CASEBOOK_STATUS_STORAGE);
+    /* A file that is not a database is refused and left as it was. */
+    snprintf(bad, sizeof bad, "%s/notes.txt", dir);
+    f = fopen(bad, "wb");
+    CHECK(f != NULL);
+    if (f != NULL) {
+        fputs("call Ada back on Monday\n", f);
+        fclose(f);
+    }
+    CHECK(slurp(bad, before, sizeof before) > 0);
+    CHECK(casebook_open_sqlite(bad, NULL, &cb) != CASEBOOK_STATUS_OK);
+    CHECK(strstr(casebook_last_error_message(), "notes.txt") != NULL);
+    CHECK(slurp(bad, after, sizeof after) > 0 && strcmp(before, after) == 0);
+    CHECK(cb == kept);
+    remove(bad);
 }
 
 static void test_generic_call(casebook_t *cb) {
@@ -515,6 +581,7 @@ static void test_duplicates_and_merges(casebook_t *cb) {
 
 int main(void) {
     casebook_t *cb = NULL;
+    char *out = NULL;
     size_t handles = 1, recognitions = 1, strings = 1;
 
     test_library_functions();
@@ -528,6 +595,27 @@ int main(void) {
     test_recognition(cb);
     test_duplicates_and_merges(cb);
     OK(casebook_free(cb));
+
+    /* The same again over a fresh SQLite file, and the file checks. */
+    {
+        char dir[] = "/tmp/casebook-c-test-XXXXXX";
+        char path[600];
+        CHECK(mkdtemp(dir) != NULL);
+        snprintf(path, sizeof path, "%s/all.db", dir);
+        OK(casebook_open_sqlite(path, OPTIONS, &cb));
+        test_generic_call(cb);
+        test_templates_and_validation(cb);
+        test_profiles(cb);
+        test_cases_and_contacts(cb);
+        test_recognition(cb);
+        test_duplicates_and_merges(cb);
+        OK(casebook_call(cb, "check_invariants", NULL, &out));
+        CHECK(has(out, "[]"));
+        OK(casebook_free(cb));
+        test_sqlite_files(dir);
+        snprintf(path, sizeof path, "rm -rf '%s'", dir);
+        CHECK(system(path) == 0);
+    }
 
     /* Everything handed out was freed. */
     OK(casebook_live_objects(&handles, &recognitions, &strings));
