@@ -496,6 +496,132 @@ fn merge_bench<S: Store>(plan: &Plan, cb: &Casebook<S>, results: &mut Results, l
     );
 }
 
+/// A fresh SQLite file for one size, under the build directory.
+fn sqlite_path(people: usize) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-data");
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join(format!("scale-{people}.db"));
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.clone().into_os_string();
+        file.push(suffix);
+        let _ = std::fs::remove_file(file);
+    }
+    path
+}
+
+fn file_bytes(path: &std::path::Path) -> u64 {
+    ["", "-wal"]
+        .iter()
+        .map(|suffix| {
+            let mut file = path.to_path_buf().into_os_string();
+            file.push(suffix);
+            std::fs::metadata(file).map(|m| m.len()).unwrap_or(0)
+        })
+        .sum()
+}
+
+fn sqlite_benches(
+    plan: &Plan,
+    people: usize,
+    loaded: &Loaded,
+    results: &mut Results,
+    wants: &dyn Fn(&str) -> bool,
+) {
+    let path = sqlite_path(people);
+    // Loading a million cases one transaction each: skip the fsync per commit
+    // (a killed process still loses nothing; see Durability::Normal).
+    let options = SqliteOptions {
+        durability: Durability::Normal,
+        ..SqliteOptions::default()
+    };
+    let cb = engine(SqliteStore::open_with(&path, options).expect("sqlite file"));
+    let n = loaded.customer_ids.len();
+    import_all(&cb, &loaded.data, results, "sqlite store");
+    results.add(
+        "sqlite_file_per_profile",
+        n,
+        "sqlite file bytes/profile",
+        file_bytes(&path) as f64 / n as f64,
+        "B",
+    );
+    if !(wants("recognize") || wants("search")) {
+        return;
+    }
+    add_cases(&cb, loaded, results, "sqlite store");
+    if wants("recognize") {
+        // The floor for disk: one prepared, indexed query for a ready key.
+        let floor = rusqlite::Connection::open_with_flags(
+            &path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .expect("floor connection");
+        let mut query = floor
+            .prepare(
+                "SELECT p.body FROM profile_keys k JOIN profiles p ON p.id = k.profile_id \
+                 WHERE k.key = ?1",
+            )
+            .expect("floor query");
+        let keys: Vec<(String, String)> = loaded
+            .unique_mobiles
+            .iter()
+            .map(|m| (m.clone(), format!("phone:{m}")))
+            .collect();
+        let stats = race(
+            &keys,
+            plan.rounds,
+            &mut [
+                Contender::new("hand-written query", |(_, key): &(String, String)| {
+                    query
+                        .query_map([key], |row| row.get::<_, String>(0))
+                        .expect("query")
+                        .map(|body| body.map(|b| b.len()).unwrap_or(0))
+                        .sum()
+                }),
+                Contender::new("sqlite lookup", |(number, _): &(String, String)| {
+                    let key = cb.address_key(Channel::Voice, number).expect("phone key");
+                    cb.store()
+                        .read_with(|tx| tx.profiles_by_key(&key))
+                        .expect("lookup")
+                        .len()
+                }),
+                Contender::new(
+                    "sqlite recognize",
+                    |(number, _): &(String, String)| match cb
+                        .recognize(Channel::Voice, number)
+                        .expect("recognize")
+                    {
+                        Recognition::Known { open_cases, .. } => 1 + open_cases.len(),
+                        _ => panic!("a unique mobile must be recognised as one profile"),
+                    },
+                ),
+            ],
+        );
+        for (name, st) in ["hand-written query", "sqlite lookup", "sqlite recognize"]
+            .iter()
+            .zip(&stats)
+        {
+            results.add_stats("recognize_phone", n, name, *st);
+        }
+        results.add(
+            "recognize_phone",
+            n,
+            "sqlite lookup / hand-written (median)",
+            stats[1].median / stats[0].median,
+            "x",
+        );
+        results.add(
+            "recognize_phone",
+            n,
+            "sqlite recognize / hand-written (median)",
+            stats[2].median / stats[0].median,
+            "x",
+        );
+    }
+    if wants("search") {
+        search_bench(plan, &cb, n, results, "sqlite store (FTS5)");
+    }
+}
+
 fn main() {
     let mut plan = Plan::from_args();
     // `--sizes 20000,200000` replaces the sizes (for exploring one size).
@@ -524,7 +650,8 @@ fn main() {
             || wants("search")
             || wants("duplicate")
             || wants("memory")
-            || wants("import"))
+            || wants("import")
+            || wants("sqlite"))
         {
             break;
         }
@@ -547,6 +674,15 @@ fn main() {
         if wants("duplicate") {
             duplicates_bench(&plan, &cb, &loaded, &mut results);
         }
+        drop(cb);
+        if wants("sqlite")
+            || filter.is_none()
+            || wants("recognize")
+            || wants("search")
+            || wants("import")
+        {
+            sqlite_benches(&plan, people, &loaded, &mut results, &wants);
+        }
     }
     if wants("merge") {
         merge_bench(
@@ -555,6 +691,8 @@ fn main() {
             &mut results,
             "memory store",
         );
+        let sqlite = SqliteStore::open(sqlite_path(0)).expect("sqlite file");
+        merge_bench(&plan, &engine(sqlite), &mut results, "sqlite store");
     }
     println!("\ntotal {:.1?}", total.elapsed());
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-results");

