@@ -1,0 +1,1 @@
+//! casebook for JavaScript: the engine compiled to WebAssembly.
