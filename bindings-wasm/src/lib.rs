@@ -109,6 +109,14 @@ pub fn warm_up() -> f64 {
     js_sys::Date::now() - start
 }
 
+/// A regular expression for the E.164 numbers of a country calling code
+/// (such as 44), from the phone metadata casebook validates with: for an
+/// HTML `pattern` attribute or a JSON Schema. `undefined` for an unknown code.
+#[wasm_bindgen(js_name = e164Pattern)]
+pub fn e164_pattern(calling_code: u16) -> Option<String> {
+    PhoneRules::e164_pattern(calling_code)
+}
+
 /// Validates a record against a template definition without any store (what
 /// a form does while the user types). Returns the normalised values, every
 /// field error and, for a draft, the required fields still missing.
