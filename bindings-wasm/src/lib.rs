@@ -74,9 +74,10 @@ pub struct ValidateOptions {
     pub default_region: Option<String>,
 }
 
-#[wasm_bindgen(start)]
-fn start() {
-    error::install_panic_hook();
+/// Installs the panic hook once, at the first entry into the module.
+fn ready() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(error::install_panic_hook);
 }
 
 /// The casebook version.
@@ -99,6 +100,7 @@ pub fn operations() -> Vec<String> {
 /// hundreds of milliseconds). Returns the milliseconds it took.
 #[wasm_bindgen(js_name = warmUp)]
 pub fn warm_up() -> f64 {
+    ready();
     let start = js_sys::Date::now();
     if let Ok(rules) = PhoneRules::new(Some("GB"), &[]) {
         // A national number goes through the full parser and its metadata.
@@ -114,6 +116,7 @@ pub fn warm_up() -> f64 {
 /// HTML `pattern` attribute or a JSON Schema. `undefined` for an unknown code.
 #[wasm_bindgen(js_name = e164Pattern)]
 pub fn e164_pattern(calling_code: u16) -> Option<String> {
+    ready();
     PhoneRules::e164_pattern(calling_code)
 }
 
@@ -126,6 +129,7 @@ pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "Fields")] record: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: JsValue,
 ) -> JsResult {
+    ready();
     throw(validate_inner(&template, &record, &options))
 }
 
@@ -234,6 +238,7 @@ impl Casebook {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "EngineOptions")] options: JsValue,
     ) -> JsResult<Casebook> {
+        ready();
         throw(Self::build(&options))
     }
 
