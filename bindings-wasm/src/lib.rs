@@ -114,10 +114,22 @@ pub fn warm_up() -> f64 {
 /// A regular expression for the E.164 numbers of a country calling code
 /// (such as 44), from the phone metadata casebook validates with: for an
 /// HTML `pattern` attribute or a JSON Schema. `undefined` for an unknown code.
-#[wasm_bindgen(js_name = e164Pattern)]
-pub fn e164_pattern(calling_code: u16) -> Option<String> {
+#[wasm_bindgen(js_name = e164Pattern, unchecked_return_type = "string | undefined")]
+pub fn e164_pattern(
+    #[wasm_bindgen(js_name = callingCode, unchecked_param_type = "number")] calling_code: JsValue,
+) -> JsResult {
     ready();
-    PhoneRules::e164_pattern(calling_code)
+    let code = calling_code
+        .as_f64()
+        .filter(|c| c.fract() == 0.0 && (0.0..=999.0).contains(c))
+        .ok_or_else(|| {
+            error::to_js(&Error::InvalidInput(
+                "the calling code must be a whole number from 0 to 999".into(),
+            ))
+        })?;
+    Ok(PhoneRules::e164_pattern(code as u16)
+        .map(JsValue::from)
+        .unwrap_or(JsValue::UNDEFINED))
 }
 
 /// Validates a record against a template definition without any store (what
@@ -260,13 +272,18 @@ impl Casebook {
     /// arguments, as the Rust `Casebook::call` does.
     pub fn call(
         &self,
-        op: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] op: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "Record<string, any>")] args: JsValue,
     ) -> JsResult {
+        let op = op
+            .as_string()
+            .ok_or_else(|| Error::InvalidInput("the operation name must be a string".into()));
         throw(
-            convert::from_js(&args, "arguments")
-                .and_then(|args| self.inner.call(op, &args))
-                .and_then(|out| convert::to_js(&out)),
+            op.and_then(|op| {
+                let args = convert::from_js(&args, "arguments")?;
+                self.inner.call(&op, &args)
+            })
+            .and_then(|out| convert::to_js(&out)),
         )
     }
 
