@@ -376,9 +376,9 @@ impl Casebook {
     #[wasm_bindgen(unchecked_return_type = "Profile")]
     pub fn profile(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] r#ref: JsValue,
     ) -> JsResult {
-        self.run("profile", args!("ref" => key))
+        self.run("profile", args!("ref" => r#ref))
     }
 
     /// A profile record by internal id, tombstones included (no redirect).
@@ -394,9 +394,9 @@ impl Casebook {
     #[wasm_bindgen(js_name = profileSummary, unchecked_return_type = "ProfileSummary")]
     pub fn profile_summary(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] r#ref: JsValue,
     ) -> JsResult {
-        self.run("profile_summary", args!("ref" => key))
+        self.run("profile_summary", args!("ref" => r#ref))
     }
 
     /// Replaces a profile's editable part; `version` is the one edited
@@ -405,13 +405,13 @@ impl Casebook {
     pub fn update_profile(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] by: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] r#ref: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] version: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ProfileInput")] input: JsValue,
     ) -> JsResult {
         self.run(
             "update_profile",
-            args!("by" => by, "ref" => key, "version" => version, "input" => input),
+            args!("by" => by, "ref" => r#ref, "version" => version, "input" => input),
         )
     }
 
@@ -457,9 +457,9 @@ impl Casebook {
     #[wasm_bindgen(js_name = relatedCustomers, unchecked_return_type = "RelatedCustomer[]")]
     pub fn related_customers(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] r#ref: JsValue,
     ) -> JsResult {
-        self.run("related_customers", args!("ref" => key))
+        self.run("related_customers", args!("ref" => r#ref))
     }
 
     // ----- cases -----
@@ -476,8 +476,8 @@ impl Casebook {
 
     /// A case by id or case number.
     #[wasm_bindgen(js_name = "case", unchecked_return_type = "Case")]
-    pub fn case(&self, #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue) -> JsResult {
-        self.run("case", args!("ref" => key))
+    pub fn case(&self, #[wasm_bindgen(unchecked_param_type = "string")] r#ref: JsValue) -> JsResult {
+        self.run("case", args!("ref" => r#ref))
     }
 
     /// Replaces a case's editable part; `version` is the one edited.
@@ -485,13 +485,13 @@ impl Casebook {
     pub fn update_case(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] by: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] r#ref: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] version: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CaseInput")] input: JsValue,
     ) -> JsResult {
         self.run(
             "update_case",
-            args!("by" => by, "ref" => key, "version" => version, "input" => input),
+            args!("by" => by, "ref" => r#ref, "version" => version, "input" => input),
         )
     }
 
@@ -500,14 +500,14 @@ impl Casebook {
     pub fn set_case_status(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] by: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] r#ref: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] version: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CaseStatus")] status: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ResolutionInput")] resolution: JsValue,
     ) -> JsResult {
         self.run(
             "set_case_status",
-            args!("by" => by, "ref" => key, "version" => version, "status" => status, "resolution" => resolution),
+            args!("by" => by, "ref" => r#ref, "version" => version, "status" => status, "resolution" => resolution),
         )
     }
 
@@ -516,13 +516,13 @@ impl Casebook {
     pub fn add_case_entry(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] by: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] r#ref: JsValue,
         #[wasm_bindgen(unchecked_param_type = "EntryKind")] kind: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     ) -> JsResult {
         self.run(
             "add_case_entry",
-            args!("by" => by, "ref" => key, "kind" => kind, "text" => text),
+            args!("by" => by, "ref" => r#ref, "kind" => kind, "text" => text),
         )
     }
 
@@ -670,9 +670,9 @@ impl Casebook {
     #[wasm_bindgen(js_name = duplicateCandidates, unchecked_return_type = "DuplicateCandidate[]")]
     pub fn duplicate_candidates(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] r#ref: JsValue,
     ) -> JsResult {
-        self.run("duplicate_candidates", args!("ref" => key))
+        self.run("duplicate_candidates", args!("ref" => r#ref))
     }
 
     /// Probable duplicates of a profile not created yet (while a form is filled in).
