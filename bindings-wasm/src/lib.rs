@@ -476,7 +476,10 @@ impl Casebook {
 
     /// A case by id or case number.
     #[wasm_bindgen(js_name = "case", unchecked_return_type = "Case")]
-    pub fn case(&self, #[wasm_bindgen(unchecked_param_type = "string")] r#ref: JsValue) -> JsResult {
+    pub fn case(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] r#ref: JsValue,
+    ) -> JsResult {
         self.run("case", args!("ref" => r#ref))
     }
 
