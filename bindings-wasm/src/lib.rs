@@ -134,12 +134,13 @@ pub fn e164_pattern(
 
 /// Validates a record against a template definition without any store (what
 /// a form does while the user types). Returns the normalised values, every
-/// field error and, for a draft, the required fields still missing.
+/// field error and, for a draft, the required fields still missing. The
+/// third argument is the options, or just the draft flag.
 #[wasm_bindgen(unchecked_return_type = "ValidationReport")]
 pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "TemplateDef")] template: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Fields")] record: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions | boolean")] options: JsValue,
 ) -> JsResult {
     ready();
     throw(validate_inner(&template, &record, &options))
@@ -154,6 +155,11 @@ fn validate_inner(
     let record = convert::from_js(record, "record")?;
     let options: ValidateOptions = match convert::from_js(options, "options")? {
         Value::Null => ValidateOptions::default(),
+        // `validate(template, record, true)`: the draft flag alone.
+        Value::Bool(draft) => ValidateOptions {
+            draft,
+            ..ValidateOptions::default()
+        },
         value => serde_json::from_value(value)
             .map_err(|e| Error::InvalidInput(format!("options: {e}")))?,
     };

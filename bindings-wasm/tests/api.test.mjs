@@ -321,6 +321,8 @@ test('validate works without a store', () => {
   const bad = validate(template, { mail: 'x@', born: '2030-01-01' }, { today: '2026-01-01' });
   assert.deepEqual(bad.errors.map((e) => e.code), ['invalid_format', 'in_future']);
   assert.deepEqual(validate(template, {}, { draft: true }).missing.map((m) => m.field), ['mail']);
+  assert.deepEqual(validate(template, {}, true).missing.map((m) => m.field), ['mail']);
+  assert.deepEqual(validate(template, {}, false).errors.map((e) => e.code), ['required']);
   assert.deepEqual(validate(template, {}).errors.map((e) => e.code), ['required']);
   assert.equal(validate(template, [1]).errors[0].code, 'wrong_type');
   rejects(() => validate({ id: 't' }, {}), 'invalid_template');
