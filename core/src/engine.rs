@@ -75,6 +75,7 @@ impl std::fmt::Display for Ref<'_> {
 
 /// How to look profiles up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ProfileQuery {
     /// Name words, case- and accent-insensitive, each matching the start of a name word.
@@ -98,6 +99,7 @@ pub enum ProfileQuery {
 
 /// A case linked to a profile, with the profile's role.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ProfileCase {
     /// The case.
     pub case: CaseSummary,
@@ -107,6 +109,7 @@ pub struct ProfileCase {
 
 /// Result of validating a profile form: the normalised input and every problem.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct FormValidation<T> {
     /// The input as it would be stored (trimmed, normalised, defaults applied).
     pub normalized: T,
@@ -125,6 +128,7 @@ impl<T> FormValidation<T> {
 
 /// What recognition found for an incoming contact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Recognition {
     /// No profile: a draft with the address in the right contact field.
@@ -250,6 +254,7 @@ pub(crate) struct PreparedProfile {
 
 /// Options of [`Casebook::create_profile_with`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(default, deny_unknown_fields)]
 pub struct CreateOptions {
     /// Create the profile even if it strongly matches existing profiles.

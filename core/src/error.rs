@@ -12,6 +12,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Stable machine code of an [`Error`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 #[repr(u32)]
 pub enum ErrorCode {
@@ -133,6 +134,7 @@ impl fmt::Display for Entity {
 
 /// Stable machine code of one field problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldErrorCode {
     /// A mandatory field has no value.
@@ -189,6 +191,7 @@ impl fmt::Display for FieldErrorCode {
 
 /// One problem with one field of a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct FieldError {
     /// Field key (custom fields) or property path (`contact_points[1].value`).
     pub field: String,

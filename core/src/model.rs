@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 /// Kind of a contact point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum ContactKind {
     /// Phone number (E.164).
@@ -40,6 +41,7 @@ impl ContactKind {
 
 /// One way to reach a customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ContactPoint {
     /// Kind.
     pub kind: ContactKind,
@@ -57,6 +59,7 @@ pub struct ContactPoint {
 
 /// A contact point as captured (before normalisation).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct ContactPointInput {
     /// Kind.
@@ -84,6 +87,7 @@ impl From<&ContactPoint> for ContactPointInput {
 
 /// An identity document or number (passport, national insurance, tax id).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Identification {
     /// Kind of document, e.g. `passport`, `ni_number`.
@@ -97,6 +101,7 @@ pub struct Identification {
 
 /// A customer profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Profile {
     /// Internal id.
     pub id: Uuid,
@@ -116,6 +121,7 @@ pub struct Profile {
     pub identifications: Vec<Identification>,
     /// Date of birth.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(type = "string"))]
     pub date_of_birth: Option<Date>,
     /// Phones, e-mails, handles, addresses.
     #[serde(default)]
@@ -177,6 +183,7 @@ impl Profile {
 
 /// Editable part of a profile, for creation and (whole) replacement.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct ProfileInput {
     /// Template id (creation: latest version; update: kept unless changed).
@@ -234,6 +241,7 @@ impl From<&Profile> for ProfileInput {
 
 /// A short view of a profile for lists (search results, household pop-ups).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ProfileSummary {
     /// Internal id.
     pub id: Uuid,
@@ -256,6 +264,7 @@ pub struct ProfileSummary {
 
 /// Status of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     /// Just opened.
@@ -337,6 +346,7 @@ impl fmt::Display for CaseStatus {
 
 /// Impact or urgency level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// 1 - High.
@@ -359,6 +369,7 @@ impl Level {
 
 /// Priority 1 (critical) to 5 (planning).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(transparent)]
 pub struct Priority(pub u8);
 
@@ -405,6 +416,7 @@ impl PriorityMatrix {
 
 /// Channel of a case or contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// Phone call.
@@ -435,6 +447,7 @@ impl Channel {
 
 /// Kind of a timeline entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     /// Internal note, never shown to the customer.
@@ -447,6 +460,7 @@ pub enum EntryKind {
 
 /// One entry of a case timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct TimelineEntry {
     /// Entry id.
     pub id: Uuid,
@@ -462,6 +476,7 @@ pub struct TimelineEntry {
 
 /// How a case was resolved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Resolution {
     /// Resolution notes.
     pub notes: String,
@@ -475,6 +490,7 @@ pub struct Resolution {
 
 /// Resolution details supplied when moving a case to `resolved`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct ResolutionInput {
     /// Resolution notes (required).
@@ -486,6 +502,7 @@ pub struct ResolutionInput {
 
 /// A case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Case {
     /// Internal id.
     pub id: Uuid,
@@ -554,6 +571,7 @@ pub struct Case {
 
 /// Editable part of a case, for creation and (whole) replacement.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct CaseInput {
     /// Template id.
@@ -631,6 +649,7 @@ impl From<&Case> for CaseInput {
 
 /// A profile to link to a new case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct LinkInput {
     /// Profile id or customer ID.
@@ -641,6 +660,7 @@ pub struct LinkInput {
 
 /// A short view of a case for lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CaseSummary {
     /// Internal id.
     pub id: Uuid,
@@ -675,6 +695,7 @@ impl From<&Case> for CaseSummary {
 
 /// Role of a profile on a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum LinkRole {
     /// The customer who asked.
@@ -687,6 +708,7 @@ pub enum LinkRole {
 
 /// A link between a case and a profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CaseLink {
     /// Case.
     pub case_id: Uuid,
@@ -702,6 +724,7 @@ pub struct CaseLink {
 
 /// Direction of a contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// The customer reached out.
@@ -712,6 +735,7 @@ pub enum Direction {
 
 /// One interaction with a customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Contact {
     /// Internal id.
     pub id: Uuid,
@@ -750,6 +774,7 @@ pub struct Contact {
 
 /// A contact to log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct ContactInput {
     /// Channel.
@@ -803,6 +828,7 @@ impl ContactInput {
 
 /// A relationship between two profiles, with a tag for each direction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Relation {
     /// One profile.
     pub a: Uuid,
@@ -847,6 +873,7 @@ pub fn relation_key(x: Uuid, y: Uuid) -> (Uuid, Uuid) {
 
 /// A related customer as seen from one profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RelatedCustomer {
     /// The related profile.
     pub profile: ProfileSummary,
@@ -856,6 +883,7 @@ pub struct RelatedCustomer {
 
 /// An entry in the audit log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct AuditEntry {
     /// Entry id.
     pub id: Uuid,

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 /// A probable duplicate of a profile, with its score and the reasons.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct DuplicateCandidate {
     /// The candidate.
     pub profile: ProfileSummary,
@@ -24,6 +25,7 @@ pub struct DuplicateCandidate {
 
 /// A profile in a duplicate report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct DuplicateMember {
     /// Internal id.
     pub id: Uuid,
@@ -35,6 +37,7 @@ pub struct DuplicateMember {
 
 /// A scored pair inside a cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct DuplicatePair {
     /// One profile (customer ID).
     pub a: String,
@@ -48,6 +51,7 @@ pub struct DuplicatePair {
 
 /// Profiles that probably describe one person (connected by probable-duplicate pairs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct DuplicateCluster {
     /// The profiles, by customer ID.
     pub members: Vec<DuplicateMember>,
@@ -57,6 +61,7 @@ pub struct DuplicateCluster {
 
 /// A candidate key shared by too many profiles to compare them pairwise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct SkippedBlock {
     /// The key (e.g. a phone number shared by a call centre).
     pub key: String,
@@ -66,6 +71,7 @@ pub struct SkippedBlock {
 
 /// Probable duplicates across the whole store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct DuplicateReport {
     /// Clusters, strongest first.
     pub clusters: Vec<DuplicateCluster>,

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 /// What a matching rule compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum MatchField {
     /// Phone numbers (E.164 with equivalence rules).
@@ -34,6 +35,7 @@ pub enum MatchField {
 
 /// How a rule compares its field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum MatchMethod {
     /// Values equal as stored.
@@ -183,6 +185,7 @@ impl MatchingConfig {
 
 /// Why two profiles were matched: one rule's contribution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct MatchReason {
     /// Field compared.
     pub field: MatchField,
@@ -200,6 +203,7 @@ pub struct MatchReason {
 
 /// The score of a pair of profiles and the reasons behind it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct MatchScore {
     /// 0 (nothing in common) to 1 (certainly the same person).
     pub score: f64,

@@ -18,6 +18,7 @@ fn yes() -> bool {
 
 /// Whose value a custom field keeps in a merge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldSource {
     /// The survivor's value.
@@ -29,6 +30,7 @@ pub enum FieldSource {
 /// What a merge does: which profile survives and which of the other
 /// profile's elements it takes over. Contact history always moves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct MergePlan {
     /// The profile that stays (id or customer ID).
@@ -83,6 +85,7 @@ impl MergePlan {
 
 /// A custom field both profiles fill differently.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct FieldConflict {
     /// Field key.
     pub field: String,
@@ -96,6 +99,7 @@ pub struct FieldConflict {
 
 /// Exactly what a merge would do, computed without changing anything.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct MergePreview {
     /// The survivor as it is.
     pub survivor: Profile,
@@ -133,6 +137,7 @@ pub struct MergePreview {
 
 /// Whether a merge is in force or was undone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum MergeStatus {
     /// The merge is in force.
@@ -143,6 +148,7 @@ pub enum MergeStatus {
 
 /// The journal of one merge: what moved, so that it can be undone exactly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct MergeRecord {
     /// Merge id.
     pub id: Uuid,
@@ -184,6 +190,7 @@ pub struct MergeRecord {
 
 /// The result of a merge.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct MergeOutcome {
     /// Merge id (to undo it).
     pub merge_id: Uuid,

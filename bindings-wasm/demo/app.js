@@ -1,0 +1,418 @@
+// A small agent desk over the casebook web package: recognise a caller,
+// capture a new customer from a profile template with live field errors,
+// open a case from a case template, link customers, and merge duplicates
+// after a preview. Every rule comes from casebook; this page only renders.
+import init, { Casebook, warmUp } from '../pkg/web/casebook_wasm.js';
+
+const AGENT = 'agent-7';
+
+const PROFILE_TEMPLATE = {
+  id: 'retail', kind: 'profile', name: 'Retail customer',
+  fields: [
+    { key: 'segment', label: 'Segment', type: 'choice', required: true,
+      options: [{ key: 'private', label: 'Private' }, { key: 'business', label: 'Business' }] },
+    { key: 'ni_number', label: 'NI number', type: 'pattern', regex: '[A-CEGHJ-PR-TW-Z]{2}[0-9]{6}[A-D]', hint: 'AA999999A' },
+    { key: 'preferred_contact', label: 'Preferred contact', type: 'choice',
+      options: [{ key: 'phone', label: 'Phone' }, { key: 'email', label: 'E-mail' }, { key: 'post', label: 'Post' }] },
+  ],
+};
+
+const CASE_TEMPLATE = {
+  id: 'ticket', kind: 'case', name: 'Ticket',
+  fields: [
+    { key: 'reason', label: 'Reason', type: 'choice', required: true,
+      options: [{ key: 'fault', label: 'Fault' }, { key: 'complaint', label: 'Complaint' }, { key: 'billing', label: 'Billing' }] },
+    { key: 'complaint_summary', label: 'Complaint summary', type: 'text',
+      required_when: { field: 'reason', equals: 'complaint' } },
+    { key: 'serial', label: 'Router serial', type: 'pattern', regex: '[A-Z0-9]{10}', hint: 'AB12CD34EF' },
+  ],
+};
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, props = {}, ...children) => {
+  const node = Object.assign(document.createElement(tag), props);
+  for (const child of children) node.append(child);
+  return node;
+};
+
+let cb;
+let current = null; // customer ID on screen
+let openedCase = null; // case number just opened
+const known = new Map(); // customer ID -> display name, for the link list
+
+// ----- start -----
+
+const started = performance.now();
+await init();
+const loaded = performance.now() - started;
+const warm = warmUp();
+cb = new Casebook({ config: { default_region: 'GB' } });
+seed();
+$('status').textContent = `ready: module ${loaded.toFixed(0)} ms, warm-up ${warm.toFixed(0)} ms`;
+$('status').dataset.ready = 'true';
+
+function seed() {
+  cb.loadTemplate('admin', PROFILE_TEMPLATE);
+  cb.loadTemplate('admin', CASE_TEMPLATE);
+  const ada = remember(cb.createProfile(AGENT, {
+    template: 'retail', given_name: 'Ada', family_name: 'Lovelace',
+    contact_points: [{ kind: 'phone', value: '020 7946 0958', label: 'home' }, { kind: 'email', value: 'ada@example.org' }],
+    fields: { segment: 'private', ni_number: 'AB123456C' },
+  }));
+  cb.createCase(AGENT, {
+    template: 'ticket', short_description: 'Router has no signal', fields: { reason: 'fault' },
+    impact: 'medium', urgency: 'high', links: [{ profile: ada.customer_id, role: 'requester' }],
+  });
+  // A household sharing one landline.
+  for (const given of ['Anne', 'George']) {
+    remember(cb.createProfile(AGENT, {
+      template: 'retail', given_name: given, family_name: 'Byron',
+      contact_points: [{ kind: 'phone', value: '0113 496 0000', label: 'home' }],
+      fields: { segment: 'private' },
+    }, true));
+  }
+}
+
+function remember(profile) {
+  known.set(profile.customer_id, `${profile.given_name} ${profile.family_name}`.trim());
+  return profile;
+}
+
+// ----- incoming contact -----
+
+$('answer-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const caller = $('caller').value;
+  const box = $('recognition');
+  box.replaceChildren();
+  let seen;
+  try {
+    seen = cb.recognize('voice', caller);
+  } catch (e) {
+    box.append(el('p', { className: 'error', textContent: e.message }));
+    return;
+  }
+  const contact = cb.logContact(AGENT, { channel: 'voice', address: caller,
+    profile: seen.outcome === 'known' ? seen.profile.customer_id : undefined });
+  box.dataset.outcome = seen.outcome;
+  if (seen.outcome === 'known') {
+    box.append(el('div', { className: 'notice', textContent: `Known caller: ${seen.summary.display_name}` }));
+    showCustomer(seen.profile.customer_id);
+  } else if (seen.outcome === 'several') {
+    box.append(el('div', { className: 'notice warn', textContent: `Shared number: ${seen.candidates.length} customers` }));
+    const list = el('ul', { id: 'household' });
+    for (const c of seen.candidates) {
+      const pick = el('button', { className: 'secondary', type: 'button', textContent: 'This one' });
+      pick.addEventListener('click', () => {
+        cb.associateContact(AGENT, contact.id, c.customer_id);
+        showCustomer(c.customer_id);
+      });
+      list.append(el('li', {}, `${c.display_name} (${c.customer_id}) `, pick));
+    }
+    box.append(list);
+  } else {
+    box.append(el('div', { className: 'notice warn', textContent: 'Unknown caller: capture a new customer' }));
+    showNewCustomer(seen.draft);
+  }
+});
+
+// ----- customer card -----
+
+function showCustomer(customerId) {
+  const profile = cb.profile(customerId);
+  current = profile.customer_id;
+  const summary = cb.profileSummary(current);
+  const cases = cb.casesOfProfile(current);
+  const related = cb.relatedCustomers(current);
+  const card = el('div', { className: 'card', id: 'customer-card' },
+    el('h3', { textContent: summary.display_name }),
+    el('div', { className: 'hint', textContent: `${profile.customer_id} · version ${profile.version}` }));
+  const points = el('ul');
+  for (const p of profile.contact_points) {
+    points.append(el('li', { textContent: `${p.kind}: ${p.value}${p.label ? ` (${p.label})` : ''}` }));
+  }
+  card.append(points);
+  for (const [key, value] of Object.entries(profile.fields)) {
+    card.append(el('div', { textContent: `${key}: ${value}` }));
+  }
+  const caseList = el('ul', { id: 'customer-cases' });
+  for (const { case: c, role } of cases) {
+    caseList.append(el('li', { textContent: `${c.number} ${c.short_description} [${c.status}, P${c.priority}] ` },
+      el('span', { className: 'tag', textContent: role })));
+  }
+  card.append(el('strong', { textContent: `Cases (${cases.length})` }), caseList);
+  if (related.length) {
+    card.append(el('div', { textContent: `Related: ${related.map((r) => `${r.profile.display_name} (${r.relationship})`).join(', ')}` }));
+  }
+  $('customer').replaceChildren(card);
+  $('new-customer').hidden = true;
+  showCaseForm();
+  showDuplicates();
+}
+
+// ----- forms rendered from templates -----
+
+function fieldInput(field, prefix) {
+  const id = `${prefix}-${field.key}`;
+  let input;
+  if (field.type === 'choice') {
+    input = el('select', { id, name: field.key },
+      el('option', { value: '', textContent: '—' }),
+      ...field.options.map((o) => el('option', { value: o.key, textContent: o.label })));
+  } else if (field.type === 'boolean') {
+    input = el('input', { id, name: field.key, type: 'checkbox' });
+  } else if (field.type === 'text' && field.multiline) {
+    input = el('textarea', { id, name: field.key, rows: 3 });
+  } else {
+    input = el('input', { id, name: field.key, autocomplete: 'off', placeholder: field.hint ?? '' });
+  }
+  const required = field.required ? el('span', { className: 'req', textContent: ' *' }) : '';
+  return [
+    el('label', { htmlFor: id }, field.label ?? field.key, required),
+    input,
+    el('div', { className: 'error', id: `${id}-error` }),
+  ];
+}
+
+function readValue(input) {
+  if (input.type === 'checkbox') return input.checked;
+  return input.value.trim() === '' ? undefined : input.value;
+}
+
+/** Shows every field error next to its input; `paths` maps error paths to input ids. */
+function showErrors(form, errors, missing, paths) {
+  for (const node of form.querySelectorAll('.error')) node.textContent = '';
+  for (const node of form.querySelectorAll('[aria-invalid]')) node.removeAttribute('aria-invalid');
+  const problems = [...errors, ...missing.map((m) => ({ field: m.field, message: `${m.label} is required` }))];
+  for (const problem of problems) {
+    const id = paths[problem.field];
+    const target = id && $(id);
+    if (!target) continue;
+    target.setAttribute('aria-invalid', 'true');
+    const box = $(`${id}-error`);
+    if (!box.textContent) box.textContent = problem.message;
+  }
+}
+
+// New customer: name, phone and e-mail, then the template's own fields.
+const CORE_PROFILE_FIELDS = [
+  { key: 'given_name', label: 'Given name' },
+  { key: 'family_name', label: 'Family name', required: true },
+  { key: 'phone', label: 'Phone' },
+  { key: 'email', label: 'E-mail' },
+];
+
+function showNewCustomer(draft) {
+  current = null;
+  $('customer').replaceChildren(el('p', { className: 'hint', textContent: 'New customer being captured.' }));
+  $('case-panel').hidden = true;
+  $('merge-panel').hidden = true;
+  const form = $('profile-form');
+  form.replaceChildren();
+  for (const f of CORE_PROFILE_FIELDS) form.append(...fieldInput(f, 'p'));
+  for (const f of cb.template('retail').fields) form.append(...fieldInput(f, 'p'));
+  const phone = draft.contact_points?.find((p) => p.kind === 'phone');
+  if (phone) $('p-phone').value = phone.value;
+  form.oninput = () => liveProfile(true);
+  $('profile-result').replaceChildren();
+  $('duplicates').replaceChildren();
+  $('new-customer').hidden = false;
+  $('p-given_name').focus();
+}
+
+/** The form as a profile input, and where each error path points. */
+function profileInput() {
+  const value = (key) => readValue($(`p-${key}`));
+  const paths = { given_name: 'p-given_name', family_name: 'p-family_name' };
+  const contactPoints = [];
+  for (const kind of ['phone', 'email']) {
+    const v = value(kind);
+    if (v !== undefined) {
+      paths[`contact_points[${contactPoints.length}].value`] = `p-${kind}`;
+      contactPoints.push({ kind, value: v });
+    }
+  }
+  const fields = {};
+  for (const f of cb.template('retail').fields) {
+    paths[f.key] = `p-${f.key}`;
+    const v = value(f.key);
+    if (v !== undefined) fields[f.key] = v;
+  }
+  const input = {
+    template: 'retail', given_name: value('given_name') ?? '', family_name: value('family_name') ?? '',
+    contact_points: contactPoints, fields,
+  };
+  return { input, paths };
+}
+
+function liveProfile(draft) {
+  const { input, paths } = profileInput();
+  const report = cb.validateProfile(input, draft);
+  showErrors($('profile-form'), report.errors, draft ? [] : report.missing, paths);
+  showSuggestions(cb.duplicateCandidatesForDraft(input));
+  return report;
+}
+
+function showSuggestions(candidates) {
+  const box = $('duplicates');
+  box.replaceChildren();
+  if (!candidates.length) return;
+  box.append(el('div', { className: 'notice warn', textContent: 'Is this an existing customer?' }));
+  const list = el('ul', { id: 'suggestions' });
+  for (const c of candidates) {
+    const open = el('button', { className: 'secondary', type: 'button', textContent: 'Open' });
+    open.addEventListener('click', () => showCustomer(c.profile.customer_id));
+    list.append(el('li', {},
+      `${c.profile.display_name} (${c.profile.customer_id}) score ${c.score.toFixed(2)}: ${c.reasons.filter((r) => r.agrees).map((r) => r.detail).join('; ')} `,
+      open));
+  }
+  box.append(list);
+}
+
+function createProfile(allowDuplicates) {
+  const { input, paths } = profileInput();
+  try {
+    const profile = remember(cb.createProfile(AGENT, input, allowDuplicates));
+    $('profile-result').replaceChildren(el('div', { className: 'notice', textContent: `Created ${profile.customer_id}` }));
+    showCustomer(profile.customer_id);
+  } catch (e) {
+    if (e.code === 'validation_failed') {
+      showErrors($('profile-form'), e.fields, [], paths);
+    } else if (e.code === 'duplicate_suspected') {
+      showSuggestions(e.candidates);
+      const anyway = el('button', { id: 'create-anyway', type: 'button', textContent: 'Create anyway' });
+      anyway.addEventListener('click', () => createProfile(true));
+      $('profile-result').replaceChildren(el('div', { className: 'notice warn', textContent: e.message }), anyway);
+    } else {
+      $('profile-result').replaceChildren(el('p', { className: 'error', textContent: e.message }));
+    }
+  }
+}
+$('create-profile').addEventListener('click', () => createProfile(false));
+
+// ----- case form -----
+
+function showCaseForm() {
+  const form = $('case-form');
+  form.replaceChildren(...fieldInput({ key: 'short_description', label: 'Short description', required: true }, 'c'));
+  for (const f of cb.template('ticket').fields) form.append(...fieldInput(f, 'c'));
+  form.oninput = () => liveCase(true);
+  $('case-result').replaceChildren();
+  $('link-panel').hidden = true;
+  $('case-panel').hidden = false;
+}
+
+function caseInput() {
+  const paths = { short_description: 'c-short_description' };
+  const fields = {};
+  for (const f of cb.template('ticket').fields) {
+    paths[f.key] = `c-${f.key}`;
+    const v = readValue($(`c-${f.key}`));
+    if (v !== undefined) fields[f.key] = v;
+  }
+  return {
+    input: { template: 'ticket', short_description: readValue($('c-short_description')) ?? '', fields, channel: 'voice' },
+    paths,
+  };
+}
+
+function liveCase(draft) {
+  const { input, paths } = caseInput();
+  const report = cb.validateCase(input, draft);
+  // A draft's missing fields are shown once the agent has started on the form.
+  showErrors($('case-form'), report.errors, report.missing, paths);
+  return report;
+}
+
+$('create-case').addEventListener('click', () => {
+  const { input, paths } = caseInput();
+  try {
+    const opened = cb.createCase(AGENT, { ...input, links: [{ profile: current, role: 'requester' }] });
+    openedCase = opened.number;
+    showCustomer(current); // the card lists the new case; the form starts afresh
+    $('case-result').replaceChildren(el('div', { className: 'notice', id: 'case-opened',
+      textContent: `Opened ${opened.number} (P${opened.priority})` }));
+    showLinks();
+  } catch (e) {
+    if (e.code === 'validation_failed') showErrors($('case-form'), e.fields, [], paths);
+    else $('case-result').replaceChildren(el('p', { className: 'error', textContent: e.message }));
+  }
+});
+
+// ----- linking -----
+
+function showLinks() {
+  $('link-panel').hidden = false;
+  $('link-case-number').textContent = openedCase;
+  const linked = new Set(cb.caseLinks(openedCase).map((l) => cb.profileSummary(l.profile_id).customer_id));
+  $('link-profile').replaceChildren(...[...known].filter(([id]) => !linked.has(id))
+    .map(([id, name]) => el('option', { value: id, textContent: `${name} (${id})` })));
+  const list = el('ul', { id: 'case-links' });
+  for (const link of cb.caseLinks(openedCase)) {
+    const who = cb.profileSummary(link.profile_id);
+    list.append(el('li', { textContent: `${who.display_name} (${who.customer_id}) ` }, el('span', { className: 'tag', textContent: link.role })));
+  }
+  $('links').replaceChildren(list);
+}
+
+$('link').addEventListener('click', () => {
+  try {
+    cb.linkCase(AGENT, openedCase, $('link-profile').value, $('link-role').value);
+  } catch (e) {
+    $('links').prepend(el('p', { className: 'error', textContent: e.message }));
+    return;
+  }
+  showLinks();
+});
+
+// ----- duplicates and merge -----
+
+let plan = null;
+
+function showDuplicates() {
+  const candidates = cb.duplicateCandidates(current);
+  $('merge-preview').replaceChildren();
+  $('merge').hidden = true;
+  $('merge-result').replaceChildren();
+  $('merge-panel').hidden = candidates.length === 0;
+  const list = el('ul', { id: 'merge-list' });
+  for (const c of candidates) {
+    const preview = el('button', { className: 'secondary', type: 'button', textContent: 'Preview merge' });
+    // The older record survives.
+    const [survivor, merged] = [current, c.profile.customer_id].sort();
+    preview.addEventListener('click', () => showPreview({ survivor, merged }));
+    list.append(el('li', {}, `${c.profile.display_name} (${c.profile.customer_id}) score ${c.score.toFixed(2)} `, preview));
+  }
+  $('merge-candidates').replaceChildren(list);
+}
+
+function showPreview(next) {
+  plan = next;
+  const p = cb.mergePreview(plan);
+  const rows = [
+    ['Survivor', `${p.survivor.customer_id} ${p.survivor.given_name} ${p.survivor.family_name}`],
+    ['Merged away', `${p.merged.customer_id} ${p.merged.given_name} ${p.merged.family_name}`],
+    ['Contact points moving', p.contact_points_moved.map((c) => c.value).join(', ') || 'none'],
+    ['Already held', p.contact_points_already_held.map((c) => c.value).join(', ') || 'none'],
+    ['Cases moving', p.cases_moved.map((c) => c.number).join(', ') || 'none'],
+    ['Contacts moving', String(p.contacts_moved)],
+    ['Field conflicts', p.field_conflicts.map((f) => `${f.field}: keeps ${f.chosen}`).join(', ') || 'none'],
+    ['Problems', p.problems.map((f) => f.message).join('; ') || 'none'],
+  ];
+  $('merge-preview').replaceChildren(el('table', { id: 'preview-table' },
+    ...rows.map(([k, v]) => el('tr', {}, el('th', { textContent: k }), el('td', { textContent: v })))));
+  $('merge').hidden = p.problems.length > 0;
+}
+
+$('merge').addEventListener('click', () => {
+  try {
+    const outcome = cb.merge(AGENT, plan);
+    known.delete(outcome.tombstone.customer_id);
+    showCustomer(outcome.survivor.customer_id);
+    $('merge-result').replaceChildren(el('div', { className: 'notice', id: 'merged',
+      textContent: `Merged ${outcome.tombstone.customer_id} into ${outcome.survivor.customer_id}` }));
+    $('merge-panel').hidden = false;
+  } catch (e) {
+    $('merge-result').replaceChildren(el('p', { className: 'error', textContent: e.message }));
+  }
+});

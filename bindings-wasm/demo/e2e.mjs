@@ -1,0 +1,169 @@
+// Browser journey through the demo: serves bindings-wasm/ on a loopback
+// port, drives Debian's Chromium with playwright-core and asserts on the
+// page at every step. Saves a screenshot to target/demo-e2e.png.
+import { createServer } from 'node:http';
+import { readFile, mkdtemp, rm, mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SCREENSHOT = fileURLToPath(new URL('../../target/demo-e2e.png', import.meta.url));
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css' };
+
+// A tiny static server for bindings-wasm/ (demo/ and pkg/web/), loopback only.
+const server = createServer(async (req, res) => {
+  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+  try {
+    const body = await readFile(join(ROOT, path));
+    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end('not found');
+  }
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const executablePath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+const profileDir = await mkdtemp(join(tmpdir(), 'casebook-e2e-'));
+const context = await chromium.launchPersistentContext(profileDir, {
+  executablePath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1280, height: 1000 },
+});
+const problems = [];
+const step = (name) => console.log(`  - ${name}`);
+
+try {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.setDefaultTimeout(15_000);
+  const text = (selector) => page.locator(selector).innerText();
+
+  await page.goto(`${base}/demo/index.html`);
+  await page.waitForSelector('#status[data-ready="true"]');
+  step(`loaded: ${await text('#status')}`);
+
+  // A known caller, written differently from how the number was captured.
+  await page.fill('#caller', '+44 (0)20 7946-0958');
+  await page.click('#answer');
+  await page.waitForSelector('#customer-card');
+  assert.match(await text('#customer-card h3'), /Ada Lovelace/);
+  assert.match(await text('#customer-cases'), /CS0001001 Router has no signal/);
+  step('known caller shows the customer card with the open case');
+
+  // A household landline: the agent chooses.
+  await page.fill('#caller', '01134960000');
+  await page.click('#answer');
+  await page.waitForSelector('#household');
+  const household = await text('#household');
+  assert.match(household, /Anne Byron/);
+  assert.match(household, /George Byron/);
+  await page.locator('#household li', { hasText: 'George Byron' }).getByRole('button').click();
+  await page.waitForFunction(() => document.querySelector('#customer-card h3')?.textContent.includes('George Byron'));
+  step('shared number lists the household; choosing one opens the card');
+
+  // An unknown caller: the new-customer form from the template, with live errors.
+  await page.fill('#caller', '07911 123456');
+  await page.click('#answer');
+  await page.waitForSelector('#new-customer:not([hidden])');
+  assert.equal(await page.inputValue('#p-phone'), '+447911123456');
+  assert.ok(await page.locator('#p-segment option[value="business"]').count(), 'segment options from the template');
+  await page.fill('#p-ni_number', 'QQ12');
+  await page.waitForFunction(() => document.querySelector('#p-ni_number-error').textContent.includes('AA999999A'));
+  assert.equal(await page.getAttribute('#p-ni_number', 'aria-invalid'), 'true');
+  await page.fill('#p-ni_number', 'AB654321D');
+  await page.waitForFunction(() => document.querySelector('#p-ni_number-error').textContent === '');
+  await page.fill('#p-email', 'ada@');
+  await page.waitForFunction(() => document.querySelector('#p-email-error').textContent.includes('e-mail'));
+  step('template form shows and clears field errors as the agent types');
+
+  // Typing an existing customer's details brings duplicate suggestions.
+  await page.fill('#p-given_name', 'Ada');
+  await page.fill('#p-family_name', 'Lovelace');
+  await page.fill('#p-email', 'ada@example.org');
+  await page.waitForSelector('#suggestions');
+  assert.match(await text('#suggestions'), /Ada Lovelace \(C-000001\)/);
+  step('duplicate suggestions while typing');
+
+  // Creating without the required segment lists the problem; then the duplicate check speaks.
+  await page.click('#create-profile');
+  await page.waitForFunction(() => document.querySelector('#p-segment-error').textContent.includes('required'));
+  await page.selectOption('#p-segment', 'private');
+  await page.click('#create-profile');
+  await page.waitForSelector('#create-anyway');
+  await page.click('#create-anyway');
+  await page.waitForSelector('#customer-card');
+  assert.match(await text('#customer-card'), /C-000004/);
+  step('required field on submit, duplicate warning, created anyway');
+
+  // A case from the case template, with a conditional required field.
+  await page.fill('#c-short_description', 'Bill doubled this month');
+  await page.selectOption('#c-reason', 'complaint');
+  await page.waitForFunction(() => document.querySelector('#c-complaint_summary-error').textContent.includes('required'));
+  await page.fill('#c-complaint_summary', 'Charged twice for March');
+  await page.waitForFunction(() => document.querySelector('#c-complaint_summary-error').textContent === '');
+  await page.fill('#c-serial', 'bad');
+  await page.waitForFunction(() => document.querySelector('#c-serial-error').textContent.includes('AB12CD34EF'));
+  await page.fill('#c-serial', '');
+  await page.click('#create-case');
+  await page.waitForSelector('#case-opened');
+  assert.match(await text('#case-opened'), /Opened CS0001002/);
+  assert.match(await text('#customer-cases'), /CS0001002 Bill doubled this month/);
+  step('case form with a conditional required field; case opened');
+
+  // Linking another customer to the case.
+  await page.selectOption('#link-profile', 'C-000003');
+  await page.selectOption('#link-role', 'informed');
+  await page.click('#link');
+  await page.waitForFunction(() => document.querySelectorAll('#case-links li').length === 2);
+  assert.match(await text('#case-links'), /George Byron \(C-000003\) informed/);
+  step('second customer linked to the case');
+
+  // Duplicates: preview, then merge into the older record.
+  await page.waitForSelector('#merge-panel:not([hidden])');
+  assert.match(await text('#merge-list'), /Ada Lovelace \(C-000001\)/);
+  await page.locator('#merge-list li', { hasText: 'C-000001' }).getByRole('button').click();
+  await page.waitForSelector('#preview-table');
+  const preview = await text('#preview-table');
+  assert.match(preview, /Survivor\s+C-000001/);
+  assert.match(preview, /Merged away\s+C-000004/);
+  assert.match(preview, /Cases moving\s+CS0001002/);
+  assert.match(preview, /Contact points moving\s+\+447911123456/);
+  await page.click('#merge');
+  await page.waitForSelector('#merged');
+  assert.match(await text('#merged'), /Merged C-000004 into C-000001/);
+  assert.match(await text('#customer-card h3'), /Ada Lovelace/);
+  assert.match(await text('#customer-cases'), /CS0001002/);
+  step('merge preview and merge');
+
+  // The merged-away number now reaches the survivor.
+  await page.fill('#caller', '07911 123456');
+  await page.click('#answer');
+  await page.waitForFunction(() => document.querySelector('#recognition').dataset.outcome === 'known');
+  assert.match(await text('#customer-card h3'), /Ada Lovelace/);
+  step('the merged number is recognised as the survivor');
+
+  await mkdir(fileURLToPath(new URL('../../target/', import.meta.url)), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  console.log(`  screenshot: ${SCREENSHOT}`);
+  assert.deepEqual(problems, []);
+  console.log('browser journey passed');
+} catch (e) {
+  // Keep the page as it failed, for a look.
+  const page = context.pages().at(-1);
+  await page?.screenshot({ path: SCREENSHOT.replace('.png', '-failed.png'), fullPage: true }).catch(() => {});
+  console.error(`  failed; screenshot: ${SCREENSHOT.replace('.png', '-failed.png')}`);
+  throw e;
+} finally {
+  await context.close();
+  server.close();
+  await rm(profileDir, { recursive: true, force: true });
+}

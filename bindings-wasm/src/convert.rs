@@ -1,0 +1,59 @@
+//! Values across the boundary: JS in through `JSON.stringify`, JSON out
+//! through serde-wasm-bindgen as plain objects.
+
+use casebook::Error;
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+/// A JS argument as JSON. `undefined` and `null` are JSON null.
+///
+/// Going through `JSON.stringify` turns what JSON cannot carry into clear
+/// errors instead of crashes or silent damage: cycles and BigInts throw, a
+/// lone surrogate is escaped and then refused by the parser (a direct
+/// conversion would replace it with U+FFFD), and nesting deeper than
+/// serde_json's limit is refused rather than overflowing the stack.
+pub(crate) fn from_js(value: &JsValue, what: &str) -> Result<Value, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Value::Null);
+    }
+    let text = js_sys::JSON::stringify(value).map_err(|e| {
+        let reason = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| "it cannot be written as JSON".into());
+        Error::InvalidInput(format!("{what} is not JSON data: {reason}"))
+    })?;
+    // `JSON.stringify` gives `undefined` for functions and symbols.
+    let text = text.as_string().ok_or_else(|| {
+        Error::InvalidInput(format!(
+            "{what} must be JSON data, not a {}",
+            value.js_typeof().as_string().unwrap_or_default()
+        ))
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        // `JSON.stringify` escapes a lone surrogate; every other escape it writes is valid.
+        if e.to_string().contains("hex escape") {
+            lone_surrogate(what)
+        } else {
+            Error::InvalidInput(format!("{what}: {e}"))
+        }
+    })
+}
+
+fn lone_surrogate(what: &str) -> Error {
+    Error::InvalidInput(format!(
+        "{what} contains a lone surrogate (text that is not valid Unicode)"
+    ))
+}
+
+/// A JSON result as a plain JS value: objects as objects (not `Map`s),
+/// null as `null`.
+pub(crate) fn to_js(value: &Value) -> Result<JsValue, Error> {
+    let serializer = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true);
+    value
+        .serialize(&serializer)
+        .map_err(|e| Error::Internal(format!("converting the result for JavaScript: {e}")))
+}

@@ -1,0 +1,332 @@
+// Every export of the Node package: success and failure paths.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import pkg, { Casebook, validate, warmUp, operations, version, e164Pattern } from './load.mjs';
+
+const OPTIONS = {
+  config: { default_region: 'GB' },
+  clock: { start: '2026-03-02T09:00:00Z', step_ms: 1 },
+  id_seed: 7,
+};
+
+const PROFILE_TEMPLATE = {
+  id: 'customer', kind: 'profile', name: 'Customer',
+  fields: [
+    { key: 'segment', label: 'Segment', type: 'choice', required: true,
+      options: [{ key: 'private', label: 'Private' }, { key: 'business', label: 'Business' }] },
+    { key: 'ni_number', label: 'NI number', type: 'pattern', regex: '[A-CEGHJ-PR-TW-Z]{2}[0-9]{6}[A-D]', hint: 'AA999999A' },
+  ],
+};
+
+const CASE_TEMPLATE = {
+  id: 'ticket', kind: 'case', name: 'Ticket',
+  fields: [{ key: 'reason', label: 'Reason', type: 'choice', required: true,
+    options: [{ key: 'fault', label: 'Fault' }, { key: 'complaint', label: 'Complaint' }] }],
+};
+
+/** Runs `fn`, which must throw a CasebookError with `code`; returns the error. */
+export function rejects(fn, code) {
+  let error;
+  assert.throws(fn, (e) => {
+    error = e;
+    return true;
+  });
+  assert.ok(error instanceof Error, `not an Error: ${error}`);
+  assert.equal(error.name, 'CasebookError', String(error));
+  assert.equal(error.code, code, error.message);
+  assert.equal(typeof error.status, 'number');
+  assert.ok(Array.isArray(error.fields));
+  assert.ok(error.message.length > 0);
+  return error;
+}
+
+function engine() {
+  const cb = new Casebook(OPTIONS);
+  cb.loadTemplate('admin', PROFILE_TEMPLATE);
+  cb.loadTemplate('admin', JSON.stringify(CASE_TEMPLATE));
+  return cb;
+}
+
+function ada(cb, extra = {}) {
+  return cb.createProfile('agent', {
+    template: 'customer', given_name: 'Ada', family_name: 'Lovelace',
+    contact_points: [{ kind: 'phone', value: '020 7946 0958', label: 'home' }, { kind: 'email', value: 'ada@example.org' }],
+    fields: { segment: 'private' },
+    ...extra,
+  });
+}
+
+test('the package exports exactly the documented API', () => {
+  assert.deepEqual(Object.keys(pkg).filter((k) => !k.startsWith('__')).sort(),
+    ['Casebook', 'e164Pattern', 'operations', 'validate', 'version', 'warmUp']);
+  const methods = Object.getOwnPropertyNames(Casebook.prototype)
+    .filter((m) => m !== 'constructor' && !m.startsWith('__')).sort();
+  assert.deepEqual(methods, [
+    'addCaseEntry', 'associateContact', 'auditLog', 'call', 'case', 'caseContacts', 'caseLinks',
+    'casesOfProfile', 'checkInvariants', 'contact', 'contactHistory', 'createCase', 'createProfile',
+    'duplicateCandidates', 'duplicateCandidatesForDraft', 'duplicateReport', 'exportSnapshot', 'findProfiles',
+    'free', 'importSnapshot', 'linkCase', 'loadTemplate', 'logContact', 'merge', 'mergePreview', 'mergeRecord',
+    'profile', 'profileRecord', 'profileSummary', 'recognize', 'relate', 'relatedCustomers', 'searchCases',
+    'setCaseStatus', 'template', 'templates', 'unlinkCase', 'unmerge', 'unrelate', 'updateCase', 'updateProfile',
+    'validateCase', 'validateProfile', 'validateRecord',
+  ]);
+});
+
+test('version, operations, warmUp, e164Pattern', () => {
+  assert.match(version(), /^\d+\.\d+\.\d+/);
+  const ops = operations();
+  assert.ok(ops.includes('create_profile') && ops.includes('import_snapshot'));
+  assert.equal(new Set(ops).size, ops.length);
+  assert.equal(typeof warmUp(), 'number');
+  assert.ok(new RegExp(`^(?:${e164Pattern(44)})$`).test('+442079460958'));
+  assert.equal(e164Pattern(999), undefined);
+});
+
+test('constructor: defaults, options, and bad options', () => {
+  const plain = new Casebook();
+  const p = plain.createProfile('a', { family_name: 'Nobody' });
+  assert.match(p.id, /^[0-9a-f-]{36}$/);
+  assert.match(p.created_at, /^\d{4}-\d\d-\d\dT/);
+  plain.free();
+  new Casebook(undefined).free();
+  new Casebook(null).free();
+  rejects(() => new Casebook({ nonsense: 1 }), 'invalid_input');
+  rejects(() => new Casebook({ config: { default_region: 'XX' } }), 'invalid_input');
+  rejects(() => new Casebook('{}'), 'invalid_input');
+  // Deterministic options give deterministic answers.
+  const a = new Casebook(OPTIONS).createProfile('a', { family_name: 'Same' });
+  const b = new Casebook(OPTIONS).createProfile('a', { family_name: 'Same' });
+  assert.deepEqual(a, b);
+  assert.match(a.created_at, /^2026-03-02T09:00:00/);
+});
+
+test('templates: load, list, read, validate records', () => {
+  const cb = engine();
+  assert.deepEqual(cb.templates(), [{ id: 'customer', version: 1 }, { id: 'ticket', version: 1 }]);
+  const def = cb.template('customer');
+  assert.equal(def.fields[0].key, 'segment');
+  assert.equal(cb.template('customer', 1).version, 1);
+  rejects(() => cb.template('nope'), 'not_found');
+  rejects(() => cb.loadTemplate('admin', { id: 'bad', kind: 'profile', name: 'B', fields: [{ key: 'x', type: 'pattern', regex: '(' }] }), 'invalid_template');
+  rejects(() => cb.loadTemplate('', PROFILE_TEMPLATE), 'invalid_input');
+  const report = cb.validateRecord('customer', { segment: 'gold', ni_number: 'QQ1' });
+  assert.deepEqual(report.errors.map((e) => [e.field, e.code]), [['segment', 'not_an_option'], ['ni_number', 'invalid_format']]);
+  const draft = cb.validateRecord('customer', {}, true);
+  assert.deepEqual(draft.missing, [{ field: 'segment', label: 'Segment' }]);
+  assert.equal(cb.validateRecord('customer', { segment: 'private' }, false, 1).errors.length, 0);
+  rejects(() => cb.validateRecord('nope', {}), 'not_found');
+});
+
+test('form validation for profiles and cases', () => {
+  const cb = engine();
+  const v = cb.validateProfile({ template: 'customer', given_name: ' Ada ', contact_points: [{ kind: 'email', value: 'x@' }] });
+  assert.equal(v.normalized.given_name, 'Ada');
+  assert.deepEqual(v.errors.map((e) => e.field).sort(), ['contact_points[0].value', 'segment']);
+  const d = cb.validateProfile({ template: 'customer', family_name: 'L' }, true);
+  assert.deepEqual(d.missing.map((m) => m.field), ['segment']);
+  const c = cb.validateCase({ template: 'ticket', short_description: '' });
+  assert.ok(c.errors.some((e) => e.field === 'short_description' && e.code === 'required'));
+  rejects(() => cb.validateProfile({ unknown: 1 }), 'invalid_input');
+});
+
+test('profiles: create, read, update, find, summary, relations', () => {
+  const cb = engine();
+  const p = ada(cb);
+  assert.equal(p.customer_id, 'C-000001');
+  assert.equal(p.contact_points[0].value, '+442079460958');
+  assert.deepEqual(cb.profile('C-000001'), p);
+  assert.deepEqual(cb.profile(p.id), p);
+  assert.deepEqual(cb.profileRecord(p.id), p);
+  assert.equal(cb.profileSummary('C-000001').display_name, 'Ada Lovelace');
+  const e = rejects(() => cb.createProfile('agent', { template: 'customer', given_name: 'Ada', fields: { segment: 'gold' } }), 'validation_failed');
+  assert.deepEqual(e.fields.map((f) => [f.field, f.code]), [['segment', 'not_an_option']]);
+  assert.equal(e.status, 2);
+  const updated = cb.updateProfile('agent2', 'C-000001', 1, { template: 'customer', given_name: 'Ada', family_name: 'King',
+    contact_points: [{ kind: 'phone', value: '+442079460958' }], fields: { segment: 'business' } });
+  assert.equal(updated.family_name, 'King');
+  assert.equal(updated.version, 2);
+  rejects(() => cb.updateProfile('agent3', 'C-000001', 1, { family_name: 'Byron' }), 'conflict');
+  assert.equal(cb.findProfiles({ phone: '+44 (0)20 7946-0958' })[0].customer_id, 'C-000001');
+  assert.equal(cb.findProfiles({ name: 'ada' }, 5).length, 1);
+  rejects(() => cb.findProfiles({ colour: 'red' }), 'invalid_input');
+  rejects(() => cb.profile('C-000404'), 'not_found');
+  rejects(() => cb.profileRecord('not-a-uuid'), 'invalid_input');
+  const bob = cb.createProfile('agent', { template: 'customer', given_name: 'Bob', family_name: 'King', fields: { segment: 'private' } });
+  const rel = cb.relate('agent', 'C-000001', bob.customer_id, 'spouse', 'spouse');
+  assert.equal(rel.a_to_b, 'spouse');
+  assert.equal(cb.relatedCustomers('C-000001')[0].profile.customer_id, bob.customer_id);
+  rejects(() => cb.relate('agent', 'C-000001', 'C-000001', 'self', 'self'), 'invalid_input');
+  assert.equal(cb.unrelate('agent', 'C-000001', bob.customer_id), undefined);
+  assert.deepEqual(cb.relatedCustomers('C-000001'), []);
+});
+
+test('cases: create, read, update, status, entries, links, search', () => {
+  const cb = engine();
+  const p = ada(cb);
+  const c = cb.createCase('agent', { template: 'ticket', short_description: 'Router has no signal', fields: { reason: 'fault' },
+    links: [{ profile: p.customer_id, role: 'requester' }], impact: 'high', urgency: 'high' });
+  assert.equal(c.number, 'CS0001001');
+  assert.equal(c.priority, 1);
+  assert.deepEqual(cb.case('CS0001001'), c);
+  const u = cb.updateCase('agent', c.number, 1, { template: 'ticket', short_description: 'Router: no signal', fields: { reason: 'fault' } });
+  assert.equal(u.version, 2);
+  rejects(() => cb.updateCase('agent', c.number, 1, { short_description: 'x' }), 'conflict');
+  const s = cb.setCaseStatus('agent', c.number, 2, 'in_progress');
+  assert.equal(s.status, 'in_progress');
+  rejects(() => cb.setCaseStatus('agent', c.number, s.version, 'new'), 'illegal_transition');
+  const r = cb.setCaseStatus('agent', c.number, s.version, 'resolved', { notes: 'Replaced the router' });
+  assert.equal(r.resolution.notes, 'Replaced the router');
+  const n = cb.addCaseEntry('agent', c.number, 'work_note', 'Called the customer');
+  assert.ok(n.timeline.some((t) => t.kind === 'work_note'));
+  rejects(() => cb.addCaseEntry('agent', c.number, 'gossip', 'x'), 'invalid_input');
+  const bob = cb.createProfile('agent', { template: 'customer', given_name: 'Bob', family_name: 'Stone', fields: { segment: 'private' } });
+  assert.equal(cb.linkCase('agent', c.number, bob.customer_id, 'affected').role, 'affected');
+  rejects(() => cb.linkCase('agent', c.number, 'C-000404', 'affected'), 'not_found');
+  rejects(() => cb.linkCase('agent', c.number, bob.customer_id, 'boss'), 'invalid_input');
+  assert.equal(cb.caseLinks(c.number).length, 2);
+  assert.equal(cb.unlinkCase('agent', c.number, bob.customer_id), undefined);
+  assert.equal(cb.caseLinks(c.number).length, 1);
+  assert.equal(cb.casesOfProfile(p.customer_id)[0].role, 'requester');
+  assert.equal(cb.casesOfProfile(p.customer_id, true).length, 0);
+  assert.equal(cb.searchCases('router')[0].number, c.number);
+  assert.equal(cb.searchCases('router', 1).length, 1);
+  rejects(() => cb.case('CS9999999'), 'not_found');
+  rejects(() => cb.createCase('agent', { template: 'ticket', short_description: 'x' }), 'validation_failed');
+});
+
+test('contacts and recognition', () => {
+  const cb = engine();
+  const p = ada(cb);
+  const c = cb.createCase('agent', { template: 'ticket', short_description: 'Bill too high', fields: { reason: 'complaint' } });
+  const contact = cb.logContact('agent', { channel: 'voice', address: '+44 20 7946 0958', summary: 'Asked about the bill' });
+  assert.equal(contact.profile_id, undefined);
+  const assoc = cb.associateContact('agent', contact.id, p.customer_id, c.number);
+  assert.equal(assoc.profile_id, p.id);
+  assert.deepEqual(cb.contact(contact.id), assoc);
+  assert.equal(cb.contactHistory(p.customer_id).length, 1);
+  assert.equal(cb.contactHistory(p.customer_id, '2020-01-01T00:00:00Z', new Date('2100-01-01'), 10).length, 1);
+  assert.equal(cb.caseContacts(c.number).length, 1);
+  rejects(() => cb.contact('00000000-0000-4000-8000-000000000000'), 'not_found');
+  rejects(() => cb.logContact('agent', { channel: 'pigeon' }), 'invalid_input');
+  const known = cb.recognize('voice', '+44 (0)20 7946-0958');
+  assert.equal(known.outcome, 'known');
+  assert.equal(known.summary.display_name, 'Ada Lovelace');
+  const unknown = cb.recognize('email', 'nobody@example.com');
+  assert.equal(unknown.outcome, 'unknown');
+  assert.equal(unknown.draft.contact_points[0].kind, 'email');
+  const twin = cb.createProfile('agent', { template: 'customer', given_name: 'Charles', family_name: 'Babbage', fields: { segment: 'private' },
+    contact_points: [{ kind: 'phone', value: '020 7946 0958' }] });
+  assert.ok(twin.customer_id);
+  const several = cb.recognize('voice', '02079460958');
+  assert.equal(several.outcome, 'several');
+  assert.equal(several.candidates.length, 2);
+  rejects(() => cb.recognize('pigeon', 'x'), 'invalid_input');
+});
+
+test('duplicates, merge preview, merge, unmerge, audit', () => {
+  const cb = engine();
+  const a = ada(cb);
+  const e = rejects(() => ada(cb, { given_name: 'Ada', contact_points: [{ kind: 'email', value: 'ada@example.org' }] }), 'duplicate_suspected');
+  assert.equal(e.candidates[0].profile.customer_id, a.customer_id);
+  const dup = cb.createProfile('agent', { template: 'customer', given_name: 'Ada', family_name: 'Lovelace', fields: { segment: 'private' },
+    contact_points: [{ kind: 'email', value: 'ada@example.org' }] }, true);
+  const candidates = cb.duplicateCandidates(dup.customer_id);
+  assert.ok(candidates.length >= 1);
+  assert.ok(candidates[0].reasons.length >= 1);
+  assert.ok(cb.duplicateCandidatesForDraft({ given_name: 'Ada', family_name: 'Lovelace',
+    contact_points: [{ kind: 'email', value: 'ada@example.org' }] }).length >= 1);
+  assert.deepEqual(cb.duplicateCandidatesForDraft({ family_name: 'Zzyzx' }), []);
+  const report = cb.duplicateReport();
+  assert.ok(report.clusters.length >= 1);
+  const plan = { survivor: a.customer_id, merged: dup.customer_id };
+  const preview = cb.mergePreview(plan);
+  assert.equal(preview.survivor.customer_id, a.customer_id);
+  assert.deepEqual(preview.problems, []);
+  const outcome = cb.merge('agent', plan);
+  assert.equal(outcome.tombstone.merged_into, a.id);
+  assert.equal(cb.profile(dup.customer_id).customer_id, a.customer_id);
+  assert.equal(cb.mergeRecord(outcome.merge_id).status, 'merged');
+  rejects(() => cb.merge('agent', plan), 'invalid_state');
+  const undone = cb.unmerge('agent', outcome.merge_id);
+  assert.equal(undone.restored.customer_id, dup.customer_id);
+  assert.equal(cb.mergeRecord(outcome.merge_id).status, 'unmerged');
+  rejects(() => cb.unmerge('agent', outcome.merge_id), 'unmerge_refused');
+  rejects(() => cb.mergePreview({ survivor: a.customer_id }), 'invalid_input');
+  assert.ok(cb.auditLog().length >= 2);
+  assert.ok(cb.auditLog(a.id).some((x) => x.action === 'merge'));
+  assert.deepEqual(cb.checkInvariants(), []);
+});
+
+test('call runs any operation and refuses unknown ones', () => {
+  const cb = engine();
+  const p = cb.call('create_profile', { by: 'agent', input: { template: 'customer', family_name: 'Lovelace', fields: { segment: 'private' } } });
+  assert.equal(p.customer_id, 'C-000001');
+  assert.deepEqual(cb.call('templates'), cb.templates());
+  rejects(() => cb.call('teleport', {}), 'invalid_input');
+  rejects(() => cb.call('profile', [1]), 'invalid_input');
+  rejects(() => cb.call('profile', {}), 'invalid_input');
+  // Every listed operation is dispatched: empty arguments give a result or an argument error.
+  for (const op of operations()) {
+    try {
+      cb.call(op, {});
+    } catch (e) {
+      assert.equal(e.name, 'CasebookError');
+      assert.doesNotMatch(e.message, /unknown operation/);
+    }
+  }
+});
+
+test('snapshots: export, import into an empty casebook, refusals', () => {
+  const cb = engine();
+  const p = ada(cb);
+  cb.createCase('agent', { template: 'ticket', short_description: 'Slow line', fields: { reason: 'fault' }, links: [{ profile: p.customer_id, role: 'requester' }] });
+  const bytes = cb.exportSnapshot();
+  assert.ok(bytes instanceof Uint8Array);
+  const json = JSON.parse(new TextDecoder().decode(bytes));
+  assert.equal(json.format, 1);
+  for (const input of [bytes, new TextDecoder().decode(bytes), json]) {
+    const copy = new Casebook(OPTIONS);
+    assert.equal(copy.importSnapshot(input), undefined);
+    assert.deepEqual(copy.profile(p.customer_id), p);
+    assert.equal(copy.case('CS0001001').short_description, 'Slow line');
+    assert.deepEqual(copy.exportSnapshot(), bytes);
+    copy.free();
+  }
+  rejects(() => cb.importSnapshot(bytes), 'invalid_state');
+  const future = new Casebook();
+  const e = rejects(() => future.importSnapshot({ ...json, format: 2 }), 'incompatible_version');
+  assert.match(e.message, /format 2/);
+  // A newer format whose shape changed is still refused for its format, not its shape.
+  rejects(() => future.importSnapshot({ format: 3, profiles: 'elsewhere' }), 'incompatible_version');
+  rejects(() => future.importSnapshot({ format: 1, profiles: 'elsewhere' }), 'invalid_input');
+  rejects(() => future.importSnapshot(new Uint8Array([0xff, 0xfe])), 'invalid_input');
+  rejects(() => future.importSnapshot('not json'), 'invalid_input');
+  rejects(() => future.importSnapshot(42), 'invalid_input');
+  // The refused imports left it empty and usable.
+  future.importSnapshot(bytes);
+  assert.equal(future.profile(p.customer_id).given_name, 'Ada');
+});
+
+test('validate works without a store', () => {
+  const template = {
+    id: 't', kind: 'profile', name: 'T', fields: [
+      { key: 'mail', label: 'E-mail', type: 'email', required: true },
+      { key: 'tel', label: 'Phone', type: 'phone' },
+      { key: 'born', label: 'Born', type: 'date', not_in_future: true },
+    ],
+  };
+  const ok = validate(template, { mail: 'a@example.org', tel: '020 7946 0958' }, { default_region: 'GB' });
+  assert.deepEqual(ok.errors, []);
+  assert.equal(ok.values.tel, '+442079460958');
+  const bad = validate(template, { mail: 'x@', born: '2030-01-01' }, { today: '2026-01-01' });
+  assert.deepEqual(bad.errors.map((e) => e.code), ['invalid_format', 'in_future']);
+  assert.deepEqual(validate(template, {}, { draft: true }).missing.map((m) => m.field), ['mail']);
+  assert.deepEqual(validate(template, {}, true).missing.map((m) => m.field), ['mail']);
+  assert.deepEqual(validate(template, {}, false).errors.map((e) => e.code), ['required']);
+  assert.deepEqual(validate(template, {}).errors.map((e) => e.code), ['required']);
+  assert.equal(validate(template, [1]).errors[0].code, 'wrong_type');
+  rejects(() => validate({ id: 't' }, {}), 'invalid_template');
+  rejects(() => validate(template, {}, { today: 'tomorrow' }), 'invalid_input');
+  rejects(() => validate(template, {}, { colour: 'red' }), 'invalid_input');
+  rejects(() => validate(template, {}, { default_region: 'XX' }), 'invalid_input');
+});

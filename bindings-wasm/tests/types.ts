@@ -1,0 +1,52 @@
+// Compiled by `tsc --noEmit` (scripts/test-wasm): the generated declarations
+// are valid and describe the API as it is used.
+import {
+  Casebook, validate, warmUp, operations, version, e164Pattern,
+  type CasebookError, type EngineOptions, type Profile, type ProfileInput, type Recognition,
+  type ValidationReport, type MergePlan, type MergePreview, type DuplicateCandidate, type FieldError,
+  type TemplateDef, type CaseInput, type FormValidation, type ErrorCode,
+} from '../pkg/node/casebook_wasm.js';
+
+const options: EngineOptions = { config: { default_region: 'GB' }, clock: { start: '2026-01-01T00:00:00Z' }, id_seed: 1 };
+const cb = new Casebook(options);
+const template: TemplateDef = {
+  id: 'customer', kind: 'profile', name: 'Customer',
+  fields: [{ key: 'segment', type: 'choice', required: true, options: [{ key: 'private', label: 'Private' }] }],
+};
+cb.loadTemplate('admin', template);
+const input: ProfileInput = { template: 'customer', given_name: 'Ada', family_name: 'Lovelace', fields: { segment: 'private' } };
+const form: FormValidation<ProfileInput> = cb.validateProfile(input, true);
+const firstProblem: FieldError | undefined = form.errors[0];
+const profile: Profile = cb.createProfile('agent', input);
+const id: string = profile.id;
+const when: string = profile.created_at;
+
+const seen: Recognition = cb.recognize('voice', '+44 20 7946 0958');
+switch (seen.outcome) {
+  case 'known': console.log(seen.summary.display_name, seen.open_cases.length); break;
+  case 'several': console.log(seen.candidates.map((c) => c.customer_id)); break;
+  case 'unknown': console.log(seen.draft.contact_points?.length, seen.key); break;
+}
+
+const caseInput: CaseInput = { short_description: 'No signal', links: [{ profile: profile.customer_id, role: 'requester' }] };
+const opened = cb.createCase('agent', caseInput);
+cb.setCaseStatus('agent', opened.number, opened.version, 'resolved', { notes: 'Fixed' });
+
+const plan: MergePlan = { survivor: 'C-000001', merged: 'C-000002', fields: { segment: 'survivor' } };
+try {
+  const preview: MergePreview = cb.mergePreview(plan);
+  const moved: number = preview.contacts_moved;
+  const candidates: DuplicateCandidate[] = cb.duplicateCandidates(profile.customer_id);
+  console.log(moved, candidates.length);
+} catch (e) {
+  const error = e as CasebookError;
+  const code: ErrorCode = error.code;
+  console.log(code, error.status, error.fields.map((f) => f.code), error.message);
+}
+
+const report: ValidationReport = validate(template, { segment: 'gold' }, { draft: false, today: '2026-01-01' });
+const bytes: Uint8Array = cb.exportSnapshot();
+new Casebook().importSnapshot(bytes);
+const pattern: string | undefined = e164Pattern(44);
+console.log(report.errors.length, firstProblem, id, when, warmUp(), operations().length, version(), pattern);
+cb.free();

@@ -1,0 +1,48 @@
+// The shared vectors, run through the JavaScript package: the same answers
+// as the Rust runner (tests/tests/vectors.rs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as api from './load.mjs';
+import { loadVectors, runOperations, runValidation, subsetMatch, substitute } from './vectors.mjs';
+
+test('validation vectors', () => {
+  const problems = runValidation(api, loadVectors('validation.json'));
+  assert.deepEqual(problems, []);
+});
+
+test('operation vectors', () => {
+  const problems = runOperations(api, loadVectors('operations.json'));
+  assert.deepEqual(problems, []);
+});
+
+test('subset match can fail, as the Rust one does', () => {
+  assert.equal(subsetMatch({ a: 1 }, { a: 1, b: 2 }, ''), null);
+  assert.notEqual(subsetMatch({ a: 2 }, { a: 1 }, ''), null);
+  assert.notEqual(subsetMatch([1], [1, 2], ''), null);
+  assert.notEqual(subsetMatch({ c: 1 }, { a: 1 }, ''), null);
+  assert.equal(subsetMatch(1.0, 1, ''), null);
+  assert.notEqual(subsetMatch({}, [], ''), null);
+  assert.notEqual(subsetMatch(null, {}, ''), null);
+});
+
+test('substitution follows object keys only', () => {
+  const saved = { p: { id: 'x', list: ['a'] } };
+  assert.equal(substitute('${p.id}', saved), 'x');
+  assert.equal(substitute('${p.list.0}', saved), null);
+  assert.equal(substitute('${q}', saved), null);
+  assert.deepEqual(substitute({ r: ['${p.id}'] }, saved), { r: ['x'] });
+});
+
+test('a changed expectation is reported (the runner is not vacuous)', () => {
+  const vectors = loadVectors('operations.json');
+  vectors.scenarios = [vectors.scenarios[0]];
+  vectors.scenarios[0].steps[0].expect.customer_id = 'C-999999';
+  const problems = runOperations(api, vectors);
+  assert.equal(problems.length, 1);
+  assert.match(problems[0], /customer_id: expected "C-999999", got "C-000001"/);
+
+  const validation = loadVectors('validation.json');
+  validation.cases = [validation.cases[0]];
+  validation.cases[0].expect.errors.pop();
+  assert.equal(runValidation(api, validation).length, 1);
+});
