@@ -261,7 +261,7 @@ impl SqliteStore {
     /// # let dir = tempfile::tempdir()?;
     /// let store = casebook::SqliteStore::open(dir.path().join("casebook.db"))?;
     /// assert_eq!(store.schema_version()?, casebook::SqliteStore::SCHEMA_VERSION);
-    /// # Ok::<(), casebook::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
         Self::open_with(path, SqliteOptions::default())
@@ -276,7 +276,7 @@ impl SqliteStore {
     /// SqliteStore::open(&path)?;
     /// let reader = SqliteStore::open_with(&path, SqliteOptions { read_only: true, ..SqliteOptions::default() })?;
     /// assert_eq!(reader.schema_version()?, SqliteStore::SCHEMA_VERSION);
-    /// # Ok::<(), casebook::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn open_with(path: impl AsRef<Path>, options: SqliteOptions) -> Result<SqliteStore> {
         Self::open_at(path.as_ref(), options, SCHEMA_VERSION)
@@ -294,7 +294,7 @@ impl SqliteStore {
     /// drop(old);
     /// let store = casebook::SqliteStore::open(&path)?;
     /// assert_eq!(store.schema_version()?, casebook::SqliteStore::SCHEMA_VERSION);
-    /// # Ok::<(), casebook::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[doc(hidden)]
     pub fn create_at_schema_version(path: impl AsRef<Path>, version: u32) -> Result<SqliteStore> {
@@ -376,7 +376,7 @@ impl SqliteStore {
     /// # let dir = tempfile::tempdir()?;
     /// let store = casebook::SqliteStore::open(dir.path().join("casebook.db"))?;
     /// assert!(store.path().ends_with("casebook.db"));
-    /// # Ok::<(), casebook::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn path(&self) -> &Path {
         &self.path
@@ -388,7 +388,7 @@ impl SqliteStore {
     /// # let dir = tempfile::tempdir()?;
     /// let store = casebook::SqliteStore::open(dir.path().join("casebook.db"))?;
     /// assert_eq!(store.schema_version()?, casebook::SqliteStore::SCHEMA_VERSION);
-    /// # Ok::<(), casebook::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn schema_version(&self) -> Result<u32> {
         self.with_reader(|tx| tx.stored_version())
@@ -403,7 +403,7 @@ impl SqliteStore {
     /// # let dir = tempfile::tempdir()?;
     /// let store = casebook::SqliteStore::open(dir.path().join("casebook.db"))?;
     /// assert!(store.integrity_problems()?.is_empty());
-    /// # Ok::<(), casebook::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
         let mut problems = self.with_reader(|tx| {
