@@ -1612,6 +1612,24 @@ mod tests {
     }
 
     #[test]
+    fn instants_sort_like_timestamps() {
+        let mut times: Vec<Timestamp> =
+            [-90_000_000_001i64, -1_500_000_000, -1, 0, 1, 1_500_000_000]
+                .iter()
+                .map(|n| Timestamp::from_nanosecond(i128::from(*n)))
+                .collect::<std::result::Result<_, _>>()
+                .unwrap_or_default();
+        times.push(Timestamp::MIN);
+        times.push(Timestamp::MAX);
+        times.sort();
+        let mut keys: Vec<(i64, i32)> = times.iter().map(|t| instant(*t)).collect();
+        let sorted = keys.clone();
+        keys.sort();
+        assert_eq!(keys, sorted);
+        assert_eq!(times.len(), 8);
+    }
+
+    #[test]
     fn fts_terms_are_quoted() {
         assert_eq!(fts_term("a\"b"), "\"a\"\"b\"");
         assert!(plain_token("abc123"));
