@@ -263,7 +263,7 @@ impl SqliteStore {
     /// # let dir = tempfile::tempdir()?;
     /// let store = casebook::SqliteStore::open(dir.path().join("casebook.db"))?;
     /// assert_eq!(store.schema_version()?, casebook::SqliteStore::SCHEMA_VERSION);
-    /// # Ok::<(), casebook::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
         Self::open_with(path, SqliteOptions::default())
@@ -278,7 +278,7 @@ impl SqliteStore {
     /// SqliteStore::open(&path)?;
     /// let reader = SqliteStore::open_with(&path, SqliteOptions { read_only: true, ..SqliteOptions::default() })?;
     /// assert_eq!(reader.schema_version()?, SqliteStore::SCHEMA_VERSION);
-    /// # Ok::<(), casebook::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn open_with(path: impl AsRef<Path>, options: SqliteOptions) -> Result<SqliteStore> {
         Self::open_at(path.as_ref(), options, SCHEMA_VERSION)
@@ -296,7 +296,7 @@ impl SqliteStore {
     /// drop(old);
     /// let store = casebook::SqliteStore::open(&path)?;
     /// assert_eq!(store.schema_version()?, casebook::SqliteStore::SCHEMA_VERSION);
-    /// # Ok::<(), casebook::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[doc(hidden)]
     pub fn create_at_schema_version(path: impl AsRef<Path>, version: u32) -> Result<SqliteStore> {
@@ -378,7 +378,7 @@ impl SqliteStore {
     /// # let dir = tempfile::tempdir()?;
     /// let store = casebook::SqliteStore::open(dir.path().join("casebook.db"))?;
     /// assert!(store.path().ends_with("casebook.db"));
-    /// # Ok::<(), casebook::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn path(&self) -> &Path {
         &self.path
@@ -390,7 +390,7 @@ impl SqliteStore {
     /// # let dir = tempfile::tempdir()?;
     /// let store = casebook::SqliteStore::open(dir.path().join("casebook.db"))?;
     /// assert_eq!(store.schema_version()?, casebook::SqliteStore::SCHEMA_VERSION);
-    /// # Ok::<(), casebook::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn schema_version(&self) -> Result<u32> {
         self.with_reader(|tx| tx.stored_version())
@@ -405,7 +405,7 @@ impl SqliteStore {
     /// # let dir = tempfile::tempdir()?;
     /// let store = casebook::SqliteStore::open(dir.path().join("casebook.db"))?;
     /// assert!(store.integrity_problems()?.is_empty());
-    /// # Ok::<(), casebook::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
         let mut problems = self.with_reader(|tx| {
@@ -1611,6 +1611,24 @@ mod tests {
         for ext in ["", "a", "zzz", "\u{10FFFF}"] {
             assert!(format!("ab{ext}").as_str() < "ac");
         }
+    }
+
+    #[test]
+    fn instants_sort_like_timestamps() {
+        let mut times: Vec<Timestamp> =
+            [-90_000_000_001i64, -1_500_000_000, -1, 0, 1, 1_500_000_000]
+                .iter()
+                .map(|n| Timestamp::from_nanosecond(i128::from(*n)))
+                .collect::<std::result::Result<_, _>>()
+                .unwrap_or_default();
+        times.push(Timestamp::MIN);
+        times.push(Timestamp::MAX);
+        times.sort();
+        let mut keys: Vec<(i64, i32)> = times.iter().map(|t| instant(*t)).collect();
+        let sorted = keys.clone();
+        keys.sort();
+        assert_eq!(keys, sorted);
+        assert_eq!(times.len(), 8);
     }
 
     #[test]
