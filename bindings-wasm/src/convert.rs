@@ -17,6 +17,31 @@ pub(crate) fn from_js(value: &JsValue, what: &str) -> Result<Value, Error> {
     if value.is_undefined() || value.is_null() {
         return Ok(Value::Null);
     }
+    let text = json_text(value, what)?;
+    serde_json::from_str(&text).map_err(|e| {
+        // `JSON.stringify` escapes a lone surrogate; every other escape it writes is valid.
+        if e.to_string().contains("hex escape") {
+            lone_surrogate(what)
+        } else {
+            Error::InvalidInput(format!("{what}: {e}"))
+        }
+    })
+}
+
+/// The same refinement for an error from parsing `JSON.stringify` output in the core.
+pub(crate) fn refine_parse_error(error: Error, what: &str) -> Error {
+    match &error {
+        Error::InvalidInput(message) if message.contains("hex escape") => lone_surrogate(what),
+        _ => error,
+    }
+}
+
+/// A JS argument as JSON text (`null` for `undefined` and `null`), with the
+/// errors of [`from_js`].
+pub(crate) fn json_text(value: &JsValue, what: &str) -> Result<String, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok("null".into());
+    }
     let text = js_sys::JSON::stringify(value).map_err(|e| {
         let reason = e
             .dyn_ref::<js_sys::Error>()
@@ -31,14 +56,7 @@ pub(crate) fn from_js(value: &JsValue, what: &str) -> Result<Value, Error> {
             value.js_typeof().as_string().unwrap_or_default()
         ))
     })?;
-    serde_json::from_str(&text).map_err(|e| {
-        // `JSON.stringify` escapes a lone surrogate; every other escape it writes is valid.
-        if e.to_string().contains("hex escape") {
-            lone_surrogate(what)
-        } else {
-            Error::InvalidInput(format!("{what}: {e}"))
-        }
-    })
+    Ok(text)
 }
 
 fn lone_surrogate(what: &str) -> Error {

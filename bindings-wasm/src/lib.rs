@@ -132,6 +132,85 @@ pub fn e164_pattern(
         .unwrap_or(JsValue::UNDEFINED))
 }
 
+/// The validation context and options of `validate` and `Validator`.
+fn validation_context(options: &JsValue) -> casebook::Result<(ValidationContext, ValidateOptions)> {
+    let options: ValidateOptions = match convert::from_js(options, "options")? {
+        Value::Null => ValidateOptions::default(),
+        // `validate(template, record, true)`: the draft flag alone.
+        Value::Bool(draft) => ValidateOptions {
+            draft,
+            ..ValidateOptions::default()
+        },
+        value => serde_json::from_value(value)
+            .map_err(|e| Error::InvalidInput(format!("options: {e}")))?,
+    };
+    let today = match &options.today {
+        Some(text) => text.parse().map_err(|_| {
+            Error::InvalidInput(format!(
+                "options.today: `{text}` is not a date (YYYY-MM-DD)"
+            ))
+        })?,
+        None => host::today_utc(),
+    };
+    let phone = PhoneRules::new(options.default_region.as_deref(), &[])?;
+    Ok((ValidationContext::with_phone(today, phone), options))
+}
+
+/// A template compiled once, for checking a form on every keystroke: only
+/// the field errors, read straight from the record's JSON text (the core's
+/// `Template::check_json`), with exactly the rules of `validate`.
+#[wasm_bindgen]
+pub struct Validator {
+    template: casebook::Template,
+    ctx: ValidationContext,
+    draft: bool,
+}
+
+#[wasm_bindgen]
+impl Validator {
+    /// Compiles `template` (a template definition) with the options of `validate`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "TemplateDef")] template: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions | boolean")]
+        options: JsValue,
+    ) -> JsResult<Validator> {
+        ready();
+        throw((|| {
+            let template =
+                casebook::Template::from_value(convert::from_js(&template, "template")?)?;
+            let (ctx, options) = validation_context(&options)?;
+            Ok(Validator {
+                template,
+                ctx,
+                draft: options.draft,
+            })
+        })())
+    }
+
+    /// Every field error of `record` (an empty list when it is valid).
+    #[wasm_bindgen(unchecked_return_type = "FieldError[]")]
+    pub fn check(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Fields")] record: JsValue,
+    ) -> JsResult {
+        ready();
+        throw((|| {
+            let text = convert::json_text(&record, "record")?;
+            let mode = if self.draft {
+                casebook::Mode::Draft
+            } else {
+                casebook::Mode::Create
+            };
+            let errors = self
+                .template
+                .check_json(&text, mode, &self.ctx)
+                .map_err(|e| convert::refine_parse_error(e, "record"))?;
+            convert::to_js(&serde_json::to_value(&errors)?)
+        })())
+    }
+}
+
 /// Validates a record against a template definition without any store (what
 /// a form does while the user types). Returns the normalised values, every
 /// field error and, for a draft, the required fields still missing. The
@@ -153,26 +232,7 @@ fn validate_inner(
 ) -> casebook::Result<JsValue> {
     let template = convert::from_js(template, "template")?;
     let record = convert::from_js(record, "record")?;
-    let options: ValidateOptions = match convert::from_js(options, "options")? {
-        Value::Null => ValidateOptions::default(),
-        // `validate(template, record, true)`: the draft flag alone.
-        Value::Bool(draft) => ValidateOptions {
-            draft,
-            ..ValidateOptions::default()
-        },
-        value => serde_json::from_value(value)
-            .map_err(|e| Error::InvalidInput(format!("options: {e}")))?,
-    };
-    let today = match &options.today {
-        Some(text) => text.parse().map_err(|_| {
-            Error::InvalidInput(format!(
-                "options.today: `{text}` is not a date (YYYY-MM-DD)"
-            ))
-        })?,
-        None => host::today_utc(),
-    };
-    let phone = PhoneRules::new(options.default_region.as_deref(), &[])?;
-    let ctx = ValidationContext::with_phone(today, phone);
+    let (ctx, options) = validation_context(options)?;
     let report = casebook::api::validate_with_template(&template, &record, options.draft, &ctx)?;
     convert::to_js(&report)
 }

@@ -1,7 +1,7 @@
 // Every export of the Node package: success and failure paths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pkg, { Casebook, validate, warmUp, operations, version, e164Pattern } from './load.mjs';
+import pkg, { Casebook, Validator, validate, warmUp, operations, version, e164Pattern } from './load.mjs';
 
 const OPTIONS = {
   config: { default_region: 'GB' },
@@ -58,7 +58,7 @@ function ada(cb, extra = {}) {
 
 test('the package exports exactly the documented API', () => {
   assert.deepEqual(Object.keys(pkg).filter((k) => !k.startsWith('__')).sort(),
-    ['Casebook', 'e164Pattern', 'operations', 'validate', 'version', 'warmUp']);
+    ['Casebook', 'Validator', 'e164Pattern', 'operations', 'validate', 'version', 'warmUp']);
   const methods = Object.getOwnPropertyNames(Casebook.prototype)
     .filter((m) => m !== 'constructor' && !m.startsWith('__')).sort();
   assert.deepEqual(methods, [
@@ -305,6 +305,34 @@ test('snapshots: export, import into an empty casebook, refusals', () => {
   // The refused imports left it empty and usable.
   future.importSnapshot(bytes);
   assert.equal(future.profile(p.customer_id).given_name, 'Ada');
+});
+
+test('a Validator finds exactly the errors of validate, compiled once', () => {
+  const template = {
+    id: 't', kind: 'profile', name: 'T', fields: [
+      { key: 'mail', label: 'E-mail', type: 'email', required: true },
+      { key: 'tel', label: 'Phone', type: 'phone' },
+      { key: 'born', label: 'Born', type: 'date', not_in_future: true },
+      { key: 'tags', label: 'Tags', type: 'choice', multiple: true, options: [{ key: 'a', label: 'A' }] },
+    ],
+  };
+  const options = { default_region: 'GB', today: '2026-01-01' };
+  const validator = new Validator(template, options);
+  const records = [
+    { mail: 'a@example.org', tel: '020 7946 0958' },
+    { mail: 'x@', born: '2030-01-01', tags: ['a', 'b'], colour: 'red' },
+    {}, [1], null, { mail: '\u00e9@example.org', tel: 12 },
+  ];
+  for (const record of records) {
+    assert.deepEqual(validator.check(record), validate(template, record, options).errors, JSON.stringify(record));
+  }
+  assert.deepEqual(validator.check({ mail: 'x@' }).map((e) => e.code), ['invalid_format']);
+  assert.deepEqual(new Validator(template, true).check({}), []);
+  rejects(() => validator.check({ mail: '\ud800' }), 'invalid_input');
+  rejects(() => validator.check(10n), 'invalid_input');
+  rejects(() => new Validator({ id: 't' }), 'invalid_template');
+  rejects(() => new Validator(template, { colour: 'red' }), 'invalid_input');
+  assert.deepEqual(validator.check({ mail: 'b@example.org' }), []);
 });
 
 test('validate works without a store', () => {

@@ -4,5 +4,5 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const pkg = require('../pkg/node/casebook_wasm.js');
 
-export const { Casebook, validate, warmUp, operations, version, e164Pattern } = pkg;
+export const { Casebook, Validator, validate, warmUp, operations, version, e164Pattern } = pkg;
 export default pkg;

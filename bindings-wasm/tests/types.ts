@@ -1,7 +1,7 @@
 // Compiled by `tsc --noEmit` (scripts/test-wasm): the generated declarations
 // are valid and describe the API as it is used.
 import {
-  Casebook, validate, warmUp, operations, version, e164Pattern,
+  Casebook, Validator, validate, warmUp, operations, version, e164Pattern,
   type CasebookError, type EngineOptions, type Profile, type ProfileInput, type Recognition,
   type ValidationReport, type MergePlan, type MergePreview, type DuplicateCandidate, type FieldError,
   type TemplateDef, type CaseInput, type FormValidation, type ErrorCode,
@@ -45,6 +45,8 @@ try {
 }
 
 const report: ValidationReport = validate(template, { segment: 'gold' }, { draft: false, today: '2026-01-01' });
+const problems: FieldError[] = new Validator(template, { today: '2026-01-01' }).check({ segment: 'gold' });
+console.log(problems.length);
 const bytes: Uint8Array = cb.exportSnapshot();
 new Casebook().importSnapshot(bytes);
 const pattern: string | undefined = e164Pattern(44);
