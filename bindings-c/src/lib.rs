@@ -32,8 +32,7 @@ pub use status::casebook_status;
 
 use engine::api::{validate_with_template, EngineOptions};
 use engine::{
-    Casebook, Channel, Clock, Error, MemoryStore, PhoneRules, RandomIds, Store, SystemClock,
-    ValidationContext,
+    Casebook, Channel, Clock, Error, MemoryStore, RandomIds, Store, SystemClock, ValidationContext,
 };
 use recognition::Recognized;
 use serde_json::{json, Map, Value};
@@ -457,47 +456,18 @@ pub unsafe extern "C" fn casebook_validate_with_context(
     })
 }
 
-/// Reads `{"today": ..., "default_region": ...}` into a validation context.
+/// Reads `{"today": ..., "default_region": ...}` into a validation context
+/// (the core's `ValidateOptions`, the draft flag given apart).
 fn validation_context(context: &Value) -> Result<ValidationContext, Error> {
-    let empty = Map::new();
-    let fields = match context {
-        Value::Null => &empty,
-        Value::Object(map) => map,
-        _ => return Err(invalid("`context_json` must be a JSON object".into())),
-    };
-    if let Some(unknown) = fields
-        .keys()
-        .find(|k| *k != "today" && *k != "default_region")
-    {
-        return Err(invalid(format!(
-            "`context_json`: unknown key `{unknown}` (expected today, default_region)"
-        )));
+    if !matches!(context, Value::Null | Value::Object(_)) {
+        return Err(invalid("`context_json` must be a JSON object".into()));
     }
-    let today = match fields.get("today") {
-        None | Some(Value::Null) => SystemClock
-            .now()
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .date(),
-        Some(Value::String(day)) => day.parse().map_err(|e| {
-            invalid(format!(
-                "`context_json`: `today` is not a date (YYYY-MM-DD): {e}"
-            ))
-        })?,
-        Some(_) => return Err(invalid("`context_json`: `today` must be a string".into())),
-    };
-    let region = match fields.get("default_region") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(region)) => Some(region.as_str()),
-        Some(_) => {
-            return Err(invalid(
-                "`context_json`: `default_region` must be a string".into(),
-            ))
-        }
-    };
-    Ok(ValidationContext::with_phone(
-        today,
-        PhoneRules::new(region, &[])?,
-    ))
+    let options = engine::api::ValidateOptions::from_value(context)?;
+    let today = SystemClock
+        .now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
+    options.context(today)
 }
 
 unsafe fn validate_into(

@@ -17,7 +17,6 @@ use casebook::api::EngineOptions;
 use casebook::store::SNAPSHOT_FORMAT;
 use casebook::{Error, MemoryStore, PhoneRules, Snapshot, ValidationContext};
 use error::{throw, JsResult};
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -60,19 +59,7 @@ export interface CasebookError extends Error {
 }
 "#;
 
-/// Options of [`validate`].
-#[derive(Debug, Default, Deserialize, Serialize, tsify::Tsify)]
-#[serde(default, deny_unknown_fields)]
-pub struct ValidateOptions {
-    /// Validate a draft: missing required fields are listed in `missing`, not as errors.
-    pub draft: bool,
-    /// Today's date (`YYYY-MM-DD`) for `not_in_future` rules; default: today in UTC.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub today: Option<String>,
-    /// Region (ISO 3166 alpha-2, such as `GB`) for phone numbers written without `+`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_region: Option<String>,
-}
+pub use casebook::api::ValidateOptions;
 
 /// Installs the panic hook once, at the first entry into the module.
 fn ready() {
@@ -134,26 +121,8 @@ pub fn e164_pattern(
 
 /// The validation context and options of `validate` and `Validator`.
 fn validation_context(options: &JsValue) -> casebook::Result<(ValidationContext, ValidateOptions)> {
-    let options: ValidateOptions = match convert::from_js(options, "options")? {
-        Value::Null => ValidateOptions::default(),
-        // `validate(template, record, true)`: the draft flag alone.
-        Value::Bool(draft) => ValidateOptions {
-            draft,
-            ..ValidateOptions::default()
-        },
-        value => serde_json::from_value(value)
-            .map_err(|e| Error::InvalidInput(format!("options: {e}")))?,
-    };
-    let today = match &options.today {
-        Some(text) => text.parse().map_err(|_| {
-            Error::InvalidInput(format!(
-                "options.today: `{text}` is not a date (YYYY-MM-DD)"
-            ))
-        })?,
-        None => host::today_utc(),
-    };
-    let phone = PhoneRules::new(options.default_region.as_deref(), &[])?;
-    Ok((ValidationContext::with_phone(today, phone), options))
+    let options = ValidateOptions::from_value(&convert::from_js(options, "options")?)?;
+    Ok((options.context(host::today_utc())?, options))
 }
 
 /// A template compiled once, for checking a form on every keystroke: only

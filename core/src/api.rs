@@ -148,6 +148,69 @@ impl EngineOptions {
     }
 }
 
+/// Options of standalone validation, as hosts pass them in JSON: `null` for
+/// the defaults, `true`/`false` for the draft flag alone, or an object.
+///
+/// ```
+/// use casebook::api::ValidateOptions;
+/// let options = ValidateOptions::from_value(&serde_json::json!({"today": "2026-06-01", "default_region": "GB"}))?;
+/// let ctx = options.context("2000-01-01".parse().unwrap())?;
+/// assert_eq!(ctx.today.to_string(), "2026-06-01");
+/// assert!(ValidateOptions::from_value(&serde_json::json!({"colour": "red"})).is_err());
+/// # Ok::<(), casebook::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(default, deny_unknown_fields)]
+pub struct ValidateOptions {
+    /// Validate a draft: missing required fields are listed as missing, not as errors.
+    pub draft: bool,
+    /// Today's date (`YYYY-MM-DD`) for `not_in_future` rules; default: the host's today.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub today: Option<String>,
+    /// Region (ISO 3166 alpha-2, such as `GB`) for phone numbers written without `+`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_region: Option<String>,
+}
+
+impl ValidateOptions {
+    /// Reads options from JSON (see the type's description).
+    pub fn from_value(value: &Value) -> Result<ValidateOptions> {
+        match value {
+            Value::Null => Ok(ValidateOptions::default()),
+            Value::Bool(draft) => Ok(ValidateOptions {
+                draft: *draft,
+                ..ValidateOptions::default()
+            }),
+            value => serde_json::from_value(value.clone())
+                .map_err(|e| Error::InvalidInput(format!("validation options: {e}"))),
+        }
+    }
+
+    /// The validation context; `host_today` is used when `today` is not set.
+    pub fn context(&self, host_today: jiff::civil::Date) -> Result<ValidationContext> {
+        let today = match &self.today {
+            Some(text) => text.parse().map_err(|_| {
+                Error::InvalidInput(format!(
+                    "validation options: `today` is `{text}`, not a date (YYYY-MM-DD)"
+                ))
+            })?,
+            None => host_today,
+        };
+        let phone = crate::PhoneRules::new(self.default_region.as_deref(), &[])?;
+        Ok(ValidationContext::with_phone(today, phone))
+    }
+
+    /// The validation mode these options ask for.
+    pub fn mode(&self) -> Mode<'static> {
+        if self.draft {
+            Mode::Draft
+        } else {
+            Mode::Create
+        }
+    }
+}
+
 /// Validates a record against a template given as JSON, without any store
 /// (what a browser form does before anything is sent).
 pub fn validate_with_template(
