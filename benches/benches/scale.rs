@@ -13,7 +13,7 @@
 use casebook::import::ImportOptions;
 use casebook::store::StoreExt;
 use casebook::*;
-use casebook_benches::measure::{live_bytes, race, Contender, CountingAllocator, Results};
+use casebook_benches::measure::{live_bytes, race, Contender, CountingAllocator, Results, Stats};
 use casebook_benches::{quality, DatasetSpec, Generator, Rng};
 use std::collections::HashMap;
 use std::time::Instant;
@@ -280,41 +280,49 @@ fn recognize_bench<S: Store>(
             Contender::new("hashmap floor", |q: &String| {
                 floor.get(q.as_str()).copied().unwrap_or(0)
             }),
-            Contender::new("memory lookup", |q: &String| {
-                let key = cb.address_key(Channel::Voice, q).expect("phone key");
-                cb.store()
-                    .read_with(|tx| tx.profiles_by_key(&key))
-                    .expect("lookup")
-                    .len()
-            }),
-            Contender::new("memory recognize", |q: &String| {
-                match cb.recognize(Channel::Voice, q).expect("recognize") {
-                    Recognition::Known { open_cases, .. } => 1 + open_cases.len(),
-                    _ => panic!("a unique mobile must be recognised as one profile"),
-                }
-            }),
+            Contender::new("memory lookup", |q: &String| lookup_phone(cb, q)),
+            Contender::new("memory recognize", |q: &String| recognize_known(cb, q)),
         ],
     );
-    for (name, s) in ["hashmap floor", "memory lookup", "memory recognize"]
-        .iter()
-        .zip(&stats)
-    {
+    report_against_floor(
+        results,
+        n,
+        ["hashmap floor", "memory lookup", "memory recognize"],
+        &stats,
+    );
+}
+
+/// Normalises a number and finds its profiles through the store's index.
+fn lookup_phone<S: Store>(cb: &Casebook<S>, number: &str) -> usize {
+    let key = cb.address_key(Channel::Voice, number).expect("phone key");
+    cb.store()
+        .read_with(|tx| tx.profiles_by_key(&key))
+        .expect("lookup")
+        .len()
+}
+
+/// The whole screen pop for a number that names one profile.
+fn recognize_known<S: Store>(cb: &Casebook<S>, number: &str) -> usize {
+    match cb.recognize(Channel::Voice, number).expect("recognize") {
+        Recognition::Known { open_cases, .. } => 1 + open_cases.len(),
+        _ => panic!("a unique mobile must be recognised as one profile"),
+    }
+}
+
+/// Each contender's statistics, and its median over the floor's (the first).
+fn report_against_floor(results: &mut Results, n: usize, names: [&str; 3], stats: &[Stats]) {
+    for (name, s) in names.iter().zip(stats) {
         results.add_stats("recognize_phone", n, name, *s);
     }
-    results.add(
-        "recognize_phone",
-        n,
-        "memory lookup / floor (median)",
-        stats[1].median / stats[0].median,
-        "x",
-    );
-    results.add(
-        "recognize_phone",
-        n,
-        "memory recognize / floor (median)",
-        stats[2].median / stats[0].median,
-        "x",
-    );
+    for i in 1..names.len() {
+        results.add(
+            "recognize_phone",
+            n,
+            &format!("{} / {} (median)", names[i], names[0]),
+            stats[i].median / stats[0].median,
+            "x",
+        );
+    }
 }
 
 fn search_bench<S: Store>(
@@ -578,43 +586,18 @@ fn sqlite_benches(
                         .sum()
                 }),
                 Contender::new("sqlite lookup", |(number, _): &(String, String)| {
-                    let key = cb.address_key(Channel::Voice, number).expect("phone key");
-                    cb.store()
-                        .read_with(|tx| tx.profiles_by_key(&key))
-                        .expect("lookup")
-                        .len()
+                    lookup_phone(&cb, number)
                 }),
-                Contender::new(
-                    "sqlite recognize",
-                    |(number, _): &(String, String)| match cb
-                        .recognize(Channel::Voice, number)
-                        .expect("recognize")
-                    {
-                        Recognition::Known { open_cases, .. } => 1 + open_cases.len(),
-                        _ => panic!("a unique mobile must be recognised as one profile"),
-                    },
-                ),
+                Contender::new("sqlite recognize", |(number, _): &(String, String)| {
+                    recognize_known(&cb, number)
+                }),
             ],
         );
-        for (name, st) in ["hand-written query", "sqlite lookup", "sqlite recognize"]
-            .iter()
-            .zip(&stats)
-        {
-            results.add_stats("recognize_phone", n, name, *st);
-        }
-        results.add(
-            "recognize_phone",
+        report_against_floor(
+            results,
             n,
-            "sqlite lookup / hand-written (median)",
-            stats[1].median / stats[0].median,
-            "x",
-        );
-        results.add(
-            "recognize_phone",
-            n,
-            "sqlite recognize / hand-written (median)",
-            stats[2].median / stats[0].median,
-            "x",
+            ["hand-written query", "sqlite lookup", "sqlite recognize"],
+            &stats,
         );
     }
     if wants("search") {

@@ -421,16 +421,7 @@ impl<S: Store> Casebook<S> {
         options: &ImportOptions,
         progress: Option<&mut dyn FnMut(&ImportProgress)>,
     ) -> Result<ImportReport> {
-        check_actor(&options.by)?;
-        if options.batch_size == 0 {
-            return Err(Error::InvalidInput(
-                "the import batch size must be at least 1".into(),
-            ));
-        }
-        let template = match &options.template {
-            Some(id) => Some(self.template(id, None)?),
-            None => None,
-        };
+        let template = self.import_template(options)?;
         let mut source: Box<dyn RowSource + '_> = match format {
             ImportFormat::JsonLines => Box::new(JsonLinesSource {
                 reader: input,
@@ -452,16 +443,23 @@ impl<S: Store> Casebook<S> {
         options: &ImportOptions,
         progress: Option<&mut dyn FnMut(&ImportProgress)>,
     ) -> Result<ImportReport> {
+        self.import_template(options)?;
+        self.run_import(&mut InputSource(inputs.into_iter()), options, progress)
+    }
+
+    /// Checks the options before anything is read; the default template, if named.
+    fn import_template(&self, options: &ImportOptions) -> Result<Option<Template>> {
         check_actor(&options.by)?;
         if options.batch_size == 0 {
             return Err(Error::InvalidInput(
                 "the import batch size must be at least 1".into(),
             ));
         }
-        if let Some(id) = &options.template {
-            self.template(id, None)?;
-        }
-        self.run_import(&mut InputSource(inputs.into_iter()), options, progress)
+        options
+            .template
+            .as_ref()
+            .map(|id| self.template(id, None))
+            .transpose()
     }
 
     fn run_import(

@@ -439,8 +439,9 @@ impl SqliteStore {
     fn with_reader<R>(&self, f: impl FnOnce(&Tx<'_>) -> Result<R>) -> Result<R> {
         let reader = self.reader()?;
         let conn = reader.conn()?;
-        conn.execute_batch("BEGIN")
-            .map_err(|e| sql_error(&self.path, e))?;
+        // Prepared once per connection: parsing BEGIN and ROLLBACK on every
+        // read cost about as much as the lookup itself.
+        run_cached(conn, "BEGIN").map_err(|e| sql_error(&self.path, e))?;
         let tx = Tx {
             conn,
             path: &self.path,
@@ -448,7 +449,7 @@ impl SqliteStore {
         };
         let outcome = tx.check_schema().and_then(|()| f(&tx));
         // Nothing to keep: ending the read releases its snapshot.
-        let end = conn.execute_batch("ROLLBACK");
+        let end = run_cached(conn, "ROLLBACK");
         let value = outcome?;
         end.map_err(|e| sql_error(&self.path, e))?;
         Ok(value)
@@ -682,6 +683,11 @@ fn migrate(conn: &Connection, path: &Path, target: u32) -> Result<()> {
 }
 
 /// Maps a SQLite error to a storage error naming the file.
+/// Runs a statement without parameters from the connection's statement cache.
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(drop)
+}
+
 fn sql_error(path: &Path, e: rusqlite::Error) -> Error {
     use rusqlite::ErrorCode as Code;
     let shown = path.display();
