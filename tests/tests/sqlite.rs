@@ -817,3 +817,38 @@ fn answers_match_the_memory_store() {
         Vec::<String>::new()
     );
 }
+
+/// A prefix is expanded to the terms it starts, or, past the expansion
+/// limit, left to FTS5's own prefix query: either way the memory store's answers.
+#[test]
+fn prefixes_with_few_and_many_terms_match_the_memory_store() {
+    let mem = engine(MemoryStore::new());
+    let sql = engine(TempSqlite::new());
+    for i in 0..150 {
+        let summary = format!("serial sn{i:03} bay{} ", i % 7);
+        mem.create_case("agent", plain_case(&summary, vec![]))
+            .unwrap();
+        sql.create_case("agent", plain_case(&summary, vec![]))
+            .unwrap();
+    }
+    for words in [
+        "sn",
+        "sn1",
+        "sn12",
+        "sn149",
+        "serial sn",
+        "bay3 sn1",
+        "sn2",
+        "sn9",
+        "bay",
+        "serial bay6",
+    ] {
+        assert_eq!(
+            case_numbers(&sql, words),
+            case_numbers(&mem, words),
+            "{words}"
+        );
+    }
+    assert_eq!(case_numbers(&sql, "sn").len(), 50);
+    assert!(case_numbers(&sql, "sn9").is_empty());
+}

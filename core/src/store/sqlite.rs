@@ -33,10 +33,16 @@ use uuid::Uuid;
 /// ```
 /// assert_eq!(casebook::store::sqlite::SCHEMA_VERSION, casebook::SqliteStore::SCHEMA_VERSION);
 /// ```
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// First schema version with the FTS5 case search index.
 const FTS_VERSION: u32 = 2;
+
+/// First schema version with the list of search terms (prefix expansion).
+const TERMS_VERSION: u32 = 4;
+
+/// Most terms a prefix is expanded to before FTS5's own prefix query is used.
+const MAX_PREFIX_TERMS: usize = 64;
 
 /// Migration steps: `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
 /// Released steps never change; a new version appends a step.
@@ -130,6 +136,13 @@ const MIGRATIONS: &[&str] = &[
     "CREATE INDEX profile_keys_by_profile ON profile_keys (profile_id);
     CREATE INDEX profile_names_by_profile ON profile_names (profile_id);
     CREATE INDEX contact_cases_by_contact ON contact_cases (contact_id);",
+    // v4: every search term ever indexed, so a prefix is expanded to terms
+    // by a range scan: FTS5 merges whole doclists for a prefix query, which
+    // costs time in proportion to the store.
+    "CREATE TABLE case_terms (term TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+    CREATE VIRTUAL TABLE temp.case_search_vocab USING fts5vocab(main, 'case_search', 'row');
+    INSERT OR IGNORE INTO case_terms (term) SELECT term FROM temp.case_search_vocab;
+    DROP TABLE temp.case_search_vocab;",
 ];
 
 const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);
@@ -574,7 +587,13 @@ fn connect(path: &Path, options: &SqliteOptions, first: bool) -> Result<Connecti
         .map_err(|e| sql_error(path, e))?;
     conn.pragma_update(None, "foreign_keys", true)
         .map_err(|e| sql_error(path, e))?;
-    if !first {
+    if first {
+        // The writer updates many indexes at random places (ids are
+        // random): a 64 MiB page cache instead of 2 MiB keeps large imports
+        // from rereading the same pages.
+        conn.pragma_update(None, "cache_size", -65536)
+            .map_err(|e| sql_error(path, e))?;
+    } else {
         conn.pragma_update(None, "query_only", true)
             .map_err(|e| sql_error(path, e))?;
     }
@@ -813,6 +832,34 @@ impl Tx<'_> {
         stmt.query_row(params, |r| r.get::<_, T>(0))
             .optional()
             .map_err(|e| self.err(e))
+    }
+
+    /// The indexed terms starting with `prefix`, or `None` when there are
+    /// too many to list (or the file predates the term list).
+    fn prefix_terms(&self, prefix: &str) -> Result<Option<Vec<String>>> {
+        if self.schema < TERMS_VERSION {
+            return Ok(None);
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT term FROM case_terms WHERE term >= ?1 AND term < ?2 ORDER BY term LIMIT ?3",
+            )
+            .map_err(|e| self.err(e))?;
+        // Terms are ASCII letters and digits: the next string after every
+        // term with this prefix ends in the last byte plus one.
+        let mut end = prefix.as_bytes().to_vec();
+        if let Some(last) = end.last_mut() {
+            *last += 1;
+        }
+        let end = String::from_utf8_lossy(&end).into_owned();
+        let terms = stmt
+            .query_map(params![prefix, end, MAX_PREFIX_TERMS as i64 + 1], |r| {
+                r.get::<_, String>(0)
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
+            .map_err(|e| self.err(e))?;
+        Ok((terms.len() <= MAX_PREFIX_TERMS).then_some(terms))
     }
 
     fn exec(&self, sql: &str, params: impl Params) -> Result<usize> {
@@ -1106,14 +1153,26 @@ impl ReadTx for Tx<'_> {
         }
         let mut terms: Vec<String> = exact.iter().map(|t| fts_term(t)).collect();
         if !last.is_empty() {
-            terms.push(format!("{}*", fts_term(last)));
+            match self.prefix_terms(last)? {
+                Some(expanded) if expanded.is_empty() => return Ok(Vec::new()),
+                // Whole terms let FTS5 walk newest first and stop at the limit.
+                Some(expanded) => terms.push(format!(
+                    "({})",
+                    expanded
+                        .iter()
+                        .map(|t| fts_term(t))
+                        .collect::<Vec<_>>()
+                        .join(" OR ")
+                )),
+                None => terms.push(format!("{}*", fts_term(last))),
+            }
         }
         self.ids(
             "SELECT id FROM cases WHERE seq IN (
                  SELECT rowid FROM case_search WHERE case_search MATCH ?1
                  ORDER BY rowid DESC LIMIT ?2
              ) ORDER BY seq DESC",
-            params![terms.join(" "), limit(limit_to)],
+            params![terms.join(" AND "), limit(limit_to)],
         )
     }
 
@@ -1367,7 +1426,16 @@ impl WriteTx for Tx<'_> {
             }
         }
         let id = &case.id.as_bytes()[..];
-        let tokens = crate::text::tokens(search_text).join(" ");
+        let token_list = crate::text::tokens(search_text);
+        if self.schema >= TERMS_VERSION {
+            for token in &token_list {
+                self.exec(
+                    "INSERT OR IGNORE INTO case_terms (term) VALUES (?1)",
+                    [token],
+                )?;
+            }
+        }
+        let tokens = token_list.join(" ");
         let body = self.encode(case)?;
         let fts = self.schema >= FTS_VERSION;
         let existing: Option<(i64, String)> = self
