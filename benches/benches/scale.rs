@@ -585,8 +585,12 @@ fn sqlite_benches(
     if !(wants("recognize") || wants("search")) {
         return;
     }
-    // One transaction per case: capped so the whole run stays within minutes.
-    let cases = loaded.customer_ids.len().min(SQLITE_CASES);
+    // One transaction per case: capped so the whole run stays within
+    // minutes (`CASEBOOK_BENCH_SQLITE_CASES` sets another cap).
+    let cases = std::env::var("CASEBOOK_BENCH_SQLITE_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(loaded.customer_ids.len().min(SQLITE_CASES));
     add_cases_n(&cb, loaded, cases, results, "sqlite store");
     if wants("recognize") {
         // The floor for disk: one prepared, indexed query for a ready key.
