@@ -112,6 +112,22 @@ fn case_text(rng: &mut Rng) -> String {
     )
 }
 
+/// A fault case of the example case template, requested by `profile`.
+fn support_case(rng: &mut Rng, profile: &str) -> CaseInput {
+    CaseInput {
+        template: Some("support_case".into()),
+        short_description: case_text(rng),
+        fields: [("reason".to_string(), serde_json::json!("fault"))]
+            .into_iter()
+            .collect(),
+        links: vec![LinkInput {
+            profile: profile.to_string(),
+            role: LinkRole::Requester,
+        }],
+        ..CaseInput::default()
+    }
+}
+
 /// What one size's store holds, for building queries.
 struct Loaded {
     /// Customer ID of each record, in record order.
@@ -257,22 +273,8 @@ fn add_cases_n<S: Store>(
     let start = Instant::now();
     for _ in 0..n {
         let profile = &loaded.customer_ids[rng.below(profiles)];
-        cb.create_case(
-            "loader",
-            CaseInput {
-                template: Some("support_case".into()),
-                short_description: case_text(&mut rng),
-                fields: [("reason".to_string(), serde_json::json!("fault"))]
-                    .into_iter()
-                    .collect(),
-                links: vec![LinkInput {
-                    profile: profile.clone(),
-                    role: LinkRole::Requester,
-                }],
-                ..CaseInput::default()
-            },
-        )
-        .expect("case");
+        cb.create_case("loader", support_case(&mut rng, profile))
+            .expect("case");
     }
     results.add(
         "create_case",
@@ -459,21 +461,7 @@ fn merge_bench<S: Store>(plan: &Plan, cb: &Casebook<S>, results: &mut Results, l
     let mut case_numbers = Vec::new();
     for _ in 0..plan.merge_cases {
         let case = cb
-            .create_case(
-                "bench",
-                CaseInput {
-                    template: Some("support_case".into()),
-                    short_description: case_text(&mut rng),
-                    fields: [("reason".to_string(), serde_json::json!("fault"))]
-                        .into_iter()
-                        .collect(),
-                    links: vec![LinkInput {
-                        profile: merged.customer_id.clone(),
-                        role: LinkRole::Requester,
-                    }],
-                    ..CaseInput::default()
-                },
-            )
+            .create_case("bench", support_case(&mut rng, &merged.customer_id))
             .expect("case");
         case_numbers.push(case.number);
     }

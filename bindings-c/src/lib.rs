@@ -165,6 +165,11 @@ unsafe fn run(
 }
 
 /// `limit` as a named argument: 0 leaves it to the engine's default.
+/// The `by` and `input` arguments of a create operation.
+unsafe fn by_and_input(by: *const c_char, input_json: *const c_char) -> Result<Value, Error> {
+    Ok(json!({"by": arg_str(by, "by")?, "input": arg_json(input_json, "input_json")?}))
+}
+
 fn limit_arg(args: &mut Map<String, Value>, limit: usize) {
     if limit > 0 {
         args.insert("limit".into(), json!(limit));
@@ -604,7 +609,7 @@ pub unsafe extern "C" fn casebook_create_case(
 ) -> casebook_status {
     guard(|| {
         let out = out_param(out_json, "out_json")?;
-        let args = json!({"by": arg_str(by, "by")?, "input": arg_json(input_json, "input_json")?});
+        let args = by_and_input(by, input_json)?;
         run(handle, "create_case", args, out)
     })
 }
@@ -699,7 +704,7 @@ pub unsafe extern "C" fn casebook_log_contact(
 ) -> casebook_status {
     guard(|| {
         let out = out_param(out_json, "out_json")?;
-        let args = json!({"by": arg_str(by, "by")?, "input": arg_json(input_json, "input_json")?});
+        let args = by_and_input(by, input_json)?;
         run(handle, "log_contact", args, out)
     })
 }

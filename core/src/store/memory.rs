@@ -57,12 +57,12 @@ impl IdSet {
             IdSet::One(only) => *only == id,
             IdSet::Many(set) => {
                 set.remove(&id);
-                if set.len() == 1 {
-                    if let Some(last) = set.first().copied() {
-                        *self = IdSet::One(last);
-                    }
+                match (set.len(), set.first().copied()) {
+                    (1, Some(last)) => *self = IdSet::One(last),
+                    (0, _) => return true,
+                    _ => {}
                 }
-                set_is_empty(self)
+                false
             }
         }
     }
@@ -73,10 +73,6 @@ impl IdSet {
             IdSet::Many(set) => set.iter().copied().collect(),
         }
     }
-}
-
-fn set_is_empty(set: &IdSet) -> bool {
-    matches!(set, IdSet::Many(s) if s.is_empty())
 }
 
 struct StoredCase {
