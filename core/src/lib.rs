@@ -46,6 +46,7 @@ pub mod engine;
 pub mod error;
 pub mod identity;
 pub mod import;
+mod matcher;
 pub mod model;
 pub mod phone;
 pub mod store;

@@ -2,6 +2,7 @@
 //! `phonenumber` crate) and declared equivalence rules.
 
 use crate::error::{Error, Result};
+use crate::matcher::{Matcher, MatcherOptions};
 use phonenumber::country;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -300,17 +301,17 @@ struct RegionPatterns {
     /// A national prefix written after the country code (`+44 020 ...`), which
     /// libphonenumber strips; such numbers go through the full parser.
     national_prefix: Option<Prefix>,
-    general: Regex,
+    general: Matcher,
     general_lengths: Vec<u16>,
     /// For each national-number length, one pattern joining every number type
     /// (fixed line, mobile, toll free, ...) possible at that length.
-    types_by_length: Vec<Option<Regex>>,
+    types_by_length: Vec<Option<Matcher>>,
 }
 
 /// A national prefix: usually plain digits (`0`), sometimes a pattern.
 enum Prefix {
     Digits(String),
-    Pattern(Regex),
+    Pattern(Matcher),
 }
 
 impl Prefix {
@@ -334,18 +335,27 @@ impl Prefix {
 /// The patterns of every region sharing a country calling code.
 struct CodePatterns(Vec<RegionPatterns>);
 
-fn compile(source: &str, whole: bool) -> Option<Regex> {
+fn compile(source: &str, whole: bool) -> Option<Matcher> {
     // The metadata's patterns are laid out with insignificant whitespace.
     let anchored = if whole {
         format!("^(?:{source})$")
     } else {
         format!("^(?:{source})")
     };
-    regex::RegexBuilder::new(&anchored)
+    let regex = regex::RegexBuilder::new(&anchored)
         .ignore_whitespace(true)
         .build()
-        .ok()
+        .ok()?;
+    let options = MatcherOptions {
+        ignore_whitespace: true,
+        // Only national numbers (ASCII digits) are matched.
+        ascii_input: true,
+    };
+    Some(Matcher::new(regex, options, PATTERN_DFA_BYTES))
 }
+
+/// Bounds one metadata pattern's DFA; the largest regions stay well within it.
+const PATTERN_DFA_BYTES: usize = 1 << 20;
 
 fn compile_code(code: u16) -> Option<CodePatterns> {
     let metadata = phonenumber::metadata::DATABASE.by_code(&code)?;
