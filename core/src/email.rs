@@ -51,9 +51,11 @@ pub fn normalize(input: &str) -> Option<String> {
     if input.is_empty() || input.len() > MAX_EMAIL_LEN {
         return None;
     }
-    let parsed = EmailAddress::parse_with_options(input, options()).ok()?;
+    if !surely_valid(input) {
+        let parsed = EmailAddress::parse_with_options(input, options()).ok()?;
+        debug_assert_eq!(parsed.domain(), input.rsplit_once('@')?.1);
+    }
     let (local, domain) = input.rsplit_once('@')?;
-    debug_assert_eq!(parsed.domain(), domain);
     Some(format!("{local}@{}", domain.to_lowercase()))
 }
 
@@ -63,7 +65,68 @@ pub fn is_valid(input: &str) -> bool {
     let input = input.trim();
     !input.is_empty()
         && input.len() <= MAX_EMAIL_LEN
-        && EmailAddress::parse_with_options(input, options()).is_ok()
+        && (surely_valid(input) || EmailAddress::parse_with_options(input, options()).is_ok())
+}
+
+/// Whether a trimmed input is certainly an address the `email_address` rules
+/// below accept: plain ASCII `local@domain.tld`, the local part atoms joined
+/// by single dots, the domain at least two labels of letters, digits and
+/// inner hyphens. Anything else (quotes, non-ASCII, brackets, odd
+/// punctuation in the domain) goes to the crate, so this saves the crate's
+/// parse (and its allocation) on ordinary addresses and never changes an answer.
+fn surely_valid(input: &str) -> bool {
+    const LOCAL_MAX: usize = 64;
+    const LABEL_MAX: usize = 63;
+    let bytes = input.as_bytes();
+    let Some(at) = bytes.iter().position(|&b| b == b'@') else {
+        return false;
+    };
+    let (local, domain) = (&bytes[..at], &bytes[at + 1..]);
+    if local.is_empty() || local.len() > LOCAL_MAX || domain.len() > MAX_EMAIL_LEN {
+        return false;
+    }
+    // The local part: atoms of `atext` joined by single dots.
+    let mut after_dot = true;
+    for &b in local {
+        if b == b'.' {
+            if after_dot {
+                return false;
+            }
+            after_dot = true;
+        } else if is_ascii_atext(b) {
+            after_dot = false;
+        } else {
+            return false;
+        }
+    }
+    if after_dot {
+        return false;
+    }
+    // The domain: two or more labels of letters, digits and inner hyphens.
+    let (mut labels, mut label_len, mut last) = (1, 0, b'.');
+    for &b in domain {
+        if b == b'.' {
+            if label_len == 0 || last == b'-' {
+                return false;
+            }
+            labels += 1;
+            label_len = 0;
+        } else if b.is_ascii_alphanumeric() || (b == b'-' && label_len > 0) {
+            label_len += 1;
+            if label_len > LABEL_MAX {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        last = b;
+    }
+    label_len > 0 && last != b'-' && labels >= 2
+}
+
+/// RFC 5322 `atext` within ASCII.
+fn is_ascii_atext(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b)
 }
 
 fn options() -> Options {
@@ -103,6 +166,50 @@ pub fn match_key(normalized: &str, rules: &[EmailDomainRule]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        // The fast path may only say yes where the crate says yes too.
+        #[test]
+        fn fast_path_accepts_only_what_the_crate_accepts(
+            input in r#"[a-zA-Z0-9.@\-_+!#'"<> é\[\]]{0,24}(@[a-z0-9.\-]{0,12})?"#
+        ) {
+            if surely_valid(&input) {
+                prop_assert!(
+                    EmailAddress::parse_with_options(&input, options()).is_ok(),
+                    "fast path accepted {input:?}"
+                );
+            }
+        }
+
+        // On plain ASCII addresses the fast path answers for the crate.
+        #[test]
+        fn fast_path_agrees_on_plain_addresses(
+            input in r"[a-z0-9!#+_.\-]{1,10}@[a-z0-9\-]{1,6}(\.[a-z0-9\-]{0,4}){0,2}"
+        ) {
+            prop_assert_eq!(
+                surely_valid(&input),
+                EmailAddress::parse_with_options(&input, options()).is_ok(),
+                "{}", input
+            );
+        }
+    }
+
+    #[test]
+    fn fast_path_takes_ordinary_addresses() {
+        for good in ["ada@example.com", "a.b+c@mail.example.co.uk", "x_y@a-b.io"] {
+            assert!(surely_valid(good), "{good}");
+        }
+        for other in [
+            "ada@example",
+            "a..b@example.com",
+            "\"a b\"@example.com",
+            "é@example.com",
+            "a@-x.com",
+        ] {
+            assert!(!surely_valid(other), "{other}");
+        }
+    }
 
     #[test]
     fn keeps_local_part_lowercases_domain() {
