@@ -20,12 +20,12 @@
 //! ```
 
 use crate::error::{Error, FieldError, FieldErrorCode, Result};
+use crate::matcher::{Matcher, MatcherOptions};
 use crate::phone::{PhoneProblem, PhoneRules};
 use jiff::civil::Date;
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Custom field values of a record, keyed by field key (a JSON object).
 pub type Fields = serde_json::Map<String, Value>;
@@ -36,6 +36,8 @@ pub const DEFAULT_MAX_SINGLE_LINE: u32 = 1_000;
 pub const DEFAULT_MAX_MULTI_LINE: u32 = 100_000;
 const MAX_FIELDS: usize = 500;
 const MAX_REGEX_SIZE: usize = 1 << 20;
+/// Bounds the DFA of a pattern field; fixed formats need a few KiB.
+const PATTERN_DFA_BYTES: usize = 1 << 16;
 
 /// What a template describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -89,16 +91,107 @@ impl Condition {
     }
 }
 
-/// Byte-wise order of two short keys, inline: field keys are a few bytes
-/// long and a library `memcmp` call costs more than comparing them here.
-fn short_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    for (x, y) in a.iter().zip(b) {
-        if x != y {
-            return x.cmp(y);
+/// The template's field keys in an open-addressing table. A record is
+/// checked on every keystroke of a form and finding each key's field is the
+/// hottest step, so a slot keeps the key's length and its first and last
+/// eight bytes: a lookup hashes two words and compares them, without a call
+/// to `memcmp` for keys of up to 16 bytes.
+#[derive(Debug, Clone, PartialEq)]
+struct KeyTable {
+    slots: Vec<KeySlot>,
+    mask: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct KeySlot {
+    /// Field index + 1; 0 is an empty slot.
+    field: u16,
+    len: u16,
+    head: u64,
+    tail: u64,
+}
+
+/// Length, first eight and last eight bytes of a key (overlapping or
+/// zero-padded when it is shorter than 16 bytes).
+fn key_words(key: &[u8]) -> (usize, u64, u64) {
+    match key.len() {
+        len @ 8.. => {
+            let word = |at: usize| {
+                let mut bytes = [0u8; 8];
+                bytes.copy_from_slice(&key[at..at + 8]);
+                u64::from_le_bytes(bytes)
+            };
+            (len, word(0), word(len - 8))
+        }
+        len => {
+            let word = key
+                .iter()
+                .enumerate()
+                .fold(0u64, |w, (i, &b)| w | u64::from(b) << (8 * i));
+            (len, word, word)
         }
     }
-    a.len().cmp(&b.len())
+}
+
+impl KeyTable {
+    fn new(fields: &[FieldDef]) -> KeyTable {
+        // At most half full, so probe runs stay short.
+        let size = (fields.len() * 2).next_power_of_two().max(8);
+        let mut table = KeyTable {
+            slots: vec![KeySlot::default(); size],
+            mask: size - 1,
+        };
+        for (i, field) in fields.iter().enumerate() {
+            let (len, head, tail) = key_words(field.key.as_bytes());
+            let mut at = table.home(len, head, tail);
+            while table.slots[at].field != 0 {
+                at = (at + 1) & table.mask;
+            }
+            // MAX_FIELDS and the key length limit keep both within u16.
+            table.slots[at] = KeySlot {
+                field: (i + 1) as u16,
+                len: len as u16,
+                head,
+                tail,
+            };
+        }
+        table
+    }
+
+    fn home(&self, len: usize, head: u64, tail: u64) -> usize {
+        const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
+        let hash = ((head ^ len as u64).wrapping_mul(MIX) ^ tail).wrapping_mul(MIX);
+        (hash >> 40) as usize & self.mask
+    }
+
+    fn find(&self, fields: &[FieldDef], key: &str) -> Option<usize> {
+        let key = key.as_bytes();
+        let (len, head, tail) = key_words(key);
+        let mut at = self.home(len, head, tail);
+        loop {
+            let slot = self.slots[at];
+            let i = usize::from(slot.field).checked_sub(1)?;
+            if usize::from(slot.len) == len
+                && slot.head == head
+                && slot.tail == tail
+                && (len <= 16 || fields[i].key.as_bytes() == key)
+            {
+                return Some(i);
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+}
+
+/// Runs `f` over `n` slots set to `empty`, on the stack for templates of
+/// ordinary size: validation then allocates nothing for a valid record.
+fn with_slots<T: Copy, R>(n: usize, empty: T, f: impl FnOnce(&mut [T]) -> R) -> R {
+    const ON_STACK: usize = 32;
+    if n <= ON_STACK {
+        f(&mut [empty; ON_STACK][..n])
+    } else {
+        f(&mut vec![empty; n])
+    }
 }
 
 /// The record's object, or the error of a record that is not one.
@@ -119,7 +212,7 @@ fn as_record(record: &Value) -> std::result::Result<&Fields, FieldError> {
 #[derive(Debug, Clone)]
 pub struct PatternRegex {
     source: String,
-    compiled: Regex,
+    compiled: Matcher,
 }
 
 impl PatternRegex {
@@ -266,10 +359,7 @@ pub struct Template {
     /// Optional description.
     pub description: Option<String>,
     fields: Vec<FieldDef>,
-    index: HashMap<String, usize>,
-    /// Field keys in sorted order with their field index, to match a record's
-    /// (sorted) keys in one walk.
-    sorted_keys: Vec<(String, usize)>,
+    keys: KeyTable,
 }
 
 /// How a record is being validated.
@@ -405,7 +495,7 @@ impl Template {
 
     /// The field with the given key.
     pub fn field(&self, key: &str) -> Option<&FieldDef> {
-        self.index.get(key).map(|&i| &self.fields[i])
+        self.keys.find(&self.fields, key).map(|i| &self.fields[i])
     }
 
     /// Whether two templates define the same thing, ignoring the version.
@@ -508,15 +598,16 @@ impl Template {
         unknown.sort_unstable();
         unknown.dedup();
         let unknown = unknown.iter().map(|k| self.unknown_field(k)).collect();
-        let raws: Vec<Option<Raw<'_>>> = slots.iter().map(|s| s.as_ref().map(Slot::raw)).collect();
-        Ok(self.finish(&raws, unknown, mode, ctx, None).0)
+        Ok(with_slots(slots.len(), None, |raws| {
+            for (raw, slot) in raws.iter_mut().zip(&slots) {
+                *raw = slot.as_ref().map(Slot::raw);
+            }
+            self.finish(raws, unknown, mode, ctx, None).0
+        }))
     }
 
     fn field_index(&self, key: &str) -> Option<usize> {
-        self.sorted_keys
-            .binary_search_by(|(k, _)| short_cmp(k, key))
-            .ok()
-            .map(|at| self.sorted_keys[at].1)
+        self.keys.find(&self.fields, key)
     }
 
     /// The shared validation walk. With `values`, normalised values are
@@ -529,18 +620,15 @@ impl Template {
         values: Option<&mut Fields>,
     ) -> (Vec<FieldError>, Vec<MissingField>) {
         let mut unknown = Vec::new();
-        // Record keys and template keys are both sorted: one walk over the two
-        // finds each field's value and every unknown key, without lookups.
-        let mut raws: Vec<Option<Raw<'_>>> = vec![None; self.fields.len()];
-        let mut known = self.sorted_keys.iter().peekable();
-        for (key, value) in record {
-            while known.next_if(|(k, _)| short_cmp(k, key).is_lt()).is_some() {}
-            match known.peek() {
-                Some((k, i)) if short_cmp(k, key).is_eq() => raws[*i] = Some(Raw::of(value)),
-                _ => unknown.push(self.unknown_field(key)),
+        with_slots(self.fields.len(), None, |raws| {
+            for (key, value) in record {
+                match self.field_index(key) {
+                    Some(i) => raws[i] = Some(Raw::of(value)),
+                    None => unknown.push(self.unknown_field(key)),
+                }
             }
-        }
-        self.finish(&raws, unknown, mode, ctx, values)
+            self.finish(raws, unknown, mode, ctx, values)
+        })
     }
 
     fn unknown_field(&self, key: &str) -> FieldError {
@@ -568,109 +656,110 @@ impl Template {
         let apply_defaults = matches!(mode, Mode::Create | Mode::Draft);
         let mut errors: Vec<(usize, FieldError)> =
             unknown.into_iter().map(|e| (usize::MAX, e)).collect();
-        let mut state: Vec<u8> = vec![ABSENT; self.fields.len()];
-
-        for (i, field) in self.fields.iter().enumerate() {
-            match raws[i] {
-                Some(raw) if !raw.is_missing() => {
-                    let outcome = match values.as_deref_mut() {
-                        Some(values) => examine(field, raw, ctx, true).map(|v| {
-                            values.insert(field.key.clone(), v.unwrap_or(Value::Null));
-                        }),
-                        None => examine(field, raw, ctx, false).map(drop),
-                    };
-                    match outcome {
-                        Ok(()) => state[i] = PRESENT,
-                        Err(error) => {
-                            state[i] = FAILED;
-                            errors.push((i, error));
-                        }
-                    }
-                }
-                _ => {
-                    if let (true, Some(default)) = (apply_defaults, &field.default) {
-                        state[i] = DEFAULTED;
-                        if let Some(values) = values.as_deref_mut() {
-                            values.insert(field.key.clone(), default.clone());
-                        }
-                    }
-                }
-            }
-        }
-
-        // The normalised value of a field, computed again only where a rule needs it.
-        let value_of = |i: usize| -> Option<Value> {
-            let field = &self.fields[i];
-            match state[i] {
-                PRESENT => raws[i].and_then(|raw| examine(field, raw, ctx, true).ok().flatten()),
-                DEFAULTED => field.default.clone(),
-                _ => None,
-            }
-        };
-
-        let mut missing = Vec::new();
-        for (i, field) in self.fields.iter().enumerate() {
-            if state[i] != ABSENT {
-                continue;
-            }
-            let required = field.required
-                || field.required_when.as_ref().is_some_and(|c| {
-                    self.index
-                        .get(&c.field)
-                        .and_then(|&j| value_of(j))
-                        .is_some_and(|v| c.holds_for(&v))
-                });
-            if !required {
-                continue;
-            }
-            if matches!(mode, Mode::Draft) {
-                missing.push(MissingField {
-                    field: field.key.clone(),
-                    label: field.label.clone(),
-                });
-            } else {
-                let message = match &field.required_when {
-                    Some(c) if !field.required => format!(
-                        "{} is required when {} is {}",
-                        field.label,
-                        self.field(&c.field)
-                            .map_or(c.field.as_str(), |f| f.label.as_str()),
-                        display_value(&c.equals)
-                    ),
-                    _ => format!("{} is required", field.label),
-                };
-                errors.push((
-                    i,
-                    FieldError::new(&field.key, FieldErrorCode::Required, message),
-                ));
-            }
-        }
-
-        if let Mode::Update { previous } = mode {
+        with_slots(self.fields.len(), ABSENT, |state| {
             for (i, field) in self.fields.iter().enumerate() {
-                if !field.read_only_after_create || state[i] == FAILED {
+                match raws[i] {
+                    Some(raw) if !raw.is_missing() => {
+                        let outcome = match values.as_deref_mut() {
+                            Some(values) => examine(field, raw, ctx, true).map(|v| {
+                                values.insert(field.key.clone(), v.unwrap_or(Value::Null));
+                            }),
+                            None => examine(field, raw, ctx, false).map(drop),
+                        };
+                        match outcome {
+                            Ok(()) => state[i] = PRESENT,
+                            Err(error) => {
+                                state[i] = FAILED;
+                                errors.push((i, error));
+                            }
+                        }
+                    }
+                    _ => {
+                        if let (true, Some(default)) = (apply_defaults, &field.default) {
+                            state[i] = DEFAULTED;
+                            if let Some(values) = values.as_deref_mut() {
+                                values.insert(field.key.clone(), default.clone());
+                            }
+                        }
+                    }
+                }
+            }
+
+            // The normalised value of a field, computed again only where a rule needs it.
+            let value_of = |i: usize| -> Option<Value> {
+                let field = &self.fields[i];
+                match state[i] {
+                    PRESENT => {
+                        raws[i].and_then(|raw| examine(field, raw, ctx, true).ok().flatten())
+                    }
+                    DEFAULTED => field.default.clone(),
+                    _ => None,
+                }
+            };
+
+            let mut missing = Vec::new();
+            for (i, field) in self.fields.iter().enumerate() {
+                if state[i] != ABSENT {
                     continue;
                 }
-                if let Some(before) = previous.get(&field.key) {
-                    if value_of(i).as_ref() != Some(before) {
-                        errors.push((
-                            i,
-                            FieldError::new(
-                                &field.key,
-                                FieldErrorCode::ReadOnly,
-                                format!(
-                                    "{} cannot be changed once the record is created",
-                                    field.label
+                let required = field.required
+                    || field.required_when.as_ref().is_some_and(|c| {
+                        self.field_index(&c.field)
+                            .and_then(value_of)
+                            .is_some_and(|v| c.holds_for(&v))
+                    });
+                if !required {
+                    continue;
+                }
+                if matches!(mode, Mode::Draft) {
+                    missing.push(MissingField {
+                        field: field.key.clone(),
+                        label: field.label.clone(),
+                    });
+                } else {
+                    let message = match &field.required_when {
+                        Some(c) if !field.required => format!(
+                            "{} is required when {} is {}",
+                            field.label,
+                            self.field(&c.field)
+                                .map_or(c.field.as_str(), |f| f.label.as_str()),
+                            display_value(&c.equals)
+                        ),
+                        _ => format!("{} is required", field.label),
+                    };
+                    errors.push((
+                        i,
+                        FieldError::new(&field.key, FieldErrorCode::Required, message),
+                    ));
+                }
+            }
+
+            if let Mode::Update { previous } = mode {
+                for (i, field) in self.fields.iter().enumerate() {
+                    if !field.read_only_after_create || state[i] == FAILED {
+                        continue;
+                    }
+                    if let Some(before) = previous.get(&field.key) {
+                        if value_of(i).as_ref() != Some(before) {
+                            errors.push((
+                                i,
+                                FieldError::new(
+                                    &field.key,
+                                    FieldErrorCode::ReadOnly,
+                                    format!(
+                                        "{} cannot be changed once the record is created",
+                                        field.label
+                                    ),
                                 ),
-                            ),
-                        ));
+                            ));
+                        }
                     }
                 }
             }
-        }
 
-        errors.sort_by_key(|(i, _)| *i);
-        (errors.into_iter().map(|(_, e)| e).collect(), missing)
+            errors.sort_by_key(|(i, _)| *i);
+            (errors.into_iter().map(|(_, e)| e).collect(), missing)
+        })
     }
 
     /// The text of the record's searchable fields, for keyword search.
@@ -722,9 +811,9 @@ impl Template {
             ));
         }
         let reserved = reserved_keys(def.kind);
-        let mut index = HashMap::new();
+        let mut seen = HashSet::new();
         let mut fields = Vec::with_capacity(def.fields.len());
-        for (i, raw) in def.fields.iter().enumerate() {
+        for raw in &def.fields {
             if !is_identifier(&raw.key, false) {
                 return Err(fail(
                     Some(&raw.key),
@@ -742,7 +831,7 @@ impl Template {
                     .to_lowercase(),
                 ));
             }
-            if index.insert(raw.key.clone(), i).is_some() {
+            if !seen.insert(raw.key.as_str()) {
                 return Err(fail(Some(&raw.key), "the field key is used twice".into()));
             }
             let field = raw
@@ -750,12 +839,7 @@ impl Template {
                 .map_err(|message| fail(Some(&raw.key), message))?;
             fields.push(field);
         }
-        let mut sorted_keys: Vec<(String, usize)> = fields
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.key.clone(), i))
-            .collect();
-        sorted_keys.sort();
+        let keys = KeyTable::new(&fields);
         let mut template = Template {
             id: def.id,
             version: def.version.unwrap_or(0),
@@ -763,8 +847,7 @@ impl Template {
             name: def.name.trim().to_string(),
             description: def.description,
             fields,
-            index,
-            sorted_keys,
+            keys,
         };
         template.check_cross_field(&fail)?;
         Ok(template)
@@ -1029,6 +1112,7 @@ impl FieldSpec {
                     .size_limit(MAX_REGEX_SIZE)
                     .build()
                     .map_err(|e| format!("the regex does not compile: {e}"))?;
+                let compiled = Matcher::new(compiled, MatcherOptions::default(), PATTERN_DFA_BYTES);
                 FieldKind::Pattern {
                     regex: PatternRegex { source, compiled },
                     hint,
@@ -1246,8 +1330,8 @@ fn examine(
             let Raw::Str(s) = raw else {
                 return Err(wrong_type("text"));
             };
-            let text = s.trim();
-            if !multiline && text.contains(['\n', '\r']) {
+            let text = trim(s);
+            if !multiline && text.bytes().any(|b| b == b'\n' || b == b'\r') {
                 return Err(err(
                     FieldErrorCode::InvalidFormat,
                     format!("{label} must be a single line of text"),
@@ -1258,16 +1342,19 @@ fn examine(
             } else {
                 DEFAULT_MAX_SINGLE_LINE
             });
-            // Count characters only as far as needed, so huge inputs stay cheap.
-            let length = text.chars().take(max as usize + 1).count();
-            if length > max as usize {
+            // A character takes one to four bytes: count characters only
+            // when the byte length leaves the answer open, and only as far
+            // as needed, so huge inputs stay cheap.
+            let max = max as usize;
+            if text.len() > max && text.chars().take(max + 1).count() > max {
                 return Err(err(
                     FieldErrorCode::TooLong,
                     format!("{label} must be at most {max} characters"),
                 ));
             }
             if let Some(min) = min_length {
-                if length < *min as usize {
+                let min = *min as usize;
+                if text.len() < min.saturating_mul(4) && text.chars().count() < min {
                     return Err(err(
                         FieldErrorCode::TooShort,
                         format!("{label} must be at least {min} characters"),
@@ -1292,7 +1379,7 @@ fn examine(
                         "an option key"
                     }));
                 };
-                let key = key.trim();
+                let key = trim(key);
                 options.iter().position(|o| o.key == key).ok_or_else(|| {
                     err(
                         FieldErrorCode::NotAnOption,
@@ -1335,7 +1422,7 @@ fn examine(
             let Raw::Str(s) = raw else {
                 return Err(wrong_type("text"));
             };
-            let text = s.trim();
+            let text = trim(s);
             if text.len() > DEFAULT_MAX_SINGLE_LINE as usize || !regex.is_match(text) {
                 return Err(err(
                     FieldErrorCode::InvalidFormat,
@@ -1414,20 +1501,18 @@ fn examine(
             max,
             decimal_places,
         } => {
-            let (n, places) = match raw {
-                Raw::Number(n) => {
-                    let f = n.as_f64().ok_or_else(|| wrong_type("a number"))?;
-                    (f, decimal_places_of_f64(f))
-                }
+            // The numeral as written, when the value came as text.
+            let (n, numeral) = match raw {
+                Raw::Number(n) => (n.as_f64().ok_or_else(|| wrong_type("a number"))?, None),
                 Raw::Str(s) => {
-                    let s = s.trim();
+                    let s = trim(s);
                     if !is_plain_decimal(s) {
                         return Err(wrong_type("a number such as 12.50"));
                     }
                     let f = s
                         .parse::<f64>()
                         .map_err(|_| wrong_type("a number such as 12.50"))?;
-                    (f, decimal_places_of(s))
+                    (f, Some(s))
                 }
                 _ => return Err(wrong_type("a number")),
             };
@@ -1435,7 +1520,11 @@ fn examine(
                 return Err(wrong_type("a finite number"));
             }
             if let Some(allowed) = decimal_places {
-                if places > *allowed as usize {
+                let places_ok = match numeral {
+                    Some(s) => decimal_places_of(s) <= *allowed as usize,
+                    None => has_at_most_places(n, *allowed),
+                };
+                if !places_ok {
                     return Err(err(
                         FieldErrorCode::TooManyDecimals,
                         format!("{label} must have at most {allowed} decimal places"),
@@ -1463,7 +1552,7 @@ fn examine(
             let Raw::Str(s) = raw else {
                 return Err(wrong_type("a date in the form YYYY-MM-DD"));
             };
-            let date = parse_date(s.trim()).ok_or_else(|| {
+            let date = parse_date(trim(s)).ok_or_else(|| {
                 err(
                     FieldErrorCode::InvalidFormat,
                     format!("{label} must be a date in the form YYYY-MM-DD"),
@@ -1485,10 +1574,21 @@ fn examine(
         }
         FieldKind::Boolean => match raw {
             Raw::Bool(b) => Ok(Some(Value::Bool(b))),
-            Raw::Str(s) if s.trim().eq_ignore_ascii_case("true") => Ok(Some(Value::Bool(true))),
-            Raw::Str(s) if s.trim().eq_ignore_ascii_case("false") => Ok(Some(Value::Bool(false))),
+            Raw::Str(s) if trim(s).eq_ignore_ascii_case("true") => Ok(Some(Value::Bool(true))),
+            Raw::Str(s) if trim(s).eq_ignore_ascii_case("false") => Ok(Some(Value::Bool(false))),
             _ => Err(wrong_type("true or false")),
         },
+    }
+}
+
+/// `str::trim`, with a shortcut for the usual value that starts and ends with
+/// a visible ASCII character (then there is nothing to trim).
+fn trim(s: &str) -> &str {
+    let visible = |b: &u8| (b'!'..0x80).contains(b);
+    match s.as_bytes() {
+        [first, .., last] if visible(first) && visible(last) => s,
+        [only] if visible(only) => s,
+        _ => s.trim(),
     }
 }
 
@@ -1519,6 +1619,22 @@ fn is_plain_decimal(s: &str) -> bool {
     !whole.is_empty()
         && whole.bytes().all(|b| b.is_ascii_digit())
         && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether a float's shortest round-trip form has at most `allowed` decimal
+/// places. Usually settled without formatting: if some numeral with
+/// `allowed` places reads back as `f`, the shortest form has no more.
+fn has_at_most_places(f: f64, allowed: u32) -> bool {
+    // Within these bounds the scale, the integer and the division are exact
+    // or correctly rounded, just as reading the numeral would be.
+    if allowed <= 15 {
+        let scale = 10f64.powi(allowed as i32);
+        let scaled = (f * scale).round();
+        if scaled.abs() < 9e15 && scaled / scale == f {
+            return true;
+        }
+    }
+    decimal_places_of_f64(f) <= allowed as usize
 }
 
 /// Decimal places of a float in its shortest round-trip form (the digits
@@ -1778,7 +1894,7 @@ impl<'a> Raw<'a> {
     fn is_missing(self) -> bool {
         match self {
             Raw::Null => true,
-            Raw::Str(s) => s.trim().is_empty(),
+            Raw::Str(s) => trim(s).is_empty(),
             Raw::Array(items) => items.is_empty(),
             _ => false,
         }
@@ -2162,6 +2278,47 @@ mod properties {
             {"key": "reason", "type": "text", "required_when": {"field": "choice", "equals": "a"}}
         ]}))
         .unwrap()
+    }
+
+    proptest! {
+        /// The shortcut for decimal places agrees with counting them in the
+        /// float's shortest form, for numerals as forms send them and for any float.
+        #[test]
+        fn decimal_places_shortcut_agrees(
+            whole in 0u64..10_000_000_000,
+            fraction in 0u64..1_000_000,
+            digits in 0usize..7,
+            bits in any::<u64>(),
+            allowed in 0u32..18,
+        ) {
+            let numeral = format!("{whole}.{:0width$}", fraction % 10u64.pow(digits as u32), width = digits);
+            let written: f64 = numeral.trim_end_matches('.').parse().unwrap();
+            for f in [written, -written, f64::from_bits(bits)] {
+                if f.is_finite() {
+                    prop_assert_eq!(
+                        has_at_most_places(f, allowed),
+                        decimal_places_of_f64(f) <= allowed as usize,
+                        "{} with {} places", f, allowed
+                    );
+                }
+            }
+        }
+
+        /// The key table finds every field and nothing else.
+        #[test]
+        fn key_table_finds_exactly_the_fields(
+            keys in proptest::collection::hash_set("[a-z][a-z0-9_]{0,30}", 1..60),
+            probe in "[a-z][a-z0-9_]{0,30}",
+        ) {
+            let reserved = reserved_keys(TemplateKind::Case);
+            let keys: HashSet<String> = keys.into_iter().filter(|k| !reserved.contains(&k.as_str())).collect();
+            let fields: Vec<Value> = keys.iter().map(|k| serde_json::json!({"key": k, "type": "text"})).collect();
+            let template = Template::from_value(serde_json::json!({"id": "t", "kind": "case", "name": "T", "fields": fields})).unwrap();
+            for (i, field) in template.fields().iter().enumerate() {
+                prop_assert_eq!(template.field_index(&field.key), Some(i));
+            }
+            prop_assert_eq!(template.field_index(&probe).is_some(), keys.contains(&probe));
+        }
     }
 
     proptest! {
