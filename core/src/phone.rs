@@ -298,9 +298,6 @@ fn split_country_code(digits: &str) -> Option<(u16, &str)> {
 
 /// Valid-number patterns of one region, compiled from libphonenumber's metadata.
 struct RegionPatterns {
-    /// A national prefix written after the country code (`+44 020 ...`), which
-    /// libphonenumber strips; such numbers go through the full parser.
-    national_prefix: Option<Prefix>,
     general: Matcher,
     general_lengths: Vec<u16>,
     /// For each national-number length, one pattern joining every number type
@@ -308,32 +305,15 @@ struct RegionPatterns {
     types_by_length: Vec<Option<Matcher>>,
 }
 
-/// A national prefix: usually plain digits (`0`), sometimes a pattern.
-enum Prefix {
-    Digits(String),
-    Pattern(Matcher),
-}
-
-impl Prefix {
-    fn new(source: &str) -> Option<Prefix> {
-        let trimmed: String = source.chars().filter(|c| !c.is_whitespace()).collect();
-        if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
-            Some(Prefix::Digits(trimmed))
-        } else {
-            compile(source, false).map(Prefix::Pattern)
-        }
-    }
-
-    fn starts(&self, national: &str) -> bool {
-        match self {
-            Prefix::Digits(d) => national.starts_with(d.as_str()),
-            Prefix::Pattern(p) => p.is_match(national),
-        }
-    }
-}
-
 /// The patterns of every region sharing a country calling code.
-struct CodePatterns(Vec<RegionPatterns>);
+struct CodePatterns {
+    regions: Vec<RegionPatterns>,
+    /// What any region of the code reads as a national prefix written after
+    /// the country code (`+44 020 ...`), which libphonenumber strips: one
+    /// pattern joining the regions' prefixes. `None` when no region has one.
+    /// Numbers it matches go through the full parser.
+    national_prefixes: Option<Matcher>,
+}
 
 fn compile(source: &str, whole: bool) -> Option<Matcher> {
     // The metadata's patterns are laid out with insignificant whitespace.
@@ -360,6 +340,7 @@ const PATTERN_DFA_BYTES: usize = 1 << 20;
 fn compile_code(code: u16) -> Option<CodePatterns> {
     let metadata = phonenumber::metadata::DATABASE.by_code(&code)?;
     let mut regions = Vec::new();
+    let mut prefixes = Vec::new();
     for meta in metadata {
         let descriptors = meta.descriptors();
         let general = descriptors.general();
@@ -399,21 +380,35 @@ fn compile_code(code: u16) -> Option<CodePatterns> {
                     .flatten()
             })
             .collect();
-        let national_prefix = meta
-            .national_prefix_for_parsing()
-            .map(|r| r.as_str().to_string())
-            .or_else(|| meta.national_prefix().map(regex::escape))
-            .and_then(|source| Prefix::new(&source));
         if let Some(general) = compile(general.national_number().as_str(), true) {
+            if let Some(prefix) = meta
+                .national_prefix_for_parsing()
+                .map(|r| r.as_str().to_string())
+                .or_else(|| meta.national_prefix().map(regex::escape))
+            {
+                prefixes.push(format!("(?:{prefix})"));
+            }
             regions.push(RegionPatterns {
-                national_prefix,
                 general,
                 general_lengths,
                 types_by_length,
             });
         }
     }
-    Some(CodePatterns(regions))
+    let national_prefixes = if prefixes.is_empty() {
+        None
+    } else {
+        // A prefix the matcher cannot read sends every number of the code to
+        // the full parser: slower, never wrong.
+        Some(
+            compile(&prefixes.join("|"), false)
+                .unwrap_or_else(|| compile("", false).expect("the empty pattern compiles")),
+        )
+    };
+    Some(CodePatterns {
+        regions,
+        national_prefixes,
+    })
 }
 
 /// Longest national significant number in the numbering plan (ITU-T E.164 allows 15 digits in all).
@@ -438,7 +433,7 @@ fn code_patterns(code: u16) -> Option<&'static CodePatterns> {
 /// The phonenumber crate's own check goes through a small shared regex cache
 /// behind a lock and costs microseconds; these patterns are compiled once.
 fn valid_national(code: u16, national: &str) -> bool {
-    let Some(CodePatterns(regions)) = code_patterns(code) else {
+    let Some(CodePatterns { regions, .. }) = code_patterns(code) else {
         return false;
     };
     let length = national.len() as u16;
@@ -455,13 +450,9 @@ fn valid_national(code: u16, national: &str) -> bool {
 /// Whether the national number starts with something a region of the code
 /// treats as a national prefix (then only the full parser knows the answer).
 fn may_carry_national_prefix(code: u16, national: &str) -> bool {
-    code_patterns(code).is_some_and(|CodePatterns(regions)| {
-        regions.iter().any(|r| {
-            r.national_prefix
-                .as_ref()
-                .is_some_and(|p| p.starts(national))
-        })
-    })
+    code_patterns(code)
+        .and_then(|patterns| patterns.national_prefixes.as_ref())
+        .is_some_and(|prefixes| prefixes.is_match(national))
 }
 
 fn is_strict_e164(s: &str) -> bool {
