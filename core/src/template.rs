@@ -578,14 +578,38 @@ impl Template {
         mode: Mode<'_>,
         ctx: &ValidationContext,
     ) -> Result<Vec<FieldError>> {
+        // Field values borrow from the text; ordinary templates keep them on the stack.
+        const ON_STACK: usize = 32;
+        let n = self.fields.len();
+        let mut stack: [Option<Slot<'_>>; ON_STACK] = Default::default();
+        let mut heap: Vec<Option<Slot<'_>>> = Vec::new();
+        let slots = if n <= ON_STACK {
+            &mut stack[..n]
+        } else {
+            heap.resize_with(n, || None);
+            &mut heap[..]
+        };
+        self.check_json_into(json, slots, mode, ctx)
+    }
+
+    fn check_json_into<'de>(
+        &self,
+        json: &'de str,
+        slots: &mut [Option<Slot<'de>>],
+        mode: Mode<'_>,
+        ctx: &ValidationContext,
+    ) -> Result<Vec<FieldError>> {
         use serde::de::DeserializeSeed;
         let mut de = serde_json::Deserializer::from_str(json);
-        let read = RecordSeed { template: self }
-            .deserialize(&mut de)
-            .and_then(|record| de.end().map(|()| record))
-            .map_err(|e| Error::InvalidInput(format!("the record is not valid JSON: {e}")))?;
-        let (slots, mut unknown) = match read {
-            TextRecord::Fields { slots, unknown } => (slots, unknown),
+        let read = RecordSeed {
+            template: self,
+            slots: &mut *slots,
+        }
+        .deserialize(&mut de)
+        .and_then(|record| de.end().map(|()| record))
+        .map_err(|e| Error::InvalidInput(format!("the record is not valid JSON: {e}")))?;
+        let mut unknown = match read {
+            TextRecord::Fields { unknown } => unknown,
             TextRecord::NotAnObject(kind) => {
                 return Ok(vec![FieldError::new(
                     "",
@@ -599,7 +623,7 @@ impl Template {
         unknown.dedup();
         let unknown = unknown.iter().map(|k| self.unknown_field(k)).collect();
         Ok(with_slots(slots.len(), None, |raws| {
-            for (raw, slot) in raws.iter_mut().zip(&slots) {
+            for (raw, slot) in raws.iter_mut().zip(slots.iter()) {
                 *raw = slot.as_ref().map(Slot::raw);
             }
             self.finish(raws, unknown, mode, ctx, None).0
@@ -1396,14 +1420,14 @@ fn examine(
                     return Err(wrong_type("a list of option keys"));
                 };
                 if !build {
-                    for item in items {
-                        check(Raw::of(item))?;
+                    for item in items.iter() {
+                        check(item)?;
                     }
                     return Ok(None);
                 }
                 let mut chosen = Vec::with_capacity(items.len());
-                for item in items {
-                    chosen.push(check(Raw::of(item))?);
+                for item in items.iter() {
+                    chosen.push(check(item)?);
                 }
                 chosen.sort_unstable();
                 chosen.dedup();
@@ -1672,12 +1696,13 @@ fn range_text<T: std::fmt::Display>(min: &Option<T>, max: &Option<T>) -> String 
 
 /// One field's value read from JSON text; strings borrow from the text
 /// unless they hold escapes.
+#[derive(Debug)]
 enum Slot<'de> {
     Null,
     Bool(bool),
     Number(serde_json::Number),
     Str(std::borrow::Cow<'de, str>),
-    Array(Vec<Value>),
+    Array(Vec<Slot<'de>>),
     Object,
 }
 
@@ -1688,7 +1713,7 @@ impl Slot<'_> {
             Slot::Bool(b) => Raw::Bool(*b),
             Slot::Number(n) => Raw::Number(n),
             Slot::Str(s) => Raw::Str(s),
-            Slot::Array(items) => Raw::Array(items),
+            Slot::Array(items) => Raw::Array(List::Slots(items)),
             Slot::Object => Raw::Object,
         }
     }
@@ -1730,7 +1755,7 @@ impl<'de> serde::de::Visitor<'de> for SlotVisitor {
         mut seq: A,
     ) -> std::result::Result<Slot<'de>, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Value>()? {
+        while let Some(item) = seq.next_element::<Slot<'de>>()? {
             items.push(item);
         }
         Ok(Slot::Array(items))
@@ -1753,21 +1778,22 @@ impl<'de> serde::Deserialize<'de> for Slot<'de> {
     }
 }
 
-/// A record read from JSON text: each field's value (in field order) and
-/// the keys the template does not know.
+/// A record read from JSON text: the keys the template does not know (each
+/// field's value went into the seed's slots).
 enum TextRecord<'de> {
     Fields {
-        slots: Vec<Option<Slot<'de>>>,
         unknown: Vec<std::borrow::Cow<'de, str>>,
     },
     NotAnObject(&'static str),
 }
 
-struct RecordSeed<'t> {
+/// Reads a record's fields into `slots`, one per template field.
+struct RecordSeed<'t, 's, 'de> {
     template: &'t Template,
+    slots: &'s mut [Option<Slot<'de>>],
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for RecordSeed<'_> {
+impl<'de> serde::de::DeserializeSeed<'de> for RecordSeed<'_, '_, 'de> {
     type Value = TextRecord<'de>;
 
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1778,7 +1804,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for RecordSeed<'_> {
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
+impl<'de> serde::de::Visitor<'de> for RecordSeed<'_, '_, 'de> {
     type Value = TextRecord<'de>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -1788,8 +1814,7 @@ impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
         self,
         mut map: A,
     ) -> std::result::Result<TextRecord<'de>, A::Error> {
-        let mut slots: Vec<Option<Slot<'de>>> = Vec::new();
-        slots.resize_with(self.template.fields.len(), || None);
+        let slots = self.slots;
         let mut unknown = Vec::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             match self.template.field_index(&key.0) {
@@ -1801,11 +1826,10 @@ impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
                 }
             }
         }
-        Ok(TextRecord::Fields { slots, unknown })
+        Ok(TextRecord::Fields { unknown })
     }
     fn visit_unit<E>(self) -> std::result::Result<TextRecord<'de>, E> {
         Ok(TextRecord::Fields {
-            slots: (0..self.template.fields.len()).map(|_| None).collect(),
             unknown: Vec::new(),
         })
     }
@@ -1863,8 +1887,35 @@ enum Raw<'a> {
     Bool(bool),
     Number(&'a serde_json::Number),
     Str(&'a str),
-    Array(&'a [Value]),
+    Array(List<'a>),
     Object,
+}
+
+/// The items of a list, parsed or read from JSON text.
+#[derive(Debug, Clone, Copy)]
+enum List<'a> {
+    Values(&'a [Value]),
+    Slots(&'a [Slot<'a>]),
+}
+
+impl<'a> List<'a> {
+    fn len(self) -> usize {
+        match self {
+            List::Values(items) => items.len(),
+            List::Slots(items) => items.len(),
+        }
+    }
+
+    fn get(self, i: usize) -> Option<Raw<'a>> {
+        match self {
+            List::Values(items) => items.get(i).map(Raw::of),
+            List::Slots(items) => items.get(i).map(Slot::raw),
+        }
+    }
+
+    fn iter(self) -> impl Iterator<Item = Raw<'a>> {
+        (0..self.len()).filter_map(move |i| self.get(i))
+    }
 }
 
 impl<'a> Raw<'a> {
@@ -1874,7 +1925,7 @@ impl<'a> Raw<'a> {
             Value::Bool(b) => Raw::Bool(*b),
             Value::Number(n) => Raw::Number(n),
             Value::String(s) => Raw::Str(s),
-            Value::Array(items) => Raw::Array(items),
+            Value::Array(items) => Raw::Array(List::Values(items)),
             Value::Object(_) => Raw::Object,
         }
     }
@@ -1895,7 +1946,7 @@ impl<'a> Raw<'a> {
         match self {
             Raw::Null => true,
             Raw::Str(s) => trim(s).is_empty(),
-            Raw::Array(items) => items.is_empty(),
+            Raw::Array(items) => items.len() == 0,
             _ => false,
         }
     }
