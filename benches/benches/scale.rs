@@ -68,7 +68,11 @@ fn engine<S: Store>(store: S) -> Casebook<S> {
         .clock(std::sync::Arc::new(ManualClock::new(
             "2026-06-01T09:00:00Z".parse().expect("timestamp"),
         )))
-        .ids(std::sync::Arc::new(SeededIds::new(11)))
+        // Time-ordered like the default ids (`RandomIds`), yet repeatable.
+        .ids(std::sync::Arc::new(SeededIds::time_ordered(
+            11,
+            "2026-06-01T09:00:00Z".parse().expect("timestamp"),
+        )))
         .build()
         .expect("engine");
     cb.load_template("admin", RETAIL_CUSTOMER)
@@ -254,8 +258,8 @@ fn shuffle<T>(rng: &mut Rng, items: &mut [T]) {
     }
 }
 
-/// Most cases loaded into a SQLite file (each is its own transaction).
-const SQLITE_CASES: usize = 100_000;
+/// Cases created per transaction (`create_cases`), like the import batches.
+const CASE_BATCH: usize = 10_000;
 
 fn add_cases<S: Store>(cb: &Casebook<S>, loaded: &Loaded, results: &mut Results, label: &str) {
     add_cases_n(cb, loaded, loaded.customer_ids.len(), results, label)
@@ -271,10 +275,15 @@ fn add_cases_n<S: Store>(
     let mut rng = Rng::new(9);
     let profiles = loaded.customer_ids.len();
     let start = Instant::now();
-    for _ in 0..n {
-        let profile = &loaded.customer_ids[rng.below(profiles)];
-        cb.create_case("loader", support_case(&mut rng, profile))
-            .expect("case");
+    let mut made = 0;
+    while made < n {
+        let batch: Vec<CaseInput> = (made..n.min(made + CASE_BATCH))
+            .map(|_| {
+                let profile = &loaded.customer_ids[rng.below(profiles)];
+                support_case(&mut rng, profile)
+            })
+            .collect();
+        made += cb.create_cases("loader", batch).expect("cases").len();
     }
     results.add(
         "create_case",
@@ -554,8 +563,8 @@ fn sqlite_benches(
     wants: &dyn Fn(&str) -> bool,
 ) {
     let path = sqlite_path(people);
-    // Loading a million cases one transaction each: skip the fsync per commit
-    // (a killed process still loses nothing; see Durability::Normal).
+    // Loading: skip the fsync per commit (a killed process still loses
+    // nothing; see Durability::Normal).
     let options = SqliteOptions {
         durability: Durability::Normal,
         ..SqliteOptions::default()
@@ -573,12 +582,12 @@ fn sqlite_benches(
     if !(wants("recognize") || wants("search")) {
         return;
     }
-    // One transaction per case: capped so the whole run stays within
-    // minutes (`CASEBOOK_BENCH_SQLITE_CASES` sets another cap).
+    // As many cases as profiles, like the memory store
+    // (`CASEBOOK_BENCH_SQLITE_CASES` sets another number).
     let cases = std::env::var("CASEBOOK_BENCH_SQLITE_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(loaded.customer_ids.len().min(SQLITE_CASES));
+        .unwrap_or(loaded.customer_ids.len());
     add_cases_n(&cb, loaded, cases, results, "sqlite store");
     if wants("recognize") {
         // The floor for disk: one prepared, indexed query for a ready key.

@@ -1495,62 +1495,102 @@ impl<S: Store> Casebook<S> {
     /// Creates a case with a new case number and links its profiles, all or nothing.
     pub fn create_case(&self, by: &str, input: CaseInput) -> Result<Case> {
         let by = check_actor(by)?;
-        self.store.write_with(|tx| {
-            let (prepared, errors, _) = self.prepare_case(tx, &input, Mode::Create, None)?;
-            if !errors.is_empty() {
-                return Err(Error::validation(errors));
-            }
-            let now = self.now();
-            let sequence = tx.next_sequence(CASE_SEQUENCE)?;
-            let number = self.config.case_number_format.format(sequence);
-            if tx.case_id_by_number(&number)?.is_some() {
-                return Err(Error::AlreadyExists {
-                    entity: Entity::Case,
-                    id: number,
-                });
-            }
-            let n = prepared.input;
-            let impact = n.impact.unwrap_or(Level::Low);
-            let urgency = n.urgency.unwrap_or(Level::Low);
-            let case = Case {
-                id: self.new_id(),
-                number,
-                version: 1,
-                template: prepared.template,
-                fields: n.fields,
-                channel: n.channel,
-                status: CaseStatus::New,
-                impact,
-                urgency,
-                priority: self.config.priority_matrix.priority(impact, urgency),
-                category: n.category,
-                product: n.product,
-                asset: n.asset,
-                support_group: n.support_group,
-                assignee: n.assignee,
-                parent: prepared.parent,
-                short_description: n.short_description,
-                description: n.description,
-                timeline: Vec::new(),
-                informed_users: n.informed_users,
-                resolution: None,
-                created_at: now,
-                created_by: by.to_string(),
-                updated_at: now,
-                updated_by: by.to_string(),
-            };
-            self.save_case(tx, &case)?;
-            for (profile_id, role) in prepared.links {
-                tx.put_link(&CaseLink {
-                    case_id: case.id,
-                    profile_id,
-                    role,
-                    linked_at: now,
-                    linked_by: by.to_string(),
-                })?;
-            }
-            Ok(case)
+        self.store
+            .write_with(|tx| self.create_case_in(tx, by, &input))
+    }
+
+    /// Creates many cases in one store transaction, all or nothing: each
+    /// exactly as [`Casebook::create_case`] would, in order, with consecutive
+    /// case numbers.
+    ///
+    /// For bulk loads (a migration, a benchmark): one commit instead of one
+    /// per case. The first input that fails stops the call with its error
+    /// and nothing is stored; [`Casebook::validate_case`] checks inputs one
+    /// by one beforehand. The whole batch is held in memory and in one
+    /// transaction, so very large loads go in batches of some thousands.
+    ///
+    /// ```
+    /// use casebook::{CaseInput, Casebook};
+    /// let cb = Casebook::in_memory();
+    /// let input = |text: &str| CaseInput { short_description: text.into(), ..CaseInput::default() };
+    /// let cases = cb.create_cases("loader", [input("Router down"), input("Invoice wrong")])?;
+    /// assert_eq!(cases.len(), 2);
+    /// assert_eq!(cb.case(cases[1].number.as_str())?.short_description, "Invoice wrong");
+    ///
+    /// // One bad input: nothing is stored.
+    /// assert!(cb.create_cases("loader", [input("Modem"), input("")]).is_err());
+    /// assert_eq!(cb.search_cases("modem", 10)?.len(), 0);
+    /// # Ok::<(), casebook::Error>(())
+    /// ```
+    pub fn create_cases(
+        &self,
+        by: &str,
+        inputs: impl IntoIterator<Item = CaseInput>,
+    ) -> Result<Vec<Case>> {
+        let by = check_actor(by)?;
+        self.store.write_bulk_with(|tx| {
+            inputs
+                .into_iter()
+                .map(|input| self.create_case_in(tx, by, &input))
+                .collect()
         })
+    }
+
+    fn create_case_in(&self, tx: &mut dyn WriteTx, by: &str, input: &CaseInput) -> Result<Case> {
+        let (prepared, errors, _) = self.prepare_case(tx, input, Mode::Create, None)?;
+        if !errors.is_empty() {
+            return Err(Error::validation(errors));
+        }
+        let now = self.now();
+        let sequence = tx.next_sequence(CASE_SEQUENCE)?;
+        let number = self.config.case_number_format.format(sequence);
+        if tx.case_id_by_number(&number)?.is_some() {
+            return Err(Error::AlreadyExists {
+                entity: Entity::Case,
+                id: number,
+            });
+        }
+        let n = prepared.input;
+        let impact = n.impact.unwrap_or(Level::Low);
+        let urgency = n.urgency.unwrap_or(Level::Low);
+        let case = Case {
+            id: self.new_id(),
+            number,
+            version: 1,
+            template: prepared.template,
+            fields: n.fields,
+            channel: n.channel,
+            status: CaseStatus::New,
+            impact,
+            urgency,
+            priority: self.config.priority_matrix.priority(impact, urgency),
+            category: n.category,
+            product: n.product,
+            asset: n.asset,
+            support_group: n.support_group,
+            assignee: n.assignee,
+            parent: prepared.parent,
+            short_description: n.short_description,
+            description: n.description,
+            timeline: Vec::new(),
+            informed_users: n.informed_users,
+            resolution: None,
+            created_at: now,
+            created_by: by.to_string(),
+            updated_at: now,
+            updated_by: by.to_string(),
+        };
+        self.save_case(tx, &case)?;
+        for (profile_id, role) in prepared.links {
+            tx.put_link(&CaseLink {
+                case_id: case.id,
+                profile_id,
+                role,
+                linked_at: now,
+                linked_by: by.to_string(),
+            })?;
+        }
+        Ok(case)
     }
 
     /// A case by id or case number.

@@ -501,7 +501,7 @@ impl<S: Store> Casebook<S> {
             }
             let outcomes = self
                 .store()
-                .write_with(|tx| self.import_batch(tx, &batch, options))
+                .write_bulk_with(|tx| self.import_batch(tx, &batch, options))
                 .map_err(|e| self.stopped(e, &report))?;
             report.batches += 1;
             for (row, outcome) in batch.iter().map(|(row, _)| *row).zip(outcomes) {

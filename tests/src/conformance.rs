@@ -396,6 +396,85 @@ pub fn case_with_links_is_all_or_nothing<S: Store>(store: S) {
     no_invariant_problems(&cb);
 }
 
+/// `create_cases` stores exactly what `create_case` one by one would, and a
+/// batch with one bad input stores nothing.
+pub fn bulk_cases_match_one_by_one<S: Store>(make: &dyn Fn() -> S) {
+    let load = |cb: &Casebook<S>| {
+        let a = cb.create_profile("agent", person("A", "One")).unwrap();
+        let b = cb.create_profile("agent", person("B", "Two")).unwrap();
+        let inputs: Vec<CaseInput> = (0..30)
+            .map(|i| {
+                let (requested, other) = if i % 2 == 0 { (&a, &b) } else { (&b, &a) };
+                let mut links = vec![requester(requested)];
+                if i % 3 == 0 {
+                    links.push(LinkInput {
+                        profile: other.customer_id.clone(),
+                        role: LinkRole::Affected,
+                    });
+                }
+                let mut input = support_case(&format!("router {i} no signal SN{i:05}"), links);
+                if i % 10 == 9 {
+                    // A parent created earlier in the same batch.
+                    input.parent = Some(format!("CS{:07}", 1000 + i));
+                }
+                input
+            })
+            .collect();
+        (inputs, a)
+    };
+
+    let failing = engine(make());
+    let (inputs, _) = load(&failing);
+    let before = failing.export_snapshot().unwrap();
+    let mut unknown_profile = inputs.clone();
+    unknown_profile[17].links.push(LinkInput {
+        profile: "C-999999".into(),
+        role: LinkRole::Affected,
+    });
+    assert_eq!(
+        failing
+            .create_cases("loader", unknown_profile)
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+    let mut invalid = inputs.clone();
+    invalid[29].short_description.clear();
+    assert_eq!(
+        failing.create_cases("loader", invalid).unwrap_err().code(),
+        ErrorCode::ValidationFailed
+    );
+    assert!(failing
+        .create_cases("loader", Vec::new())
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        failing.export_snapshot().unwrap(),
+        before,
+        "nothing left behind"
+    );
+
+    let one = engine(make());
+    let (inputs, _) = load(&one);
+    for input in inputs.clone() {
+        one.create_case("loader", input).unwrap();
+    }
+    let bulk = engine(make());
+    let (_, a) = load(&bulk);
+    let cases = bulk.create_cases("loader", inputs).unwrap();
+    assert_eq!(cases.len(), 30);
+    assert_eq!(cases[0].number, "CS0001001");
+    assert_eq!(cases[29].number, "CS0001030");
+    assert_eq!(cases[19].parent, Some(cases[18].id));
+    assert_eq!(
+        bulk.export_snapshot().unwrap(),
+        one.export_snapshot().unwrap()
+    );
+    assert_eq!(bulk.search_cases("router sn0001", 50).unwrap().len(), 10);
+    assert_eq!(bulk.profile_summary(a.id).unwrap().open_cases, 20);
+    no_invariant_problems(&bulk);
+}
+
 /// Status changes follow the state machine; resolving needs notes; reopening clears them.
 pub fn case_status_follows_the_state_machine<S: Store>(store: S) {
     let cb = engine(store);

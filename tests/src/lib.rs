@@ -50,6 +50,10 @@ macro_rules! conformance_suite {
             unmerge_restores_exactly_or_refuses,
         );
         #[test]
+        fn bulk_cases_match_one_by_one() {
+            $crate::conformance::bulk_cases_match_one_by_one(&|| $make);
+        }
+        #[test]
         fn random_merges_keep_identities_reachable() {
             $crate::identity::random_merges_keep_identities_reachable(&|| $make);
         }

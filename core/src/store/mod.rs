@@ -128,6 +128,11 @@ pub trait Store: Send + Sync {
     /// Runs `f` in a write transaction: committed if `f` returns `Ok`,
     /// rolled back entirely if it returns `Err` (or panics).
     fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()>;
+    /// [`Store::write`] for a transaction that writes many records (an
+    /// import batch): the same guarantees; a store may use more memory for it.
+    fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        self.write(f)
+    }
 }
 
 impl<S: Store + ?Sized> Store for Box<S> {
@@ -137,6 +142,9 @@ impl<S: Store + ?Sized> Store for Box<S> {
     fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
         (**self).write(f)
     }
+    fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        (**self).write_bulk(f)
+    }
 }
 
 impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
@@ -145,6 +153,9 @@ impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
     }
     fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
         (**self).write(f)
+    }
+    fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        (**self).write_bulk(f)
     }
 }
 
@@ -166,20 +177,36 @@ pub trait StoreExt: Store {
 
     /// Runs `f` in a write transaction and returns its result.
     fn write_with<R>(&self, f: impl FnOnce(&mut dyn WriteTx) -> Result<R>) -> Result<R> {
-        let mut f = Some(f);
-        let mut out = None;
-        self.write(&mut |tx| {
-            let f = f
-                .take()
-                .ok_or_else(|| crate::Error::Internal("transaction body run twice".into()))?;
-            out = Some(f(tx)?);
-            Ok(())
-        })?;
-        out.ok_or_else(|| crate::Error::Internal("transaction body did not run".into()))
+        write_once(f, |body| self.write(body))
+    }
+
+    /// Runs `f` in a bulk write transaction ([`Store::write_bulk`]) and
+    /// returns its result.
+    fn write_bulk_with<R>(&self, f: impl FnOnce(&mut dyn WriteTx) -> Result<R>) -> Result<R> {
+        write_once(f, |body| self.write_bulk(body))
     }
 }
 
 impl<S: Store + ?Sized> StoreExt for S {}
+
+type WriteBody<'a> = &'a mut dyn FnMut(&mut dyn WriteTx) -> Result<()>;
+
+/// Runs `f` once through `write` and returns its result.
+fn write_once<R>(
+    f: impl FnOnce(&mut dyn WriteTx) -> Result<R>,
+    write: impl FnOnce(WriteBody<'_>) -> Result<()>,
+) -> Result<R> {
+    let mut f = Some(f);
+    let mut out = None;
+    write(&mut |tx| {
+        let f = f
+            .take()
+            .ok_or_else(|| crate::Error::Internal("transaction body run twice".into()))?;
+        out = Some(f(tx)?);
+        Ok(())
+    })?;
+    out.ok_or_else(|| crate::Error::Internal("transaction body did not run".into()))
+}
 
 /// Every record of a store, for export, import and comparison.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -44,6 +44,18 @@ const TERMS_VERSION: u32 = 4;
 /// Most terms a prefix is expanded to before FTS5's own prefix query is used.
 const MAX_PREFIX_TERMS: usize = 64;
 
+/// Page cache of the writer connection, in KiB. Lookup keys (phone numbers,
+/// e-mail addresses) land at random places in their index: 64 MiB instead of
+/// SQLite's 2 MiB keeps writes from rereading the same pages.
+const WRITER_CACHE_KIB: i64 = 64 * 1024;
+
+/// Most page cache of the writer during a bulk write ([`Store::write_bulk`]),
+/// in KiB. A batch of 10,000 profiles into a million-profile file dirties
+/// about 250 MB of index pages; a smaller cache spills them to the WAL before
+/// the commit and reads them back. Pages are only allocated as they are
+/// read, and the cache shrinks back when the transaction ends.
+const BULK_CACHE_KIB: i64 = 1024 * 1024;
+
 /// Migration steps: `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
 /// Released steps never change; a new version appends a step.
 const MIGRATIONS: &[&str] = &[
@@ -588,10 +600,7 @@ fn connect(path: &Path, options: &SqliteOptions, first: bool) -> Result<Connecti
     conn.pragma_update(None, "foreign_keys", true)
         .map_err(|e| sql_error(path, e))?;
     if first {
-        // The writer updates many indexes at random places (ids are
-        // random): a 64 MiB page cache instead of 2 MiB keeps large imports
-        // from rereading the same pages.
-        conn.pragma_update(None, "cache_size", -65536)
+        conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)
             .map_err(|e| sql_error(path, e))?;
     } else {
         conn.pragma_update(None, "query_only", true)
@@ -1264,8 +1273,12 @@ impl ReadTx for Tx<'_> {
     }
 
     fn latest_template_version(&self, id: &str) -> Result<Option<u32>> {
-        let v: Option<Option<i64>> =
-            self.value("SELECT max(version) FROM templates WHERE id = ?1", [id])?;
+        // CAST: with a bare `?1` SQLite re-prepares this statement on every
+        // bind (equality plus max on the index), and it runs once per record.
+        let v: Option<Option<i64>> = self.value(
+            "SELECT max(version) FROM templates WHERE id = CAST(?1 AS TEXT)",
+            [id],
+        )?;
         v.flatten()
             .map(|v| u32::try_from(v).map_err(|_| damaged_value(self.path, "template version")))
             .transpose()
@@ -1626,6 +1639,21 @@ impl Store for SqliteStore {
     }
 
     fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        self.write_tx(f, false)
+    }
+
+    /// A write with a page cache of up to [`BULK_CACHE_KIB`] for its duration.
+    fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        self.write_tx(f, true)
+    }
+}
+
+impl SqliteStore {
+    fn write_tx(
+        &self,
+        f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>,
+        bulk: bool,
+    ) -> Result<()> {
         let Some(writer) = &self.writer else {
             return Err(Error::Storage(format!(
                 "{} is open read-only",
@@ -1637,10 +1665,42 @@ impl Store for SqliteStore {
             // Left open by an earlier failure: nothing in it was committed.
             let _ = conn.execute_batch("ROLLBACK");
         }
-        conn.execute_batch("BEGIN IMMEDIATE")
-            .map_err(|e| sql_error(&self.path, e))?;
+        let set_cache = |kib: i64| {
+            conn.pragma_update(None, "cache_size", -kib)
+                .map_err(|e| sql_error(&self.path, e))
+        };
+        if bulk {
+            set_cache(BULK_CACHE_KIB)?;
+        }
+        let outcome = self.run_write(&conn, f);
+        if bulk {
+            let restored = set_cache(WRITER_CACHE_KIB);
+            if let Ok(Ok(())) = &outcome {
+                restored?;
+            }
+        }
+        match outcome {
+            Ok(result) => result,
+            Err(panic) => {
+                // Released before unwinding on, so the lock is not poisoned.
+                drop(conn);
+                resume_unwind(panic)
+            }
+        }
+    }
+
+    /// One write transaction on the writer connection: committed if `f`
+    /// succeeds, rolled back otherwise (the panic, if `f` panicked).
+    fn run_write(
+        &self,
+        conn: &Connection,
+        f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>,
+    ) -> std::thread::Result<Result<()>> {
+        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            return Ok(Err(sql_error(&self.path, e)));
+        }
         let mut tx = Tx {
-            conn: &conn,
+            conn,
             path: &self.path,
             schema: self.schema,
         };
@@ -1654,19 +1714,17 @@ impl Store for SqliteStore {
             }
         };
         match outcome {
-            Ok(Ok(())) => conn.execute_batch("COMMIT").map_err(|e| {
+            Ok(Ok(())) => Ok(conn.execute_batch("COMMIT").map_err(|e| {
                 rollback();
                 sql_error(&self.path, e)
-            }),
+            })),
             Ok(Err(e)) => {
                 rollback();
-                Err(e)
+                Ok(Err(e))
             }
             Err(panic) => {
                 rollback();
-                // Released before unwinding on, so the lock is not poisoned.
-                drop(conn);
-                resume_unwind(panic)
+                Err(panic)
             }
         }
     }
@@ -1703,6 +1761,28 @@ mod tests {
         keys.sort();
         assert_eq!(keys, sorted);
         assert_eq!(times.len(), 8);
+    }
+
+    #[test]
+    fn per_record_lookups_are_not_reprepared() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::Storage(e.to_string()))?;
+        let store = SqliteStore::open(dir.path().join("t.db"))?;
+        store.write_bulk(&mut |tx| {
+            for id in ["a", "b", "a", "c"] {
+                assert_eq!(tx.latest_template_version(id)?, None);
+            }
+            Ok(())
+        })?;
+        let writer = lock(store.writer.as_ref().expect("writer"));
+        let stmt = writer
+            .prepare_cached("SELECT max(version) FROM templates WHERE id = CAST(?1 AS TEXT)")
+            .map_err(|e| Error::Storage(e.to_string()))?;
+        assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
+        let cache: i64 = writer
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .map_err(|e| Error::Storage(e.to_string()))?;
+        assert_eq!(cache, -WRITER_CACHE_KIB, "the bulk cache is given back");
+        Ok(())
     }
 
     #[test]
