@@ -16,46 +16,30 @@ fn main() {
         PhoneRules::new(Some("GB"), &[]).expect("rules"),
     );
     let data = records::mix(7, 1_000, 0.7);
-    let mut errors = 0;
     // `validate_loop 200 jsonschema` runs the peer on the same records;
     // `text` and `jsonschema-text` start from the records' JSON text.
     let texts: Vec<String> = data.iter().map(|r| r.to_string()).collect();
+    let peer = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&records::schema())
+        .expect("schema compiles");
+    let parse = |i: usize| -> serde_json::Value { serde_json::from_str(&texts[i]).expect("json") };
     let mode = std::env::args().nth(2).unwrap_or_default();
-    if mode == "text" {
-        for _ in 0..rounds {
-            for text in &texts {
-                errors += template
-                    .check_json(text, Mode::Create, &ctx)
-                    .expect("json")
-                    .len();
-            }
-        }
-    } else if mode == "jsonschema-text" {
-        let validator = jsonschema::options()
-            .should_validate_formats(true)
-            .build(&records::schema())
-            .expect("schema compiles");
-        for _ in 0..rounds {
-            for text in &texts {
-                let value: serde_json::Value = serde_json::from_str(text).expect("json");
-                errors += validator.iter_errors(&value).count();
-            }
-        }
-    } else if mode == "jsonschema" {
-        let validator = jsonschema::options()
-            .should_validate_formats(true)
-            .build(&records::schema())
-            .expect("schema compiles");
-        for _ in 0..rounds {
-            for record in &data {
-                errors += validator.iter_errors(record).count();
-            }
-        }
-    } else {
-        for _ in 0..rounds {
-            for record in &data {
-                errors += template.check(record, Mode::Create, &ctx).len();
-            }
+    let check: Box<dyn Fn(usize) -> usize> = match mode.as_str() {
+        "text" => Box::new(|i| {
+            template
+                .check_json(&texts[i], Mode::Create, &ctx)
+                .expect("json")
+                .len()
+        }),
+        "jsonschema-text" => Box::new(|i| peer.iter_errors(&parse(i)).count()),
+        "jsonschema" => Box::new(|i| peer.iter_errors(&data[i]).count()),
+        _ => Box::new(|i| template.check(&data[i], Mode::Create, &ctx).len()),
+    };
+    let mut errors = 0;
+    for _ in 0..rounds {
+        for i in 0..data.len() {
+            errors += check(i);
         }
     }
     println!("{errors} errors");

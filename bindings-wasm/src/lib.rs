@@ -132,7 +132,7 @@ fn validation_context(options: &JsValue) -> casebook::Result<(ValidationContext,
 pub struct Validator {
     template: casebook::Template,
     ctx: ValidationContext,
-    draft: bool,
+    options: ValidateOptions,
 }
 
 #[wasm_bindgen]
@@ -152,7 +152,7 @@ impl Validator {
             Ok(Validator {
                 template,
                 ctx,
-                draft: options.draft,
+                options,
             })
         })())
     }
@@ -166,14 +166,9 @@ impl Validator {
         ready();
         throw((|| {
             let text = convert::json_text(&record, "record")?;
-            let mode = if self.draft {
-                casebook::Mode::Draft
-            } else {
-                casebook::Mode::Create
-            };
             let errors = self
                 .template
-                .check_json(&text, mode, &self.ctx)
+                .check_json(&text, self.options.mode(), &self.ctx)
                 .map_err(|e| convert::refine_parse_error(e, "record"))?;
             convert::to_js(&serde_json::to_value(&errors)?)
         })())

@@ -163,49 +163,60 @@ impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
 pub trait StoreExt: Store {
     /// Runs `f` in a read transaction and returns its result.
     fn read_with<R>(&self, f: impl FnOnce(&dyn ReadTx) -> Result<R>) -> Result<R> {
-        let mut f = Some(f);
-        let mut out = None;
-        self.read(&mut |tx| {
-            let f = f
-                .take()
-                .ok_or_else(|| crate::Error::Internal("transaction body run twice".into()))?;
-            out = Some(f(tx)?);
-            Ok(())
-        })?;
-        out.ok_or_else(|| crate::Error::Internal("transaction body did not run".into()))
+        let mut body = Once::new(f);
+        self.read(&mut |tx| body.run(tx))?;
+        body.result()
     }
 
     /// Runs `f` in a write transaction and returns its result.
     fn write_with<R>(&self, f: impl FnOnce(&mut dyn WriteTx) -> Result<R>) -> Result<R> {
-        write_once(f, |body| self.write(body))
+        let mut body = Once::new(f);
+        self.write(&mut |tx| body.run(tx))?;
+        body.result()
     }
 
     /// Runs `f` in a bulk write transaction ([`Store::write_bulk`]) and
     /// returns its result.
     fn write_bulk_with<R>(&self, f: impl FnOnce(&mut dyn WriteTx) -> Result<R>) -> Result<R> {
-        write_once(f, |body| self.write_bulk(body))
+        let mut body = Once::new(f);
+        self.write_bulk(&mut |tx| body.run(tx))?;
+        body.result()
     }
 }
 
 impl<S: Store + ?Sized> StoreExt for S {}
 
-type WriteBody<'a> = &'a mut dyn FnMut(&mut dyn WriteTx) -> Result<()>;
+/// A transaction body that runs once, as the `FnMut` a store takes, keeping
+/// its result.
+struct Once<F, R> {
+    body: Option<F>,
+    out: Option<R>,
+}
 
-/// Runs `f` once through `write` and returns its result.
-fn write_once<R>(
-    f: impl FnOnce(&mut dyn WriteTx) -> Result<R>,
-    write: impl FnOnce(WriteBody<'_>) -> Result<()>,
-) -> Result<R> {
-    let mut f = Some(f);
-    let mut out = None;
-    write(&mut |tx| {
-        let f = f
+impl<F, R> Once<F, R> {
+    fn new(body: F) -> Self {
+        Once {
+            body: Some(body),
+            out: None,
+        }
+    }
+
+    fn run<T>(&mut self, tx: T) -> Result<()>
+    where
+        F: FnOnce(T) -> Result<R>,
+    {
+        let body = self
+            .body
             .take()
             .ok_or_else(|| crate::Error::Internal("transaction body run twice".into()))?;
-        out = Some(f(tx)?);
+        self.out = Some(body(tx)?);
         Ok(())
-    })?;
-    out.ok_or_else(|| crate::Error::Internal("transaction body did not run".into()))
+    }
+
+    fn result(self) -> Result<R> {
+        self.out
+            .ok_or_else(|| crate::Error::Internal("transaction body did not run".into()))
+    }
 }
 
 /// Every record of a store, for export, import and comparison.
