@@ -78,56 +78,78 @@ fn surely_valid(input: &str) -> bool {
     const LOCAL_MAX: usize = 64;
     const LABEL_MAX: usize = 63;
     let bytes = input.as_bytes();
-    let Some(at) = bytes.iter().position(|&b| b == b'@') else {
-        return false;
-    };
-    let (local, domain) = (&bytes[..at], &bytes[at + 1..]);
-    if local.is_empty() || local.len() > LOCAL_MAX || domain.len() > MAX_EMAIL_LEN {
-        return false;
-    }
-    // The local part: atoms of `atext` joined by single dots.
+    // The local part: atoms of `atext` joined by single dots, up to the `@`.
     let mut after_dot = true;
-    for &b in local {
-        if b == b'.' {
-            if after_dot {
-                return false;
+    let mut at = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match BYTE_CLASS[usize::from(b)] {
+            ALNUM | HYPHEN | ATEXT => after_dot = false,
+            DOT if !after_dot => after_dot = true,
+            AT => {
+                at = Some(i);
+                break;
             }
-            after_dot = true;
-        } else if is_ascii_atext(b) {
-            after_dot = false;
-        } else {
-            return false;
+            _ => return false,
         }
     }
-    if after_dot {
+    let Some(at) = at else {
+        return false;
+    };
+    if after_dot || at > LOCAL_MAX || bytes.len() - at - 1 > MAX_EMAIL_LEN {
         return false;
     }
     // The domain: two or more labels of letters, digits and inner hyphens.
-    let (mut labels, mut label_len, mut last) = (1, 0, b'.');
-    for &b in domain {
-        if b == b'.' {
-            if label_len == 0 || last == b'-' {
-                return false;
+    let (mut labels, mut label_len, mut last) = (1, 0, DOT);
+    for &b in &bytes[at + 1..] {
+        let class = BYTE_CLASS[usize::from(b)];
+        match class {
+            DOT if label_len > 0 && last != HYPHEN => {
+                labels += 1;
+                label_len = 0;
             }
-            labels += 1;
-            label_len = 0;
-        } else if b.is_ascii_alphanumeric() || (b == b'-' && label_len > 0) {
-            label_len += 1;
-            if label_len > LABEL_MAX {
-                return false;
-            }
-        } else {
+            ALNUM => label_len += 1,
+            HYPHEN if label_len > 0 => label_len += 1,
+            _ => return false,
+        }
+        if label_len > LABEL_MAX {
             return false;
         }
-        last = b;
+        last = class;
     }
-    label_len > 0 && last != b'-' && labels >= 2
+    label_len > 0 && last != HYPHEN && labels >= 2
 }
 
-/// RFC 5322 `atext` within ASCII.
-fn is_ascii_atext(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b)
-}
+const OTHER: u8 = 0;
+const ALNUM: u8 = 1;
+const HYPHEN: u8 = 2;
+/// RFC 5322 `atext` other than letters, digits and `-`.
+const ATEXT: u8 = 3;
+const DOT: u8 = 4;
+const AT: u8 = 5;
+
+/// What each byte can be in a plain address: one table load instead of a
+/// chain of comparisons per byte.
+static BYTE_CLASS: [u8; 256] = {
+    let mut classes = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        classes[b] = if byte.is_ascii_alphanumeric() {
+            ALNUM
+        } else {
+            match byte {
+                b'-' => HYPHEN,
+                b'.' => DOT,
+                b'@' => AT,
+                b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'/' | b'=' | b'?'
+                | b'^' | b'_' | b'`' | b'{' | b'|' | b'}' | b'~' => ATEXT,
+                _ => OTHER,
+            }
+        };
+        b += 1;
+    }
+    classes
+};
 
 fn options() -> Options {
     Options::default()

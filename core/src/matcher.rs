@@ -89,13 +89,44 @@ impl Matcher {
     }
 }
 
+/// Whether both expressions match `input`: for two DFAs, one pass that
+/// steps both, so the two chains of table loads overlap.
+pub(crate) fn both_match(first: &Matcher, second: &Matcher, input: &str) -> bool {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let (Some(a), Some(b)) = (&first.dfa, &second.dfa) {
+        use regex_automata::dfa::Automaton;
+        let input = input.as_bytes();
+        let (mut state_a, mut state_b) = (a.start, b.start);
+        for (at, &byte) in input.iter().enumerate() {
+            state_a = a.table.next_state(state_a, byte);
+            state_b = b.table.next_state(state_b, byte);
+            if a.table.is_special_state(state_a) || b.table.is_special_state(state_b) {
+                let rest = &input[at + 1..];
+                return dfa_matches_from(a, state_a, rest) && dfa_matches_from(b, state_b, rest);
+            }
+        }
+        return a.table.is_match_state(a.table.next_eoi_state(state_a))
+            && b.table.is_match_state(b.table.next_eoi_state(state_b));
+    }
+    first.is_match(input) && second.is_match(input)
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn dfa_matches(dfa: &Dfa, input: &[u8]) -> bool {
+    dfa_matches_from(dfa, dfa.start, input)
+}
+
+/// Runs the DFA on from `state`, which has read the bytes before `rest`.
+#[cfg(not(target_arch = "wasm32"))]
+fn dfa_matches_from(
+    dfa: &Dfa,
+    mut state: regex_automata::util::primitives::StateID,
+    rest: &[u8],
+) -> bool {
     use regex_automata::dfa::Automaton;
     let table = &dfa.table;
-    let mut state = dfa.start;
-    for &byte in input {
-        state = table.next_state(state, byte);
+    let mut bytes = rest.iter();
+    loop {
         if table.is_special_state(state) {
             // Matches show one byte late in these DFAs: a match state here
             // means the expression matched a prefix of the input, all an
@@ -108,8 +139,11 @@ fn dfa_matches(dfa: &Dfa, input: &[u8]) -> bool {
                 return false;
             }
         }
+        match bytes.next() {
+            Some(&byte) => state = table.next_state(state, byte),
+            None => return table.is_match_state(table.next_eoi_state(state)),
+        }
     }
-    table.is_match_state(table.next_eoi_state(state))
 }
 
 #[cfg(test)]
@@ -138,6 +172,31 @@ mod tests {
             ] {
                 let (matcher, regex) = both(pattern);
                 prop_assert_eq!(matcher.is_match(&input), regex.is_match(&input), "{} on {}", pattern, input);
+            }
+        }
+    }
+
+    proptest! {
+        // Two expressions in one pass answer as each does alone.
+        #[test]
+        fn both_match_agrees_with_each(input in r"[0-9A-Z ]{0,14}") {
+            // Built once: minimised DFAs take a while in test builds.
+            static MATCHERS: std::sync::LazyLock<Vec<Matcher>> = std::sync::LazyLock::new(|| {
+                [
+                    r"^(?:[1-9]\d{9})$",
+                    r"^(?:7[1-57-9]\d{8})$",
+                    r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2})$",
+                    r"^(?:\d{3})",
+                    r"^(?:\bab\b.*)$",
+                ]
+                .into_iter()
+                .map(|pattern| both(pattern).0)
+                .collect()
+            });
+            for a in MATCHERS.iter() {
+                for b in MATCHERS.iter() {
+                    prop_assert_eq!(both_match(a, b, &input), a.is_match(&input) && b.is_match(&input), "{:?} and {:?} on {}", a, b, input);
+                }
             }
         }
     }
