@@ -852,7 +852,7 @@ impl Tx<'_> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT term FROM case_terms WHERE term >= ?1 AND term < ?2 ORDER BY term LIMIT ?3",
+                "SELECT term FROM case_terms WHERE term >= CAST(?1 AS TEXT) AND term < CAST(?2 AS TEXT) ORDER BY term LIMIT CAST(?3 AS INTEGER)",
             )
             .map_err(|e| self.err(e))?;
         // Terms are ASCII letters and digits: the next string after every
@@ -976,7 +976,7 @@ impl Tx<'_> {
                     problems.push(format!("customer ID {} is not indexed", p.customer_id));
                 }
                 let keys: Vec<String> = self.column(
-                    "SELECT key FROM profile_keys WHERE profile_id = ?1 ORDER BY key",
+                    "SELECT key FROM profile_keys WHERE profile_id = CAST(?1 AS BLOB) ORDER BY key",
                     [id],
                 )?;
                 if keys != p.index_keys() {
@@ -985,7 +985,7 @@ impl Tx<'_> {
                 let mut tokens = p.name_tokens();
                 tokens.sort();
                 let names: Vec<String> = self.column(
-                    "SELECT token FROM profile_names WHERE profile_id = ?1 ORDER BY token",
+                    "SELECT token FROM profile_names WHERE profile_id = CAST(?1 AS BLOB) ORDER BY token",
                     [id],
                 )?;
                 if names != tokens {
@@ -1027,7 +1027,7 @@ impl Tx<'_> {
             cases.sort();
             cases.dedup();
             let indexed = self.ids(
-                "SELECT case_id FROM contact_cases WHERE contact_id = ?1 ORDER BY case_id",
+                "SELECT case_id FROM contact_cases WHERE contact_id = CAST(?1 AS BLOB) ORDER BY case_id",
                 [&id[..]],
             )?;
             if indexed != cases {
@@ -1086,7 +1086,7 @@ impl ReadTx for Tx<'_> {
 
     fn profiles_by_key(&self, key: &str) -> Result<Vec<Uuid>> {
         self.ids(
-            "SELECT profile_id FROM profile_keys WHERE key = ?1 ORDER BY profile_id",
+            "SELECT profile_id FROM profile_keys WHERE key = CAST(?1 AS TEXT) ORDER BY profile_id",
             [key],
         )
     }
@@ -1096,12 +1096,12 @@ impl ReadTx for Tx<'_> {
         match prefix_successor(prefix) {
             Some(upper) => self.ids(
                 "SELECT DISTINCT profile_id FROM profile_names
-                 WHERE token >= ?1 AND token < ?2 ORDER BY profile_id LIMIT ?3",
+                 WHERE token >= CAST(?1 AS TEXT) AND token < CAST(?2 AS TEXT) ORDER BY profile_id LIMIT CAST(?3 AS INTEGER)",
                 params![prefix, upper, limit(limit_to)],
             ),
             None => self.ids(
                 "SELECT DISTINCT profile_id FROM profile_names
-                 WHERE token >= ?1 ORDER BY profile_id LIMIT ?2",
+                 WHERE token >= CAST(?1 AS TEXT) ORDER BY profile_id LIMIT CAST(?2 AS INTEGER)",
                 params![prefix, limit(limit_to)],
             ),
         }
@@ -1110,7 +1110,7 @@ impl ReadTx for Tx<'_> {
     fn profile_ids(&self, after: Option<Uuid>, limit_to: usize) -> Result<Vec<Uuid>> {
         let after = after.map(|a| a.as_bytes().to_vec()).unwrap_or_default();
         self.ids(
-            "SELECT id FROM profiles WHERE id > ?1 ORDER BY id LIMIT ?2",
+            "SELECT id FROM profiles WHERE id > CAST(?1 AS BLOB) ORDER BY id LIMIT CAST(?2 AS INTEGER)",
             params![after, limit(limit_to)],
         )
     }
@@ -1119,7 +1119,7 @@ impl ReadTx for Tx<'_> {
         let after = after.map(|a| a.as_bytes().to_vec()).unwrap_or_default();
         self.records(
             "profile",
-            "SELECT body FROM profiles WHERE id > ?1 ORDER BY id LIMIT ?2",
+            "SELECT body FROM profiles WHERE id > CAST(?1 AS BLOB) ORDER BY id LIMIT CAST(?2 AS INTEGER)",
             params![after, limit(limit_to)],
         )
     }
@@ -1156,7 +1156,7 @@ impl ReadTx for Tx<'_> {
         if exact.is_empty() && last.is_empty() {
             // An empty prefix matches every case with at least one token.
             return self.ids(
-                "SELECT id FROM cases WHERE search_tokens != '' ORDER BY seq DESC LIMIT ?1",
+                "SELECT id FROM cases WHERE search_tokens != '' ORDER BY seq DESC LIMIT CAST(?1 AS INTEGER)",
                 [limit(limit_to)],
             );
         }
@@ -1178,8 +1178,8 @@ impl ReadTx for Tx<'_> {
         }
         self.ids(
             "SELECT id FROM cases WHERE seq IN (
-                 SELECT rowid FROM case_search WHERE case_search MATCH ?1
-                 ORDER BY rowid DESC LIMIT ?2
+                 SELECT rowid FROM case_search WHERE case_search MATCH CAST(?1 AS TEXT)
+                 ORDER BY rowid DESC LIMIT CAST(?2 AS INTEGER)
              ) ORDER BY seq DESC",
             params![terms.join(" AND "), limit(limit_to)],
         )
@@ -1192,7 +1192,7 @@ impl ReadTx for Tx<'_> {
     fn links_of_case(&self, case: Uuid) -> Result<Vec<CaseLink>> {
         self.records(
             "case link",
-            "SELECT body FROM links WHERE case_id = ?1 ORDER BY profile_id",
+            "SELECT body FROM links WHERE case_id = CAST(?1 AS BLOB) ORDER BY profile_id",
             [&case.as_bytes()[..]],
         )
     }
@@ -1200,7 +1200,7 @@ impl ReadTx for Tx<'_> {
     fn links_of_profile(&self, profile: Uuid) -> Result<Vec<CaseLink>> {
         self.records(
             "case link",
-            "SELECT body FROM links WHERE profile_id = ?1 ORDER BY case_id",
+            "SELECT body FROM links WHERE profile_id = CAST(?1 AS BLOB) ORDER BY case_id",
             [&profile.as_bytes()[..]],
         )
     }
@@ -1226,11 +1226,11 @@ impl ReadTx for Tx<'_> {
         self.records(
             "contact",
             "SELECT body FROM contacts
-             WHERE profile_id = ?1
+             WHERE profile_id = CAST(?1 AS BLOB)
                AND (started_s, started_ns) >= (?2, ?3)
                AND (started_s, started_ns) < (?4, ?5)
              ORDER BY started_s DESC, started_ns DESC, id DESC
-             LIMIT ?6",
+             LIMIT CAST(?6 AS INTEGER)",
             params![
                 &profile.as_bytes()[..],
                 from_s,
@@ -1246,7 +1246,7 @@ impl ReadTx for Tx<'_> {
         self.records(
             "contact",
             "SELECT c.body FROM contact_cases x JOIN contacts c ON c.id = x.contact_id
-             WHERE x.case_id = ?1
+             WHERE x.case_id = CAST(?1 AS BLOB)
              ORDER BY x.started_s DESC, x.started_ns DESC, x.contact_id DESC",
             [&case.as_bytes()[..]],
         )
@@ -1310,7 +1310,7 @@ impl ReadTx for Tx<'_> {
             Some(s) => self.records(
                 "audit entry",
                 "SELECT a.body FROM audit_subjects x JOIN audit a ON a.seq = x.seq
-                 WHERE x.subject = ?1 ORDER BY x.seq",
+                 WHERE x.subject = CAST(?1 AS BLOB) ORDER BY x.seq",
                 [&s.as_bytes()[..]],
             ),
         }
@@ -1782,6 +1782,54 @@ mod tests {
             .query_row("PRAGMA cache_size", [], |r| r.get(0))
             .map_err(|e| Error::Storage(e.to_string()))?;
         assert_eq!(cache, -WRITER_CACHE_KIB, "the bulk cache is given back");
+        Ok(())
+    }
+
+    /// The reads a screen pop, a search or a history runs per call keep
+    /// their prepared statements: the statement cache clears bindings when a
+    /// statement comes back, and SQLite re-prepares a statement whose plan
+    /// looked at a bare parameter (a sort after an equality, a range, a
+    /// LIMIT) on that. Casting the parameters keeps plans and statements.
+    #[test]
+    fn per_call_reads_are_not_reprepared() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::Storage(e.to_string()))?;
+        let store = SqliteStore::open(dir.path().join("t.db"))?;
+        let ids = [Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3)];
+        let tokens = |t: &[&str]| t.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        for round in 0..3 {
+            let id = ids[round];
+            store.read(&mut |tx| {
+                tx.profiles_by_key(&format!("phone:+4420794609{round}"))?;
+                tx.profiles_by_name_prefix(["ad", "zz", "m"][round], 10 + round)?;
+                tx.profiles_by_name_prefix("\u{10FFFF}", 5 + round)?;
+                tx.profile_ids(Some(id), 10 + round)?;
+                tx.profiles_page(Some(id), 10 + round)?;
+                tx.links_of_profile(id)?;
+                tx.links_of_case(id)?;
+                tx.contacts_of_profile(id, None, None, 10 + round)?;
+                tx.contacts_of_case(id)?;
+                tx.audit(Some(id))?;
+                tx.search_cases(&tokens(&["", ""][..round.min(1) + 1]), 10 + round)?;
+                tx.search_cases(&tokens(&["boiler", "lea"]), 10 + round)?;
+                Ok(())
+            })?;
+        }
+        let reader = store.reader()?;
+        let conn = reader.conn()?;
+        for sql in [
+            "SELECT profile_id FROM profile_keys WHERE key = CAST(?1 AS TEXT) ORDER BY profile_id",
+            "SELECT body FROM links WHERE profile_id = CAST(?1 AS BLOB) ORDER BY case_id",
+            "SELECT body FROM links WHERE case_id = CAST(?1 AS BLOB) ORDER BY profile_id",
+            "SELECT id FROM profiles WHERE id > CAST(?1 AS BLOB) ORDER BY id LIMIT CAST(?2 AS INTEGER)",
+            "SELECT body FROM profiles WHERE id > CAST(?1 AS BLOB) ORDER BY id LIMIT CAST(?2 AS INTEGER)",
+        ] {
+            let stmt = conn
+                .prepare_cached(sql)
+                .map_err(|e| Error::Storage(e.to_string()))?;
+            // Ran in every round: the test would pass vacuously on SQL that changed.
+            assert!(stmt.get_status(rusqlite::StatementStatus::Run) >= 3, "{sql} did not run");
+            assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0, "{sql}");
+        }
         Ok(())
     }
 
