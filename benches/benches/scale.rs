@@ -29,8 +29,8 @@ struct Plan {
     sizes: Vec<usize>,
     rounds: usize,
     queries: usize,
-    merge_cases: usize,
-    merge_contacts: usize,
+    /// Cases and contacts of the merged profile, one merge per pair.
+    merges: Vec<(usize, usize)>,
 }
 
 impl Plan {
@@ -43,8 +43,7 @@ impl Plan {
                 sizes: vec![1_000, 5_000],
                 rounds: 2,
                 queries: 300,
-                merge_cases: 100,
-                merge_contacts: 1_000,
+                merges: vec![(100, 1_000)],
             }
         } else {
             Plan {
@@ -52,8 +51,7 @@ impl Plan {
                 sizes: vec![10_000, 100_000, 1_000_000],
                 rounds: 5,
                 queries: 2_000,
-                merge_cases: 1_000,
-                merge_contacts: 10_000,
+                merges: vec![(100, 1_000), (1_000, 10_000)],
             }
         }
     }
@@ -447,7 +445,12 @@ fn duplicates_bench<S: Store>(
     results.add("duplicate_report", n, "F1", q.f1, "");
 }
 
-fn merge_bench<S: Store>(plan: &Plan, cb: &Casebook<S>, results: &mut Results, label: &str) {
+fn merge_bench<S: Store>(
+    (cases, contacts): (usize, usize),
+    cb: &Casebook<S>,
+    results: &mut Results,
+    label: &str,
+) {
     let person = |given: &str| ProfileInput {
         template: Some("retail_customer".into()),
         given_name: given.into(),
@@ -468,13 +471,13 @@ fn merge_bench<S: Store>(plan: &Plan, cb: &Casebook<S>, results: &mut Results, l
         .expect("merged");
     let mut rng = Rng::new(21);
     let mut case_numbers = Vec::new();
-    for _ in 0..plan.merge_cases {
+    for _ in 0..cases {
         let case = cb
             .create_case("bench", support_case(&mut rng, &merged.customer_id))
             .expect("case");
         case_numbers.push(case.number);
     }
-    for i in 0..plan.merge_contacts {
+    for i in 0..contacts {
         cb.log_contact(
             "bench",
             ContactInput {
@@ -507,20 +510,11 @@ fn merge_bench<S: Store>(plan: &Plan, cb: &Casebook<S>, results: &mut Results, l
     }
     merges.sort_by(f64::total_cmp);
     unmerges.sort_by(f64::total_cmp);
-    let what = format!(
-        "{label} ({} cases, {} contacts)",
-        plan.merge_cases, plan.merge_contacts
-    );
+    let what = format!("{label} ({cases} cases, {contacts} contacts)");
+    results.add("merge", cases, &format!("{what} merge"), merges[1], "ms");
     results.add(
         "merge",
-        plan.merge_cases,
-        &format!("{what} merge"),
-        merges[1],
-        "ms",
-    );
-    results.add(
-        "merge",
-        plan.merge_cases,
+        cases,
         &format!("{what} unmerge"),
         unmerges[1],
         "ms",
@@ -701,14 +695,16 @@ fn main() {
         }
     }
     if wants("merge") {
-        merge_bench(
-            &plan,
-            &engine(MemoryStore::new()),
-            &mut results,
-            "memory store",
-        );
-        let sqlite = SqliteStore::open(sqlite_path(0)).expect("sqlite file");
-        merge_bench(&plan, &engine(sqlite), &mut results, "sqlite store");
+        for &size in &plan.merges {
+            merge_bench(
+                size,
+                &engine(MemoryStore::new()),
+                &mut results,
+                "memory store",
+            );
+            let sqlite = SqliteStore::open(sqlite_path(0)).expect("sqlite file");
+            merge_bench(size, &engine(sqlite), &mut results, "sqlite store");
+        }
     }
     println!("\ntotal {:.1?}", total.elapsed());
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-results");

@@ -384,7 +384,8 @@ impl Generator {
         }
     }
 
-    /// Ten custom field values for the benchmark profile template.
+    /// Ten custom field values for the retail profile template (eleven for
+    /// a business, which also has a company name).
     pub fn custom_fields(&mut self) -> casebook::Fields {
         let segment = *self.rng.pick(&["private", "business", "vip"]);
         let mut fields = casebook::Fields::new();
@@ -400,6 +401,24 @@ impl Generator {
         );
         fields.insert("ni_number".into(), json!(self.ni_number()));
         fields.insert("notes".into(), json!("Prefers calls after 5pm"));
+        fields.insert(
+            "package".into(),
+            json!(*self.rng.pick(&["fibre_100", "fibre_500", "fibre_900"])),
+        );
+        fields.insert(
+            "contract_end".into(),
+            json!(format!(
+                "{}-{:02}-{:02}",
+                2026 + self.rng.below(3),
+                1 + self.rng.below(12),
+                1 + self.rng.below(28)
+            )),
+        );
+        fields.insert(
+            "monthly_spend".into(),
+            json!((2_000 + self.rng.below(10_000)) as f64 / 100.0),
+        );
+        fields.insert("household_size".into(), json!(1 + self.rng.below(6)));
         if segment == "business" {
             fields.insert(
                 "company_name".into(),
