@@ -58,6 +58,9 @@ impl Matcher {
                     dense::Config::new()
                         .start_kind(StartKind::Anchored)
                         .minimize(true)
+                        // Inputs are a few dozen bytes: accelerated states would only
+                        // send the loop to its slow branch.
+                        .accelerate(false)
                         .determinize_size_limit(Some(dfa_bytes.saturating_mul(4)))
                         .dfa_size_limit(Some(dfa_bytes)),
                 )
@@ -76,6 +79,20 @@ impl Matcher {
             #[cfg(not(target_arch = "wasm32"))]
             dfa,
         }
+    }
+
+    /// Whether some text starting with `byte` might match: `false` only
+    /// when the DFA is certain none can.
+    pub(crate) fn may_start_with(&self, byte: u8) -> bool {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(dfa) = &self.dfa {
+            use regex_automata::dfa::Automaton;
+            return !dfa
+                .table
+                .is_dead_state(dfa.table.next_state(dfa.start, byte));
+        }
+        let _ = byte;
+        true
     }
 
     /// Whether the expression matches at the start of `input` (the whole of
@@ -199,6 +216,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    proptest! {
+        // A first byte the DFA rules out starts no match.
+        #[test]
+        fn may_start_with_never_rules_out_a_match(input in r"[0-9A-Z ]{1,12}") {
+            for pattern in [r"^(?:0|180020)", r"^(?:1[2-4]\d{2})$", r"^(?:[A-Z]{1,2}[0-9])", r"^(?:)", r"^(?:\bab)"] {
+                let (matcher, regex) = both(pattern);
+                if !matcher.may_start_with(input.as_bytes()[0]) {
+                    prop_assert!(!regex.is_match(&input), "{} on {}", pattern, input);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn may_start_with_rules_out_other_first_digits() {
+        let (matcher, _) = both(r"^(?:0|180020)");
+        let starts: Vec<u8> = (b'0'..=b'9')
+            .filter(|&d| matcher.may_start_with(d))
+            .collect();
+        assert_eq!(starts, b"01");
     }
 
     #[test]

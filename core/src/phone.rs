@@ -128,9 +128,9 @@ impl PhoneRules {
         let input = input.trim();
         // International numbers written with plain separators need no parser.
         if let Some(digits) = plain_international(input) {
-            if let Some((code, national)) = split_country_code(&digits) {
-                if !may_carry_national_prefix(code, national) {
-                    return if valid_national(code, national) {
+            if let Some((patterns, national)) = split_country_code(&digits) {
+                if !may_carry_national_prefix(patterns, national) {
+                    return if valid_in(patterns, national) {
                         Ok(format!("+{digits}"))
                     } else {
                         Err(PhoneProblem::NotValid)
@@ -162,9 +162,9 @@ impl PhoneRules {
         let input = input.trim();
         let mut buffer = [0u8; 15];
         if let Some(digits) = plain_international_into(input, &mut buffer) {
-            if let Some((code, national)) = split_country_code(digits) {
-                if !may_carry_national_prefix(code, national) {
-                    return if valid_national(code, national) {
+            if let Some((patterns, national)) = split_country_code(digits) {
+                if !may_carry_national_prefix(patterns, national) {
+                    return if valid_in(patterns, national) {
                         Ok(())
                     } else {
                         Err(PhoneProblem::NotValid)
@@ -372,12 +372,20 @@ fn plain_international_into<'b>(s: &str, buffer: &'b mut [u8; 15]) -> Option<&'b
 }
 
 /// Splits E.164 digits into a known country calling code and the national number.
-fn split_country_code(digits: &str) -> Option<(u16, &str)> {
+fn split_country_code(digits: &str) -> Option<(&'static CodePatterns, &str)> {
+    // No calling code starts with 0 (the parser refuses such numbers).
+    if digits.starts_with('0') {
+        return None;
+    }
     // Country calling codes are prefix-free, so the first known prefix is the one.
-    (1..=3).find_map(|len| {
-        let code: u16 = digits.get(..len)?.parse().ok()?;
-        code_patterns(code).map(|_| (code, &digits[len..]))
-    })
+    let mut code = 0u16;
+    for (len, digit) in digits.bytes().take(3).enumerate() {
+        code = code * 10 + u16::from(digit.checked_sub(b'0').filter(|d| *d <= 9)?);
+        if let Some(patterns) = code_patterns(code) {
+            return Some((patterns, &digits[len + 1..]));
+        }
+    }
+    None
 }
 
 /// Valid-number patterns of one region, compiled from libphonenumber's metadata.
@@ -397,6 +405,9 @@ struct CodePatterns {
     /// pattern joining the regions' prefixes. `None` when no region has one.
     /// Numbers it matches go through the full parser.
     national_prefixes: Option<Matcher>,
+    /// The digits a national prefix of the code can start with: most
+    /// numbers are settled by their first digit without the pattern.
+    prefix_first_digits: [bool; 10],
 }
 
 fn compile(source: &str, whole: bool) -> Option<Matcher> {
@@ -489,9 +500,15 @@ fn compile_code(code: u16) -> Option<CodePatterns> {
                 .unwrap_or_else(|| compile("", false).expect("the empty pattern compiles")),
         )
     };
+    let prefix_first_digits = std::array::from_fn(|digit| {
+        national_prefixes
+            .as_ref()
+            .is_some_and(|prefixes| prefixes.may_start_with(b'0' + digit as u8))
+    });
     Some(CodePatterns {
         regions,
         national_prefixes,
+        prefix_first_digits,
     })
 }
 
@@ -582,9 +599,12 @@ fn code_patterns(code: u16) -> Option<&'static CodePatterns> {
 /// The phonenumber crate's own check goes through a small shared regex cache
 /// behind a lock and costs microseconds; these patterns are compiled once.
 fn valid_national(code: u16, national: &str) -> bool {
-    let Some(CodePatterns { regions, .. }) = code_patterns(code) else {
-        return false;
-    };
+    code_patterns(code).is_some_and(|patterns| valid_in(patterns, national))
+}
+
+/// [`valid_national`] with the code's patterns at hand.
+fn valid_in(patterns: &CodePatterns, national: &str) -> bool {
+    let regions = &patterns.regions;
     let length = national.len() as u16;
     regions.iter().any(|r| {
         (r.general_lengths.is_empty() || r.general_lengths.contains(&length))
@@ -597,10 +617,20 @@ fn valid_national(code: u16, national: &str) -> bool {
 
 /// Whether the national number starts with something a region of the code
 /// treats as a national prefix (then only the full parser knows the answer).
-fn may_carry_national_prefix(code: u16, national: &str) -> bool {
-    code_patterns(code)
-        .and_then(|patterns| patterns.national_prefixes.as_ref())
-        .is_some_and(|prefixes| prefixes.is_match(national))
+fn may_carry_national_prefix(patterns: &CodePatterns, national: &str) -> bool {
+    let starts_one = national
+        .bytes()
+        .next()
+        .and_then(|first| first.checked_sub(b'0'))
+        .and_then(|digit| patterns.prefix_first_digits.get(usize::from(digit)))
+        .copied()
+        // Not a digit (never for these numbers): the pattern decides.
+        .unwrap_or(true);
+    starts_one
+        && patterns
+            .national_prefixes
+            .as_ref()
+            .is_some_and(|prefixes| prefixes.is_match(national))
 }
 
 fn is_strict_e164(s: &str) -> bool {
@@ -740,6 +770,17 @@ mod tests {
             proptest::prop_assert_eq!(rules.check(&input), parsed.check(&input), "check in {}", region);
             proptest::prop_assert_eq!(rules.match_key(&input), parsed.match_key(&input), "match_key in {}", region);
         }
+    }
+
+    #[test]
+    fn no_calling_code_starts_with_zero() {
+        let rules = gb();
+        assert_eq!(
+            rules.check("+0447804949032"),
+            Err(PhoneProblem::Unparseable)
+        );
+        assert!(rules.normalize("+044 7804 949032").is_err());
+        assert_eq!(rules.check("+447804949032"), Ok(()));
     }
 
     #[test]

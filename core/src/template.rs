@@ -1411,26 +1411,29 @@ fn examine(
                     }));
                 };
                 let key = trim(key);
-                options.iter().position(|o| o.key == key).ok_or_else(|| {
-                    // Written straight into one string: forms show this often.
-                    let mut message = String::with_capacity(
-                        64 + label.len()
-                            + options
-                                .iter()
-                                .map(|o| o.key.len() + o.label.len() + 5)
-                                .sum::<usize>(),
-                    );
-                    let _ = write!(
-                        message,
-                        "{label}: `{}` is not an option; choose one of: ",
-                        truncate(key, 40)
-                    );
-                    for (n, o) in options.iter().enumerate() {
-                        let separator = if n == 0 { "" } else { ", " };
-                        let _ = write!(message, "{separator}{} ({})", o.key, o.label);
-                    }
-                    err(FieldErrorCode::NotAnOption, message)
-                })
+                options
+                    .iter()
+                    .position(|o| same_key(&o.key, key))
+                    .ok_or_else(|| {
+                        // Written straight into one string: forms show this often.
+                        let mut message = String::with_capacity(
+                            64 + label.len()
+                                + options
+                                    .iter()
+                                    .map(|o| o.key.len() + o.label.len() + 5)
+                                    .sum::<usize>(),
+                        );
+                        let _ = write!(
+                            message,
+                            "{label}: `{}` is not an option; choose one of: ",
+                            truncate(key, 40)
+                        );
+                        for (n, o) in options.iter().enumerate() {
+                            let separator = if n == 0 { "" } else { ", " };
+                            let _ = write!(message, "{separator}{} ({})", o.key, o.label);
+                        }
+                        err(FieldErrorCode::NotAnOption, message)
+                    })
             };
             if *multiple {
                 let Raw::Array(items) = raw else {
@@ -1717,6 +1720,12 @@ fn decimal_places_of(s: &str) -> usize {
         .split_once('.')
         .map_or(0, |(_, f)| f.trim_end_matches('0').len()) as i64;
     (fraction - exponent).max(0) as usize
+}
+
+/// `a == b` for short keys: the length and the first byte settle most
+/// mismatches without a call to `memcmp`.
+fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
 /// Two lists of errors, each in field order, as one in field order (the
