@@ -126,26 +126,53 @@ impl PhoneRules {
     /// ```
     pub fn normalize(&self, input: &str) -> Result<String, PhoneProblem> {
         let input = input.trim();
-        // International numbers written with plain separators need no parser.
-        if let Some(digits) = plain_international(input) {
-            if let Some((patterns, national)) = split_country_code(&digits) {
-                if !may_carry_national_prefix(patterns, national) {
-                    return if valid_in(patterns, national) {
-                        Ok(format!("+{digits}"))
-                    } else {
-                        Err(PhoneProblem::NotValid)
-                    };
-                }
+        let mut buffer = [0u8; DIGITS_READ];
+        if let Some(reading) = self.read_without_parser(input, &mut buffer) {
+            return reading.map(|(code, national)| format!("+{code}{national}"));
+        }
+        self.normalize_by_parser(input)
+    }
+
+    /// Checks a phone number as [`PhoneRules::normalize`] does, without
+    /// building the E.164 text where it can.
+    pub fn check(&self, input: &str) -> Result<(), PhoneProblem> {
+        let input = input.trim();
+        let mut buffer = [0u8; DIGITS_READ];
+        if let Some(reading) = self.read_without_parser(input, &mut buffer) {
+            return reading.map(drop);
+        }
+        self.normalize_by_parser(input).map(drop)
+    }
+
+    /// The calling code and national number of a number read without the
+    /// general parser, or why it is not valid, where that reading is
+    /// certain: international input with plain separators, and plain
+    /// national input of the default region. `None` leaves it to the parser.
+    fn read_without_parser<'b>(
+        &self,
+        input: &str,
+        buffer: &'b mut [u8; DIGITS_READ],
+    ) -> Option<Result<(u16, &'b str), PhoneProblem>> {
+        let (code, national, valid) = if input.starts_with('+') {
+            let digits = plain_international_into(input, buffer)?;
+            let (code, patterns, national) = split_country_code(digits)?;
+            if may_carry_national_prefix(patterns, national) {
+                return None;
             }
-        }
-        let mut buffer = [0u8; MAX_NATIONAL_LENGTH as usize];
-        if let Some((code, national)) = self.plain_national(input, &mut buffer) {
-            return if valid_national(code, national) {
-                Ok(format!("+{code}{national}"))
-            } else {
-                Err(PhoneProblem::NotValid)
-            };
-        }
+            (code, national, valid_in(patterns, national))
+        } else {
+            let (code, national) = self.plain_national(input, buffer)?;
+            (code, national, valid_national(code, national))
+        };
+        Some(if valid {
+            Ok((code, national))
+        } else {
+            Err(PhoneProblem::NotValid)
+        })
+    }
+
+    /// [`PhoneRules::normalize`] through the phonenumber parser.
+    fn normalize_by_parser(&self, input: &str) -> Result<String, PhoneProblem> {
         let number = self.parse(input).ok_or(PhoneProblem::Unparseable)?;
         let code = number.code().value();
         let national = number.national().to_string();
@@ -154,33 +181,6 @@ impl PhoneRules {
         } else {
             Err(PhoneProblem::NotValid)
         }
-    }
-
-    /// Checks a phone number as [`PhoneRules::normalize`] does, without
-    /// building the E.164 text where it can.
-    pub fn check(&self, input: &str) -> Result<(), PhoneProblem> {
-        let input = input.trim();
-        let mut buffer = [0u8; 15];
-        if let Some(digits) = plain_international_into(input, &mut buffer) {
-            if let Some((patterns, national)) = split_country_code(digits) {
-                if !may_carry_national_prefix(patterns, national) {
-                    return if valid_in(patterns, national) {
-                        Ok(())
-                    } else {
-                        Err(PhoneProblem::NotValid)
-                    };
-                }
-            }
-        }
-        let mut national_buffer = [0u8; MAX_NATIONAL_LENGTH as usize];
-        if let Some((code, national)) = self.plain_national(input, &mut national_buffer) {
-            return if valid_national(code, national) {
-                Ok(())
-            } else {
-                Err(PhoneProblem::NotValid)
-            };
-        }
-        self.normalize(input).map(drop)
     }
 
     /// A regular expression for the E.164 numbers of a country calling code,
@@ -240,7 +240,7 @@ impl PhoneRules {
         if is_strict_e164(trimmed) {
             return Some(self.canonical(trimmed));
         }
-        let mut buffer = [0u8; MAX_NATIONAL_LENGTH as usize];
+        let mut buffer = [0u8; DIGITS_READ];
         if let Some((code, national)) = self.plain_national(trimmed, &mut buffer) {
             return Some(self.canonical(&format!("+{code}{national}")));
         }
@@ -272,7 +272,7 @@ impl PhoneRules {
     fn plain_national<'b>(
         &self,
         input: &str,
-        buffer: &'b mut [u8; MAX_NATIONAL_LENGTH as usize],
+        buffer: &'b mut [u8; DIGITS_READ],
     ) -> Option<(u16, &'b str)> {
         let shortcut = self.national?;
         let mut len = 0;
@@ -345,20 +345,20 @@ impl PhoneRules {
     }
 }
 
-/// The digits of `+44 20 7946-0958`-style input (a `+`, then digits and
-/// plain separators), or `None` for anything the full parser must read.
-fn plain_international(s: &str) -> Option<String> {
-    let mut buffer = [0u8; 15];
-    plain_international_into(s, &mut buffer).map(str::to_string)
-}
+/// Digits of a number the parser-free readings copy out of the input.
+const DIGITS_READ: usize = MAX_NATIONAL_LENGTH as usize;
 
-fn plain_international_into<'b>(s: &str, buffer: &'b mut [u8; 15]) -> Option<&'b str> {
+/// The digits of `+44 20 7946-0958`-style input (a `+`, then at most
+/// E.164's 15 digits and plain separators), or `None` for anything the full
+/// parser must read.
+fn plain_international_into<'b>(s: &str, buffer: &'b mut [u8; DIGITS_READ]) -> Option<&'b str> {
+    const E164_DIGITS: usize = 15;
     let rest = s.strip_prefix('+')?;
     let mut len = 0;
     for b in rest.bytes() {
         match b {
-            b'0'..=b'9' => {
-                *buffer.get_mut(len)? = b;
+            b'0'..=b'9' if len < E164_DIGITS => {
+                buffer[len] = b;
                 len += 1;
             }
             b' ' | b'-' | b'.' => {}
@@ -372,7 +372,7 @@ fn plain_international_into<'b>(s: &str, buffer: &'b mut [u8; 15]) -> Option<&'b
 }
 
 /// Splits E.164 digits into a known country calling code and the national number.
-fn split_country_code(digits: &str) -> Option<(&'static CodePatterns, &str)> {
+fn split_country_code(digits: &str) -> Option<(u16, &'static CodePatterns, &str)> {
     // No calling code starts with 0 (the parser refuses such numbers).
     if digits.starts_with('0') {
         return None;
@@ -382,7 +382,7 @@ fn split_country_code(digits: &str) -> Option<(&'static CodePatterns, &str)> {
     for (len, digit) in digits.bytes().take(3).enumerate() {
         code = code * 10 + u16::from(digit.checked_sub(b'0').filter(|d| *d <= 9)?);
         if let Some(patterns) = code_patterns(code) {
-            return Some((patterns, &digits[len + 1..]));
+            return Some((code, patterns, &digits[len + 1..]));
         }
     }
     None
@@ -618,7 +618,7 @@ fn valid_in(patterns: &CodePatterns, national: &str) -> bool {
 /// Whether the national number starts with something a region of the code
 /// treats as a national prefix (then only the full parser knows the answer).
 fn may_carry_national_prefix(patterns: &CodePatterns, national: &str) -> bool {
-    let starts_one = national
+    let first_digit_may_start_one = national
         .bytes()
         .next()
         .and_then(|first| first.checked_sub(b'0'))
@@ -626,7 +626,7 @@ fn may_carry_national_prefix(patterns: &CodePatterns, national: &str) -> bool {
         .copied()
         // Not a digit (never for these numbers): the pattern decides.
         .unwrap_or(true);
-    starts_one
+    first_digit_may_start_one
         && patterns
             .national_prefixes
             .as_ref()
@@ -741,7 +741,7 @@ mod tests {
                     format!("{prefix}{}", &example[..3]),
                 ] {
                     // Input the shortcut leaves takes the same path either way.
-                    let mut buffer = [0u8; MAX_NATIONAL_LENGTH as usize];
+                    let mut buffer = [0u8; DIGITS_READ];
                     if rules.plain_national(&input, &mut buffer).is_some() {
                         taken += 1;
                         assert_same_reading(region, rules, parsed, &input);
@@ -762,7 +762,7 @@ mod tests {
             let rules = PhoneRules::new(Some(region), &PhoneEquivalence::defaults()).unwrap();
             let parsed = PhoneRules { national: None, ..rules.clone() };
             // Input the shortcut leaves takes the same path either way.
-            let mut buffer = [0u8; MAX_NATIONAL_LENGTH as usize];
+            let mut buffer = [0u8; DIGITS_READ];
             if rules.plain_national(&input, &mut buffer).is_none() {
                 return Ok(());
             }

@@ -1639,27 +1639,23 @@ pub fn parse_date(s: &str) -> Option<Date> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    // Eight digits in place: the date is exactly the calendar check of its
-    // parts, without the general parser (a third of a field's cost).
+    match date_of_digits(b) {
+        Some(date) => date,
+        None => s.parse::<Date>().ok(),
+    }
+}
+
+/// Eight digits in place (`YYYY-MM-DD`): the date is exactly the calendar
+/// check of its parts, without the general parser (a third of a field's
+/// cost). `None` when some place holds something else.
+fn date_of_digits(b: &[u8]) -> Option<Option<Date>> {
     let number = |from: usize, to: usize| {
-        b[from..to].iter().try_fold(0i16, |n, &d| {
+        b.get(from..to)?.iter().try_fold(0i16, |n, &d| {
             d.is_ascii_digit().then(|| n * 10 + i16::from(d - b'0'))
         })
     };
-    if let (Some(year), Some(month), Some(day)) = (number(0, 4), number(5, 7), number(8, 10)) {
-        return Date::new(year, month as i8, day as i8).ok();
-    }
-    s.parse::<Date>().ok()
-}
-
-/// The general parser's reading of a `YYYY-MM-DD` text, for tests of the shortcut.
-#[cfg(test)]
-fn parse_date_slowly(s: &str) -> Option<Date> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    s.parse::<Date>().ok()
+    let (year, month, day) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
+    Some(Date::new(year, month as i8, day as i8).ok())
 }
 
 /// Whether a value counts as "not captured": absent, null, blank text or an empty list.
@@ -2423,7 +2419,9 @@ mod properties {
         fn date_shortcut_agrees(text in "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9+ -]{10}", year in 0i16..10000, month in 0i8..14, day in 0i8..33) {
             let written = format!("{year:04}-{month:02}-{day:02}");
             for s in [text.as_str(), written.as_str()] {
-                prop_assert_eq!(parse_date(s), parse_date_slowly(s), "{}", s);
+                if let Some(date) = date_of_digits(s.as_bytes()) {
+                    prop_assert_eq!(date, s.parse::<Date>().ok(), "{}", s);
+                }
             }
         }
 
