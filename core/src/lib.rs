@@ -3,23 +3,25 @@
 //! A [`Casebook`] holds customer profiles, cases, the links between them and
 //! the contacts (interactions) logged against both, behind a storage trait
 //! ([`store::Store`]). Profiles and cases are validated against
-//! administrator-defined [`Template`]s, loaded from JSON.
+//! administrator-defined [`Template`]s, loaded from JSON. Every change runs
+//! as an [`Actor`].
 //!
 //! ```
-//! use casebook::{Casebook, Channel, CaseInput, ContactPointInput, ContactKind, ProfileInput, Recognition, LinkInput, LinkRole};
+//! use casebook::{Actor, Casebook, Channel, CaseInput, ContactPointInput, ContactKind, CreateOptions, ProfileInput, Recognition, LinkInput, LinkRole};
 //!
 //! let cb = Casebook::in_memory();
-//! let ada = cb.create_profile("agent-7", ProfileInput {
+//! let agent = Actor::new("agent-7");
+//! let ada = cb.create_profile(&agent, ProfileInput {
 //!     given_name: "Ada".into(),
 //!     family_name: "Lovelace".into(),
 //!     contact_points: vec![ContactPointInput {
 //!         kind: ContactKind::Phone, value: "+44 20 7946 0958".into(), label: Some("home".into()), primary: true,
 //!     }],
 //!     ..Default::default()
-//! })?;
+//! }, CreateOptions::default())?;
 //! assert_eq!(ada.customer_id, "C-000001");
 //!
-//! let case = cb.create_case("agent-7", CaseInput {
+//! let case = cb.create_case(&agent, CaseInput {
 //!     short_description: "Router has no signal".into(),
 //!     links: vec![LinkInput { profile: ada.customer_id.clone(), role: LinkRole::Requester }],
 //!     ..Default::default()
@@ -36,49 +38,74 @@
 //! }
 //! # Ok::<(), casebook::Error>(())
 //! ```
+//!
+//! Layers point one way: the [`Casebook`] engine (one file per concept)
+//! uses the domain (records, templates, identity matching and merge plans,
+//! integrity checks), which uses the storage seam ([`store`]); the backends
+//! ([`MemoryStore`], `SqliteStore`) implement the seam and call nothing
+//! above it. [`api`] is the JSON operation table the C and WebAssembly
+//! bindings are built on.
 #![warn(missing_docs)]
 
+mod actor;
 pub mod api;
-pub mod clock;
-pub mod config;
-pub mod email;
-pub mod engine;
-pub mod error;
-pub mod identity;
-pub mod import;
+mod clock;
+mod config;
+mod email;
+mod engine;
+mod error;
+mod identity;
+mod integrity;
 mod matcher;
-pub mod model;
-pub mod phone;
+mod model;
+mod phone;
+#[cfg(feature = "schema")]
+mod schema;
 pub mod store;
-pub mod template;
+mod stores;
+mod template;
 pub mod text;
 
+pub use actor::Actor;
 pub use clock::{Clock, IdSource, ManualClock, SeededIds};
 #[cfg(not(target_arch = "wasm32"))]
 pub use clock::{RandomIds, SystemClock};
 pub use config::{Config, IdFormat};
+pub use email::EmailDomainRule;
 pub use engine::{
-    Casebook, CasebookBuilder, CreateOptions, FormValidation, ProfileCase, ProfileQuery,
-    Recognition, Ref,
+    Casebook, CasebookBuilder, CreateOptions, CsvMapping, FormValidation, ImportFormat,
+    ImportOptions, ImportProgress, ImportReport, ProfileCase, ProfileQuery, Recognition, Ref,
+    Rejection,
 };
-pub use error::{Entity, Error, ErrorCode, FieldError, FieldErrorCode, FieldErrors, Result};
+pub use error::{
+    Entity, Error, ErrorCode, FieldError, FieldErrorCode, FieldErrors, Result, StorageError,
+    StorageErrorKind,
+};
 pub use identity::{
-    DuplicateCandidate, DuplicateReport, MatchReason, MatchScore, MatchingConfig, MergeOutcome,
-    MergePlan, MergePreview,
+    DuplicateCandidate, DuplicateCluster, DuplicateMember, DuplicatePair, DuplicateReport,
+    FieldConflict, FieldSource, MatchField, MatchMethod, MatchReason, MatchRule, MatchScore,
+    MatchingConfig, MergeOutcome, MergePlan, MergePreview, MergeRecord, MergeStatus,
+    SkippedBlock,
 };
-pub use import::{
-    CsvMapping, ImportFormat, ImportOptions, ImportProgress, ImportReport, Rejection,
+pub use integrity::{InvariantProblem, ProblemKind};
+pub use model::{
+    AuditEntry, Case, CaseInput, CaseLink, CaseStatus, CaseSummary, Channel, Contact,
+    ContactInput, ContactKind, ContactPoint, ContactPointInput, Direction, EntryKind,
+    Identification, Level, LinkInput, LinkRole, Priority, PriorityMatrix, Profile, ProfileInput,
+    ProfileSummary, RelatedCustomer, Relation, RelationInput, Resolution, ResolutionInput,
+    TimelineEntry,
 };
-pub use model::*;
-pub use phone::{PhoneEquivalence, PhoneRules};
+pub use phone::{PhoneEquivalence, PhoneProblem, PhoneRules};
+pub use stores::MemoryStore;
 #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
-pub use store::{Durability, SqliteOptions, SqliteStore};
-pub use store::{MemoryStore, Snapshot, Store, StoreExt};
+pub use stores::{Durability, SqliteOptions, SqliteStore};
+pub use template::{
+    ChoiceOption, Condition, FieldDef, FieldKind, FieldSpec, Fields, MissingField, Mode,
+    PatternRegex, Template, TemplateDef, TemplateKind, TemplateRef, ValidationContext,
+    ValidationReport,
+};
+
 /// The README's examples, compiled and run as documentation tests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
-
-pub use template::{
-    Fields, Mode, Template, TemplateKind, TemplateRef, ValidationContext, ValidationReport,
-};

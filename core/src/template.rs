@@ -42,7 +42,7 @@ const PATTERN_DFA_BYTES: usize = 1 << 16;
 
 /// What a template describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TemplateKind {
     /// Customer profiles.
@@ -53,7 +53,7 @@ pub enum TemplateKind {
 
 /// The template (id and version) a record was validated against.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TemplateRef {
     /// Template id.
     pub id: String,
@@ -63,7 +63,7 @@ pub struct TemplateRef {
 
 /// One option of a choice field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceOption {
     /// Stable key stored in records.
@@ -74,7 +74,7 @@ pub struct ChoiceOption {
 
 /// "Required only when another field has a given value".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     /// The other field's key.
@@ -405,7 +405,7 @@ impl ValidationContext {
 
 /// A required field that a draft has not captured yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MissingField {
     /// Field key.
     pub field: String,
@@ -415,7 +415,7 @@ pub struct MissingField {
 
 /// The outcome of validating one record: normalised values and every problem.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ValidationReport {
     /// The values as they would be stored: trimmed, normalised, defaults applied.
     pub values: Fields,
@@ -977,7 +977,7 @@ impl<'de> Deserialize<'de> for Template {
 
 /// The JSON shape of a template, as an administrator writes it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TemplateDef {
     /// Template id.
@@ -1011,7 +1011,7 @@ impl From<&Template> for TemplateDef {
 
 /// The JSON shape of one field (flat: common flags plus kind-specific settings).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct FieldSpec {

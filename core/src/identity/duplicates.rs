@@ -1,19 +1,16 @@
-//! Duplicate candidates for one profile and the whole-store duplicate report.
+//! Duplicate detection over many profiles: candidates for one profile, and
+//! the whole-store report that clusters probable duplicates, comparing only
+//! profiles that share a blocking key.
 
-use super::matching::{score, MatchScore, MatchView};
-use crate::engine::{Casebook, Ref};
-use crate::error::Result;
-use crate::model::{Profile, ProfileInput, ProfileSummary};
-use crate::store::{ReadTx, Store, StoreExt};
-use crate::template::Mode;
-use crate::MatchReason;
+use super::matching::{score, MatchReason, MatchScore, MatchView, MatchingConfig};
+use crate::model::{Profile, ProfileSummary};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A probable duplicate of a profile, with its score and the reasons.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DuplicateCandidate {
     /// The candidate.
     pub profile: ProfileSummary,
@@ -25,7 +22,7 @@ pub struct DuplicateCandidate {
 
 /// A profile in a duplicate report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DuplicateMember {
     /// Internal id.
     pub id: Uuid,
@@ -37,7 +34,7 @@ pub struct DuplicateMember {
 
 /// A scored pair inside a cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DuplicatePair {
     /// One profile (customer ID).
     pub a: String,
@@ -51,7 +48,7 @@ pub struct DuplicatePair {
 
 /// Profiles that probably describe one person (connected by probable-duplicate pairs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DuplicateCluster {
     /// The profiles, by customer ID.
     pub members: Vec<DuplicateMember>,
@@ -61,7 +58,7 @@ pub struct DuplicateCluster {
 
 /// A candidate key shared by too many profiles to compare them pairwise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SkippedBlock {
     /// The key (e.g. a phone number shared by a call centre).
     pub key: String,
@@ -71,7 +68,7 @@ pub struct SkippedBlock {
 
 /// Probable duplicates across the whole store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DuplicateReport {
     /// Clusters, strongest first.
     pub clusters: Vec<DuplicateCluster>,
@@ -82,8 +79,6 @@ pub struct DuplicateReport {
     /// Keys too common to compare on.
     pub skipped_blocks: Vec<SkippedBlock>,
 }
-
-const REPORT_PAGE: usize = 5_000;
 
 struct UnionFind(Vec<u32>);
 
@@ -105,107 +100,62 @@ impl UnionFind {
     }
 }
 
-impl<S: Store> Casebook<S> {
-    pub(crate) fn duplicate_candidates_in(
-        &self,
-        tx: &dyn ReadTx,
-        profile: &Profile,
-    ) -> Result<Vec<DuplicateCandidate>> {
-        let config = &self.config().matching;
-        let view = MatchView::of(profile);
-        let mut ids: BTreeSet<Uuid> = BTreeSet::new();
-        for key in view.lookup_keys() {
-            let found = tx.profiles_by_key(&key)?;
-            if found.len() <= config.max_block_size {
-                ids.extend(found);
-            }
-        }
-        let mut scored: Vec<(Profile, MatchScore)> = Vec::new();
-        for id in ids {
-            let Some(other) = tx.profile(id)? else {
-                continue;
-            };
-            if other.id == profile.id || other.is_tombstone() {
-                continue;
-            }
+/// Scores `others` against `profile`: those at or above the candidate
+/// threshold, best first (ties by customer ID), at most `max_candidates`.
+pub(crate) fn rank_candidates(
+    config: &MatchingConfig,
+    profile: &Profile,
+    others: Vec<Profile>,
+) -> Vec<(Profile, MatchScore)> {
+    let view = MatchView::of(profile);
+    let mut scored: Vec<(Profile, MatchScore)> = others
+        .into_iter()
+        .filter(|other| other.id != profile.id && !other.is_tombstone())
+        .filter_map(|other| {
             let s = score(config, &view, &MatchView::of(&other));
-            if s.score >= config.candidate_threshold {
-                scored.push((other, s));
-            }
-        }
-        scored.sort_by(|a, b| {
-            b.1.score
-                .total_cmp(&a.1.score)
-                .then(a.0.customer_id.cmp(&b.0.customer_id))
+            (s.score >= config.candidate_threshold).then_some((other, s))
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.1.score
+            .total_cmp(&a.1.score)
+            .then(a.0.customer_id.cmp(&b.0.customer_id))
+    });
+    scored.truncate(config.max_candidates);
+    scored
+}
+
+/// The whole-store report, built from the live profiles one at a time.
+#[derive(Default)]
+pub(crate) struct ReportBuilder {
+    members: Vec<DuplicateMember>,
+    views: Vec<MatchView>,
+    keys_of: Vec<Vec<String>>,
+}
+
+impl ReportBuilder {
+    /// Adds a live profile.
+    pub(crate) fn add(&mut self, p: &Profile) {
+        let view = MatchView::of(p);
+        let mut keys = view.lookup_keys();
+        keys.sort();
+        keys.dedup();
+        self.keys_of.push(keys);
+        self.views.push(view);
+        self.members.push(DuplicateMember {
+            id: p.id,
+            customer_id: p.customer_id.clone(),
+            display_name: p.display_name(),
         });
-        scored.truncate(config.max_candidates);
-        scored
-            .into_iter()
-            .map(|(p, s)| {
-                Ok(DuplicateCandidate {
-                    profile: self.summary_in(tx, &p)?,
-                    score: s.score,
-                    reasons: s.reasons,
-                })
-            })
-            .collect()
     }
 
-    /// Probable duplicates of an existing profile, best first, with scores and reasons.
-    pub fn duplicate_candidates<'a>(
-        &self,
-        profile: impl Into<Ref<'a>>,
-    ) -> Result<Vec<DuplicateCandidate>> {
-        let r = profile.into();
-        self.store().read_with(|tx| {
-            let p = self.resolve_profile(tx, r)?;
-            self.duplicate_candidates_in(tx, &p)
-        })
-    }
-
-    /// Probable duplicates of a draft (a profile not created yet).
-    pub fn duplicate_candidates_for_draft(
-        &self,
-        draft: &ProfileInput,
-    ) -> Result<Vec<DuplicateCandidate>> {
-        self.store().read_with(|tx| {
-            // Invalid parts of a draft are simply not compared.
-            let (prepared, _, _) = self.prepare_profile(tx, draft, Mode::Draft, None)?;
-            let profile = self.build_profile(prepared, Uuid::nil(), String::new(), "draft");
-            self.duplicate_candidates_in(tx, &profile)
-        })
-    }
-
-    /// Clusters of probable duplicates across the whole store. Profiles are
-    /// compared only when they share a candidate key (a contact point, an
-    /// account, an identification, the phonetic name key, the birth key),
-    /// never all pairs.
-    pub fn duplicate_report(&self) -> Result<DuplicateReport> {
-        let config = &self.config().matching;
-        let mut members: Vec<DuplicateMember> = Vec::new();
-        let mut views: Vec<MatchView> = Vec::new();
-        let mut keys_of: Vec<Vec<String>> = Vec::new();
-        let mut after = None;
-        loop {
-            let page = self
-                .store()
-                .read_with(|tx| tx.profiles_page(after, REPORT_PAGE))?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.id);
-            for p in page.iter().filter(|p| !p.is_tombstone()) {
-                let view = MatchView::of(p);
-                let mut keys = view.lookup_keys();
-                keys.sort();
-                keys.dedup();
-                keys_of.push(keys);
-                views.push(view);
-                members.push(DuplicateMember {
-                    id: p.id,
-                    customer_id: p.customer_id.clone(),
-                    display_name: p.display_name(),
-                });
-            }
-        }
+    /// Compares the profiles that share a key and clusters the probable duplicates.
+    pub(crate) fn finish(self, config: &MatchingConfig) -> DuplicateReport {
+        let ReportBuilder {
+            members,
+            views,
+            keys_of,
+        } = self;
         let mut blocks: HashMap<&str, Vec<u32>> = HashMap::new();
         for (i, keys) in keys_of.iter().enumerate() {
             for k in keys {
@@ -296,11 +246,11 @@ impl<S: Store> Casebook<S> {
                 .then(a.members[0].customer_id.cmp(&b.members[0].customer_id))
         });
         skipped.sort_by(|a, b| b.size.cmp(&a.size).then(a.key.cmp(&b.key)));
-        Ok(DuplicateReport {
+        DuplicateReport {
             clusters,
             profiles_scanned: members.len(),
             comparisons,
             skipped_blocks: skipped,
-        })
+        }
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 /// What a matching rule compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MatchField {
     /// Phone numbers (E.164 with equivalence rules).
@@ -35,7 +35,7 @@ pub enum MatchField {
 
 /// How a rule compares its field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MatchMethod {
     /// Values equal as stored.
@@ -185,7 +185,7 @@ impl MatchingConfig {
 
 /// Why two profiles were matched: one rule's contribution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MatchReason {
     /// Field compared.
     pub field: MatchField,
@@ -203,7 +203,7 @@ pub struct MatchReason {
 
 /// The score of a pair of profiles and the reasons behind it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MatchScore {
     /// 0 (nothing in common) to 1 (certainly the same person).
     pub score: f64,
@@ -263,14 +263,14 @@ impl MatchView {
                 .map(|i| {
                     (
                         i.kind.trim().to_lowercase(),
-                        crate::store::identification_key(&i.kind, &i.value),
+                        super::keys::identification_key(&i.kind, &i.value),
                     )
                 })
                 .collect(),
             accounts: profile
                 .accounts
                 .iter()
-                .map(|a| crate::store::account_key(a))
+                .map(|a| super::keys::account_key(a))
                 .collect(),
             date_of_birth: profile.date_of_birth,
             addresses: of_kind(ContactKind::Address)

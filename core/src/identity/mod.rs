@@ -1,22 +1,29 @@
-//! Identity: duplicate detection with explainable scores, whole-store
-//! duplicate reports with blocking, and reversible merges.
+//! Identity: what profiles are found by, duplicate detection with
+//! explainable scores, whole-store duplicate reports with blocking, and
+//! the plans and journals of reversible merges. Everything here is pure:
+//! the engine reads and writes the store.
 //!
 //! Nothing here merges on its own: detection suggests, a person (or the
 //! calling product) decides.
 
 mod duplicates;
+mod keys;
 mod matching;
 mod merge;
+mod merge_plan;
 
 pub use duplicates::{
     DuplicateCandidate, DuplicateCluster, DuplicateMember, DuplicatePair, DuplicateReport,
     SkippedBlock,
 };
+pub(crate) use duplicates::{rank_candidates, ReportBuilder};
+pub(crate) use keys::{account_key, identification_key, name_tokens, profile_index};
 pub use matching::{
-    canonical_given, score, MatchField, MatchMethod, MatchReason, MatchRule, MatchScore, MatchView,
-    MatchingConfig, NICKNAMES,
+    MatchField, MatchMethod, MatchReason, MatchRule, MatchScore, MatchingConfig,
 };
-pub(crate) use merge::merge_problems;
+pub(crate) use matching::MatchView;
+pub(crate) use merge::MERGE_JOURNAL;
 pub use merge::{
     FieldConflict, FieldSource, MergeOutcome, MergePlan, MergePreview, MergeRecord, MergeStatus,
 };
+pub(crate) use merge_plan::{plan_merge, MergeSides, MergeWork};

@@ -1,20 +1,21 @@
-//! The storage trait every backend implements, the in-memory backend and
-//! (natively, with the `sqlite` feature) the SQLite backend.
+//! The storage seam: the traits every backend implements, what the engine
+//! hands a store to index, and a store's whole content as a [`Snapshot`].
+//! The backends themselves are [`MemoryStore`](crate::MemoryStore) and, natively,
+//! `SqliteStore`.
 //!
 //! A store holds records and the secondary indexes the engine looks them up
-//! by. It decides nothing: domain rules live in the engine. Every engine
-//! operation runs inside one [`Store::read`] or [`Store::write`] transaction;
-//! a write transaction whose closure fails leaves the store exactly as it was.
+//! by. It decides nothing: the engine computes every value a store indexes
+//! (a profile's lookup keys and name tokens, a case's search tokens) and
+//! hands it over with the record. Every engine operation runs inside one
+//! [`Store::read`] or [`Store::write`] transaction; a write transaction
+//! whose body fails leaves the store exactly as it was.
+//!
+//! A transaction body may run more than once: a store that loses a
+//! serialization conflict (PostgreSQL's SQLSTATE 40001, a deadlock) rolls
+//! back and runs the body again. Bodies therefore change nothing outside the
+//! transaction they are given.
 
-mod memory;
-#[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
-pub mod sqlite;
-
-pub use memory::MemoryStore;
-#[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
-pub use sqlite::{Durability, SqliteOptions, SqliteStore};
-
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{AuditEntry, Case, CaseLink, Contact, Profile, Relation};
 use crate::template::{Template, TemplateRef};
 use jiff::Timestamp;
@@ -28,15 +29,36 @@ pub const SNAPSHOT_FORMAT: u32 = 1;
 /// Most records a name-prefix lookup hands back before the engine filters them.
 pub const NAME_CANDIDATE_CAP: usize = 10_000;
 
+/// What a store indexes a profile by, derived by the engine.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProfileIndex {
+    /// Exact lookup keys (`phone:+44...`, `email:...`, `account:...`, ...),
+    /// sorted and unique: [`ReadTx::profiles_by_key`] finds the profile by each.
+    pub keys: Vec<String>,
+    /// Folded name tokens, sorted and unique: [`ReadTx::profiles_by_name_prefix`]
+    /// finds the profile by each token's prefixes.
+    pub name_tokens: Vec<String>,
+}
+
+/// What a store indexes a case by, derived by the engine.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CaseIndex {
+    /// Folded search tokens (lower-case ASCII letters and digits), in text
+    /// order: [`ReadTx::search_cases`] matches them.
+    pub search_tokens: Vec<String>,
+}
+
 /// Read access inside a transaction.
 pub trait ReadTx {
     /// A profile (tombstones included).
     fn profile(&self, id: Uuid) -> Result<Option<Profile>>;
+    /// The profiles with these ids that exist, in the order of `ids`.
+    fn profiles(&self, ids: &[Uuid]) -> Result<Vec<Profile>>;
     /// The profile holding a customer ID.
     fn profile_id_by_customer_id(&self, customer_id: &str) -> Result<Option<Uuid>>;
-    /// Profiles carrying an exact index key (see [`Profile::index_keys`]), sorted by id.
+    /// Profiles indexed under an exact key, sorted by id.
     fn profiles_by_key(&self, key: &str) -> Result<Vec<Uuid>>;
-    /// Profiles with a folded name token starting with `prefix`, sorted by id, at most `limit`.
+    /// Profiles with a name token starting with `prefix`, sorted by id, at most `limit`.
     fn profiles_by_name_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<Uuid>>;
     /// Up to `limit` profile ids greater than `after`, ascending (for paging through all profiles).
     fn profile_ids(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Uuid>>;
@@ -44,24 +66,35 @@ pub trait ReadTx {
     fn profiles_page(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Profile>>;
     /// Number of profiles, tombstones included.
     fn profile_count(&self) -> Result<usize>;
+    /// What the store indexes a profile by, as it was handed over (for
+    /// consistency checks); `None` for an unknown profile.
+    fn profile_index(&self, id: Uuid) -> Result<Option<ProfileIndex>>;
 
     /// A case.
     fn case(&self, id: Uuid) -> Result<Option<Case>>;
+    /// The cases with these ids that exist, in the order of `ids`.
+    fn cases(&self, ids: &[Uuid]) -> Result<Vec<Case>>;
     /// The case with a case number.
     fn case_id_by_number(&self, number: &str) -> Result<Option<Uuid>>;
-    /// Cases whose search text holds every token (the last one as a prefix),
-    /// newest first, at most `limit`.
+    /// Cases whose search tokens hold every token (the last one as a
+    /// prefix), newest first, at most `limit`.
     fn search_cases(&self, tokens: &[String], limit: usize) -> Result<Vec<Uuid>>;
     /// Number of cases.
     fn case_count(&self) -> Result<usize>;
+    /// What the store indexes a case by; `None` for an unknown case.
+    fn case_index(&self, id: Uuid) -> Result<Option<CaseIndex>>;
     /// Links of a case, sorted by profile id.
     fn links_of_case(&self, case: Uuid) -> Result<Vec<CaseLink>>;
     /// Links of a profile, sorted by case id.
     fn links_of_profile(&self, profile: Uuid) -> Result<Vec<CaseLink>>;
+    /// A profile's links with their cases, sorted by case id (one read for
+    /// a profile's cases, instead of one per link).
+    fn linked_cases(&self, profile: Uuid) -> Result<Vec<(CaseLink, Case)>>;
 
     /// A contact.
     fn contact(&self, id: Uuid) -> Result<Option<Contact>>;
-    /// Contacts of a profile started in `[from, to)`, most recent first, at most `limit`.
+    /// Contacts of a profile started in `[from, to)`, most recent first, at
+    /// most `limit` (an empty range, `from` at or after `to`, holds none).
     fn contacts_of_profile(
         &self,
         profile: Uuid,
@@ -94,11 +127,27 @@ pub trait ReadTx {
 }
 
 /// Write access inside a transaction.
+///
+/// Versioned records are written by compare-and-set: `expected_version`
+/// `None` inserts a record that must not exist yet
+/// ([`Error::AlreadyExists`] otherwise), `Some(v)` replaces a record that
+/// must be stored at version `v` ([`Error::Conflict`] otherwise, naming the
+/// stored version).
 pub trait WriteTx: ReadTx {
-    /// Inserts or replaces a profile and its index entries.
-    fn put_profile(&mut self, profile: &Profile) -> Result<()>;
-    /// Inserts or replaces a case with the text keyword search should see.
-    fn put_case(&mut self, case: &Case, search_text: &str) -> Result<()>;
+    /// Inserts or replaces a profile with what it is indexed by.
+    fn put_profile(
+        &mut self,
+        profile: &Profile,
+        index: &ProfileIndex,
+        expected_version: Option<u64>,
+    ) -> Result<()>;
+    /// Inserts or replaces a case with what keyword search should see.
+    fn put_case(
+        &mut self,
+        case: &Case,
+        index: &CaseIndex,
+        expected_version: Option<u64>,
+    ) -> Result<()>;
     /// Inserts or replaces the link of a case and a profile.
     fn put_link(&mut self, link: &CaseLink) -> Result<()>;
     /// Removes the link of a case and a profile; whether it existed.
@@ -123,15 +172,25 @@ pub trait WriteTx: ReadTx {
 
 /// A storage backend.
 pub trait Store: Send + Sync {
-    /// Runs `f` in a read transaction (a consistent view).
+    /// Runs `f` in a read transaction (a consistent view). `f` may run more
+    /// than once.
     fn read(&self, f: &mut dyn FnMut(&dyn ReadTx) -> Result<()>) -> Result<()>;
     /// Runs `f` in a write transaction: committed if `f` returns `Ok`,
-    /// rolled back entirely if it returns `Err` (or panics).
+    /// rolled back entirely if it returns `Err` (or panics). `f` may run
+    /// more than once: after a serialization failure the store rolls back
+    /// and runs it again.
     fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()>;
     /// [`Store::write`] for a transaction that writes many records (an
     /// import batch): the same guarantees; a store may use more memory for it.
     fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
         self.write(f)
+    }
+    /// The store's own consistency checks (its files, its indexes against
+    /// its rows), one line per problem; empty when all is well. The
+    /// engine's [`check_invariants`](crate::Casebook::check_invariants)
+    /// adds these to its checks of the records.
+    fn self_check(&self) -> Result<Vec<String>> {
+        Ok(Vec::new())
     }
 }
 
@@ -145,6 +204,9 @@ impl<S: Store + ?Sized> Store for Box<S> {
     fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
         (**self).write_bulk(f)
     }
+    fn self_check(&self) -> Result<Vec<String>> {
+        (**self).self_check()
+    }
 }
 
 impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
@@ -157,74 +219,61 @@ impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
     fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
         (**self).write_bulk(f)
     }
+    fn self_check(&self) -> Result<Vec<String>> {
+        (**self).self_check()
+    }
 }
 
-/// Typed helpers over [`Store`].
+/// Typed helpers over [`Store`]: a body that returns a value. The body may
+/// run more than once (see [`Store::write`]); the value of the run that
+/// committed is returned.
 pub trait StoreExt: Store {
     /// Runs `f` in a read transaction and returns its result.
-    fn read_with<R>(&self, f: impl FnOnce(&dyn ReadTx) -> Result<R>) -> Result<R> {
-        let mut body = Once::new(f);
-        self.read(&mut |tx| body.run(tx))?;
-        body.result()
+    fn read_with<R>(&self, mut f: impl FnMut(&dyn ReadTx) -> Result<R>) -> Result<R> {
+        let mut out = None;
+        self.read(&mut |tx| {
+            out = Some(f(tx)?);
+            Ok(())
+        })?;
+        out.ok_or_else(missing_result)
     }
 
     /// Runs `f` in a write transaction and returns its result.
-    fn write_with<R>(&self, f: impl FnOnce(&mut dyn WriteTx) -> Result<R>) -> Result<R> {
-        let mut body = Once::new(f);
-        self.write(&mut |tx| body.run(tx))?;
-        body.result()
+    fn write_with<R>(&self, mut f: impl FnMut(&mut dyn WriteTx) -> Result<R>) -> Result<R> {
+        let mut out = None;
+        self.write(&mut |tx| {
+            out = Some(f(tx)?);
+            Ok(())
+        })?;
+        out.ok_or_else(missing_result)
     }
 
     /// Runs `f` in a bulk write transaction ([`Store::write_bulk`]) and
     /// returns its result.
-    fn write_bulk_with<R>(&self, f: impl FnOnce(&mut dyn WriteTx) -> Result<R>) -> Result<R> {
-        let mut body = Once::new(f);
-        self.write_bulk(&mut |tx| body.run(tx))?;
-        body.result()
+    fn write_bulk_with<R>(&self, mut f: impl FnMut(&mut dyn WriteTx) -> Result<R>) -> Result<R> {
+        let mut out = None;
+        self.write_bulk(&mut |tx| {
+            out = Some(f(tx)?);
+            Ok(())
+        })?;
+        out.ok_or_else(missing_result)
     }
 }
 
 impl<S: Store + ?Sized> StoreExt for S {}
 
-/// A transaction body that runs once, as the `FnMut` a store takes, keeping
-/// its result.
-struct Once<F, R> {
-    body: Option<F>,
-    out: Option<R>,
-}
-
-impl<F, R> Once<F, R> {
-    fn new(body: F) -> Self {
-        Once {
-            body: Some(body),
-            out: None,
-        }
-    }
-
-    fn run<T>(&mut self, tx: T) -> Result<()>
-    where
-        F: FnOnce(T) -> Result<R>,
-    {
-        let body = self
-            .body
-            .take()
-            .ok_or_else(|| crate::Error::Internal("transaction body run twice".into()))?;
-        self.out = Some(body(tx)?);
-        Ok(())
-    }
-
-    fn result(self) -> Result<R> {
-        self.out
-            .ok_or_else(|| crate::Error::Internal("transaction body did not run".into()))
-    }
+fn missing_result() -> Error {
+    Error::Internal("the store committed without running the transaction body".into())
 }
 
 /// Every record of a store, for export, import and comparison.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Snapshot {
     /// Format version ([`SNAPSHOT_FORMAT`]).
     pub format: u32,
     /// Template versions, by id and version.
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::template::TemplateDef>"))]
     pub templates: Vec<Template>,
     /// Profiles, by id.
     pub profiles: Vec<Profile>,
@@ -242,40 +291,4 @@ pub struct Snapshot {
     pub audit: Vec<AuditEntry>,
     /// Engine bookkeeping (merge journals), by kind then id.
     pub blobs: Vec<(String, Uuid, serde_json::Value)>,
-}
-
-impl Profile {
-    /// Exact index keys of a profile: its contact keys, `account:<id>`,
-    /// `ident:<kind>:<value>` (folded) and the duplicate-detection blocking
-    /// keys (`bk:...`, see [`crate::identity::MatchView::blocking_keys`]).
-    pub fn index_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self.contact_points.iter().map(|p| p.key.clone()).collect();
-        if !self.is_tombstone() {
-            keys.extend(crate::identity::MatchView::of(self).blocking_keys());
-        }
-        keys.extend(self.accounts.iter().map(|a| account_key(a)));
-        keys.extend(
-            self.identifications
-                .iter()
-                .map(|i| identification_key(&i.kind, &i.value)),
-        );
-        keys.sort();
-        keys.dedup();
-        keys
-    }
-}
-
-/// Index key of an account id.
-pub fn account_key(account: &str) -> String {
-    format!("account:{}", account.trim().to_lowercase())
-}
-
-/// Index key of an identification.
-pub fn identification_key(kind: &str, value: &str) -> String {
-    let compact: String = value
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
-    format!("ident:{}:{compact}", kind.trim().to_lowercase())
 }

@@ -1,0 +1,220 @@
+//! A JSON interface to the whole engine: one operation name and one JSON
+//! object of named arguments in, one JSON value out.
+//!
+//! It is how hosts that speak JSON (the C and WebAssembly bindings, tools,
+//! the shared test vectors) reach every operation with the same argument
+//! names and the same answers. Each operation is one line of the table
+//! below, which also makes [`OPERATIONS`].
+//!
+//! ```
+//! use serde_json::json;
+//! let cb = casebook::Casebook::in_memory();
+//! let profile = casebook::api::call(&cb, "create_profile", &json!({
+//!     "by": "agent-7",
+//!     "input": {"given_name": "Ada", "family_name": "Lovelace",
+//!               "contact_points": [{"kind": "email", "value": "Ada@Example.org"}]}
+//! }))?;
+//! assert_eq!(profile["customer_id"], "C-000001");
+//! assert_eq!(profile["contact_points"][0]["value"], "Ada@example.org");
+//! let err = casebook::api::call(&cb, "profile", &json!({"ref": "C-000404"})).unwrap_err();
+//! assert_eq!(err.code().as_str(), "not_found");
+//! # Ok::<(), casebook::Error>(())
+//! ```
+
+mod args;
+mod options;
+
+pub use options::{validate_with_template, EngineOptions, FixedClock, ValidateOptions};
+
+use crate::engine::{Casebook, CreateOptions, ImportFormat, ImportOptions, ProfileQuery, Ref};
+use crate::error::{Error, Result};
+use crate::identity::MergePlan;
+use crate::model::{CaseStatus, Channel, EntryKind, LinkRole, RelationInput, ResolutionInput};
+use crate::store::{Snapshot, Store};
+use args::Args;
+use serde::Serialize;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+fn to_value<T: Serialize>(value: &T) -> Result<Value> {
+    serde_json::to_value(value)
+        .map_err(|e| Error::Internal(format!("an answer cannot be written as JSON: {e}")))
+}
+
+/// The operation table: each line names an operation and runs it with the
+/// engine `cb` and the named arguments `a`.
+macro_rules! operations {
+    ($( $name:literal => |$cb:ident, $a:ident| $body:expr; )+) => {
+        /// Every operation [`call`] understands.
+        pub const OPERATIONS: &[&str] = &[$($name),+];
+
+        fn dispatch<S: Store>(engine: &Casebook<S>, op: &str, args: &Args<'_>) -> Result<Value> {
+            match op {
+                $($name => {
+                    #[allow(unused_variables)]
+                    let ($cb, $a) = (engine, args);
+                    $body
+                })+
+                other => Err(Error::InvalidInput(format!(
+                    "unknown operation `{other}` (expected one of: {})",
+                    OPERATIONS.join(", ")
+                ))),
+            }
+        }
+    };
+}
+
+operations! {
+    "templates" => |cb, a| to_value(&cb.templates()?);
+    "template" => |cb, a| Ok(cb.template(a.str("id")?, a.opt("version")?)?.to_json());
+    "load_template" => |cb, a| {
+        let json = match a.value("template") {
+            Some(Value::String(json)) => json.clone(),
+            Some(value) => value.to_string(),
+            None => return Err(Error::InvalidInput("missing argument `template`".into())),
+        };
+        Ok(cb.load_template(&a.actor()?, &json)?.to_json())
+    };
+    "validate_record" => |cb, a| to_value(&cb.validate_record(
+        a.str("template_id")?,
+        a.opt("version")?,
+        a.value("record").unwrap_or(&Value::Null),
+        a.flag("draft")?,
+    )?);
+    "validate_profile" => |cb, a| to_value(&cb.validate_profile(&a.get("input")?, a.flag("draft")?)?);
+    "validate_case" => |cb, a| to_value(&cb.validate_case(&a.get("input")?, a.flag("draft")?)?);
+    "create_profile" => |cb, a| {
+        let options = CreateOptions { allow_duplicates: a.flag("allow_duplicates")? };
+        to_value(&cb.create_profile(&a.actor()?, a.get("input")?, options)?)
+    };
+    "profile" => |cb, a| to_value(&cb.profile(a.str("ref")?)?);
+    "profile_record" => |cb, a| to_value(&cb.profile(Ref::Stored(a.get::<Uuid>("id")?))?);
+    "profile_summary" => |cb, a| to_value(&cb.profile_summary(a.str("ref")?)?);
+    "update_profile" => |cb, a| to_value(&cb.update_profile(
+        &a.actor()?,
+        a.str("ref")?,
+        a.get("version")?,
+        a.get("input")?,
+    )?);
+    "find_profiles" => |cb, a| to_value(&cb.find_profiles(&a.get::<ProfileQuery>("query")?, a.limit(20)?)?);
+    "relate" => |cb, a| to_value(&cb.relate(&a.actor()?, RelationInput::new(
+        a.str("a")?,
+        a.str("b")?,
+        a.str("a_to_b")?,
+        a.str("b_to_a")?,
+    ))?);
+    "unrelate" => |cb, a| {
+        cb.unrelate(&a.actor()?, a.str("a")?, a.str("b")?)?;
+        Ok(json!({}))
+    };
+    "related_customers" => |cb, a| to_value(&cb.related_customers(a.str("ref")?)?);
+    "create_case" => |cb, a| to_value(&cb.create_case(&a.actor()?, a.get("input")?)?);
+    "case" => |cb, a| to_value(&cb.case(a.str("ref")?)?);
+    "update_case" => |cb, a| to_value(&cb.update_case(
+        &a.actor()?,
+        a.str("ref")?,
+        a.get("version")?,
+        a.get("input")?,
+    )?);
+    "set_case_status" => |cb, a| to_value(&cb.set_case_status(
+        &a.actor()?,
+        a.str("ref")?,
+        a.get("version")?,
+        a.get::<CaseStatus>("status")?,
+        a.opt::<ResolutionInput>("resolution")?,
+    )?);
+    "add_case_entry" => |cb, a| to_value(&cb.add_case_entry(
+        &a.actor()?,
+        a.str("ref")?,
+        a.get::<EntryKind>("kind")?,
+        a.str("text")?,
+    )?);
+    "link_case" => |cb, a| to_value(&cb.link_case(
+        &a.actor()?,
+        a.str("case")?,
+        a.str("profile")?,
+        a.get::<LinkRole>("role")?,
+    )?);
+    "unlink_case" => |cb, a| {
+        cb.unlink_case(&a.actor()?, a.str("case")?, a.str("profile")?)?;
+        Ok(json!({}))
+    };
+    "case_links" => |cb, a| to_value(&cb.case_links(a.str("case")?)?);
+    "cases_of_profile" => |cb, a| to_value(&cb.cases_of_profile(a.str("profile")?, a.flag("open_only")?)?);
+    "search_cases" => |cb, a| to_value(&cb.search_cases(a.str("text")?, a.limit(20)?)?);
+    "log_contact" => |cb, a| to_value(&cb.log_contact(&a.actor()?, a.get("input")?)?);
+    "associate_contact" => |cb, a| to_value(&cb.associate_contact(
+        &a.actor()?,
+        a.str("contact")?,
+        a.opt_str("profile")?.map(Ref::Key),
+        a.opt_str("case")?.map(Ref::Key),
+    )?);
+    "contact" => |cb, a| to_value(&cb.contact(a.str("id")?)?);
+    "contact_history" => |cb, a| to_value(&cb.contact_history(
+        a.str("profile")?,
+        a.opt("from")?,
+        a.opt("to")?,
+        a.limit(50)?,
+    )?);
+    "case_contacts" => |cb, a| to_value(&cb.case_contacts(a.str("case")?)?);
+    "recognize" => |cb, a| to_value(&cb.recognize(a.get::<Channel>("channel")?, a.str("address")?)?);
+    "duplicate_candidates" => |cb, a| to_value(&cb.duplicate_candidates(a.str("ref")?)?);
+    "duplicate_candidates_for_draft" => |cb, a| to_value(&cb.duplicate_candidates_for_draft(&a.get("draft")?)?);
+    "duplicate_report" => |cb, a| to_value(&cb.duplicate_report()?);
+    "merge_preview" => |cb, a| to_value(&cb.merge_preview(&a.get::<MergePlan>("plan")?)?);
+    "merge" => |cb, a| to_value(&cb.merge(&a.actor()?, &a.get::<MergePlan>("plan")?)?);
+    "unmerge" => |cb, a| {
+        let (survivor, restored) = cb.unmerge(&a.actor()?, a.get("merge_id")?)?;
+        Ok(json!({"survivor": to_value(&survivor)?, "restored": to_value(&restored)?}))
+    };
+    "merge_record" => |cb, a| to_value(&cb.merge_record(a.get("merge_id")?)?);
+    "audit_log" => |cb, a| to_value(&cb.audit_log(a.opt("subject")?)?);
+    "export_snapshot" => |cb, a| to_value(&cb.export_snapshot()?);
+    "import_snapshot" => |cb, a| {
+        let snapshot = a
+            .value("snapshot")
+            .ok_or_else(|| Error::InvalidInput("missing argument `snapshot`".into()))?;
+        cb.import_snapshot(&Snapshot::from_value(snapshot.clone())?)?;
+        Ok(json!({}))
+    };
+    "check_invariants" => |cb, a| to_value(&cb.check_invariants()?);
+    "import_profiles" => |cb, a| {
+        let options = a.opt::<ImportOptions>("options")?.unwrap_or_default();
+        to_value(&cb.import_profiles(
+            &a.actor()?,
+            a.str("data")?.as_bytes(),
+            &a.get::<ImportFormat>("format")?,
+            &options,
+            None,
+        )?)
+    };
+}
+
+/// Runs one operation (see [`OPERATIONS`]) with named JSON arguments.
+pub fn call<S: Store>(engine: &Casebook<S>, op: &str, args: &Value) -> Result<Value> {
+    let empty = serde_json::Map::new();
+    let args = match args {
+        Value::Object(map) => Args(map),
+        Value::Null => Args(&empty),
+        _ => {
+            return Err(Error::InvalidInput(
+                "arguments must be a JSON object".into(),
+            ))
+        }
+    };
+    dispatch(engine, op, &args)
+}
+
+/// [`call`] over JSON text (empty text: no arguments).
+pub fn call_json<S: Store>(engine: &Casebook<S>, op: &str, args_json: &str) -> Result<String> {
+    let args: Value = if args_json.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(args_json)?
+    };
+    let out = call(engine, op, &args)?;
+    serde_json::to_string(&out).map_err(|e| Error::Internal(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests;

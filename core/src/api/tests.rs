@@ -1,0 +1,80 @@
+//! The JSON interface: every operation is dispatched, bad arguments are
+//! invalid input, and fixed options give fixed answers.
+
+use super::*;
+use crate::clock::{ManualClock, SeededIds};
+use crate::error::ErrorCode;
+use jiff::Timestamp;
+use std::sync::Arc;
+
+fn engine() -> Casebook<crate::MemoryStore> {
+    EngineOptions::from_json(r#"{"config": {"default_region": "GB"}, "clock": {"start": "2026-01-01T00:00:00Z"}, "id_seed": 1}"#)
+        .unwrap()
+        .build(crate::MemoryStore::new(), Arc::new(ManualClock::new(Timestamp::UNIX_EPOCH)), Arc::new(SeededIds::new(0)))
+        .unwrap()
+}
+
+#[test]
+fn every_listed_operation_is_dispatched() {
+    let cb = engine();
+    for op in OPERATIONS {
+        // Empty arguments: either a result or an argument error, never "unknown operation".
+        if let Err(e) = call(&cb, op, &json!({})) {
+            assert!(!e.to_string().contains("unknown operation"), "{op}: {e}");
+        }
+    }
+    assert!(call(&cb, "nope", &json!({}))
+        .unwrap_err()
+        .to_string()
+        .contains("unknown operation"));
+}
+
+#[test]
+fn bad_arguments_are_invalid_input() {
+    let cb = engine();
+    for (op, args) in [
+        ("profile", json!({"ref": 5})),
+        (
+            "create_profile",
+            json!({"by": "a", "input": {"given_name": 1}}),
+        ),
+        (
+            "create_profile",
+            json!({"by": "a", "input": {"unknown": 1}}),
+        ),
+        (
+            "set_case_status",
+            json!({"by": "a", "ref": "CS1", "version": 1, "status": "flying"}),
+        ),
+        ("recognize", json!({"channel": "pigeon", "address": "x"})),
+        ("profile", json!([1])),
+    ] {
+        assert_eq!(
+            call(&cb, op, &args).unwrap_err().code(),
+            ErrorCode::InvalidInput,
+            "{op} {args}"
+        );
+    }
+    assert_eq!(
+        call_json(&cb, "profile", "{not json").unwrap_err().code(),
+        ErrorCode::InvalidInput
+    );
+}
+
+#[test]
+fn deterministic_options_give_deterministic_answers() {
+    let run = || {
+        let cb = engine();
+        call(
+            &cb,
+            "create_profile",
+            &json!({"by": "a", "input": {"family_name": "Lovelace"}}),
+        )
+        .unwrap()
+    };
+    assert_eq!(run(), run());
+    assert!(run()["created_at"]
+        .as_str()
+        .unwrap()
+        .starts_with("2026-01-01T00:00:00"));
+}

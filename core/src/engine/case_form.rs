@@ -1,0 +1,225 @@
+//! The case form: cleaning and validating a case input as it would be
+//! stored, and what keyword search indexes a case by.
+
+use super::clean::{clean_line, clean_list, clean_long, clean_optional, MAX_SHORT};
+use super::profile_form::FormValidation;
+use super::{Casebook, Ref};
+use crate::error::{Error, FieldError, FieldErrorCode, Result};
+use crate::integrity::MAX_REDIRECTS;
+use crate::model::{Case, CaseInput, EntryKind, Level, LinkRole};
+use crate::store::{CaseIndex, ReadTx, Store, StoreExt, WriteTx};
+use crate::template::{MissingField, Mode, TemplateKind, TemplateRef};
+use crate::text;
+use uuid::Uuid;
+
+/// A case input cleaned and validated, ready to become a record.
+pub(super) struct PreparedCase {
+    pub(super) template: Option<TemplateRef>,
+    pub(super) input: CaseInput,
+    pub(super) parent: Option<Uuid>,
+    pub(super) links: Vec<(Uuid, LinkRole)>,
+}
+
+impl<S: Store> Casebook<S> {
+    /// Cleans and validates a case input (`previous`: the stored case it
+    /// replaces): the case's parts as they would be stored, the problems,
+    /// and the required values a draft still misses.
+    pub(super) fn prepare_case(
+        &self,
+        tx: &dyn ReadTx,
+        input: &CaseInput,
+        mode: Mode<'_>,
+        previous: Option<&Case>,
+    ) -> Result<(PreparedCase, Vec<FieldError>, Vec<MissingField>)> {
+        let mut errors = Vec::new();
+        let mut missing = Vec::new();
+        let ctx = self.validation_context();
+        let short_description = clean_line(
+            &input.short_description,
+            "short_description",
+            "Short description",
+            MAX_SHORT,
+            &mut errors,
+        );
+        if short_description.is_empty() {
+            if matches!(mode, Mode::Draft) {
+                missing.push(MissingField {
+                    field: "short_description".into(),
+                    label: "Short description".into(),
+                });
+            } else {
+                errors.push(FieldError::new(
+                    "short_description",
+                    FieldErrorCode::Required,
+                    "Short description is required",
+                ));
+            }
+        }
+        let description = clean_long(
+            &input.description,
+            "description",
+            "Description",
+            &mut errors,
+        );
+        let category = clean_optional(&input.category, "category", "Category", &mut errors);
+        let product = clean_optional(&input.product, "product", "Product", &mut errors);
+        let asset = clean_optional(&input.asset, "asset", "Asset", &mut errors);
+        let support_group = clean_optional(
+            &input.support_group,
+            "support_group",
+            "Support group",
+            &mut errors,
+        );
+        let assignee = clean_optional(&input.assignee, "assignee", "Assignee", &mut errors);
+        let informed_users =
+            clean_list(&input.informed_users, "informed_users", "User", &mut errors);
+
+        let parent = match input
+            .parent
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            None => None,
+            Some(p) => {
+                let parent = self.resolve_case(tx, Ref::Key(p))?;
+                if previous.is_some_and(|c| c.id == parent.id) {
+                    return Err(Error::InvalidInput(
+                        "a case cannot be its own parent".into(),
+                    ));
+                }
+                // Walk up to refuse cycles.
+                let mut cursor = parent.parent;
+                let mut depth = 0;
+                while let Some(up) = cursor {
+                    if previous.is_some_and(|c| c.id == up) || depth > MAX_REDIRECTS {
+                        return Err(Error::InvalidInput(
+                            "the parent would make a cycle of cases".into(),
+                        ));
+                    }
+                    cursor = tx.case(up)?.and_then(|c| c.parent);
+                    depth += 1;
+                }
+                Some(parent.id)
+            }
+        };
+
+        let mut links = Vec::new();
+        if previous.is_some() && !input.links.is_empty() {
+            return Err(Error::InvalidInput(
+                "links are given when a case is created; use link_case to change them".into(),
+            ));
+        }
+        for link in &input.links {
+            let profile = self.resolve_profile(tx, Ref::Key(&link.profile))?;
+            if links.iter().any(|(id, _)| *id == profile.id) {
+                return Err(Error::InvalidInput(format!(
+                    "profile {} is linked twice",
+                    profile.customer_id
+                )));
+            }
+            links.push((profile.id, link.role));
+        }
+
+        let template = self.choose_template(
+            tx,
+            TemplateKind::Case,
+            input.template.as_deref(),
+            input.template_version,
+            previous.and_then(|c| c.template.as_ref()),
+        )?;
+        let fields = self.check_fields(
+            template.as_deref(),
+            &input.fields,
+            mode,
+            &ctx,
+            &mut errors,
+            &mut missing,
+        );
+        let normalized = CaseInput {
+            template: template.as_ref().map(|t| t.id.clone()),
+            template_version: template.as_ref().map(|t| t.version),
+            fields,
+            channel: input.channel,
+            // Absent: the case's own (an update), or low (a new case).
+            impact: Some(input.impact.or(previous.map(|c| c.impact)).unwrap_or(Level::Low)),
+            urgency: Some(input.urgency.or(previous.map(|c| c.urgency)).unwrap_or(Level::Low)),
+            category,
+            product,
+            asset,
+            support_group,
+            assignee,
+            parent: parent.map(|p| p.to_string()),
+            short_description,
+            description,
+            informed_users,
+            links: input.links.clone(),
+        };
+        Ok((
+            PreparedCase {
+                template: template.map(|t| t.reference()),
+                input: normalized,
+                parent,
+                links,
+            },
+            errors,
+            missing,
+        ))
+    }
+
+    /// What keyword search indexes a case by: its number, descriptions,
+    /// category, product, asset, notes and comments, and searchable fields.
+    pub(super) fn case_index(&self, tx: &dyn ReadTx, case: &Case) -> Result<CaseIndex> {
+        let mut words = format!(
+            "{} {} {} {} {} {}",
+            case.number,
+            case.short_description,
+            case.description,
+            case.category.as_deref().unwrap_or(""),
+            case.product.as_deref().unwrap_or(""),
+            case.asset.as_deref().unwrap_or("")
+        );
+        for entry in &case.timeline {
+            if entry.kind != EntryKind::StatusChange {
+                words.push(' ');
+                words.push_str(&entry.text);
+            }
+        }
+        if let Some(t) = &case.template {
+            let template = self.template_in(tx, &t.id, Some(t.version))?;
+            words.push(' ');
+            words.push_str(&template.searchable_text(&case.fields));
+        }
+        Ok(CaseIndex {
+            search_tokens: text::tokens(&words),
+        })
+    }
+
+    /// Stores a case with what search indexes it by (compare-and-set on `expected_version`).
+    pub(super) fn save_case(
+        &self,
+        tx: &mut dyn WriteTx,
+        case: &Case,
+        expected_version: Option<u64>,
+    ) -> Result<()> {
+        let index = self.case_index(tx, case)?;
+        tx.put_case(case, &index, expected_version)
+    }
+
+    /// Validates a case form without storing anything.
+    pub fn validate_case(
+        &self,
+        input: &CaseInput,
+        draft: bool,
+    ) -> Result<FormValidation<CaseInput>> {
+        let mode = if draft { Mode::Draft } else { Mode::Create };
+        let (prepared, errors, missing) = self
+            .store
+            .read_with(|tx| self.prepare_case(tx, input, mode, None))?;
+        Ok(FormValidation {
+            normalized: prepared.input,
+            errors,
+            missing,
+        })
+    }
+}

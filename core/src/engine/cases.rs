@@ -1,0 +1,327 @@
+//! Cases: opening them (one or many at a time), reading, updating, moving
+//! them through the state machine, their timelines, and keyword search.
+
+use super::clean::clean_long;
+use super::profiles::MAX_RESULTS;
+use super::{Casebook, Ref};
+use crate::actor::Actor;
+use crate::error::{Entity, Error, FieldError, FieldErrorCode, Result};
+use crate::model::{
+    Case, CaseInput, CaseLink, CaseStatus, CaseSummary, EntryKind, Level, Resolution,
+    ResolutionInput, TimelineEntry,
+};
+use crate::store::{Store, StoreExt, WriteTx};
+use crate::template::Mode;
+use crate::text;
+use jiff::Timestamp;
+
+const CASE_SEQUENCE: &str = "case_number";
+
+fn check_case_version(case: &Case, expected: u64) -> Result<()> {
+    if case.version == expected {
+        Ok(())
+    } else {
+        Err(Error::Conflict {
+            entity: Entity::Case,
+            id: case.number.clone(),
+            expected,
+            actual: case.version,
+        })
+    }
+}
+
+impl<S: Store> Casebook<S> {
+    /// Creates a case with a new case number and links its profiles, all or nothing.
+    pub fn create_case(&self, actor: &Actor, input: CaseInput) -> Result<Case> {
+        let by = actor.check()?;
+        let now = self.now();
+        self.store
+            .write_with(|tx| self.create_case_in(tx, by, &input, now))
+    }
+
+    /// Creates many cases in one store transaction, all or nothing: each
+    /// exactly as [`Casebook::create_case`] would, in order, with consecutive
+    /// case numbers.
+    ///
+    /// For bulk loads (a migration, a benchmark): one commit instead of one
+    /// per case. The first input that fails stops the call with its error
+    /// and nothing is stored; [`Casebook::validate_case`] checks inputs one
+    /// by one beforehand. The whole batch is held in memory and in one
+    /// transaction, so very large loads go in batches of some thousands.
+    ///
+    /// ```
+    /// use casebook::{Actor, CaseInput, Casebook};
+    /// let cb = Casebook::in_memory();
+    /// let loader = Actor::new("loader");
+    /// let input = |text: &str| CaseInput { short_description: text.into(), ..CaseInput::default() };
+    /// let cases = cb.create_cases(&loader, [input("Router down"), input("Invoice wrong")])?;
+    /// assert_eq!(cases.len(), 2);
+    /// assert_eq!(cb.case(cases[1].number.as_str())?.short_description, "Invoice wrong");
+    ///
+    /// // One bad input: nothing is stored.
+    /// assert!(cb.create_cases(&loader, [input("Modem"), input("")]).is_err());
+    /// assert_eq!(cb.search_cases("modem", 10)?.len(), 0);
+    /// # Ok::<(), casebook::Error>(())
+    /// ```
+    pub fn create_cases(
+        &self,
+        actor: &Actor,
+        inputs: impl IntoIterator<Item = CaseInput>,
+    ) -> Result<Vec<Case>> {
+        let by = actor.check()?;
+        let inputs: Vec<CaseInput> = inputs.into_iter().collect();
+        let now = self.now();
+        self.store.write_bulk_with(|tx| {
+            inputs
+                .iter()
+                .map(|input| self.create_case_in(tx, by, input, now))
+                .collect()
+        })
+    }
+
+    fn create_case_in(
+        &self,
+        tx: &mut dyn WriteTx,
+        by: &str,
+        input: &CaseInput,
+        now: Timestamp,
+    ) -> Result<Case> {
+        let (prepared, errors, _) = self.prepare_case(tx, input, Mode::Create, None)?;
+        if !errors.is_empty() {
+            return Err(Error::validation(errors));
+        }
+        let sequence = tx.next_sequence(CASE_SEQUENCE)?;
+        let number = self.config.case_number_format.format(sequence);
+        let n = prepared.input;
+        let impact = n.impact.unwrap_or(Level::Low);
+        let urgency = n.urgency.unwrap_or(Level::Low);
+        let case = Case {
+            id: self.new_id(),
+            number,
+            version: 1,
+            template: prepared.template,
+            fields: n.fields,
+            channel: n.channel,
+            status: CaseStatus::New,
+            impact,
+            urgency,
+            priority: self.config.priority_matrix.priority(impact, urgency),
+            category: n.category,
+            product: n.product,
+            asset: n.asset,
+            support_group: n.support_group,
+            assignee: n.assignee,
+            parent: prepared.parent,
+            short_description: n.short_description,
+            description: n.description,
+            timeline: Vec::new(),
+            informed_users: n.informed_users,
+            resolution: None,
+            created_at: now,
+            created_by: by.to_string(),
+            updated_at: now,
+            updated_by: by.to_string(),
+        };
+        self.save_case(tx, &case, None)?;
+        for (profile_id, role) in prepared.links {
+            tx.put_link(&CaseLink {
+                case_id: case.id,
+                profile_id,
+                role,
+                linked_at: now,
+                linked_by: by.to_string(),
+            })?;
+        }
+        Ok(case)
+    }
+
+    /// A case by id or case number.
+    pub fn case<'a>(&self, r: impl Into<Ref<'a>>) -> Result<Case> {
+        let r = r.into();
+        self.store.read_with(|tx| self.resolve_case(tx, r))
+    }
+
+    /// Replaces the editable part of a case (status, timeline and links have
+    /// their own operations). Priority follows impact and urgency; an input
+    /// without impact or urgency keeps the case's.
+    pub fn update_case<'a>(
+        &self,
+        actor: &Actor,
+        r: impl Into<Ref<'a>>,
+        expected_version: u64,
+        input: CaseInput,
+    ) -> Result<Case> {
+        let by = actor.check()?;
+        let r = r.into();
+        let now = self.now();
+        self.store.write_with(|tx| {
+            let current = self.resolve_case(tx, r)?;
+            check_case_version(&current, expected_version)?;
+            let (prepared, errors, _) = self.prepare_case(
+                tx,
+                &input,
+                Mode::Update {
+                    previous: &current.fields,
+                },
+                Some(&current),
+            )?;
+            if !errors.is_empty() {
+                return Err(Error::validation(errors));
+            }
+            let n = prepared.input;
+            let impact = n.impact.unwrap_or(current.impact);
+            let urgency = n.urgency.unwrap_or(current.urgency);
+            let updated = Case {
+                version: current.version + 1,
+                template: prepared.template,
+                fields: n.fields,
+                channel: n.channel,
+                impact,
+                urgency,
+                priority: self.config.priority_matrix.priority(impact, urgency),
+                category: n.category,
+                product: n.product,
+                asset: n.asset,
+                support_group: n.support_group,
+                assignee: n.assignee,
+                parent: prepared.parent,
+                short_description: n.short_description,
+                description: n.description,
+                informed_users: n.informed_users,
+                updated_at: now,
+                updated_by: by.to_string(),
+                ..current.clone()
+            };
+            self.save_case(tx, &updated, Some(current.version))?;
+            Ok(updated)
+        })
+    }
+
+    /// Moves a case to another status. Resolving needs resolution notes;
+    /// reopening (resolved to in progress) clears the resolution. An illegal
+    /// move is an error that changes nothing.
+    pub fn set_case_status<'a>(
+        &self,
+        actor: &Actor,
+        r: impl Into<Ref<'a>>,
+        expected_version: u64,
+        to: CaseStatus,
+        resolution: Option<ResolutionInput>,
+    ) -> Result<Case> {
+        let by = actor.check()?;
+        let r = r.into();
+        let now = self.now();
+        self.store.write_with(|tx| {
+            let mut case = self.resolve_case(tx, r)?;
+            check_case_version(&case, expected_version)?;
+            let from = case.status;
+            case.status = from.transition(to)?;
+            match to {
+                CaseStatus::Resolved => {
+                    let notes = resolution
+                        .as_ref()
+                        .map(|r| r.notes.trim().to_string())
+                        .unwrap_or_default();
+                    if notes.is_empty() {
+                        return Err(Error::validation(vec![FieldError::new(
+                            "resolution_notes",
+                            FieldErrorCode::Required,
+                            "Resolution notes are required to resolve a case",
+                        )]));
+                    }
+                    let mut errors = Vec::new();
+                    let notes =
+                        clean_long(&notes, "resolution_notes", "Resolution notes", &mut errors);
+                    if !errors.is_empty() {
+                        return Err(Error::validation(errors));
+                    }
+                    case.resolution = Some(Resolution {
+                        notes,
+                        share_with_requester: resolution
+                            .as_ref()
+                            .is_some_and(|r| r.share_with_requester),
+                        resolved_by: by.to_string(),
+                        resolved_at: now,
+                    });
+                }
+                CaseStatus::InProgress if from == CaseStatus::Resolved => case.resolution = None,
+                _ => {}
+            }
+            case.timeline.push(TimelineEntry {
+                id: self.new_id(),
+                kind: EntryKind::StatusChange,
+                author: by.to_string(),
+                at: now,
+                text: format!("{from} -> {to}"),
+            });
+            let previous = case.version;
+            case.version += 1;
+            case.updated_at = now;
+            case.updated_by = by.to_string();
+            self.save_case(tx, &case, Some(previous))?;
+            Ok(case)
+        })
+    }
+
+    /// Adds a work note (internal) or a comment (customer-visible) to a case timeline.
+    pub fn add_case_entry<'a>(
+        &self,
+        actor: &Actor,
+        r: impl Into<Ref<'a>>,
+        kind: EntryKind,
+        text: &str,
+    ) -> Result<Case> {
+        let by = actor.check()?;
+        let r = r.into();
+        if kind == EntryKind::StatusChange {
+            return Err(Error::InvalidInput(
+                "status changes are recorded by set_case_status".into(),
+            ));
+        }
+        let mut errors = Vec::new();
+        let text = clean_long(text, "text", "Text", &mut errors);
+        if text.is_empty() {
+            errors.push(FieldError::new(
+                "text",
+                FieldErrorCode::Required,
+                "A note needs some text",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(Error::validation(errors));
+        }
+        let now = self.now();
+        self.store.write_with(|tx| {
+            let mut case = self.resolve_case(tx, r)?;
+            case.timeline.push(TimelineEntry {
+                id: self.new_id(),
+                kind,
+                author: by.to_string(),
+                at: now,
+                text: text.clone(),
+            });
+            let previous = case.version;
+            case.version += 1;
+            case.updated_at = now;
+            case.updated_by = by.to_string();
+            self.save_case(tx, &case, Some(previous))?;
+            Ok(case)
+        })
+    }
+
+    /// Keyword search over case numbers, descriptions, notes, comments and
+    /// searchable fields: every word must match (the last one as a prefix), newest first.
+    pub fn search_cases(&self, keywords: &str, limit: usize) -> Result<Vec<CaseSummary>> {
+        let tokens = text::tokens(keywords);
+        if tokens.is_empty() {
+            return Err(Error::InvalidInput(
+                "a case search needs at least one word".into(),
+            ));
+        }
+        let limit = limit.clamp(1, MAX_RESULTS);
+        self.store.read_with(|tx| {
+            let ids = tx.search_cases(&tokens, limit)?;
+            Ok(tx.cases(&ids)?.iter().map(CaseSummary::from).collect())
+        })
+    }
+}

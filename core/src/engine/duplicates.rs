@@ -1,0 +1,91 @@
+//! Duplicate candidates for a profile or a draft, and the whole-store
+//! duplicate report: the engine reads the profiles, identity scores them.
+
+use super::profiles::build_profile;
+use super::{Casebook, Ref};
+use crate::error::Result;
+use crate::identity::{rank_candidates, DuplicateCandidate, DuplicateReport, MatchView, ReportBuilder};
+use crate::model::{Profile, ProfileInput};
+use crate::store::{ReadTx, Store, StoreExt};
+use crate::template::Mode;
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// Profiles read per page while building the whole-store report.
+const REPORT_PAGE: usize = 5_000;
+
+impl<S: Store> Casebook<S> {
+    /// Probable duplicates of `profile`: the profiles sharing a candidate
+    /// key with it (keys shared by too many profiles are skipped), scored.
+    pub(super) fn duplicate_candidates_in(
+        &self,
+        tx: &dyn ReadTx,
+        profile: &Profile,
+    ) -> Result<Vec<DuplicateCandidate>> {
+        let config = &self.config.matching;
+        let mut ids: BTreeSet<Uuid> = BTreeSet::new();
+        for key in MatchView::of(profile).lookup_keys() {
+            let found = tx.profiles_by_key(&key)?;
+            if found.len() <= config.max_block_size {
+                ids.extend(found);
+            }
+        }
+        let ids: Vec<Uuid> = ids.into_iter().collect();
+        rank_candidates(config, profile, tx.profiles(&ids)?)
+            .into_iter()
+            .map(|(p, s)| {
+                Ok(DuplicateCandidate {
+                    profile: self.summary_in(tx, &p)?,
+                    score: s.score,
+                    reasons: s.reasons,
+                })
+            })
+            .collect()
+    }
+
+    /// Probable duplicates of an existing profile, best first, with scores and reasons.
+    pub fn duplicate_candidates<'a>(
+        &self,
+        profile: impl Into<Ref<'a>>,
+    ) -> Result<Vec<DuplicateCandidate>> {
+        let r = profile.into();
+        self.store.read_with(|tx| {
+            let p = self.resolve_profile(tx, r)?;
+            self.duplicate_candidates_in(tx, &p)
+        })
+    }
+
+    /// Probable duplicates of a draft (a profile not created yet).
+    pub fn duplicate_candidates_for_draft(
+        &self,
+        draft: &ProfileInput,
+    ) -> Result<Vec<DuplicateCandidate>> {
+        let now = self.now();
+        self.store.read_with(|tx| {
+            // Invalid parts of a draft are simply not compared.
+            let (prepared, _, _) = self.prepare_profile(tx, draft, Mode::Draft, None)?;
+            let profile = build_profile(prepared, "draft", now);
+            self.duplicate_candidates_in(tx, &profile)
+        })
+    }
+
+    /// Clusters of probable duplicates across the whole store. Profiles are
+    /// compared only when they share a candidate key (a contact point, an
+    /// account, an identification, the phonetic name key, the birth key),
+    /// never all pairs.
+    pub fn duplicate_report(&self) -> Result<DuplicateReport> {
+        let mut report = ReportBuilder::default();
+        let mut after = None;
+        loop {
+            let page = self
+                .store
+                .read_with(|tx| tx.profiles_page(after, REPORT_PAGE))?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id);
+            for p in page.iter().filter(|p| !p.is_tombstone()) {
+                report.add(p);
+            }
+        }
+        Ok(report.finish(&self.config.matching))
+    }
+}

@@ -1,0 +1,264 @@
+//! Merge preview, merge and unmerge of two profiles: the engine reads what
+//! hangs on both profiles, lets identity compute the merge, and writes it
+//! with its journal and audit entry in one transaction.
+
+use super::{Casebook, Ref};
+use crate::actor::Actor;
+use crate::error::{Entity, Error, Result};
+use crate::identity::{
+    plan_merge, MergeOutcome, MergePlan, MergePreview, MergeRecord, MergeSides, MergeStatus,
+    MergeWork, MERGE_JOURNAL,
+};
+use crate::model::{AuditEntry, CaseLink, Profile};
+use crate::store::{ReadTx, Store, StoreExt};
+use jiff::Timestamp;
+use uuid::Uuid;
+
+fn load_record(tx: &dyn ReadTx, merge_id: Uuid) -> Result<MergeRecord> {
+    let value = tx
+        .blob(MERGE_JOURNAL, merge_id)?
+        .ok_or_else(|| Error::not_found(Entity::Merge, merge_id))?;
+    serde_json::from_value(value)
+        .map_err(|e| Error::Internal(format!("merge journal {merge_id} is unreadable: {e}")))
+}
+
+impl<S: Store> Casebook<S> {
+    /// Reads both profiles of a plan and what hangs on them, and computes the merge.
+    fn merge_work(
+        &self,
+        tx: &dyn ReadTx,
+        plan: &MergePlan,
+        by: &str,
+        now: Timestamp,
+    ) -> Result<MergeWork> {
+        let survivor = self.resolve_profile(tx, Ref::Key(&plan.survivor))?;
+        let merged = self.resolve_profile(tx, Ref::Key(&plan.merged))?;
+        let template = match &survivor.template {
+            Some(t) => Some(self.template_in(tx, &t.id, Some(t.version))?),
+            None => None,
+        };
+        let links = tx.links_of_profile(merged.id)?;
+        let case_ids: Vec<Uuid> = links.iter().map(|l| l.case_id).collect();
+        let cases = tx.cases(&case_ids)?;
+        if cases.len() != links.len() {
+            return Err(Error::Internal(format!(
+                "a link of profile {} points to a missing case",
+                merged.customer_id
+            )));
+        }
+        let ctx = self.validation_context();
+        let (plan_related, survivor_id, merged_id) = (plan.related, survivor.id, merged.id);
+        let sides = MergeSides {
+            survivor_links: tx.links_of_profile(survivor_id)?,
+            merged_cases: links.into_iter().zip(cases).collect(),
+            merged_contacts: tx.contacts_of_profile(merged_id, None, None, usize::MAX)?,
+            survivor_relations: if plan_related {
+                tx.relations_of(survivor_id)?
+            } else {
+                Vec::new()
+            },
+            merged_relations: if plan_related {
+                tx.relations_of(merged_id)?
+            } else {
+                Vec::new()
+            },
+            survivor,
+            merged,
+            template: template.as_deref(),
+            ctx: &ctx,
+        };
+        plan_merge(sides, plan, by, now)
+    }
+
+    /// Exactly what a merge would move and what conflicts, without changing anything.
+    pub fn merge_preview(&self, plan: &MergePlan) -> Result<MergePreview> {
+        let now = self.now();
+        self.store
+            .read_with(|tx| self.merge_work(tx, plan, "preview", now))
+            .map(|w| w.preview)
+    }
+
+    /// Merges two profiles in one transaction: the survivor takes what the
+    /// plan says, contact history moves, the other profile becomes a tombstone
+    /// redirecting to the survivor, a journal makes it reversible and an audit
+    /// entry records it.
+    pub fn merge(&self, actor: &Actor, plan: &MergePlan) -> Result<MergeOutcome> {
+        let by = actor.check()?;
+        let now = self.now();
+        self.store.write_with(|tx| {
+            let work = self.merge_work(tx, plan, by, now)?;
+            if !work.preview.problems.is_empty() {
+                return Err(Error::validation(work.preview.problems.clone()));
+            }
+            let survivor = work.preview.result.clone();
+            self.save_profile(tx, &survivor, Some(work.preview.survivor.version))?;
+            self.save_profile(tx, &work.tombstone, Some(work.preview.merged.version))?;
+            for link in &work.links_before {
+                tx.delete_link(link.case_id, link.profile_id)?;
+            }
+            for link in &work.links_after {
+                tx.put_link(link)?;
+            }
+            for contact in &work.contacts_after {
+                tx.put_contact(contact)?;
+            }
+            for (a, b) in &work.relations_delete {
+                tx.delete_relation(*a, *b)?;
+            }
+            for relation in &work.relations_after {
+                tx.put_relation(relation)?;
+            }
+            let record = MergeRecord {
+                id: self.new_id(),
+                status: MergeStatus::Merged,
+                merged_by: by.to_string(),
+                merged_at: now,
+                plan: plan.clone(),
+                survivor_before: work.preview.survivor.clone(),
+                survivor_after: survivor.clone(),
+                merged_before: work.preview.merged.clone(),
+                tombstone_after: work.tombstone.clone(),
+                links_before: work.links_before,
+                links_after: work.links_after,
+                contacts_before: work.contacts_before,
+                contacts_after: work.contacts_after,
+                relations_before: work.relations_before,
+                relations_after: work.relations_after,
+                unmerged_by: None,
+                unmerged_at: None,
+            };
+            tx.put_blob(MERGE_JOURNAL, record.id, &serde_json::to_value(&record)?)?;
+            tx.append_audit(&AuditEntry {
+                id: self.new_id(),
+                at: now,
+                actor: by.to_string(),
+                action: "merge".into(),
+                subjects: vec![survivor.id, work.tombstone.id],
+                details: serde_json::json!({
+                    "merge_id": record.id,
+                    "survivor": survivor.customer_id,
+                    "merged": work.tombstone.customer_id,
+                    "contact_points_moved": work.preview.contact_points_moved.len(),
+                    "cases_moved": work.preview.cases_moved.len() + work.preview.cases_linked_to_both.len(),
+                    "contacts_moved": work.preview.contacts_moved,
+                }),
+            })?;
+            Ok(MergeOutcome {
+                merge_id: record.id,
+                survivor,
+                tombstone: work.tombstone,
+            })
+        })
+    }
+
+    /// The journal of a merge.
+    pub fn merge_record(&self, merge_id: Uuid) -> Result<MergeRecord> {
+        self.store.read_with(|tx| load_record(tx, merge_id))
+    }
+
+    /// Undoes a merge: restores the merged-away profile and everything that
+    /// moved, exactly, provided nothing touched them since. Otherwise it
+    /// refuses with [`Error::UnmergeRefused`] listing what changed. Restored
+    /// profiles keep their content and get a new version number.
+    pub fn unmerge(&self, actor: &Actor, merge_id: Uuid) -> Result<(Profile, Profile)> {
+        let by = actor.check()?;
+        let now = self.now();
+        self.store.write_with(|tx| {
+            let mut record = load_record(tx, merge_id)?;
+            if record.status == MergeStatus::Unmerged {
+                return Err(Error::UnmergeRefused(format!(
+                    "merge {merge_id} was already undone"
+                )));
+            }
+            let mut changed = Vec::new();
+            // Content decides, not the version: a merge undone in between leaves
+            // the same content under a newer version.
+            let same = |now: &Option<Profile>, then: &Profile| {
+                now.as_ref().map(|p| p.clone().with_version(0))
+                    == Some(then.clone().with_version(0))
+            };
+            let survivor_now = tx.profile(record.survivor_after.id)?;
+            if !same(&survivor_now, &record.survivor_after) {
+                changed.push(format!(
+                    "survivor {} changed since the merge (version {} then, {} now)",
+                    record.survivor_after.customer_id,
+                    record.survivor_after.version,
+                    survivor_now.as_ref().map_or(0, |p| p.version)
+                ));
+            }
+            let tombstone_now = tx.profile(record.tombstone_after.id)?;
+            if !same(&tombstone_now, &record.tombstone_after) {
+                changed.push(format!(
+                    "tombstone {} changed since the merge",
+                    record.tombstone_after.customer_id
+                ));
+            }
+            for link in &record.links_after {
+                let now: Vec<CaseLink> = tx.links_of_case(link.case_id)?;
+                if !now.contains(link) {
+                    changed.push(format!("the link of case {} changed", link.case_id));
+                }
+            }
+            for contact in &record.contacts_after {
+                if tx.contact(contact.id)?.as_ref() != Some(contact) {
+                    changed.push(format!("contact {} changed", contact.id));
+                }
+            }
+            for relation in &record.relations_after {
+                let now = tx.relations_of(relation.a)?;
+                if !now.contains(relation) {
+                    changed.push(format!(
+                        "a relationship of {} changed",
+                        record.survivor_after.customer_id
+                    ));
+                }
+            }
+            if !changed.is_empty() {
+                return Err(Error::UnmergeRefused(changed.join("; ")));
+            }
+            let version_of = |now: &Option<Profile>| now.as_ref().map(|p| p.version);
+            let survivor = record
+                .survivor_before
+                .clone()
+                .with_version(version_of(&survivor_now).unwrap_or(0) + 1);
+            let restored = record
+                .merged_before
+                .clone()
+                .with_version(version_of(&tombstone_now).unwrap_or(0) + 1);
+            self.save_profile(tx, &survivor, version_of(&survivor_now))?;
+            self.save_profile(tx, &restored, version_of(&tombstone_now))?;
+            for link in &record.links_after {
+                tx.delete_link(link.case_id, link.profile_id)?;
+            }
+            for link in &record.links_before {
+                tx.put_link(link)?;
+            }
+            for contact in &record.contacts_before {
+                tx.put_contact(contact)?;
+            }
+            for relation in &record.relations_after {
+                tx.delete_relation(relation.a, relation.b)?;
+            }
+            for relation in &record.relations_before {
+                tx.put_relation(relation)?;
+            }
+            record.status = MergeStatus::Unmerged;
+            record.unmerged_by = Some(by.to_string());
+            record.unmerged_at = Some(now);
+            tx.put_blob(MERGE_JOURNAL, record.id, &serde_json::to_value(&record)?)?;
+            tx.append_audit(&AuditEntry {
+                id: self.new_id(),
+                at: now,
+                actor: by.to_string(),
+                action: "unmerge".into(),
+                subjects: vec![survivor.id, restored.id],
+                details: serde_json::json!({
+                    "merge_id": record.id,
+                    "survivor": survivor.customer_id,
+                    "restored": restored.customer_id,
+                }),
+            })?;
+            Ok((survivor, restored))
+        })
+    }
+}

@@ -1,0 +1,151 @@
+//! The whole store at once: exporting and importing snapshots, the audit
+//! log, and the check of every invariant.
+
+use super::Casebook;
+use crate::error::{Error, Result};
+use crate::identity::profile_index;
+use crate::integrity::{case_index_problem, profile_index_problem, record_problems, InvariantProblem};
+use crate::model::AuditEntry;
+use crate::store::{Snapshot, Store, StoreExt, SNAPSHOT_FORMAT};
+use serde_json::Value;
+use uuid::Uuid;
+
+impl Snapshot {
+    /// Reads a snapshot from its JSON form. The format number is judged
+    /// first, so a snapshot of another casebook version is refused with
+    /// [`Error::IncompatibleVersion`] even when the rest would not parse.
+    ///
+    /// ```
+    /// use casebook::{ErrorCode, Snapshot};
+    /// let err = Snapshot::from_value(serde_json::json!({"format": 99, "profiles": "?"})).unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::IncompatibleVersion);
+    /// let err = Snapshot::from_value(serde_json::json!([1, 2])).unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::InvalidInput);
+    /// ```
+    pub fn from_value(value: Value) -> Result<Snapshot> {
+        let format = match value.get("format") {
+            Some(Value::Number(n)) => n.as_u64(),
+            Some(_) => None,
+            None if value.is_object() => {
+                return Err(Error::InvalidInput(
+                    "the snapshot has no `format` number".into(),
+                ))
+            }
+            None => return Err(Error::InvalidInput("a snapshot is a JSON object".into())),
+        };
+        match format {
+            Some(f) if f == u64::from(SNAPSHOT_FORMAT) => {}
+            Some(f) => {
+                return Err(Error::IncompatibleVersion(format!(
+                    "the snapshot has format {f}, this casebook reads format {SNAPSHOT_FORMAT}"
+                )))
+            }
+            None => {
+                return Err(Error::InvalidInput(
+                    "the snapshot's `format` must be a whole number".into(),
+                ))
+            }
+        }
+        serde_json::from_value(value).map_err(|e| Error::InvalidInput(format!("snapshot: {e}")))
+    }
+}
+
+impl<S: Store> Casebook<S> {
+    /// Every record (for backup, browser persistence and tests).
+    pub fn export_snapshot(&self) -> Result<Snapshot> {
+        self.store.read_with(|tx| tx.export())
+    }
+
+    /// Loads a snapshot into an empty store, in one transaction. What every
+    /// record is indexed by is derived again from the records; a snapshot
+    /// whose records break an invariant (a dangling link, a half-done
+    /// merge) is refused with the problems named.
+    pub fn import_snapshot(&self, snapshot: &Snapshot) -> Result<()> {
+        if snapshot.format != SNAPSHOT_FORMAT {
+            return Err(Error::IncompatibleVersion(format!(
+                "the snapshot has format {}, this casebook reads format {SNAPSHOT_FORMAT}",
+                snapshot.format
+            )));
+        }
+        let problems = record_problems(snapshot);
+        if !problems.is_empty() {
+            return Err(Error::InvalidInput(format!(
+                "the snapshot is inconsistent: {}",
+                problems
+                    .iter()
+                    .map(|p| p.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )));
+        }
+        self.store.write_with(|tx| {
+            if tx.profile_count()? > 0 || tx.case_count()? > 0 || !tx.template_refs()?.is_empty() {
+                return Err(Error::InvalidState(
+                    "a snapshot can only be imported into an empty store".into(),
+                ));
+            }
+            for t in &snapshot.templates {
+                tx.put_template(t)?;
+            }
+            for p in &snapshot.profiles {
+                tx.put_profile(p, &profile_index(p), None)?;
+            }
+            for c in &snapshot.cases {
+                self.save_case(tx, c, None)?;
+            }
+            for l in &snapshot.links {
+                tx.put_link(l)?;
+            }
+            for c in &snapshot.contacts {
+                tx.put_contact(c)?;
+            }
+            for r in &snapshot.relations {
+                tx.put_relation(r)?;
+            }
+            for (name, value) in &snapshot.sequences {
+                tx.raise_sequence(name, *value)?;
+            }
+            for a in &snapshot.audit {
+                tx.append_audit(a)?;
+            }
+            for (kind, id, value) in &snapshot.blobs {
+                tx.put_blob(kind, *id, value)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The audit log, about one record or all.
+    pub fn audit_log(&self, subject: Option<Uuid>) -> Result<Vec<AuditEntry>> {
+        self.store.read_with(|tx| tx.audit(subject))
+    }
+
+    /// Checks every invariant, returning every problem found: no dangling
+    /// link, association or relation; redirects lead to live profiles;
+    /// unique customer IDs and case numbers; every record indexed by
+    /// exactly what it should be found by; and the store's own checks
+    /// ([`Store::self_check`]). Empty when all is well.
+    pub fn check_invariants(&self) -> Result<Vec<InvariantProblem>> {
+        let mut problems = self.store.read_with(|tx| {
+            let snapshot = tx.export()?;
+            let mut problems = record_problems(&snapshot);
+            for p in &snapshot.profiles {
+                let stored = tx.profile_index(p.id)?;
+                problems.extend(profile_index_problem(p, &profile_index(p), stored.as_ref()));
+            }
+            for c in &snapshot.cases {
+                let stored = tx.case_index(c.id)?;
+                let derived = self.case_index(tx, c)?;
+                problems.extend(case_index_problem(&c.number, &derived, stored.as_ref()));
+            }
+            Ok(problems)
+        })?;
+        problems.extend(
+            self.store
+                .self_check()?
+                .into_iter()
+                .map(InvariantProblem::store),
+        );
+        Ok(problems)
+    }
+}

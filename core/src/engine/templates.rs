@@ -1,0 +1,177 @@
+//! Templates in the store: loading new versions, reading them back (with a
+//! cache of compiled versions), and validating custom fields against them.
+
+use super::Casebook;
+use crate::actor::Actor;
+use crate::error::{Entity, Error, FieldError, FieldErrorCode, Result};
+use crate::store::{ReadTx, Store, StoreExt};
+use crate::template::{
+    Fields, MissingField, Mode, Template, TemplateKind, TemplateRef, ValidationContext,
+    ValidationReport,
+};
+use serde_json::Value;
+use std::sync::Arc;
+
+impl<S: Store> Casebook<S> {
+    /// Loads a template from its JSON definition. Loading a changed
+    /// definition of an existing id makes a new version; loading an
+    /// unchanged one returns the current version.
+    pub fn load_template(&self, actor: &Actor, json: &str) -> Result<Template> {
+        actor.check()?;
+        let template = Template::from_json(json)?;
+        self.store.write_with(|tx| {
+            let mut template = template.clone();
+            if let Some(latest) = tx.latest_template_version(&template.id)? {
+                let current = tx
+                    .template(&template.id, latest)?
+                    .ok_or_else(|| Error::Internal("latest template version missing".into()))?;
+                if current.kind != template.kind {
+                    return Err(Error::InvalidTemplate {
+                        template: template.id.clone(),
+                        field: None,
+                        message: format!(
+                            "template `{}` is a {:?} template; its kind cannot change",
+                            template.id, current.kind
+                        )
+                        .to_lowercase(),
+                    });
+                }
+                if current.same_definition(&template) {
+                    return Ok(current);
+                }
+                template.version = latest + 1;
+            } else {
+                template.version = 1;
+            }
+            tx.put_template(&template)?;
+            Ok(template)
+        })
+    }
+
+    /// A template version (`None`: the latest).
+    pub fn template(&self, id: &str, version: Option<u32>) -> Result<Template> {
+        self.store
+            .read_with(|tx| self.template_in(tx, id, version))
+            .map(|t| (*t).clone())
+    }
+
+    /// Every stored template version.
+    pub fn templates(&self) -> Result<Vec<TemplateRef>> {
+        self.store.read_with(|tx| tx.template_refs())
+    }
+
+    /// Validates custom field values against a stored template (`draft`:
+    /// missing required fields are reported as missing, not as errors).
+    pub fn validate_record(
+        &self,
+        template_id: &str,
+        version: Option<u32>,
+        record: &Value,
+        draft: bool,
+    ) -> Result<ValidationReport> {
+        let template = self
+            .store
+            .read_with(|tx| self.template_in(tx, template_id, version))?;
+        let mode = if draft { Mode::Draft } else { Mode::Create };
+        Ok(template.validate(record, mode, &self.validation_context()))
+    }
+
+    /// A template version, compiled once and then served from the cache.
+    pub(super) fn template_in(
+        &self,
+        tx: &dyn ReadTx,
+        id: &str,
+        version: Option<u32>,
+    ) -> Result<Arc<Template>> {
+        let version = match version {
+            Some(v) => v,
+            None => tx
+                .latest_template_version(id)?
+                .ok_or_else(|| Error::not_found(Entity::Template, id))?,
+        };
+        let key = (id.to_string(), version);
+        if let Some(t) = self
+            .templates
+            .read()
+            .ok()
+            .and_then(|c| c.get(&key).cloned())
+        {
+            return Ok(t);
+        }
+        let template = tx
+            .template(id, version)?
+            .ok_or_else(|| Error::not_found(Entity::Template, format!("{id} v{version}")))?;
+        let template = Arc::new(template);
+        if let Ok(mut cache) = self.templates.write() {
+            cache.insert(key, template.clone());
+        }
+        Ok(template)
+    }
+
+    /// The template a record is validated against: the one asked for, or
+    /// the record's own (at the version asked for, or its current one).
+    pub(super) fn choose_template(
+        &self,
+        tx: &dyn ReadTx,
+        kind: TemplateKind,
+        requested: Option<&str>,
+        requested_version: Option<u32>,
+        previous: Option<&TemplateRef>,
+    ) -> Result<Option<Arc<Template>>> {
+        let (id, version) = match (requested.map(str::trim).filter(|s| !s.is_empty()), previous) {
+            (None, None) => return Ok(None),
+            (None, Some(prev)) => (
+                prev.id.as_str(),
+                Some(requested_version.unwrap_or(prev.version)),
+            ),
+            (Some(id), Some(prev)) if prev.id == id => {
+                (id, Some(requested_version.unwrap_or(prev.version)))
+            }
+            (Some(id), _) => (id, requested_version),
+        };
+        let template = self.template_in(tx, id, version)?;
+        if template.kind != kind {
+            let name = |k: TemplateKind| match k {
+                TemplateKind::Profile => "profile",
+                TemplateKind::Case => "case",
+            };
+            return Err(Error::InvalidInput(format!(
+                "template `{id}` is a {} template, not a {} template",
+                name(template.kind),
+                name(kind),
+            )));
+        }
+        Ok(Some(template))
+    }
+
+    /// Custom field values as stored, with their problems; without a
+    /// template, every field is unknown.
+    pub(super) fn check_fields(
+        &self,
+        template: Option<&Template>,
+        fields: &Fields,
+        mode: Mode<'_>,
+        ctx: &ValidationContext,
+        errors: &mut Vec<FieldError>,
+        missing: &mut Vec<MissingField>,
+    ) -> Fields {
+        match template {
+            Some(template) => {
+                let report = template.validate_fields(fields, mode, ctx);
+                errors.extend(report.errors);
+                missing.extend(report.missing);
+                report.values
+            }
+            None => {
+                for key in fields.keys() {
+                    errors.push(FieldError::new(
+                        key,
+                        FieldErrorCode::UnknownField,
+                        format!("`{key}` is not a field: the record has no template"),
+                    ));
+                }
+                Fields::new()
+            }
+        }
+    }
+}

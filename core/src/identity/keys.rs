@@ -1,0 +1,65 @@
+//! What a profile is found by: the exact index keys (contact points,
+//! accounts, identity documents, duplicate-detection blocking keys) and the
+//! folded name tokens. The engine derives them here and hands them to the
+//! store, which only stores and indexes them.
+
+use super::matching::MatchView;
+use crate::model::Profile;
+use crate::store::ProfileIndex;
+use crate::text;
+
+/// Everything a store indexes a profile by.
+pub(crate) fn profile_index(profile: &Profile) -> ProfileIndex {
+    ProfileIndex {
+        keys: index_keys(profile),
+        name_tokens: name_tokens(profile),
+    }
+}
+
+/// Exact index keys of a profile, sorted: its contact keys,
+/// `account:<id>`, `ident:<kind>:<value>` (folded) and, for a live profile,
+/// the duplicate-detection blocking keys (`bk:...`, see
+/// [`MatchView::blocking_keys`]).
+pub(crate) fn index_keys(profile: &Profile) -> Vec<String> {
+    let mut keys: Vec<String> = profile
+        .contact_points
+        .iter()
+        .map(|p| p.key.clone())
+        .collect();
+    if !profile.is_tombstone() {
+        keys.extend(MatchView::of(profile).blocking_keys());
+    }
+    keys.extend(profile.accounts.iter().map(|a| account_key(a)));
+    keys.extend(
+        profile
+            .identifications
+            .iter()
+            .map(|i| identification_key(&i.kind, &i.value)),
+    );
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Folded name tokens of a profile, sorted and unique, for name search.
+pub(crate) fn name_tokens(profile: &Profile) -> Vec<String> {
+    let mut tokens = text::tokens(&format!("{} {}", profile.given_name, profile.family_name));
+    tokens.sort();
+    tokens.dedup();
+    tokens
+}
+
+/// Index key of an account id.
+pub(crate) fn account_key(account: &str) -> String {
+    format!("account:{}", account.trim().to_lowercase())
+}
+
+/// Index key of an identification.
+pub(crate) fn identification_key(kind: &str, value: &str) -> String {
+    let compact: String = value
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    format!("ident:{}:{compact}", kind.trim().to_lowercase())
+}

@@ -1,0 +1,149 @@
+//! Contacts: the interactions (calls, e-mails, chats) logged against
+//! profiles and cases, and the channels they arrive on.
+
+use super::ContactKind;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Channel of a case or contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Phone call.
+    Voice,
+    /// E-mail.
+    Email,
+    /// Web or in-app chat.
+    Chat,
+    /// Text message.
+    Sms,
+    /// Social network or messaging app.
+    Social,
+    /// Web form or portal.
+    Web,
+}
+
+impl Channel {
+    /// The kind of contact point an address on this channel is.
+    pub fn contact_kind(self) -> ContactKind {
+        match self {
+            Channel::Voice | Channel::Sms => ContactKind::Phone,
+            Channel::Email => ContactKind::Email,
+            Channel::Social | Channel::Chat => ContactKind::Social,
+            Channel::Web => ContactKind::Other,
+        }
+    }
+}
+
+
+/// Direction of a contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// The customer reached out.
+    Inbound,
+    /// The agent reached out.
+    Outbound,
+}
+
+/// One interaction with a customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Contact {
+    /// Internal id.
+    pub id: Uuid,
+    /// Channel.
+    pub channel: Channel,
+    /// Direction.
+    pub direction: Direction,
+    /// Address as received (caller number, e-mail address, handle).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Matching key of the address, when it could be normalised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_key: Option<String>,
+    /// Start.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Instant"))]
+    pub started_at: Timestamp,
+    /// End.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Instant>"))]
+    pub ended_at: Option<Timestamp>,
+    /// Agent who handled it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    /// Summary.
+    #[serde(default)]
+    pub summary: String,
+    /// Associated profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_id: Option<Uuid>,
+    /// Associated cases (at most one unless configured otherwise).
+    #[serde(default)]
+    pub case_ids: Vec<Uuid>,
+    /// When it was logged.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Instant"))]
+    pub created_at: Timestamp,
+    /// Who logged it.
+    pub created_by: String,
+}
+
+/// A contact to log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ContactInput {
+    /// Channel.
+    pub channel: Channel,
+    /// Direction (default inbound).
+    #[serde(default = "inbound")]
+    pub direction: Direction,
+    /// Address (caller number, e-mail address, handle).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Start (default: now).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Instant>"))]
+    pub started_at: Option<Timestamp>,
+    /// End.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Instant>"))]
+    pub ended_at: Option<Timestamp>,
+    /// Agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    /// Summary.
+    #[serde(default)]
+    pub summary: String,
+    /// Profile (id or customer ID).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// Cases (id or case number).
+    #[serde(default)]
+    pub cases: Vec<String>,
+}
+
+fn inbound() -> Direction {
+    Direction::Inbound
+}
+
+impl ContactInput {
+    /// An inbound contact on a channel from an address, starting now.
+    pub fn inbound(channel: Channel, address: impl Into<String>) -> Self {
+        ContactInput {
+            channel,
+            direction: Direction::Inbound,
+            address: Some(address.into()),
+            started_at: None,
+            ended_at: None,
+            agent: None,
+            summary: String::new(),
+            profile: None,
+            cases: Vec::new(),
+        }
+    }
+}
+

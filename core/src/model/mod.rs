@@ -1,0 +1,22 @@
+//! Records: profiles, cases, contacts, links and relations, with the case
+//! state machine and the priority matrix.
+
+mod audit;
+mod case;
+mod contact;
+mod profile;
+mod relation;
+mod workflow;
+
+pub use audit::AuditEntry;
+pub use case::{
+    Case, CaseInput, CaseLink, CaseSummary, EntryKind, LinkInput, LinkRole, Resolution,
+    ResolutionInput, TimelineEntry,
+};
+pub use contact::{Channel, Contact, ContactInput, Direction};
+pub use profile::{
+    ContactKind, ContactPoint, ContactPointInput, Identification, Profile, ProfileInput,
+    ProfileSummary,
+};
+pub use relation::{relation_key, RelatedCustomer, Relation, RelationInput};
+pub use workflow::{CaseStatus, Level, Priority, PriorityMatrix};

@@ -1,0 +1,364 @@
+//! The in-memory store's records and secondary indexes, and the one place
+//! that keeps them in step: every write goes through a `set_*` function
+//! that removes the old record's index entries and adds the new one's.
+
+use crate::model::{AuditEntry, Case, CaseLink, Contact, Profile, Relation};
+use crate::store::{CaseIndex, ProfileIndex};
+use crate::template::Template;
+use jiff::Timestamp;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Profiles under one index key. Most keys (a phone, an e-mail) name one
+/// profile, so that case takes no allocation of its own.
+pub(super) enum IdSet {
+    One(Uuid),
+    Many(BTreeSet<Uuid>),
+}
+
+impl IdSet {
+    fn insert(&mut self, id: Uuid) {
+        match self {
+            IdSet::One(first) if *first == id => {}
+            IdSet::One(first) => *self = IdSet::Many(BTreeSet::from([*first, id])),
+            IdSet::Many(set) => {
+                set.insert(id);
+            }
+        }
+    }
+
+    /// Removes `id`; whether the set is now empty.
+    fn remove(&mut self, id: Uuid) -> bool {
+        match self {
+            IdSet::One(only) => *only == id,
+            IdSet::Many(set) => {
+                set.remove(&id);
+                match (set.len(), set.first().copied()) {
+                    (1, Some(last)) => *self = IdSet::One(last),
+                    (0, _) => return true,
+                    _ => {}
+                }
+                false
+            }
+        }
+    }
+
+    pub(super) fn to_vec(&self) -> Vec<Uuid> {
+        match self {
+            IdSet::One(id) => vec![*id],
+            IdSet::Many(set) => set.iter().copied().collect(),
+        }
+    }
+}
+
+/// A profile with what it was handed over to be indexed by. The strings
+/// are shared with the index maps, so remembering them costs a pointer each.
+pub(super) struct StoredProfile {
+    pub(super) profile: Profile,
+    pub(super) keys: Box<[Arc<str>]>,
+    pub(super) name_tokens: Box<[Arc<str>]>,
+}
+
+impl StoredProfile {
+    pub(super) fn index(&self) -> ProfileIndex {
+        ProfileIndex {
+            keys: self.keys.iter().map(|k| k.to_string()).collect(),
+            name_tokens: self.name_tokens.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+}
+
+/// A case with its search tokens (sorted, unique) and its insertion
+/// number, which orders search results newest first.
+pub(super) struct StoredCase {
+    pub(super) case: Case,
+    pub(super) tokens: Box<[Box<str>]>,
+    pub(super) seq: u64,
+}
+
+#[derive(Default)]
+pub(super) struct Data {
+    pub(super) profiles: HashMap<Uuid, StoredProfile>,
+    pub(super) profile_order: BTreeSet<Uuid>,
+    pub(super) customer_ids: HashMap<String, Uuid>,
+    pub(super) profile_keys: HashMap<Arc<str>, IdSet>,
+    pub(super) names: BTreeSet<(Arc<str>, Uuid)>,
+    pub(super) cases: HashMap<Uuid, StoredCase>,
+    pub(super) case_numbers: HashMap<String, Uuid>,
+    pub(super) case_by_seq: HashMap<u64, Uuid>,
+    pub(super) case_tokens: BTreeMap<Box<str>, BTreeSet<u64>>,
+    pub(super) next_case_seq: u64,
+    pub(super) links: BTreeMap<(Uuid, Uuid), CaseLink>,
+    pub(super) links_by_profile: BTreeSet<(Uuid, Uuid)>,
+    pub(super) contacts: HashMap<Uuid, Contact>,
+    pub(super) contacts_by_profile: BTreeSet<(Uuid, Timestamp, Uuid)>,
+    pub(super) contacts_by_case: BTreeSet<(Uuid, Timestamp, Uuid)>,
+    pub(super) relations: BTreeMap<(Uuid, Uuid), Relation>,
+    pub(super) relations_by_profile: BTreeSet<(Uuid, Uuid)>,
+    pub(super) templates: BTreeMap<(String, u32), Template>,
+    pub(super) sequences: BTreeMap<String, u64>,
+    pub(super) audit: Vec<AuditEntry>,
+    pub(super) audit_by_subject: BTreeSet<(Uuid, usize)>,
+    pub(super) blobs: BTreeMap<(String, Uuid), serde_json::Value>,
+}
+
+/// A profile as the undo journal keeps it.
+pub(super) type ProfileEntry = (Profile, ProfileIndex);
+
+/// What to do to undo one write.
+pub(super) enum Undo {
+    Profile(Uuid, Option<ProfileEntry>),
+    Case(Uuid, Option<(Case, CaseIndex)>),
+    Link((Uuid, Uuid), Option<CaseLink>),
+    Contact(Uuid, Option<Contact>),
+    Relation((Uuid, Uuid), Option<Relation>),
+    Template((String, u32)),
+    Sequence(String, Option<u64>),
+    AuditLen(usize),
+    Blob((String, Uuid), Option<serde_json::Value>),
+}
+
+impl Data {
+    /// The shared copy of an index key, made on first use.
+    fn shared_key(&self, key: &str) -> Arc<str> {
+        match self.profile_keys.get_key_value(key) {
+            Some((shared, _)) => Arc::clone(shared),
+            None => Arc::from(key),
+        }
+    }
+
+    /// The shared copy of a name token, made on first use.
+    fn shared_token(&self, token: &str) -> Arc<str> {
+        let probe: Arc<str> = Arc::from(token);
+        match self.names.range((Arc::clone(&probe), Uuid::nil())..).next() {
+            Some((shared, _)) if **shared == *token => Arc::clone(shared),
+            _ => probe,
+        }
+    }
+
+    pub(super) fn set_profile(
+        &mut self,
+        id: Uuid,
+        entry: Option<ProfileEntry>,
+    ) -> Option<ProfileEntry> {
+        let old = self.profiles.remove(&id);
+        if let Some(old) = &old {
+            self.customer_ids.remove(&old.profile.customer_id);
+            for key in old.keys.iter() {
+                if let Some(set) = self.profile_keys.get_mut(&**key) {
+                    if set.remove(id) {
+                        self.profile_keys.remove(&**key);
+                    }
+                }
+            }
+            for token in old.name_tokens.iter() {
+                self.names.remove(&(Arc::clone(token), id));
+            }
+        }
+        match entry {
+            Some((profile, index)) => {
+                let keys: Box<[Arc<str>]> =
+                    index.keys.iter().map(|k| self.shared_key(k)).collect();
+                for key in keys.iter() {
+                    match self.profile_keys.get_mut(&**key) {
+                        Some(set) => set.insert(id),
+                        None => {
+                            self.profile_keys.insert(Arc::clone(key), IdSet::One(id));
+                        }
+                    }
+                }
+                let mut name_tokens = Vec::with_capacity(index.name_tokens.len());
+                for token in &index.name_tokens {
+                    let shared = self.shared_token(token);
+                    self.names.insert((Arc::clone(&shared), id));
+                    name_tokens.push(shared);
+                }
+                self.customer_ids.insert(profile.customer_id.clone(), id);
+                self.profile_order.insert(id);
+                self.profiles.insert(
+                    id,
+                    StoredProfile {
+                        profile,
+                        keys,
+                        name_tokens: name_tokens.into_boxed_slice(),
+                    },
+                );
+            }
+            None => {
+                self.profile_order.remove(&id);
+            }
+        }
+        old.map(|s| {
+            let index = s.index();
+            (s.profile, index)
+        })
+    }
+
+    pub(super) fn set_case(
+        &mut self,
+        id: Uuid,
+        entry: Option<(Case, CaseIndex)>,
+    ) -> Option<(Case, CaseIndex)> {
+        let old = self.cases.remove(&id);
+        let mut seq = None;
+        if let Some(old) = &old {
+            self.case_numbers.remove(&old.case.number);
+            for token in old.tokens.iter() {
+                if let Some(set) = self.case_tokens.get_mut(token) {
+                    set.remove(&old.seq);
+                    if set.is_empty() {
+                        self.case_tokens.remove(token);
+                    }
+                }
+            }
+            seq = Some(old.seq);
+        }
+        match entry {
+            Some((case, index)) => {
+                let seq = seq.unwrap_or_else(|| {
+                    self.next_case_seq += 1;
+                    self.next_case_seq
+                });
+                let mut tokens: Vec<Box<str>> = index
+                    .search_tokens
+                    .iter()
+                    .map(|t| Box::from(t.as_str()))
+                    .collect();
+                tokens.sort_unstable();
+                tokens.dedup();
+                for token in &tokens {
+                    match self.case_tokens.get_mut(token) {
+                        Some(set) => {
+                            set.insert(seq);
+                        }
+                        None => {
+                            self.case_tokens
+                                .insert(token.clone(), BTreeSet::from([seq]));
+                        }
+                    }
+                }
+                self.case_numbers.insert(case.number.clone(), id);
+                self.case_by_seq.insert(seq, id);
+                self.cases.insert(
+                    id,
+                    StoredCase {
+                        case,
+                        tokens: tokens.into_boxed_slice(),
+                        seq,
+                    },
+                );
+            }
+            None => {
+                if let Some(seq) = seq {
+                    self.case_by_seq.remove(&seq);
+                }
+            }
+        }
+        old.map(|s| {
+            let index = CaseIndex {
+                search_tokens: s.tokens.iter().map(|t| t.to_string()).collect(),
+            };
+            (s.case, index)
+        })
+    }
+
+    pub(super) fn set_link(
+        &mut self,
+        key: (Uuid, Uuid),
+        link: Option<CaseLink>,
+    ) -> Option<CaseLink> {
+        let old = self.links.remove(&key);
+        self.links_by_profile.remove(&(key.1, key.0));
+        if let Some(link) = link {
+            self.links_by_profile.insert((key.1, key.0));
+            self.links.insert(key, link);
+        }
+        old
+    }
+
+    pub(super) fn set_contact(&mut self, id: Uuid, contact: Option<Contact>) -> Option<Contact> {
+        let old = self.contacts.remove(&id);
+        if let Some(old) = &old {
+            if let Some(p) = old.profile_id {
+                self.contacts_by_profile.remove(&(p, old.started_at, id));
+            }
+            for c in &old.case_ids {
+                self.contacts_by_case.remove(&(*c, old.started_at, id));
+            }
+        }
+        if let Some(new) = contact {
+            if let Some(p) = new.profile_id {
+                self.contacts_by_profile.insert((p, new.started_at, id));
+            }
+            for c in &new.case_ids {
+                self.contacts_by_case.insert((*c, new.started_at, id));
+            }
+            self.contacts.insert(id, new);
+        }
+        old
+    }
+
+    pub(super) fn set_relation(
+        &mut self,
+        key: (Uuid, Uuid),
+        relation: Option<Relation>,
+    ) -> Option<Relation> {
+        let old = self.relations.remove(&key);
+        self.relations_by_profile.remove(&(key.0, key.1));
+        self.relations_by_profile.remove(&(key.1, key.0));
+        if let Some(r) = relation {
+            self.relations_by_profile.insert((key.0, key.1));
+            self.relations_by_profile.insert((key.1, key.0));
+            self.relations.insert(key, r);
+        }
+        old
+    }
+
+    pub(super) fn undo(&mut self, op: Undo) {
+        match op {
+            Undo::Profile(id, p) => {
+                self.set_profile(id, p);
+            }
+            Undo::Case(id, c) => {
+                self.set_case(id, c);
+            }
+            Undo::Link(key, l) => {
+                self.set_link(key, l);
+            }
+            Undo::Contact(id, c) => {
+                self.set_contact(id, c);
+            }
+            Undo::Relation(key, r) => {
+                self.set_relation(key, r);
+            }
+            Undo::Template(key) => {
+                self.templates.remove(&key);
+            }
+            Undo::Sequence(name, value) => match value {
+                Some(v) => {
+                    self.sequences.insert(name, v);
+                }
+                None => {
+                    self.sequences.remove(&name);
+                }
+            },
+            Undo::AuditLen(len) => {
+                let removed: Vec<AuditEntry> = self.audit.drain(len..).collect();
+                for (offset, entry) in removed.into_iter().enumerate() {
+                    for subject in entry.subjects {
+                        self.audit_by_subject.remove(&(subject, len + offset));
+                    }
+                }
+            }
+            Undo::Blob(key, value) => match value {
+                Some(v) => {
+                    self.blobs.insert(key, v);
+                }
+                None => {
+                    self.blobs.remove(&key);
+                }
+            },
+        }
+    }
+}
