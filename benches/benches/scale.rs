@@ -10,8 +10,7 @@
 //! sizes, so the test command keeps it compiling and working. Results are
 //! printed and written to `target/bench-results/scale.json`.
 
-use casebook::import::ImportOptions;
-use casebook::store::StoreExt;
+use casebook::store::{Store, StoreExt};
 use casebook::*;
 use casebook_benches::measure::{live_bytes, race, Contender, CountingAllocator, Results, Stats};
 use casebook_benches::{quality, DatasetSpec, Generator, Rng};
@@ -73,9 +72,9 @@ fn engine<S: Store>(store: S) -> Casebook<S> {
         )))
         .build()
         .expect("engine");
-    cb.load_template("admin", RETAIL_CUSTOMER)
+    cb.load_template(&Actor::new("admin"), RETAIL_CUSTOMER)
         .expect("profile template");
-    cb.load_template("admin", SUPPORT_CASE)
+    cb.load_template(&Actor::new("admin"), SUPPORT_CASE)
         .expect("case template");
     cb
 }
@@ -158,12 +157,17 @@ fn import_all<S: Store>(
 ) -> Vec<String> {
     let options = ImportOptions {
         batch_size: 10_000,
-        ..ImportOptions::new("loader")
+        ..ImportOptions::default()
     };
     let n = data.records.len();
     let start = Instant::now();
     let report = cb
-        .import_inputs(data.records.iter().cloned(), &options, None)
+        .import_inputs(
+            &Actor::new("loader"),
+            data.records.iter().cloned(),
+            &options,
+            None,
+        )
         .expect("import");
     let secs = start.elapsed().as_secs_f64();
     assert_eq!(report.rejected, 0, "{:?}", report.rejections.first());
@@ -281,7 +285,10 @@ fn add_cases_n<S: Store>(
                 support_case(&mut rng, profile)
             })
             .collect();
-        made += cb.create_cases("loader", batch).expect("cases").len();
+        made += cb
+            .create_cases(&Actor::new("loader"), batch)
+            .expect("cases")
+            .len();
     }
     results.add(
         "create_case",
@@ -464,22 +471,25 @@ fn merge_bench<S: Store>(
         allow_duplicates: true,
     };
     let survivor = cb
-        .create_profile_with("bench", person("Survivor"), options)
+        .create_profile(&Actor::new("bench"), person("Survivor"), options)
         .expect("survivor");
     let merged = cb
-        .create_profile_with("bench", person("Other"), options)
+        .create_profile(&Actor::new("bench"), person("Other"), options)
         .expect("merged");
     let mut rng = Rng::new(21);
     let mut case_numbers = Vec::new();
     for _ in 0..cases {
         let case = cb
-            .create_case("bench", support_case(&mut rng, &merged.customer_id))
+            .create_case(
+                &Actor::new("bench"),
+                support_case(&mut rng, &merged.customer_id),
+            )
             .expect("case");
         case_numbers.push(case.number);
     }
     for i in 0..contacts {
         cb.log_contact(
-            "bench",
+            &Actor::new("bench"),
             ContactInput {
                 summary: format!("call {i}"),
                 profile: Some(merged.customer_id.clone()),
@@ -499,13 +509,14 @@ fn merge_bench<S: Store>(
         let start = Instant::now();
         let outcome = cb
             .merge(
-                "bench",
+                &Actor::new("bench"),
                 &MergePlan::new(&survivor.customer_id, &merged.customer_id),
             )
             .expect("merge");
         merges.push(start.elapsed().as_secs_f64() * 1e3);
         let start = Instant::now();
-        cb.unmerge("bench", outcome.merge_id).expect("unmerge");
+        cb.unmerge(&Actor::new("bench"), outcome.merge_id)
+            .expect("unmerge");
         unmerges.push(start.elapsed().as_secs_f64() * 1e3);
     }
     merges.sort_by(f64::total_cmp);
@@ -519,10 +530,7 @@ fn merge_bench<S: Store>(
         unmerges[1],
         "ms",
     );
-    assert_eq!(
-        cb.check_invariants().expect("invariants"),
-        Vec::<String>::new()
-    );
+    assert_eq!(cb.check_invariants().expect("invariants"), Vec::new());
 }
 
 /// A fresh SQLite file for one size, under the build directory.

@@ -2,8 +2,8 @@
 //! 20-field records (a 70/30 mix of valid and invalid), each validator built
 //! once, as in production. Both report every error of a record.
 
-use casebook::template::{Mode, Template, ValidationContext};
 use casebook::PhoneRules;
+use casebook::{Mode, Template, ValidationContext};
 use casebook_benches::records;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;

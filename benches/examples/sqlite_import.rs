@@ -8,7 +8,7 @@
 //! People come from the seeded generator of the scale benchmark (records about
 //! 1.12 per person); ids are seeded and time-ordered like the default ones.
 
-use casebook::import::ImportOptions;
+use casebook::ImportOptions;
 use casebook::*;
 use casebook_benches::{DatasetSpec, Generator};
 use std::sync::Arc;
@@ -54,21 +54,26 @@ fn main() -> Result<()> {
             "2026-06-01T09:00:00Z".parse().expect("timestamp"),
         )))
         .build()?;
-    cb.load_template("admin", RETAIL_CUSTOMER)?;
+    cb.load_template(&Actor::new("admin"), RETAIL_CUSTOMER)?;
     let options = ImportOptions {
         batch_size,
-        ..ImportOptions::new("loader")
+        ..ImportOptions::default()
     };
     let start = Instant::now();
     let mut last = (Instant::now(), 0usize);
-    let mut progress = |p: &import::ImportProgress| {
+    let mut progress = |p: &casebook::ImportProgress| {
         if p.rows - last.1 >= 100_000 || p.rows == n {
             let rate = (p.rows - last.1) as f64 / last.0.elapsed().as_secs_f64();
             println!("{:>9} profiles  {:>8.0}/s", p.rows, rate);
             last = (Instant::now(), p.rows);
         }
     };
-    let report = cb.import_inputs(data.records, &options, Some(&mut progress))?;
+    let report = cb.import_inputs(
+        &Actor::new("loader"),
+        data.records,
+        &options,
+        Some(&mut progress),
+    )?;
     let secs = start.elapsed().as_secs_f64();
     println!(
         "{} profiles in {secs:.1} s: {:.0}/s, file {} B/profile",

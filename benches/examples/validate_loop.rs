@@ -1,8 +1,8 @@
 //! Validates the benchmark records in a loop (for profilers).
 //!
 //! `cargo run --release -p casebook-benches --example validate_loop -- 200 [jsonschema|text|jsonschema-text]`
-use casebook::template::{Mode, Template, ValidationContext};
 use casebook::PhoneRules;
+use casebook::{Mode, Template, ValidationContext};
 use casebook_benches::records;
 
 fn main() {

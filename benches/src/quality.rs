@@ -2,7 +2,8 @@
 //! against the ground truth.
 
 use crate::Dataset;
-use casebook::{Casebook, CreateOptions, DuplicateReport, Result, Store};
+use casebook::store::Store;
+use casebook::{Actor, Casebook, CreateOptions, DuplicateReport, Result};
 use std::collections::HashMap;
 
 /// Precision, recall and F1 of a duplicate report over record pairs.
@@ -41,7 +42,7 @@ pub fn load<S: Store>(cb: &Casebook<S>, data: &Dataset) -> Result<Vec<String>> {
     data.records
         .iter()
         .map(|r| {
-            cb.create_profile_with("loader", r.clone(), options)
+            cb.create_profile(&Actor::new("loader"), r.clone(), options)
                 .map(|p| p.customer_id)
         })
         .collect()

@@ -9,6 +9,7 @@
 //!
 //! Run with `cargo run -p casebook --example demo [-- --memory | PATH]`.
 
+use casebook::store::{Store, StoreExt};
 use casebook::*;
 use serde_json::json;
 
@@ -66,9 +67,13 @@ fn main() -> Result<()> {
         reopened.store().read_with(|tx| tx.profile_count())?,
         reopened.store().read_with(|tx| tx.case_count())?,
         bytes / 1024,
-        match reopened.store().integrity_problems()?.as_slice() {
+        match reopened.check_invariants()?.as_slice() {
             [] => "ok".to_string(),
-            problems => problems.join("; "),
+            problems => problems
+                .iter()
+                .map(|p| p.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
         }
     );
     match reopened.recognize(Channel::Voice, "07911 123456")? {
@@ -88,8 +93,8 @@ fn main() -> Result<()> {
 
 /// The story, on any store.
 fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
-    let profile_template = cb.load_template("admin", PROFILE_TEMPLATE)?;
-    let case_template = cb.load_template("admin", CASE_TEMPLATE)?;
+    let profile_template = cb.load_template(&Actor::new("admin"), PROFILE_TEMPLATE)?;
+    let case_template = cb.load_template(&Actor::new("admin"), CASE_TEMPLATE)?;
     println!(
         "Loaded templates: {} v{} ({} fields), {} v{} ({} fields)",
         profile_template.id,
@@ -104,7 +109,7 @@ fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
     let mut household = Vec::new();
     for (given, phone) in [("Ann", "0113 496 0000"), ("Bob", "+44 113 4960000")] {
         let profile = cb.create_profile(
-            "admin",
+            &Actor::new("admin"),
             ProfileInput {
                 template: Some("retail_customer".into()),
                 given_name: given.into(),
@@ -120,6 +125,7 @@ fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
                     .collect(),
                 ..Default::default()
             },
+            CreateOptions::default(),
         )?;
         println!(
             "Created {} {} with home phone {}",
@@ -179,7 +185,11 @@ fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
     for m in &check.missing {
         println!("   - {} still to capture", m.label);
     }
-    if let Err(e) = cb.create_profile("agent-7", draft.clone()) {
+    if let Err(e) = cb.create_profile(
+        &Actor::new("agent-7"),
+        draft.clone(),
+        CreateOptions::default(),
+    ) {
         println!(
             "   Creating it now is refused: {} field error(s), code {}",
             e.field_errors().len(),
@@ -189,7 +199,7 @@ fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
     draft.family_name = "Anagonye".into();
     draft.fields.insert("ni_number".into(), json!("AB123456C"));
     draft.fields.insert("segment".into(), json!("private"));
-    let chidi = cb.create_profile("agent-7", draft)?;
+    let chidi = cb.create_profile(&Actor::new("agent-7"), draft, CreateOptions::default())?;
     println!(
         "   Corrected and created {} {}",
         chidi.customer_id,
@@ -199,7 +209,7 @@ fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
     // 3. A case from the case template, linked to a second affected customer.
     println!("\n3. Case for the outage affecting the household");
     let case = cb.create_case(
-        "agent-7",
+        &Actor::new("agent-7"),
         CaseInput {
             template: Some("support_case".into()),
             channel: Some(Channel::Voice),
@@ -246,7 +256,7 @@ fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
     contact.cases = vec![case.number.clone()];
     contact.agent = Some("agent-7".into());
     contact.summary = "Reported outage, engineer to call back".into();
-    let contact = cb.log_contact("agent-7", contact)?;
+    let contact = cb.log_contact(&Actor::new("agent-7"), contact)?;
     println!(
         "\n4. Logged the call ({}) against {} and {}",
         contact.address_key.as_deref().unwrap_or("-"),
@@ -268,7 +278,11 @@ fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
         if problems.is_empty() {
             "ok".to_string()
         } else {
-            problems.join("; ")
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
         }
     );
     Ok(())

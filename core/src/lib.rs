@@ -84,16 +84,14 @@ pub use error::{
 pub use identity::{
     DuplicateCandidate, DuplicateCluster, DuplicateMember, DuplicatePair, DuplicateReport,
     FieldConflict, FieldSource, MatchField, MatchMethod, MatchReason, MatchRule, MatchScore,
-    MatchingConfig, MergeOutcome, MergePlan, MergePreview, MergeRecord, MergeStatus,
-    SkippedBlock,
+    MatchingConfig, MergeOutcome, MergePlan, MergePreview, MergeRecord, MergeStatus, SkippedBlock,
 };
 pub use integrity::{InvariantProblem, ProblemKind};
 pub use model::{
-    AuditEntry, Case, CaseInput, CaseLink, CaseStatus, CaseSummary, Channel, Contact,
-    ContactInput, ContactKind, ContactPoint, ContactPointInput, Direction, EntryKind,
-    Identification, Level, LinkInput, LinkRole, Priority, PriorityMatrix, Profile, ProfileInput,
-    ProfileSummary, RelatedCustomer, Relation, RelationInput, Resolution, ResolutionInput,
-    TimelineEntry,
+    AuditEntry, Case, CaseInput, CaseLink, CaseStatus, CaseSummary, Channel, Contact, ContactInput,
+    ContactKind, ContactPoint, ContactPointInput, Direction, EntryKind, Identification, Level,
+    LinkInput, LinkRole, Priority, PriorityMatrix, Profile, ProfileInput, ProfileSummary,
+    RelatedCustomer, Relation, RelationInput, Resolution, ResolutionInput, TimelineEntry,
 };
 pub use phone::{PhoneEquivalence, PhoneProblem, PhoneRules};
 pub use stores::MemoryStore;

@@ -273,7 +273,10 @@ pub struct Snapshot {
     /// Format version ([`SNAPSHOT_FORMAT`]).
     pub format: u32,
     /// Template versions, by id and version.
-    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::template::TemplateDef>"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Vec<crate::template::TemplateDef>")
+    )]
     pub templates: Vec<Template>,
     /// Profiles, by id.
     pub profiles: Vec<Profile>,

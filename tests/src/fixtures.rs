@@ -1,14 +1,28 @@
-//! Shared fixtures: a deterministic engine over any store, and the example templates.
+//! Shared fixtures: a deterministic engine over any store, the example
+//! templates, the inputs the checks build on, and the one seeded random
+//! generator every test uses.
 
-use casebook::{Casebook, Config, ManualClock, SeededIds, Store};
+use casebook::store::Store;
+use casebook::{
+    Actor, CaseInput, Casebook, Config, ContactKind, ContactPointInput, CreateOptions, LinkInput,
+    LinkRole, ManualClock, Profile, ProfileInput, SeededIds,
+};
 use jiff::Timestamp;
+use serde_json::json;
 use std::sync::Arc;
+
+pub use casebook_benches::Rng;
 
 /// The example profile template.
 pub const RETAIL_CUSTOMER: &str =
     include_str!("../../core/examples/templates/retail_customer.json");
 /// The example case template.
 pub const SUPPORT_CASE: &str = include_str!("../../core/examples/templates/support_case.json");
+
+/// Create a profile even if it looks like a duplicate.
+pub const ALLOW: CreateOptions = CreateOptions {
+    allow_duplicates: true,
+};
 
 /// The instant every fixture clock starts at.
 pub fn start_time() -> Timestamp {
@@ -32,9 +46,84 @@ pub fn engine<S: Store>(store: S) -> Casebook<S> {
         .ids(Arc::new(SeededIds::new(42)))
         .build()
         .expect("fixture engine");
-    cb.load_template("admin", RETAIL_CUSTOMER)
+    cb.load_template(&Actor::new("admin"), RETAIL_CUSTOMER)
         .expect("profile template");
-    cb.load_template("admin", SUPPORT_CASE)
+    cb.load_template(&Actor::new("admin"), SUPPORT_CASE)
         .expect("case template");
     cb
+}
+
+/// The actor of most fixture operations.
+pub fn agent() -> Actor {
+    Actor::new("agent")
+}
+
+/// A contact point of `kind`.
+pub fn point(kind: ContactKind, value: &str) -> ContactPointInput {
+    ContactPointInput {
+        kind,
+        value: value.into(),
+        label: None,
+        primary: false,
+    }
+}
+
+/// A phone contact point.
+pub fn phone(value: &str) -> ContactPointInput {
+    point(ContactKind::Phone, value)
+}
+
+/// An e-mail contact point.
+pub fn email(value: &str) -> ContactPointInput {
+    point(ContactKind::Email, value)
+}
+
+/// A retail customer with a name.
+pub fn person(given: &str, family: &str) -> ProfileInput {
+    ProfileInput {
+        template: Some("retail_customer".into()),
+        given_name: given.into(),
+        family_name: family.into(),
+        fields: [("segment".to_string(), json!("private"))]
+            .into_iter()
+            .collect(),
+        ..ProfileInput::default()
+    }
+}
+
+/// A retail customer with a name, a phone and a date of birth (for identity checks).
+pub fn caller(given: &str, family: &str, phone_number: &str, dob: &str) -> ProfileInput {
+    ProfileInput {
+        date_of_birth: Some(dob.into()),
+        contact_points: vec![phone(phone_number)],
+        ..person(given, family)
+    }
+}
+
+/// A support case about `summary`, linked to `links`.
+pub fn support_case(summary: &str, links: Vec<LinkInput>) -> CaseInput {
+    CaseInput {
+        template: Some("support_case".into()),
+        short_description: summary.into(),
+        fields: [("reason".to_string(), json!("fault"))]
+            .into_iter()
+            .collect(),
+        links,
+        ..CaseInput::default()
+    }
+}
+
+/// `profile` as the requester of a case.
+pub fn requester(profile: &Profile) -> LinkInput {
+    LinkInput {
+        profile: profile.customer_id.clone(),
+        role: LinkRole::Requester,
+    }
+}
+
+/// Fails the test if the engine finds any broken invariant (its own checks
+/// of the records and their indexes, and the store's).
+pub fn no_invariant_problems<S: Store>(cb: &Casebook<S>) {
+    let problems = cb.check_invariants().expect("invariant check runs");
+    assert!(problems.is_empty(), "invariants broken: {problems:?}");
 }

@@ -1,7 +1,8 @@
 //! SQLite test helpers: stores in fresh temporary directories.
 
+use casebook::store::Store;
 use casebook::store::{ReadTx, WriteTx};
-use casebook::{Casebook, Result, SqliteStore, Store};
+use casebook::{Casebook, Result, SqliteStore};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use tempfile::TempDir;
@@ -78,7 +79,7 @@ fn check_line<S: Store>(cb: &Casebook<S>, line: &str) -> std::result::Result<(),
     match words[..] {
         ["profile", customer_id, profile_id] => {
             let stored = cb
-                .profile_record(id(profile_id)?)
+                .profile(casebook::Ref::Stored(id(profile_id)?))
                 .map_err(|e| e.to_string())?;
             if stored.customer_id != customer_id {
                 return Err(format!("stored with customer ID {}", stored.customer_id));

@@ -146,7 +146,8 @@ pub fn run_operations(vectors: &Value) -> Vec<Mismatch> {
             )
             .expect("engine");
         for template in vectors["templates"].as_array().into_iter().flatten() {
-            cb.call(
+            casebook::api::call(
+                &cb,
                 "load_template",
                 &json!({"by": "admin", "template": template}),
             )
@@ -161,7 +162,7 @@ pub fn run_operations(vectors: &Value) -> Vec<Mismatch> {
         {
             let op = step["op"].as_str().unwrap_or("");
             let args = substitute(&step["args"], &saved);
-            let outcome = cb.call(op, &args);
+            let outcome = casebook::api::call(&cb, op, &args);
             let at = format!("{name}, step {i} ({op})");
             match (&outcome, step.get("expect_error")) {
                 (Err(e), Some(expected)) => {

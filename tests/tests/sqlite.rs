@@ -2,9 +2,9 @@
 //! refusing files it must not touch, several handles, threads and processes,
 //! and the same answers as the memory store.
 
-use casebook::store::StoreExt;
+use casebook::store::{Store, StoreExt};
 use casebook::*;
-use casebook_tests::fixtures::{self, engine};
+use casebook_tests::fixtures::{self, engine, Rng};
 use casebook_tests::sqlite::{child, complete_lines, record_count, reported_problems, TempSqlite};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
@@ -62,34 +62,46 @@ fn plain_case(summary: &str, links: Vec<LinkInput>) -> CaseInput {
 /// Some of every kind of record: profiles, cases, a contact, a relation, a merge.
 fn populate<S: Store>(cb: &Casebook<S>) {
     let ada = cb
-        .create_profile("agent", person("Ada", "Lovelace", "ada@example.org"))
+        .create_profile(
+            &Actor::new("agent"),
+            person("Ada", "Lovelace", "ada@example.org"),
+            CreateOptions::default(),
+        )
         .unwrap();
     let grace = cb
-        .create_profile("agent", person("Grace", "Hopper", "grace@example.org"))
+        .create_profile(
+            &Actor::new("agent"),
+            person("Grace", "Hopper", "grace@example.org"),
+            CreateOptions::default(),
+        )
         .unwrap();
     let alan = cb
-        .create_profile("agent", person("Alan", "Turing", "alan@example.org"))
+        .create_profile(
+            &Actor::new("agent"),
+            person("Alan", "Turing", "alan@example.org"),
+            CreateOptions::default(),
+        )
         .unwrap();
     let case = cb
         .create_case(
-            "agent",
+            &Actor::new("agent"),
             plain_case("Router has no signal", vec![requester(&ada.customer_id)]),
         )
         .unwrap();
     cb.create_case(
-        "agent",
+        &Actor::new("agent"),
         plain_case("Invoice questions", vec![requester(&alan.customer_id)]),
     )
     .unwrap();
     cb.add_case_entry(
-        "agent",
+        &Actor::new("agent"),
         case.id,
         EntryKind::Comment,
         "fibre technician booked",
     )
     .unwrap();
     cb.log_contact(
-        "agent",
+        &Actor::new("agent"),
         ContactInput {
             profile: Some(grace.customer_id.clone()),
             cases: vec![case.number.clone()],
@@ -98,11 +110,19 @@ fn populate<S: Store>(cb: &Casebook<S>) {
         },
     )
     .unwrap();
-    cb.relate("agent", ada.id, grace.id, "colleague", "colleague")
-        .unwrap();
+    cb.relate(
+        &Actor::new("agent"),
+        RelationInput::new(
+            ada.id.to_string(),
+            grace.id.to_string(),
+            "colleague",
+            "colleague",
+        ),
+    )
+    .unwrap();
     cb.merge(
-        "agent",
-        &identity::MergePlan::new(ada.customer_id.as_str(), alan.customer_id.as_str()),
+        &Actor::new("agent"),
+        &MergePlan::new(ada.customer_id.as_str(), alan.customer_id.as_str()),
     )
     .unwrap();
 }
@@ -151,13 +171,10 @@ fn upgrades_from_every_earlier_version() {
         assert_eq!(case_numbers(&cb, "rout"), found);
         assert_eq!(case_numbers(&cb, "fibre tech"), found);
         let later = cb
-            .create_case("agent", plain_case("Router again", vec![]))
+            .create_case(&Actor::new("agent"), plain_case("Router again", vec![]))
             .unwrap();
         assert_eq!(case_numbers(&cb, "router")[0], later.number);
-        assert_eq!(
-            cb.store().integrity_problems().unwrap(),
-            Vec::<String>::new()
-        );
+        fixtures::no_invariant_problems(&cb);
     }
 }
 
@@ -172,7 +189,11 @@ fn an_old_handle_is_refused_after_another_upgraded_the_file() {
         SqliteStore::SCHEMA_VERSION
     );
     let err = old
-        .create_profile("agent", person("Late", "Writer", "late@example.org"))
+        .create_profile(
+            &Actor::new("agent"),
+            person("Late", "Writer", "late@example.org"),
+            CreateOptions::default(),
+        )
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::IncompatibleVersion);
     assert_names_path(&err, &path);
@@ -223,7 +244,11 @@ fn a_handle_is_refused_after_a_newer_casebook_upgraded_the_file() {
         )
         .unwrap();
     let err = cb
-        .create_profile("agent", person("Ada", "Lovelace", "ada@example.org"))
+        .create_profile(
+            &Actor::new("agent"),
+            person("Ada", "Lovelace", "ada@example.org"),
+            CreateOptions::default(),
+        )
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::IncompatibleVersion);
     assert_eq!(
@@ -293,10 +318,7 @@ fn an_empty_file_becomes_a_store() {
     std::fs::write(&path, b"").unwrap();
     let cb = engine(SqliteStore::open(&path).unwrap());
     populate(&cb);
-    assert_eq!(
-        cb.store().integrity_problems().unwrap(),
-        Vec::<String>::new()
-    );
+    fixtures::no_invariant_problems(&cb);
 }
 
 #[test]
@@ -345,7 +367,11 @@ fn read_only_files_and_handles_are_never_written() {
     );
     assert_eq!(reader.export_snapshot().unwrap().profiles.len(), 3);
     let err = reader
-        .create_profile("agent", person("Ann", "Other", "ann@example.org"))
+        .create_profile(
+            &Actor::new("agent"),
+            person("Ann", "Other", "ann@example.org"),
+            CreateOptions::default(),
+        )
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Storage);
     assert_names_path(&err, &path);
@@ -447,8 +473,8 @@ fn handles_in_many_threads_write_the_same_file() {
                 for i in 0..8 {
                     let name = format!("Thread{thread}x{i}");
                     let p = cb
-                        .create_profile_with(
-                            "agent",
+                        .create_profile(
+                            &Actor::new("agent"),
                             person(
                                 "Ann",
                                 &name,
@@ -459,8 +485,11 @@ fn handles_in_many_threads_write_the_same_file() {
                             },
                         )
                         .unwrap();
-                    cb.create_case("agent", plain_case(&name, vec![requester(&p.customer_id)]))
-                        .unwrap();
+                    cb.create_case(
+                        &Actor::new("agent"),
+                        plain_case(&name, vec![requester(&p.customer_id)]),
+                    )
+                    .unwrap();
                     let _ = cb
                         .find_profiles(&ProfileQuery::Name("ann".into()), 5)
                         .unwrap();
@@ -479,10 +508,7 @@ fn handles_in_many_threads_write_the_same_file() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 48, "customer IDs were handed out twice");
-    assert_eq!(
-        engines[1].store().integrity_problems().unwrap(),
-        Vec::<String>::new()
-    );
+    fixtures::no_invariant_problems(&engines[1]);
 }
 
 #[test]
@@ -495,18 +521,22 @@ fn stale_versions_conflict_across_handles() {
         .build()
         .unwrap();
     let ada = first
-        .create_profile("agent", person("Ada", "Lovelace", "ada@example.org"))
+        .create_profile(
+            &Actor::new("agent"),
+            person("Ada", "Lovelace", "ada@example.org"),
+            CreateOptions::default(),
+        )
         .unwrap();
     let seen = second.profile(ada.id).unwrap();
     let mut edit = ProfileInput::from(&ada);
     edit.accounts = vec!["ACC-1".into()];
     let updated = first
-        .update_profile("agent", ada.id, ada.version, edit)
+        .update_profile(&Actor::new("agent"), ada.id, ada.version, edit)
         .unwrap();
     let mut stale = ProfileInput::from(&seen);
     stale.accounts = vec!["ACC-2".into()];
     let err = second
-        .update_profile("agent", seen.id, seen.version, stale)
+        .update_profile(&Actor::new("agent"), seen.id, seen.version, stale)
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
     assert_eq!(second.profile(ada.id).unwrap(), updated);
@@ -537,10 +567,7 @@ fn two_processes_write_the_same_file() {
         .unwrap();
     assert_eq!(reported_problems(&cb, &lines), Vec::<String>::new());
     assert_eq!(record_count(&cb).unwrap(), lines.len());
-    assert_eq!(
-        cb.store().integrity_problems().unwrap(),
-        Vec::<String>::new()
-    );
+    fixtures::no_invariant_problems(&cb);
 }
 
 #[test]
@@ -550,7 +577,11 @@ fn processes_editing_one_profile_lose_no_update() {
     let db = db.to_str().unwrap();
     let cb = Casebook::builder(t).build().unwrap();
     let ada = cb
-        .create_profile("agent", person("Ada", "Lovelace", "ada@example.org"))
+        .create_profile(
+            &Actor::new("agent"),
+            person("Ada", "Lovelace", "ada@example.org"),
+            CreateOptions::default(),
+        )
         .unwrap();
     let children: Vec<_> = (0..2)
         .map(|_| {
@@ -565,33 +596,13 @@ fn processes_editing_one_profile_lose_no_update() {
     assert_eq!(cb.profile(ada.id).unwrap().version, ada.version + 30);
 }
 
-/// SplitMix64.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-
-    fn words(&mut self, items: &[&str], most: usize) -> String {
-        let n = 1 + self.below(most);
-        (0..n)
-            .map(|_| self.pick(items))
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
+/// `1..=most` words picked from `items`, joined by spaces.
+fn random_words(rng: &mut Rng, items: &[&str], most: usize) -> String {
+    let n = 1 + rng.below(most);
+    (0..n)
+        .map(|_| *rng.pick(items))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]
@@ -641,32 +652,30 @@ fn answers_match_the_memory_store() {
         "star*",
         "(paren)",
     ];
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     let mut profiles: Vec<Profile> = Vec::new();
     let mut cases: Vec<Case> = Vec::new();
     for i in 0..30 {
-        let input = person(
-            rng.pick(&given),
-            rng.pick(&family),
-            &format!("p{i}@example.org"),
-        );
-        if let Ok(p) = both!(cb => cb.create_profile_with("agent", input.clone(), CreateOptions { allow_duplicates: true }))
+        let (given_name, family_name) = (*rng.pick(&given), *rng.pick(&family));
+        let input = person(given_name, family_name, &format!("p{i}@example.org"));
+        if let Ok(p) = both!(cb => cb.create_profile(&Actor::new("agent"), input.clone(), CreateOptions { allow_duplicates: true }))
         {
             profiles.push(p);
         }
     }
     for _ in 0..40 {
-        let summary = rng.words(&words, 4);
+        let summary = random_words(&mut rng, &words, 4);
         let owner = profiles[rng.below(profiles.len())].customer_id.clone();
         cases.push(
-            both!(cb => cb.create_case("agent", plain_case(&summary, vec![requester(&owner)])))
+            both!(cb => cb.create_case(&Actor::new("agent"), plain_case(&summary, vec![requester(&owner)])))
                 .unwrap(),
         );
     }
     for _ in 0..30 {
         let case = cases[rng.below(cases.len())].id;
-        let text = rng.words(&words, 3);
-        both!(cb => cb.add_case_entry("agent", case, EntryKind::Comment, &text)).unwrap();
+        let text = random_words(&mut rng, &words, 3);
+        both!(cb => cb.add_case_entry(&Actor::new("agent"), case, EntryKind::Comment, &text))
+            .unwrap();
     }
     for _ in 0..40 {
         let who = profiles[rng.below(profiles.len())].customer_id.clone();
@@ -683,17 +692,17 @@ fn answers_match_the_memory_store() {
             started_at: Some(started),
             ..ContactInput::inbound(Channel::Voice, "+44 20 7946 0958")
         };
-        both!(cb => cb.log_contact("agent", input.clone())).unwrap();
+        both!(cb => cb.log_contact(&Actor::new("agent"), input.clone())).unwrap();
     }
     for _ in 0..15 {
         let a = profiles[rng.below(profiles.len())].id;
         let b = profiles[rng.below(profiles.len())].id;
-        let _ = both!(cb => cb.relate("agent", a, b, "friend", "friend"));
+        let _ = both!(cb => cb.relate(&Actor::new("agent"), RelationInput::new(a.to_string(), b.to_string(), "friend", "friend")));
     }
     for _ in 0..5 {
         let a = profiles[rng.below(profiles.len())].customer_id.clone();
         let b = profiles[rng.below(profiles.len())].customer_id.clone();
-        let _ = both!(cb => cb.merge("agent", &identity::MergePlan::new(a.as_str(), b.as_str())).map(|o| o.merge_id));
+        let _ = both!(cb => cb.merge(&Actor::new("agent"), &MergePlan::new(a.as_str(), b.as_str())).map(|o| o.merge_id));
     }
     assert_eq!(
         mem.export_snapshot().unwrap(),
@@ -732,7 +741,7 @@ fn answers_match_the_memory_store() {
     .map(|l| l.iter().map(|t| t.to_string()).collect())
     .collect();
     for _ in 0..40 {
-        token_lists.push(text::tokens(&rng.words(&words, 3)));
+        token_lists.push(text::tokens(&random_words(&mut rng, &words, 3)));
     }
     for tokens in &token_lists {
         for limit in [0, 1, 3, 1000] {
@@ -785,10 +794,17 @@ fn answers_match_the_memory_store() {
     same!(tx => tx.sequence("customer_id"));
     same!(tx => tx.audit(None));
     for p in &profiles {
-        for key in p.index_keys() {
-            same!(tx => tx.profiles_by_key(&key));
+        let index = mem
+            .store()
+            .read_with(|tx| tx.profile_index(p.id))
+            .unwrap()
+            .unwrap_or_default();
+        for key in &index.keys {
+            same!(tx => tx.profiles_by_key(key));
         }
+        same!(tx => tx.profile_index(p.id));
         same!(tx => tx.profile_id_by_customer_id(&p.customer_id));
+        same!(tx => tx.linked_cases(p.id));
         same!(tx => tx.links_of_profile(p.id));
         same!(tx => tx.relations_of(p.id));
         same!(tx => tx.audit(Some(p.id)));
@@ -806,6 +822,8 @@ fn answers_match_the_memory_store() {
             }
         }
     }
+    let case_ids: Vec<_> = cases.iter().map(|c| c.id).collect();
+    same!(tx => tx.cases(&case_ids));
     for c in &cases {
         same!(tx => tx.case_id_by_number(&c.number));
         same!(tx => tx.links_of_case(c.id));
@@ -816,6 +834,7 @@ fn answers_match_the_memory_store() {
         sql.store().store().integrity_problems().unwrap(),
         Vec::<String>::new()
     );
+    fixtures::no_invariant_problems(&sql);
 }
 
 /// A prefix is expanded to the terms it starts, or, past the expansion
@@ -826,9 +845,9 @@ fn prefixes_with_few_and_many_terms_match_the_memory_store() {
     let sql = engine(TempSqlite::new());
     for i in 0..150 {
         let summary = format!("serial sn{i:03} bay{} ", i % 7);
-        mem.create_case("agent", plain_case(&summary, vec![]))
+        mem.create_case(&Actor::new("agent"), plain_case(&summary, vec![]))
             .unwrap();
-        sql.create_case("agent", plain_case(&summary, vec![]))
+        sql.create_case(&Actor::new("agent"), plain_case(&summary, vec![]))
             .unwrap();
     }
     for words in [

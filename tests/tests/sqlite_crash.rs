@@ -73,6 +73,8 @@ fn killed_writers_lose_nothing_they_reported() {
         let problems = store.integrity_problems().expect("integrity check runs");
         assert!(problems.is_empty(), "round {round}: {problems:?}");
         let cb = Casebook::builder(store).build().expect("engine");
+        let invariants = cb.check_invariants().expect("invariant check runs");
+        assert!(invariants.is_empty(), "round {round}: {invariants:?}");
         reported.extend(lines.iter().cloned());
         let missing = reported_problems(&cb, &reported);
         assert!(missing.is_empty(), "round {round}: {missing:?}");

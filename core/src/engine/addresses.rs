@@ -150,7 +150,11 @@ impl<S: Store> Casebook<S> {
                 key,
             }),
             Err(message) => {
-                errors.push(FieldError::new(path, FieldErrorCode::InvalidFormat, message));
+                errors.push(FieldError::new(
+                    path,
+                    FieldErrorCode::InvalidFormat,
+                    message,
+                ));
                 None
             }
         }

@@ -10,6 +10,7 @@ use crate::model::{Case, CaseInput, EntryKind, Level, LinkRole};
 use crate::store::{CaseIndex, ReadTx, Store, StoreExt, WriteTx};
 use crate::template::{MissingField, Mode, TemplateKind, TemplateRef};
 use crate::text;
+use jiff::Timestamp;
 use uuid::Uuid;
 
 /// A case input cleaned and validated, ready to become a record.
@@ -30,10 +31,11 @@ impl<S: Store> Casebook<S> {
         input: &CaseInput,
         mode: Mode<'_>,
         previous: Option<&Case>,
+        now: Timestamp,
     ) -> Result<(PreparedCase, Vec<FieldError>, Vec<MissingField>)> {
         let mut errors = Vec::new();
         let mut missing = Vec::new();
-        let ctx = self.validation_context();
+        let ctx = self.context_at(now);
         let short_description = clean_line(
             &input.short_description,
             "short_description",
@@ -142,8 +144,18 @@ impl<S: Store> Casebook<S> {
             fields,
             channel: input.channel,
             // Absent: the case's own (an update), or low (a new case).
-            impact: Some(input.impact.or(previous.map(|c| c.impact)).unwrap_or(Level::Low)),
-            urgency: Some(input.urgency.or(previous.map(|c| c.urgency)).unwrap_or(Level::Low)),
+            impact: Some(
+                input
+                    .impact
+                    .or(previous.map(|c| c.impact))
+                    .unwrap_or(Level::Low),
+            ),
+            urgency: Some(
+                input
+                    .urgency
+                    .or(previous.map(|c| c.urgency))
+                    .unwrap_or(Level::Low),
+            ),
             category,
             product,
             asset,
@@ -213,9 +225,10 @@ impl<S: Store> Casebook<S> {
         draft: bool,
     ) -> Result<FormValidation<CaseInput>> {
         let mode = if draft { Mode::Draft } else { Mode::Create };
+        let now = self.now();
         let (prepared, errors, missing) = self
             .store
-            .read_with(|tx| self.prepare_case(tx, input, mode, None))?;
+            .read_with(|tx| self.prepare_case(tx, input, mode, None, now))?;
         Ok(FormValidation {
             normalized: prepared.input,
             errors,

@@ -2,6 +2,7 @@
 //! them through the state machine, their timelines, and keyword search.
 
 use super::clean::clean_long;
+use super::ids::Ids;
 use super::profiles::MAX_RESULTS;
 use super::{Casebook, Ref};
 use crate::actor::Actor;
@@ -35,8 +36,7 @@ impl<S: Store> Casebook<S> {
     pub fn create_case(&self, actor: &Actor, input: CaseInput) -> Result<Case> {
         let by = actor.check()?;
         let now = self.now();
-        self.store
-            .write_with(|tx| self.create_case_in(tx, by, &input, now))
+        self.write(|tx, ids| self.create_case_in(tx, ids, by, &input, now))
     }
 
     /// Creates many cases in one store transaction, all or nothing: each
@@ -70,11 +70,13 @@ impl<S: Store> Casebook<S> {
     ) -> Result<Vec<Case>> {
         let by = actor.check()?;
         let inputs: Vec<CaseInput> = inputs.into_iter().collect();
-        let now = self.now();
-        self.store.write_bulk_with(|tx| {
+        // Read before the transaction, so a body run again gets the same instants.
+        let instants: Vec<Timestamp> = inputs.iter().map(|_| self.now()).collect();
+        self.write_bulk(|tx, ids| {
             inputs
                 .iter()
-                .map(|input| self.create_case_in(tx, by, input, now))
+                .zip(&instants)
+                .map(|(input, now)| self.create_case_in(tx, ids, by, input, *now))
                 .collect()
         })
     }
@@ -82,11 +84,12 @@ impl<S: Store> Casebook<S> {
     fn create_case_in(
         &self,
         tx: &mut dyn WriteTx,
+        ids: &mut Ids<'_>,
         by: &str,
         input: &CaseInput,
         now: Timestamp,
     ) -> Result<Case> {
-        let (prepared, errors, _) = self.prepare_case(tx, input, Mode::Create, None)?;
+        let (prepared, errors, _) = self.prepare_case(tx, input, Mode::Create, None, now)?;
         if !errors.is_empty() {
             return Err(Error::validation(errors));
         }
@@ -96,7 +99,7 @@ impl<S: Store> Casebook<S> {
         let impact = n.impact.unwrap_or(Level::Low);
         let urgency = n.urgency.unwrap_or(Level::Low);
         let case = Case {
-            id: self.new_id(),
+            id: ids.next(),
             number,
             version: 1,
             template: prepared.template,
@@ -164,6 +167,7 @@ impl<S: Store> Casebook<S> {
                     previous: &current.fields,
                 },
                 Some(&current),
+                now,
             )?;
             if !errors.is_empty() {
                 return Err(Error::validation(errors));
@@ -211,7 +215,7 @@ impl<S: Store> Casebook<S> {
         let by = actor.check()?;
         let r = r.into();
         let now = self.now();
-        self.store.write_with(|tx| {
+        self.write(|tx, ids| {
             let mut case = self.resolve_case(tx, r)?;
             check_case_version(&case, expected_version)?;
             let from = case.status;
@@ -248,7 +252,7 @@ impl<S: Store> Casebook<S> {
                 _ => {}
             }
             case.timeline.push(TimelineEntry {
-                id: self.new_id(),
+                id: ids.next(),
                 kind: EntryKind::StatusChange,
                 author: by.to_string(),
                 at: now,
@@ -291,10 +295,10 @@ impl<S: Store> Casebook<S> {
             return Err(Error::validation(errors));
         }
         let now = self.now();
-        self.store.write_with(|tx| {
+        self.write(|tx, ids| {
             let mut case = self.resolve_case(tx, r)?;
             case.timeline.push(TimelineEntry {
-                id: self.new_id(),
+                id: ids.next(),
                 kind,
                 author: by.to_string(),
                 at: now,

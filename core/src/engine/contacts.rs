@@ -47,7 +47,7 @@ impl<S: Store> Casebook<S> {
         let address_key = address
             .as_deref()
             .and_then(|a| self.address_key(input.channel, a));
-        self.store.write_with(|tx| {
+        self.write(|tx, ids| {
             let profile = match input.profile.as_deref() {
                 Some(p) => Some(self.resolve_profile(tx, Ref::Key(p))?.id),
                 None => None,
@@ -61,7 +61,7 @@ impl<S: Store> Casebook<S> {
             }
             self.check_contact_cases(&case_ids)?;
             let contact = Contact {
-                id: self.new_id(),
+                id: ids.next(),
                 channel: input.channel,
                 direction: input.direction,
                 address_key: address_key.clone(),

@@ -4,7 +4,9 @@
 use super::profiles::build_profile;
 use super::{Casebook, Ref};
 use crate::error::Result;
-use crate::identity::{rank_candidates, DuplicateCandidate, DuplicateReport, MatchView, ReportBuilder};
+use crate::identity::{
+    rank_candidates, DuplicateCandidate, DuplicateReport, MatchView, ReportBuilder,
+};
 use crate::model::{Profile, ProfileInput};
 use crate::store::{ReadTx, Store, StoreExt};
 use crate::template::Mode;
@@ -63,7 +65,7 @@ impl<S: Store> Casebook<S> {
         let now = self.now();
         self.store.read_with(|tx| {
             // Invalid parts of a draft are simply not compared.
-            let (prepared, _, _) = self.prepare_profile(tx, draft, Mode::Draft, None)?;
+            let (prepared, _, _) = self.prepare_profile(tx, draft, Mode::Draft, None, now)?;
             let profile = build_profile(prepared, "draft", now);
             self.duplicate_candidates_in(tx, &profile)
         })

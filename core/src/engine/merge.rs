@@ -46,7 +46,7 @@ impl<S: Store> Casebook<S> {
                 merged.customer_id
             )));
         }
-        let ctx = self.validation_context();
+        let ctx = self.context_at(now);
         let (plan_related, survivor_id, merged_id) = (plan.related, survivor.id, merged.id);
         let sides = MergeSides {
             survivor_links: tx.links_of_profile(survivor_id)?,
@@ -85,7 +85,7 @@ impl<S: Store> Casebook<S> {
     pub fn merge(&self, actor: &Actor, plan: &MergePlan) -> Result<MergeOutcome> {
         let by = actor.check()?;
         let now = self.now();
-        self.store.write_with(|tx| {
+        self.write(|tx, ids| {
             let work = self.merge_work(tx, plan, by, now)?;
             if !work.preview.problems.is_empty() {
                 return Err(Error::validation(work.preview.problems.clone()));
@@ -109,7 +109,7 @@ impl<S: Store> Casebook<S> {
                 tx.put_relation(relation)?;
             }
             let record = MergeRecord {
-                id: self.new_id(),
+                id: ids.next(),
                 status: MergeStatus::Merged,
                 merged_by: by.to_string(),
                 merged_at: now,
@@ -129,7 +129,7 @@ impl<S: Store> Casebook<S> {
             };
             tx.put_blob(MERGE_JOURNAL, record.id, &serde_json::to_value(&record)?)?;
             tx.append_audit(&AuditEntry {
-                id: self.new_id(),
+                id: ids.next(),
                 at: now,
                 actor: by.to_string(),
                 action: "merge".into(),
@@ -163,7 +163,7 @@ impl<S: Store> Casebook<S> {
     pub fn unmerge(&self, actor: &Actor, merge_id: Uuid) -> Result<(Profile, Profile)> {
         let by = actor.check()?;
         let now = self.now();
-        self.store.write_with(|tx| {
+        self.write(|tx, ids| {
             let mut record = load_record(tx, merge_id)?;
             if record.status == MergeStatus::Unmerged {
                 return Err(Error::UnmergeRefused(format!(
@@ -247,7 +247,7 @@ impl<S: Store> Casebook<S> {
             record.unmerged_at = Some(now);
             tx.put_blob(MERGE_JOURNAL, record.id, &serde_json::to_value(&record)?)?;
             tx.append_audit(&AuditEntry {
-                id: self.new_id(),
+                id: ids.next(),
                 at: now,
                 actor: by.to_string(),
                 action: "unmerge".into(),

@@ -9,6 +9,7 @@ mod cases;
 mod clean;
 mod contacts;
 mod duplicates;
+mod ids;
 mod import;
 mod merge;
 mod profile_form;
@@ -19,7 +20,9 @@ mod snapshot;
 mod templates;
 
 pub use case_links::ProfileCase;
-pub use import::{CsvMapping, ImportFormat, ImportOptions, ImportProgress, ImportReport, Rejection};
+pub use import::{
+    CsvMapping, ImportFormat, ImportOptions, ImportProgress, ImportReport, Rejection,
+};
 pub use profile_form::FormValidation;
 pub use profiles::{CreateOptions, ProfileQuery};
 pub use recognition::Recognition;
@@ -207,14 +210,14 @@ impl<S: Store> Casebook<S> {
         self.clock.now()
     }
 
-    /// A new id from the injected id source.
-    fn new_id(&self) -> Uuid {
-        self.ids.new_id()
-    }
-
     /// The context record validation runs in (today's date, phone rules).
     pub fn validation_context(&self) -> ValidationContext {
-        let today = self.now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+        self.context_at(self.now())
+    }
+
+    /// The validation context of an operation running at `now`.
+    fn context_at(&self, now: Timestamp) -> ValidationContext {
+        let today = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
         ValidationContext::with_phone(today, self.phone.clone())
     }
 

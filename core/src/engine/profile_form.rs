@@ -5,10 +5,13 @@
 use super::clean::{clean_line, clean_list, clean_optional, MAX_NAME};
 use super::Casebook;
 use crate::error::{FieldError, FieldErrorCode, Result};
-use crate::model::{ContactKind, ContactPoint, ContactPointInput, Identification, Profile, ProfileInput};
+use crate::model::{
+    ContactKind, ContactPoint, ContactPointInput, Identification, Profile, ProfileInput,
+};
 use crate::store::{ReadTx, Store, StoreExt};
 use crate::template::{parse_date, MissingField, Mode, TemplateKind, TemplateRef};
 use jiff::civil::Date;
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// Result of validating a form: the normalised input and every problem.
@@ -47,9 +50,10 @@ impl<S: Store> Casebook<S> {
         draft: bool,
     ) -> Result<FormValidation<ProfileInput>> {
         let mode = if draft { Mode::Draft } else { Mode::Create };
+        let now = self.now();
         let (prepared, errors, missing) = self
             .store
-            .read_with(|tx| self.prepare_profile(tx, input, mode, None))?;
+            .read_with(|tx| self.prepare_profile(tx, input, mode, None, now))?;
         Ok(FormValidation {
             normalized: prepared.input,
             errors,
@@ -66,11 +70,12 @@ impl<S: Store> Casebook<S> {
         input: &ProfileInput,
         mode: Mode<'_>,
         previous: Option<&Profile>,
+        now: Timestamp,
     ) -> Result<(PreparedProfile, Vec<FieldError>, Vec<MissingField>)> {
         let mut errors = Vec::new();
         let mut missing = Vec::new();
         let draft = matches!(mode, Mode::Draft);
-        let ctx = self.validation_context();
+        let ctx = self.context_at(now);
 
         let given_name = clean_line(
             &input.given_name,

@@ -2,6 +2,7 @@
 //! summarising and finding them.
 
 use super::clean::truncate;
+use super::ids::Ids;
 use super::profile_form::PreparedProfile;
 use super::{Casebook, Ref};
 use crate::actor::Actor;
@@ -79,8 +80,8 @@ impl<S: Store> Casebook<S> {
     ) -> Result<Profile> {
         let by = actor.check()?;
         let now = self.now();
-        self.store.write_with(|tx| {
-            self.create_profile_in(tx, by, &input, !options.allow_duplicates, now)
+        self.write(|tx, ids| {
+            self.create_profile_in(tx, ids, by, &input, !options.allow_duplicates, now)
         })
     }
 
@@ -89,12 +90,13 @@ impl<S: Store> Casebook<S> {
     pub(super) fn create_profile_in(
         &self,
         tx: &mut dyn WriteTx,
+        ids: &mut Ids<'_>,
         by: &str,
         input: &ProfileInput,
         check_duplicates: bool,
         now: Timestamp,
     ) -> Result<Profile> {
-        let (prepared, errors, _) = self.prepare_profile(tx, input, Mode::Create, None)?;
+        let (prepared, errors, _) = self.prepare_profile(tx, input, Mode::Create, None, now)?;
         if !errors.is_empty() {
             return Err(Error::validation(errors));
         }
@@ -111,7 +113,7 @@ impl<S: Store> Casebook<S> {
         }
         let sequence = tx.next_sequence(CUSTOMER_SEQUENCE)?;
         profile.customer_id = self.config.customer_id_format.format(sequence);
-        profile.id = self.new_id();
+        profile.id = ids.next();
         self.save_profile(tx, &profile, None)?;
         Ok(profile)
     }
@@ -162,6 +164,7 @@ impl<S: Store> Casebook<S> {
                     previous: &current.fields,
                 },
                 Some(&current),
+                now,
             )?;
             if !errors.is_empty() {
                 return Err(Error::validation(errors));

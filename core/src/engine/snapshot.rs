@@ -4,7 +4,9 @@
 use super::Casebook;
 use crate::error::{Error, Result};
 use crate::identity::profile_index;
-use crate::integrity::{case_index_problem, profile_index_problem, record_problems, InvariantProblem};
+use crate::integrity::{
+    case_index_problem, profile_index_problem, record_problems, InvariantProblem,
+};
 use crate::model::AuditEntry;
 use crate::store::{Snapshot, Store, StoreExt, SNAPSHOT_FORMAT};
 use serde_json::Value;
@@ -16,7 +18,7 @@ impl Snapshot {
     /// [`Error::IncompatibleVersion`] even when the rest would not parse.
     ///
     /// ```
-    /// use casebook::{ErrorCode, Snapshot};
+    /// use casebook::{store::Snapshot, ErrorCode};
     /// let err = Snapshot::from_value(serde_json::json!({"format": 99, "profiles": "?"})).unwrap_err();
     /// assert_eq!(err.code(), ErrorCode::IncompatibleVersion);
     /// let err = Snapshot::from_value(serde_json::json!([1, 2])).unwrap_err();

@@ -125,6 +125,9 @@ mod tests {
         }
         assert_eq!(ErrorCode::from_u32(0), None);
         assert!(serde_json::from_str::<ErrorCode>("\"nope\"").is_err());
-        assert!(ErrorCode::ALL.windows(2).all(|w| w[0] < w[1]), "numeric order");
+        assert!(
+            ErrorCode::ALL.windows(2).all(|w| w[0] < w[1]),
+            "numeric order"
+        );
     }
 }

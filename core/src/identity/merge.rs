@@ -2,7 +2,9 @@
 //! it would do, and the journal that makes it reversible.
 
 use crate::error::FieldError;
-use crate::model::{CaseLink, CaseSummary, Contact, ContactPoint, Identification, Profile, Relation};
+use crate::model::{
+    CaseLink, CaseSummary, Contact, ContactPoint, Identification, Profile, Relation,
+};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

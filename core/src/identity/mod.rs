@@ -12,16 +12,14 @@ mod matching;
 mod merge;
 mod merge_plan;
 
+pub(crate) use duplicates::{rank_candidates, ReportBuilder};
 pub use duplicates::{
     DuplicateCandidate, DuplicateCluster, DuplicateMember, DuplicatePair, DuplicateReport,
     SkippedBlock,
 };
-pub(crate) use duplicates::{rank_candidates, ReportBuilder};
 pub(crate) use keys::{account_key, identification_key, name_tokens, profile_index};
-pub use matching::{
-    MatchField, MatchMethod, MatchReason, MatchRule, MatchScore, MatchingConfig,
-};
 pub(crate) use matching::MatchView;
+pub use matching::{MatchField, MatchMethod, MatchReason, MatchRule, MatchScore, MatchingConfig};
 pub(crate) use merge::MERGE_JOURNAL;
 pub use merge::{
     FieldConflict, FieldSource, MergeOutcome, MergePlan, MergePreview, MergeRecord, MergeStatus,

@@ -1,6 +1,6 @@
 //! Cases, their timelines and resolutions, and their links to profiles.
 
-use super::{Channel, CaseStatus, Level, Priority};
+use super::{CaseStatus, Channel, Level, Priority};
 use crate::template::{Fields, TemplateRef};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -288,4 +288,3 @@ pub struct CaseLink {
     /// Who linked.
     pub linked_by: String,
 }
-

@@ -37,7 +37,6 @@ impl Channel {
     }
 }
 
-
 /// Direction of a contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -146,4 +145,3 @@ impl ContactInput {
         }
     }
 }
-

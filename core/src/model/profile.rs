@@ -119,7 +119,10 @@ pub struct Profile {
     pub identifications: Vec<Identification>,
     /// Date of birth.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::CivilDate>"))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::CivilDate>")
+    )]
     pub date_of_birth: Option<Date>,
     /// Phones, e-mails, handles, addresses.
     #[serde(default)]
@@ -264,4 +267,3 @@ pub struct ProfileSummary {
     #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Instant>"))]
     pub last_interaction_at: Option<Timestamp>,
 }
-

@@ -98,4 +98,3 @@ pub struct RelatedCustomer {
     /// What it is to the profile asked about.
     pub relationship: String,
 }
-

@@ -157,7 +157,6 @@ impl PriorityMatrix {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

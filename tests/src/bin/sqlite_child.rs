@@ -14,11 +14,11 @@
 //! `sqlite_child bump <db> <customer id> <count>` updates one profile `count`
 //! times, retrying on version conflicts, and prints `bumped <count>`.
 
-use casebook::identity::MergePlan;
 use casebook::store::StoreExt;
+use casebook::MergePlan;
 use casebook::{
-    Casebook, Channel, ContactInput, ContactKind, ContactPointInput, CreateOptions, ErrorCode,
-    LinkInput, LinkRole, ProfileInput, SqliteStore,
+    Actor, Casebook, Channel, ContactInput, ContactKind, ContactPointInput, CreateOptions,
+    ErrorCode, LinkInput, LinkRole, ProfileInput, SqliteStore,
 };
 use std::io::Write;
 use std::process::ExitCode;
@@ -62,23 +62,6 @@ fn report(line: String) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// SplitMix64: a small seeded generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 /// Customer IDs of the live (not merged-away) profiles.
 fn live_profiles(cb: &Engine) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
@@ -115,7 +98,7 @@ const GIVEN: [&str; 8] = [
 ];
 
 fn work(cb: &Engine, seed: u64, ops: u64) -> Result<(), String> {
-    let mut rng = Rng(seed);
+    let mut rng = casebook_tests::fixtures::Rng::new(seed);
     let mut live = live_profiles(cb)?;
     let mut op = 0u64;
     while ops == 0 || op < ops {
@@ -141,8 +124,8 @@ fn work(cb: &Engine, seed: u64, ops: u64) -> Result<(), String> {
                 ..ProfileInput::default()
             };
             let p = cb
-                .create_profile_with(
-                    "child",
+                .create_profile(
+                    &Actor::new("child"),
                     input,
                     CreateOptions {
                         allow_duplicates: true,
@@ -168,7 +151,7 @@ fn work(cb: &Engine, seed: u64, ops: u64) -> Result<(), String> {
                     .collect(),
                 ..Default::default()
             };
-            match cb.create_case("child", input) {
+            match cb.create_case(&Actor::new("child"), input) {
                 Ok(case) => report(format!(
                     "case {} {} {}",
                     case.number,
@@ -191,7 +174,7 @@ fn work(cb: &Engine, seed: u64, ops: u64) -> Result<(), String> {
                 profile: Some(who.clone()),
                 ..ContactInput::inbound(Channel::Email, format!("caller{op}@example.org"))
             };
-            match cb.log_contact("child", input) {
+            match cb.log_contact(&Actor::new("child"), input) {
                 Ok(contact) => report(format!("contact {} {}", contact.id, who))?,
                 Err(e) if expected(&e) => live = live_profiles(cb)?,
                 Err(e) => return Err(format!("log contact: {e}")),
@@ -202,7 +185,10 @@ fn work(cb: &Engine, seed: u64, ops: u64) -> Result<(), String> {
             if survivor == merged {
                 continue;
             }
-            match cb.merge("child", &MergePlan::new(survivor.as_str(), merged.as_str())) {
+            match cb.merge(
+                &Actor::new("child"),
+                &MergePlan::new(survivor.as_str(), merged.as_str()),
+            ) {
                 Ok(outcome) => {
                     live.retain(|c| *c != merged);
                     report(format!("merge {} {survivor} {merged}", outcome.merge_id))?;
@@ -222,7 +208,7 @@ fn bump(cb: &Engine, customer_id: &str, count: u64) -> Result<(), String> {
         let current = cb.profile(customer_id).map_err(|e| e.to_string())?;
         let mut input = ProfileInput::from(&current);
         input.accounts = vec![format!("BUMP-{}", current.version)];
-        match cb.update_profile("child", customer_id, current.version, input) {
+        match cb.update_profile(&Actor::new("child"), customer_id, current.version, input) {
             Ok(_) => done += 1,
             Err(e) if e.code() == ErrorCode::Conflict => conflicts += 1,
             Err(e) => return Err(format!("update: {e}")),

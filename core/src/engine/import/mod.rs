@@ -25,11 +25,12 @@ mod rows;
 #[cfg(test)]
 mod tests;
 
+use super::ids::Ids;
 use super::Casebook;
 use crate::actor::Actor;
 use crate::error::{Error, ErrorCode, FieldError, Result};
 use crate::model::ProfileInput;
-use crate::store::{Store, StoreExt, WriteTx};
+use crate::store::{Store, WriteTx};
 use crate::template::Template;
 use jiff::Timestamp;
 use rows::{CsvSource, InputSource, JsonLinesSource, Row, RowSource};
@@ -98,7 +99,6 @@ impl Default for ImportOptions {
         }
     }
 }
-
 
 /// A row that was not imported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -245,11 +245,10 @@ impl<S: Store> Casebook<S> {
             if batch.is_empty() {
                 break;
             }
-            // One instant per batch: every profile of a commit is created at once.
-            let now = self.now();
+            // Read before the transaction, so a body run again gets the same instants.
+            let instants: Vec<Timestamp> = batch.iter().map(|_| self.now()).collect();
             let outcomes = self
-                .store
-                .write_bulk_with(|tx| self.import_batch(tx, by, &batch, options, now))
+                .write_bulk(|tx, ids| self.import_batch(tx, ids, by, &batch, options, &instants))
                 .map_err(|e| self.stopped(e, &report))?;
             report.batches += 1;
             for (row, outcome) in batch.iter().map(|(row, _)| *row).zip(outcomes) {
@@ -290,13 +289,14 @@ impl<S: Store> Casebook<S> {
     fn import_batch(
         &self,
         tx: &mut dyn WriteTx,
+        ids: &mut Ids<'_>,
         by: &str,
         batch: &[(usize, Row)],
         options: &ImportOptions,
-        now: Timestamp,
+        instants: &[Timestamp],
     ) -> Result<Vec<std::result::Result<String, Error>>> {
         let mut outcomes = Vec::with_capacity(batch.len());
-        for (_, row) in batch {
+        for ((_, row), now) in batch.iter().zip(instants) {
             let input = match row {
                 Ok(input) => input,
                 Err(e) => {
@@ -304,7 +304,7 @@ impl<S: Store> Casebook<S> {
                     continue;
                 }
             };
-            match self.create_profile_in(tx, by, input, options.reject_duplicates, now) {
+            match self.create_profile_in(tx, ids, by, input, options.reject_duplicates, *now) {
                 Ok(profile) => outcomes.push(Ok(profile.customer_id)),
                 // Only problems of the row itself reject it; anything else
                 // (storage, internal) aborts the batch so nothing half-done is kept.
@@ -349,4 +349,3 @@ fn is_row_problem(error: &Error) -> bool {
             | ErrorCode::DuplicateSuspected
     )
 }
-

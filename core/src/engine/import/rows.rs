@@ -157,7 +157,11 @@ pub(super) struct CsvSource<R: std::io::Read> {
 }
 
 impl<R: std::io::Read> CsvSource<R> {
-    pub(super) fn new(reader: R, mapping: &CsvMapping, template: Option<&Template>) -> Result<Self> {
+    pub(super) fn new(
+        reader: R,
+        mapping: &CsvMapping,
+        template: Option<&Template>,
+    ) -> Result<Self> {
         let delimiter = match mapping.delimiter {
             None => b',',
             Some(c) if c.is_ascii() => c as u8,
@@ -259,4 +263,3 @@ impl<R: std::io::Read> RowSource for CsvSource<R> {
         }
     }
 }
-

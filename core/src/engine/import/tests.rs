@@ -1,10 +1,11 @@
 //! Import from CSV and JSON Lines: mapping, validation, batches and rejections.
 
 use super::*;
+use crate::store::StoreExt;
 use crate::Casebook;
 
 fn migration() -> Actor {
-Actor::new("migration")
+    Actor::new("migration")
 }
 
 fn engine() -> Casebook {
@@ -63,7 +64,11 @@ fn csv_rows_are_mapped_validated_and_rejected_with_field_errors() {
     let rejected = &report.rejections[0];
     assert_eq!(rejected.row, 2);
     assert_eq!(rejected.code, "validation_failed");
-    let fields: Vec<&str> = rejected.field_errors.iter().map(|f| f.field.as_str()).collect();
+    let fields: Vec<&str> = rejected
+        .field_errors
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect();
     for expected in [
         "contact_points[0].value",
         "contact_points[1].value",
@@ -104,7 +109,8 @@ fn json_lines_reject_bad_rows_and_continue_across_batches() {
     };
     let mut seen = Vec::new();
     let report = cb
-        .import_profiles(&migration(), 
+        .import_profiles(
+            &migration(),
             lines.as_bytes(),
             &ImportFormat::JsonLines,
             &options,
@@ -135,7 +141,8 @@ fn overlong_and_non_utf8_lines_are_rejected_rows() {
     input.extend(std::iter::repeat_n(b' ', MAX_LINE_BYTES + 10));
     input.extend_from_slice(b"\n\xff\xfe\n{\"given_name\": \"C\", \"family_name\": \"D\"}");
     let report = cb
-        .import_profiles(&migration(), 
+        .import_profiles(
+            &migration(),
             input.as_slice(),
             &ImportFormat::JsonLines,
             &ImportOptions::default(),
@@ -165,7 +172,13 @@ fn bad_mappings_and_options_are_refused_before_anything_is_stored() {
         "given_name:x",
     ] {
         let err = cb
-            .import_profiles(&migration(), csv.as_bytes(), &mapping(target), &options, None)
+            .import_profiles(
+                &migration(),
+                csv.as_bytes(),
+                &mapping(target),
+                &options,
+                None,
+            )
             .unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidInput, "{target}");
     }
@@ -174,7 +187,13 @@ fn bad_mappings_and_options_are_refused_before_anything_is_stored() {
         delimiter: None,
     });
     let err = cb
-        .import_profiles(&migration(), csv.as_bytes(), &missing_column, &options, None)
+        .import_profiles(
+            &migration(),
+            csv.as_bytes(),
+            &missing_column,
+            &options,
+            None,
+        )
         .unwrap_err();
     assert!(err.to_string().contains("Surname"));
     let zero = ImportOptions {
@@ -182,14 +201,21 @@ fn bad_mappings_and_options_are_refused_before_anything_is_stored() {
         ..options.clone()
     };
     assert!(cb
-        .import_profiles(&migration(), csv.as_bytes(), &mapping("given_name"), &zero, None)
+        .import_profiles(
+            &migration(),
+            csv.as_bytes(),
+            &mapping("given_name"),
+            &zero,
+            None
+        )
         .is_err());
     let unknown_template = ImportOptions {
         template: Some("nope".into()),
         ..options
     };
     let err = cb
-        .import_profiles(&migration(), 
+        .import_profiles(
+            &migration(),
             csv.as_bytes(),
             &mapping("given_name"),
             &unknown_template,
@@ -211,7 +237,13 @@ fn duplicate_rejection_is_optional() {
         ..ImportOptions::default()
     };
     let report = cb
-        .import_profiles(&migration(), twice.as_bytes(), &ImportFormat::JsonLines, &strict, None)
+        .import_profiles(
+            &migration(),
+            twice.as_bytes(),
+            &ImportFormat::JsonLines,
+            &strict,
+            None,
+        )
         .unwrap();
     assert_eq!((report.imported, report.rejected), (1, 1), "{report:#?}");
     assert_eq!(report.rejections[0].code, "duplicate_suspected");
@@ -220,7 +252,13 @@ fn duplicate_rejection_is_optional() {
         ..strict
     };
     let report = cb
-        .import_profiles(&migration(), twice.as_bytes(), &ImportFormat::JsonLines, &lenient, None)
+        .import_profiles(
+            &migration(),
+            twice.as_bytes(),
+            &ImportFormat::JsonLines,
+            &lenient,
+            None,
+        )
         .unwrap();
     assert_eq!((report.imported, report.rejected), (2, 0));
 }

@@ -158,8 +158,7 @@ impl Data {
         }
         match entry {
             Some((profile, index)) => {
-                let keys: Box<[Arc<str>]> =
-                    index.keys.iter().map(|k| self.shared_key(k)).collect();
+                let keys: Box<[Arc<str>]> = index.keys.iter().map(|k| self.shared_key(k)).collect();
                 for key in keys.iter() {
                     match self.profile_keys.get_mut(&**key) {
                         Some(set) => set.insert(id),

@@ -4,9 +4,9 @@ mod data;
 mod read;
 mod search;
 
-use crate::store::{CaseIndex, ProfileIndex, ReadTx, Snapshot, Store, WriteTx};
 use crate::error::{Entity, Error, Result};
 use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
+use crate::store::{CaseIndex, ProfileIndex, ReadTx, Snapshot, Store, WriteTx};
 use crate::template::{Template, TemplateRef};
 use data::{Data, Undo};
 use jiff::Timestamp;
@@ -124,7 +124,11 @@ impl WriteTx for MemoryWrite<'_> {
         index: &ProfileIndex,
         expected_version: Option<u64>,
     ) -> Result<()> {
-        let stored = self.data.profiles.get(&profile.id).map(|s| s.profile.version);
+        let stored = self
+            .data
+            .profiles
+            .get(&profile.id)
+            .map(|s| s.profile.version);
         check_version(
             Entity::Profile,
             &profile.customer_id,

@@ -29,7 +29,10 @@ impl Data {
         exact_sets.sort_by_key(|s| s.len());
         let prefixed: Vec<&BTreeSet<u64>> = self
             .case_tokens
-            .range::<str, _>((std::ops::Bound::Included(last.as_str()), std::ops::Bound::Unbounded))
+            .range::<str, _>((
+                std::ops::Bound::Included(last.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
             .take_while(|(t, _)| t.starts_with(last.as_str()))
             .map(|(_, set)| set)
             .collect();

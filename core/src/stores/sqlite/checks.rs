@@ -83,7 +83,10 @@ impl Tx<'_> {
                     problems.push(format!("customer ID {} is not indexed", p.customer_id));
                 }
                 if self.stored_profile_version(p)? != p.version {
-                    problems.push(format!("profile {} has a stale version column", p.customer_id));
+                    problems.push(format!(
+                        "profile {} has a stale version column",
+                        p.customer_id
+                    ));
                 }
             }
         }

@@ -20,12 +20,12 @@ mod schema;
 mod tests;
 mod write;
 
-use crate::store::{ReadTx, Store, WriteTx};
 use crate::error::{Error, Result, StorageErrorKind};
+use crate::store::{ReadTx, Store, WriteTx};
 use codec::{sql_error, store_error};
 use pool::{check_path, connect, PoolState};
-use schema::{foreign, inspect, migrate, too_new, Found, SCHEMA_VERSION};
 use rusqlite::Connection;
+use schema::{foreign, inspect, migrate, too_new, Found, SCHEMA_VERSION};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;

@@ -12,7 +12,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 /// SQLite's 2 MiB keeps writes from rereading the same pages.
 pub(super) const WRITER_CACHE_KIB: i64 = 64 * 1024;
 
-/// Most page cache of the writer during a bulk write ([`Store::write_bulk`](crate::Store::write_bulk)),
+/// Most page cache of the writer during a bulk write ([`Store::write_bulk`](crate::store::Store::write_bulk)),
 /// in KiB. A batch of 10,000 profiles into a million-profile file dirties
 /// about 250 MB of index pages; a smaller cache spills them to the WAL before
 /// the commit and reads them back. Pages are only allocated as they are

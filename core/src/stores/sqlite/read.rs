@@ -282,7 +282,10 @@ impl ReadTx for Tx<'_> {
         let mut out = Vec::new();
         for row in rows {
             let (link, case) = row.map_err(|e| self.err(e))?;
-            out.push((self.decode("case link", &link)?, self.decode("case", &case)?));
+            out.push((
+                self.decode("case link", &link)?,
+                self.decode("case", &case)?,
+            ));
         }
         Ok(out)
     }

@@ -24,7 +24,6 @@ pub(super) const TERMS_VERSION: u32 = 4;
 /// compare-and-set writes.
 pub(super) const VERSION_COLUMN_VERSION: u32 = 5;
 
-
 /// Migration steps: `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
 /// Released steps never change; a new version appends a step.
 pub(super) const MIGRATIONS: &[&str] = &[

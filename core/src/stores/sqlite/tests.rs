@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 fn io(e: impl std::fmt::Display) -> Error {
-Error::Internal(e.to_string())
+    Error::Internal(e.to_string())
 }
 
 #[test]
@@ -26,12 +26,11 @@ fn prefix_successor_bounds_every_extension() {
 
 #[test]
 fn instants_sort_like_timestamps() {
-    let mut times: Vec<Timestamp> =
-        [-90_000_000_001i64, -1_500_000_000, -1, 0, 1, 1_500_000_000]
-            .iter()
-            .map(|n| Timestamp::from_nanosecond(i128::from(*n)))
-            .collect::<std::result::Result<_, _>>()
-            .unwrap_or_default();
+    let mut times: Vec<Timestamp> = [-90_000_000_001i64, -1_500_000_000, -1, 0, 1, 1_500_000_000]
+        .iter()
+        .map(|n| Timestamp::from_nanosecond(i128::from(*n)))
+        .collect::<std::result::Result<_, _>>()
+        .unwrap_or_default();
     times.push(Timestamp::MIN);
     times.push(Timestamp::MAX);
     times.sort();

@@ -1,192 +1,22 @@
-//! Identity checks every store must pass: duplicate warnings, candidates,
-//! reports, merge, unmerge, redirects, and properties over random merges.
+//! Merge and unmerge: what moves, what stays reachable, exact undo, and a
+//! property over random merges.
 
-use crate::fixtures::engine;
-use casebook::identity::{FieldSource, MatchField};
-use casebook::store::StoreExt;
+use crate::fixtures::*;
+use casebook::store::Store;
 use casebook::*;
 use proptest::prelude::*;
 use serde_json::json;
 
-fn point(kind: ContactKind, value: &str) -> ContactPointInput {
-    ContactPointInput {
-        kind,
-        value: value.into(),
-        label: None,
-        primary: false,
-    }
-}
-
-fn person(given: &str, family: &str, phone: &str, dob: &str) -> ProfileInput {
-    ProfileInput {
-        template: Some("retail_customer".into()),
-        given_name: given.into(),
-        family_name: family.into(),
-        date_of_birth: Some(dob.into()),
-        contact_points: vec![point(ContactKind::Phone, phone)],
-        fields: [("segment".to_string(), json!("private"))]
-            .into_iter()
-            .collect(),
-        ..ProfileInput::default()
-    }
-}
-
-const ALLOW: CreateOptions = CreateOptions {
-    allow_duplicates: true,
-};
-
-fn no_invariant_problems<S: Store>(cb: &Casebook<S>) {
-    let problems = cb.check_invariants().expect("invariant check runs");
-    assert!(problems.is_empty(), "invariants broken: {problems:?}");
-}
-
-/// A strong match is refused with the candidates listed, unless overridden.
-pub fn duplicate_warning_on_create<S: Store>(store: S) {
-    let cb = engine(store);
-    let mut first = person("Jonathan", "Smith", "07123 456789", "1980-02-03");
-    first
-        .contact_points
-        .push(point(ContactKind::Email, "jon.smith@example.com"));
-    let original = cb.create_profile("agent", first).unwrap();
-    let mut again = person("Jonathon", "Smith", "+44 7123 456789", "1980-02-03");
-    again
-        .contact_points
-        .push(point(ContactKind::Email, "JON.SMITH@example.com"));
-    let err = cb.create_profile("agent", again.clone()).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::DuplicateSuspected);
-    let json = err.to_json();
-    assert_eq!(
-        json["candidates"][0]["profile"]["customer_id"],
-        original.customer_id.as_str()
-    );
-    assert!(json["candidates"][0]["score"].as_f64().unwrap() >= 0.8);
-    assert_eq!(
-        cb.store().read_with(|tx| tx.profile_count()).unwrap(),
-        1,
-        "nothing created"
-    );
-    let forced = cb.create_profile_with("agent", again, ALLOW).unwrap();
-    assert_ne!(forced.customer_id, original.customer_id);
-    // A household member sharing the landline is not a duplicate.
-    cb.create_profile(
-        "agent",
-        person("Mary", "Smith", "07123 456789", "1982-07-01"),
-    )
-    .unwrap();
-}
-
-/// Candidates are ranked, with explainable reasons; drafts can be checked before creation.
-pub fn duplicate_candidates_explain_themselves<S: Store>(store: S) {
-    let cb = engine(store);
-    let a = cb
-        .create_profile(
-            "agent",
-            person("Robert", "Marley", "07111 222333", "1945-02-06"),
-        )
-        .unwrap();
-    let b = cb
-        .create_profile_with(
-            "agent",
-            person("Bob", "Marley", "07999 000111", "1945-02-06"),
-            ALLOW,
-        )
-        .unwrap();
-    let c = cb
-        .create_profile_with(
-            "agent",
-            person("Marley", "Robert", "07111 222333", "1945-02-06"),
-            ALLOW,
-        )
-        .unwrap();
-    cb.create_profile(
-        "agent",
-        person("Unrelated", "Person", "07555 666777", "1990-01-01"),
-    )
-    .unwrap();
-    let candidates = cb.duplicate_candidates(a.id).unwrap();
-    let ids: Vec<_> = candidates.iter().map(|c| c.profile.id).collect();
-    assert!(
-        ids.contains(&b.id) && ids.contains(&c.id),
-        "{candidates:#?}"
-    );
-    assert!(candidates.windows(2).all(|w| w[0].score >= w[1].score));
-    let nickname = candidates.iter().find(|x| x.profile.id == b.id).unwrap();
-    assert!(nickname
-        .reasons
-        .iter()
-        .any(|r| r.field == MatchField::Name && r.agrees));
-    assert!(nickname
-        .reasons
-        .iter()
-        .any(|r| r.field == MatchField::DateOfBirth && r.agrees));
-    let swapped = candidates.iter().find(|x| x.profile.id == c.id).unwrap();
-    assert!(swapped
-        .reasons
-        .iter()
-        .any(|r| r.field == MatchField::SwappedName));
-    assert!(swapped
-        .reasons
-        .iter()
-        .any(|r| r.field == MatchField::Phone && r.agrees));
-    assert!(swapped.reasons.iter().all(|r| !r.detail.is_empty()));
-
-    let draft = ProfileInput {
-        given_name: "Rob".into(),
-        family_name: "Marley".into(),
-        contact_points: vec![point(ContactKind::Phone, "07111222333")],
-        ..ProfileInput::default()
-    };
-    let for_draft = cb.duplicate_candidates_for_draft(&draft).unwrap();
-    assert_eq!(for_draft[0].profile.id, a.id);
-}
-
-/// The whole-store report clusters duplicates and leaves others alone.
-pub fn duplicate_report_clusters<S: Store>(store: S) {
-    let cb = engine(store);
-    let mut ids = Vec::new();
-    for (given, family, phone, dob) in [
-        ("Alice", "Walker", "07123 000001", "1970-01-01"),
-        ("Alicia", "Walker", "07123 000001", "1970-01-01"),
-        ("Walker", "Alice", "07123 000001", "1970-01-01"),
-        ("Brian", "Cox", "07123 000002", "1968-03-03"),
-        ("Brian", "Cox", "07123 000003", "1968-03-03"),
-        ("Carla", "Diaz", "07123 000004", "1990-04-04"),
-    ] {
-        ids.push(
-            cb.create_profile_with("agent", person(given, family, phone, dob), ALLOW)
-                .unwrap()
-                .customer_id,
-        );
-    }
-    let report = cb.duplicate_report().unwrap();
-    assert_eq!(report.profiles_scanned, 6);
-    let clusters: Vec<Vec<String>> = report
-        .clusters
-        .iter()
-        .map(|c| c.members.iter().map(|m| m.customer_id.clone()).collect())
-        .collect();
-    assert_eq!(clusters.len(), 2, "{clusters:?}");
-    assert!(clusters.contains(&ids[0..3].to_vec()));
-    assert!(clusters.contains(&ids[3..5].to_vec()));
-    assert!(
-        report.comparisons < 15,
-        "blocking compares fewer than all {} pairs",
-        15
-    );
-    assert!(report.clusters[0]
-        .pairs
-        .iter()
-        .all(|p| p.score >= 0.6 && !p.reasons.is_empty()));
-}
-
 fn merge_fixture<S: Store>(cb: &Casebook<S>) -> (Profile, Profile, Case, Case, Case) {
-    let mut a_input = person("Ada", "Lovelace", "020 7946 0001", "1985-12-10");
+    let mut a_input = caller("Ada", "Lovelace", "020 7946 0001", "1985-12-10");
     a_input.accounts = vec!["ACC-A".into()];
     a_input
         .fields
         .insert("notes".into(), json!("survivor notes"));
-    let a = cb.create_profile("agent", a_input).unwrap();
-    let mut b_input = person("Ada", "Lovelace", "020 7946 0002", "1985-12-10");
+    let a = cb
+        .create_profile(&agent(), a_input, CreateOptions::default())
+        .unwrap();
+    let mut b_input = caller("Ada", "Lovelace", "020 7946 0002", "1985-12-10");
     b_input
         .contact_points
         .push(point(ContactKind::Email, "ada@example.org"));
@@ -199,19 +29,32 @@ fn merge_fixture<S: Store>(cb: &Casebook<S>) -> (Profile, Profile, Case, Case, C
     b_input
         .fields
         .insert("loyalty_number".into(), json!("LY12345678"));
-    let b = cb.create_profile_with("agent", b_input, ALLOW).unwrap();
+    let b = cb.create_profile(&agent(), b_input, ALLOW).unwrap();
     let friend = cb
         .create_profile(
-            "agent",
-            person("Charles", "Babbage", "020 7946 0003", "1971-12-26"),
+            &agent(),
+            caller("Charles", "Babbage", "020 7946 0003", "1971-12-26"),
+            CreateOptions::default(),
         )
         .unwrap();
-    cb.relate("agent", b.id, friend.id, "colleague", "colleague")
-        .unwrap();
-    cb.relate("agent", a.id, b.id, "twin", "twin").unwrap();
+    cb.relate(
+        &agent(),
+        RelationInput::new(
+            b.id.to_string(),
+            friend.id.to_string(),
+            "colleague",
+            "colleague",
+        ),
+    )
+    .unwrap();
+    cb.relate(
+        &agent(),
+        RelationInput::new(a.id.to_string(), b.id.to_string(), "twin", "twin"),
+    )
+    .unwrap();
     let case = |summary: &str, links: Vec<LinkInput>| {
         cb.create_case(
-            "agent",
+            &agent(),
             CaseInput {
                 template: Some("support_case".into()),
                 short_description: summary.into(),
@@ -242,7 +85,7 @@ fn merge_fixture<S: Store>(cb: &Casebook<S>) -> (Profile, Profile, Case, Case, C
             if i == 0 && p.id == b.id {
                 c.cases = vec![only_b.number.clone()];
             }
-            cb.log_contact("agent", c).unwrap();
+            cb.log_contact(&agent(), c).unwrap();
         }
     }
     (
@@ -295,7 +138,7 @@ pub fn merge_moves_everything_the_plan_says<S: Store>(store: S) {
     );
     assert!(preview.problems.is_empty());
 
-    let outcome = cb.merge("supervisor", &plan).unwrap();
+    let outcome = cb.merge(&Actor::new("supervisor"), &plan).unwrap();
     assert_eq!(
         outcome.survivor.contact_points, preview.result.contact_points,
         "merge does what the preview said"
@@ -313,7 +156,7 @@ pub fn merge_moves_everything_the_plan_says<S: Store>(store: S) {
     assert_eq!(survivor.contact_points.len(), 3);
     // The tombstone redirects; its customer ID resolves to the survivor.
     assert_eq!(cb.profile(&b.customer_id).unwrap().id, a.id);
-    let tombstone = cb.profile_record(b.id).unwrap();
+    let tombstone = cb.profile(Ref::Stored(b.id)).unwrap();
     assert_eq!(tombstone.merged_into, Some(a.id));
     // Cases: linked once, with the stronger role.
     let links = cb.case_links(both.id).unwrap();
@@ -357,7 +200,7 @@ pub fn merge_moves_everything_the_plan_says<S: Store>(store: S) {
     // Merging into itself or a stale decision is refused.
     assert_eq!(
         cb.merge(
-            "s",
+            &Actor::new("s"),
             &MergePlan::new(a.customer_id.clone(), b.customer_id.clone())
         )
         .unwrap_err()
@@ -377,7 +220,7 @@ pub fn merge_keeps_uncombined_elements_reachable<S: Store>(store: S) {
     let preview = cb.merge_preview(&plan).unwrap();
     assert_eq!(preview.contact_points_kept_on_tombstone.len(), 3);
     assert_eq!(preview.cases_kept_on_tombstone.len(), 2);
-    cb.merge("supervisor", &plan).unwrap();
+    cb.merge(&Actor::new("supervisor"), &plan).unwrap();
     match cb.recognize(Channel::Voice, "020 7946 0002").unwrap() {
         Recognition::Known { profile, .. } => assert_eq!(
             profile.id, a.id,
@@ -401,11 +244,13 @@ pub fn unmerge_restores_exactly_or_refuses<S: Store>(store: S) {
     let before = cb.export_snapshot().unwrap();
     let outcome = cb
         .merge(
-            "supervisor",
+            &Actor::new("supervisor"),
             &MergePlan::new(a.customer_id.clone(), b.customer_id.clone()),
         )
         .unwrap();
-    let (survivor, restored) = cb.unmerge("supervisor", outcome.merge_id).unwrap();
+    let (survivor, restored) = cb
+        .unmerge(&Actor::new("supervisor"), outcome.merge_id)
+        .unwrap();
     assert_eq!(restored.id, b.id);
     assert_eq!(
         survivor.version,
@@ -413,7 +258,7 @@ pub fn unmerge_restores_exactly_or_refuses<S: Store>(store: S) {
         "versions never go back"
     );
     let after = cb.export_snapshot().unwrap();
-    let strip = |s: &Snapshot| {
+    let strip = |s: &casebook::store::Snapshot| {
         let mut s = s.clone();
         for p in &mut s.profiles {
             p.version = 0;
@@ -436,7 +281,7 @@ pub fn unmerge_restores_exactly_or_refuses<S: Store>(store: S) {
         ["merge", "unmerge"]
     );
     assert_eq!(
-        cb.unmerge("supervisor", outcome.merge_id)
+        cb.unmerge(&Actor::new("supervisor"), outcome.merge_id)
             .unwrap_err()
             .code(),
         ErrorCode::UnmergeRefused
@@ -447,16 +292,18 @@ pub fn unmerge_restores_exactly_or_refuses<S: Store>(store: S) {
     let a = cb.profile(a.id).unwrap();
     let outcome = cb
         .merge(
-            "supervisor",
+            &Actor::new("supervisor"),
             &MergePlan::new(a.customer_id.clone(), b.customer_id.clone()),
         )
         .unwrap();
     let mut edit = ProfileInput::from(&outcome.survivor);
     edit.given_name = "Augusta Ada".into();
-    cb.update_profile("agent", a.id, outcome.survivor.version, edit)
+    cb.update_profile(&agent(), a.id, outcome.survivor.version, edit)
         .unwrap();
     let snapshot = cb.export_snapshot().unwrap();
-    let err = cb.unmerge("supervisor", outcome.merge_id).unwrap_err();
+    let err = cb
+        .unmerge(&Actor::new("supervisor"), outcome.merge_id)
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::UnmergeRefused);
     assert!(err.to_string().contains(&a.customer_id), "{err}");
     assert_eq!(
@@ -465,7 +312,9 @@ pub fn unmerge_restores_exactly_or_refuses<S: Store>(store: S) {
         "a refused unmerge changes nothing"
     );
     assert_eq!(
-        cb.unmerge("s", uuid::Uuid::nil()).unwrap_err().code(),
+        cb.unmerge(&Actor::new("s"), uuid::Uuid::nil())
+            .unwrap_err()
+            .code(),
         ErrorCode::NotFound
     );
 }
@@ -488,7 +337,7 @@ fn merges_keep_identities_reachable<S: Store>(
 ) -> Result<(), TestCaseError> {
     let mut profiles = Vec::new();
     for i in 0..6 {
-        let mut input = person(
+        let mut input = caller(
             &format!("P{i}"),
             &format!("Family{i}"),
             &format!("020 7946 10{i:02}"),
@@ -497,10 +346,10 @@ fn merges_keep_identities_reachable<S: Store>(
         input
             .contact_points
             .push(point(ContactKind::Email, &format!("p{i}@example.com")));
-        let p = cb.create_profile_with("agent", input, ALLOW).unwrap();
+        let p = cb.create_profile(&agent(), input, ALLOW).unwrap();
         let mut c = ContactInput::inbound(Channel::Voice, "x");
         c.profile = Some(p.customer_id.clone());
-        cb.log_contact("agent", c).unwrap();
+        cb.log_contact(&agent(), c).unwrap();
         profiles.push(p);
     }
     let base = cb.export_snapshot().unwrap();
@@ -514,14 +363,14 @@ fn merges_keep_identities_reachable<S: Store>(
                         MergePlan::new(profiles[x].id.to_string(), profiles[y].id.to_string());
                     plan.contact_points = combine;
                     plan.cases = combine;
-                    match cb.merge("prop", &plan) {
+                    match cb.merge(&Actor::new("prop"), &plan) {
                         Ok(o) => merges.push(o.merge_id),
                         Err(e) => prop_assert_eq!(e.code(), ErrorCode::InvalidState),
                     }
                     if undo {
                         if let Some(id) = merges.last() {
                             // Refusals are fine (a later merge touched it); success must restore.
-                            if cb.unmerge("prop", *id).is_ok() {
+                            if cb.unmerge(&Actor::new("prop"), *id).is_ok() {
                                 merges.pop();
                             }
                         }
@@ -567,7 +416,7 @@ fn merges_keep_identities_reachable<S: Store>(
                 }
                 // Undo everything still in force, newest first: back to the start.
                 while let Some(id) = merges.pop() {
-                    cb.unmerge("prop", id)
+                    cb.unmerge(&Actor::new("prop"), id)
                         .map_err(|e| TestCaseError::fail(e.to_string()))?;
                 }
                 let mut end = cb

@@ -1,0 +1,466 @@
+//! The store contract, checked through the storage traits themselves:
+//! a failed or panicking write leaves nothing behind, whatever it wrote.
+
+use crate::fixtures::*;
+use casebook::store::{CaseIndex, ProfileIndex, ReadTx, Snapshot, Store, StoreExt, WriteTx};
+use casebook::*;
+use proptest::prelude::*;
+use serde_json::json;
+use uuid::Uuid;
+
+/// A write transaction that fails part-way leaves no trace.
+pub fn failed_transaction_leaves_store_unchanged<S: Store>(store: S) {
+    let cb = engine(store);
+    let p = cb
+        .create_profile(&agent(), person("Keep", "Me"), CreateOptions::default())
+        .unwrap();
+    let before = cb.export_snapshot().unwrap();
+    let err = cb
+        .store()
+        .write_with(|tx| -> casebook::Result<()> {
+            let mut changed = tx.profile(p.id)?.unwrap();
+            changed.family_name = "Changed".into();
+            tx.put_profile(&changed, &index_of(&changed), Some(changed.version))?;
+            tx.next_sequence("customer_id")?;
+            let mut copy = changed.clone();
+            copy.id = Uuid::from_u128(7);
+            copy.customer_id = "C-777777".into();
+            tx.put_profile(&copy, &index_of(&copy), None)?;
+            Err(Error::InvalidInput("abandon".into()))
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert_eq!(cb.export_snapshot().unwrap(), before);
+    assert_eq!(
+        cb.find_profiles(&ProfileQuery::Name("changed".into()), 5)
+            .unwrap()
+            .len(),
+        0
+    );
+    assert_eq!(
+        cb.find_profiles(&ProfileQuery::Name("me".into()), 5)
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// A transaction whose body panics is rolled back and the store stays usable.
+pub fn panicking_transaction_leaves_store_unchanged<S: Store>(store: S) {
+    let cb = engine(store);
+    cb.create_profile(
+        &agent(),
+        person("Before", "Panic"),
+        CreateOptions::default(),
+    )
+    .unwrap();
+    let before = cb.export_snapshot().unwrap();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = cb.store().write_with(|tx| -> casebook::Result<()> {
+            tx.next_sequence("customer_id")?;
+            panic!("bug inside a transaction");
+        });
+    }));
+    assert!(outcome.is_err());
+    assert_eq!(cb.export_snapshot().unwrap(), before);
+    cb.create_profile(&agent(), person("After", "Panic"), CreateOptions::default())
+        .unwrap();
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    NewProfile(u8),
+    EditProfile(u8),
+    Sequence,
+    NewCase(u8),
+    Link(u8, u8),
+    Unlink(u8, u8),
+    Relate(u8, u8),
+    Contact(u8),
+    Audit,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        any::<u8>().prop_map(Step::NewProfile),
+        any::<u8>().prop_map(Step::EditProfile),
+        Just(Step::Sequence),
+        any::<u8>().prop_map(Step::NewCase),
+        (any::<u8>(), any::<u8>()).prop_map(|(a, b)| Step::Link(a, b)),
+        (any::<u8>(), any::<u8>()).prop_map(|(a, b)| Step::Unlink(a, b)),
+        (any::<u8>(), any::<u8>()).prop_map(|(a, b)| Step::Relate(a, b)),
+        any::<u8>().prop_map(Step::Contact),
+        Just(Step::Audit),
+    ]
+}
+
+fn apply(tx: &mut dyn WriteTx, steps: &[Step], base: &Snapshot) -> casebook::Result<()> {
+    let at = crate::fixtures::start_time();
+    let pick_profile = |tx: &dyn ReadTx, n: u8| -> casebook::Result<Option<Profile>> {
+        let ids = tx.profile_ids(None, 1000)?;
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        tx.profile(ids[n as usize % ids.len()])
+    };
+    let pick_case = |n: u8| {
+        base.cases
+            .get(n as usize % base.cases.len().max(1))
+            .cloned()
+    };
+    for (i, s) in steps.iter().enumerate() {
+        let fresh = Uuid::from_u128(0xF000_0000 + i as u128);
+        match s {
+            Step::NewProfile(n) => {
+                let mut p = base.profiles[0].clone();
+                p.id = fresh;
+                p.customer_id = format!("X-{i}-{n}");
+                p.family_name = format!("Fam{n}");
+                p.contact_points.clear();
+                tx.put_profile(&p, &index_of(&p), None)?;
+            }
+            Step::EditProfile(n) => {
+                if let Some(mut p) = pick_profile(tx, *n)? {
+                    p.given_name = format!("Edited{n}");
+                    p.accounts = vec![format!("ACC{n}")];
+                    p.version += 1;
+                    tx.put_profile(&p, &index_of(&p), Some(p.version - 1))?;
+                }
+            }
+            Step::Sequence => {
+                tx.next_sequence("customer_id")?;
+            }
+            Step::NewCase(n) => {
+                if let Some(mut c) = pick_case(*n) {
+                    c.id = fresh;
+                    c.number = format!("Y{i}");
+                    let index = CaseIndex {
+                        search_tokens: text::tokens(&format!("random words {n}")),
+                    };
+                    tx.put_case(&c, &index, None)?;
+                }
+            }
+            Step::Link(a, b) => {
+                if let (Some(p), Some(c)) = (pick_profile(tx, *a)?, pick_case(*b)) {
+                    tx.put_link(&CaseLink {
+                        case_id: c.id,
+                        profile_id: p.id,
+                        role: LinkRole::Affected,
+                        linked_at: at,
+                        linked_by: "prop".into(),
+                    })?;
+                }
+            }
+            Step::Unlink(a, b) => {
+                if let (Some(p), Some(c)) = (pick_profile(tx, *a)?, pick_case(*b)) {
+                    tx.delete_link(c.id, p.id)?;
+                }
+            }
+            Step::Relate(a, b) => {
+                if let (Some(x), Some(y)) = (pick_profile(tx, *a)?, pick_profile(tx, *b)?) {
+                    if x.id != y.id {
+                        tx.put_relation(&Relation {
+                            a: x.id,
+                            b: y.id,
+                            a_to_b: "x".into(),
+                            b_to_a: "y".into(),
+                            created_at: at,
+                            created_by: "prop".into(),
+                        })?;
+                    }
+                }
+            }
+            Step::Contact(n) => {
+                let mut c = base.contacts[0].clone();
+                c.id = fresh;
+                c.summary = format!("c{n}");
+                tx.put_contact(&c)?;
+            }
+            Step::Audit => tx.append_audit(&AuditEntry {
+                id: fresh,
+                at,
+                actor: "prop".into(),
+                action: "test".into(),
+                subjects: vec![],
+                details: json!({}),
+            })?,
+        }
+    }
+    Ok(())
+}
+
+/// Property: any sequence of writes followed by a failure leaves the store unchanged.
+pub fn random_failed_transactions_change_nothing<S: Store>(store: S) {
+    let cb = engine(store);
+    let a = cb
+        .create_profile(&agent(), person("Base", "One"), CreateOptions::default())
+        .unwrap();
+    let b = cb
+        .create_profile(&agent(), person("Base", "Two"), CreateOptions::default())
+        .unwrap();
+    let case = cb
+        .create_case(&agent(), support_case("Base case", vec![requester(&a)]))
+        .unwrap();
+    cb.relate(
+        &agent(),
+        RelationInput::new(a.id.to_string(), b.id.to_string(), "friend", "friend"),
+    )
+    .unwrap();
+    let mut contact = ContactInput::inbound(Channel::Voice, "+442079460958");
+    contact.profile = Some(a.customer_id.clone());
+    contact.cases = vec![case.number.clone()];
+    cb.log_contact(&agent(), contact).unwrap();
+    let base = cb.export_snapshot().unwrap();
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(64));
+    runner
+        .run(&proptest::collection::vec(step(), 1..12), |steps| {
+            let err = cb
+                .store()
+                .write_with(|tx| {
+                    apply(tx, &steps, &base)?;
+                    Err::<(), _>(Error::InvalidInput("roll back".into()))
+                })
+                .unwrap_err();
+            prop_assert_eq!(err.code(), ErrorCode::InvalidInput);
+            let after = cb
+                .export_snapshot()
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(&after, &base);
+            // Indexes were rolled back too, not only the records.
+            prop_assert_eq!(
+                cb.search_cases("random", 10)
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?
+                    .len(),
+                0
+            );
+            prop_assert_eq!(
+                cb.find_profiles(&ProfileQuery::Name("edited".into()), 10)
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?
+                    .len(),
+                0
+            );
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// What a test hands a store for a profile it writes through the storage
+/// traits: its contact keys and account keys, and its folded name tokens.
+fn index_of(p: &Profile) -> ProfileIndex {
+    let mut keys: Vec<String> = p.contact_points.iter().map(|c| c.key.clone()).collect();
+    keys.extend(
+        p.accounts
+            .iter()
+            .map(|a| format!("account:{}", a.to_lowercase())),
+    );
+    keys.sort();
+    keys.dedup();
+    let mut name_tokens = text::tokens(&format!("{} {}", p.given_name, p.family_name));
+    name_tokens.sort();
+    name_tokens.dedup();
+    ProfileIndex { keys, name_tokens }
+}
+
+/// Versioned records are written by compare-and-set: an insert must not
+/// find the record, a replacement must find it at the expected version, and
+/// a refused write changes nothing.
+pub fn versions_are_compare_and_set<S: Store>(store: S) {
+    let cb = engine(store);
+    let p = cb
+        .create_profile(&agent(), person("Version", "Check"), ALLOW)
+        .unwrap();
+    let write = |profile: &Profile, expected: Option<u64>| {
+        cb.store()
+            .write_with(|tx| tx.put_profile(profile, &index_of(profile), expected))
+    };
+    assert_eq!(
+        write(&p, None).unwrap_err().code(),
+        ErrorCode::AlreadyExists
+    );
+    let second = Profile {
+        given_name: "Second".into(),
+        ..p.clone().with_version(2)
+    };
+    write(&second, Some(1)).unwrap();
+    let stale = Profile {
+        given_name: "Stale".into(),
+        ..p.clone().with_version(2)
+    };
+    match write(&stale, Some(1)).unwrap_err() {
+        Error::Conflict {
+            expected, actual, ..
+        } => assert_eq!((expected, actual), (1, 2)),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(cb.profile(p.id).unwrap(), second);
+    let ghost = Profile {
+        id: Uuid::from_u128(99),
+        customer_id: "C-999990".into(),
+        ..p.clone()
+    };
+    assert_eq!(
+        write(&ghost, Some(1)).unwrap_err().code(),
+        ErrorCode::Conflict
+    );
+    assert_eq!(
+        cb.profile("C-999990").unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+
+    let case = cb
+        .create_case(&agent(), support_case("Versioned case", vec![]))
+        .unwrap();
+    let index = CaseIndex {
+        search_tokens: text::tokens("versioned case"),
+    };
+    let write_case = |case: &Case, expected: Option<u64>| {
+        cb.store()
+            .write_with(|tx| tx.put_case(case, &index, expected))
+    };
+    assert_eq!(
+        write_case(&case, None).unwrap_err().code(),
+        ErrorCode::AlreadyExists
+    );
+    let second_case = Case {
+        version: 2,
+        description: "second".into(),
+        ..case.clone()
+    };
+    write_case(&second_case, Some(1)).unwrap();
+    let stale_case = Case {
+        version: 2,
+        description: "stale".into(),
+        ..case.clone()
+    };
+    assert_eq!(
+        write_case(&stale_case, Some(1)).unwrap_err().code(),
+        ErrorCode::Conflict
+    );
+    assert_eq!(cb.case(case.id).unwrap(), second_case);
+
+    // Through the engine, which derives what they are indexed by again.
+    cb.update_profile(&agent(), p.id, 2, ProfileInput::from(&second))
+        .unwrap();
+    cb.update_case(&agent(), case.id, 2, CaseInput::from(&second_case))
+        .unwrap();
+    no_invariant_problems(&cb);
+}
+
+/// A store finds a record by exactly what it was handed to index it by,
+/// and forgets the old values when the record is replaced.
+pub fn stores_index_what_they_are_handed<S: Store>(store: S) {
+    let cb = engine(store);
+    let p = cb
+        .create_profile(&agent(), person("Indexed", "Record"), ALLOW)
+        .unwrap();
+    let case = cb
+        .create_case(&agent(), support_case("Indexed case", vec![]))
+        .unwrap();
+    let handed = |keys: &[&str], tokens: &[&str]| ProfileIndex {
+        keys: keys.iter().map(|k| k.to_string()).collect(),
+        name_tokens: tokens.iter().map(|t| t.to_string()).collect(),
+    };
+    let first = handed(&["k:alpha", "k:beta"], &["yak", "zebra"]);
+    let p2 = p.clone().with_version(2);
+    cb.store()
+        .write_with(|tx| tx.put_profile(&p2, &first, Some(1)))
+        .unwrap();
+    let read = |f: &dyn Fn(&dyn ReadTx) -> casebook::Result<Vec<Uuid>>| {
+        cb.store().read_with(|tx| f(tx)).unwrap()
+    };
+    assert_eq!(read(&|tx| tx.profiles_by_key("k:alpha")), [p.id]);
+    assert_eq!(read(&|tx| tx.profiles_by_name_prefix("ze", 10)), [p.id]);
+    assert!(read(&|tx| tx.profiles_by_key("phone:+441134960000")).is_empty());
+    assert_eq!(
+        cb.store().read_with(|tx| tx.profile_index(p.id)).unwrap(),
+        Some(first)
+    );
+    let second = handed(&["k:beta", "k:gamma"], &["yak"]);
+    let p3 = p.clone().with_version(3);
+    cb.store()
+        .write_with(|tx| tx.put_profile(&p3, &second, Some(2)))
+        .unwrap();
+    assert!(read(&|tx| tx.profiles_by_key("k:alpha")).is_empty());
+    assert_eq!(read(&|tx| tx.profiles_by_key("k:gamma")), [p.id]);
+    assert!(read(&|tx| tx.profiles_by_name_prefix("ze", 10)).is_empty());
+    assert_eq!(
+        cb.store().read_with(|tx| tx.profile_index(p.id)).unwrap(),
+        Some(second)
+    );
+    assert_eq!(
+        cb.store()
+            .read_with(|tx| tx.profile_index(Uuid::from_u128(5)))
+            .unwrap(),
+        None
+    );
+
+    let tokens = |t: &[&str]| CaseIndex {
+        search_tokens: t.iter().map(|t| t.to_string()).collect(),
+    };
+    let c2 = Case {
+        version: 2,
+        ..case.clone()
+    };
+    cb.store()
+        .write_with(|tx| tx.put_case(&c2, &tokens(&["quux", "quuxly"]), Some(1)))
+        .unwrap();
+    let search = |t: &[&str]| {
+        let t: Vec<String> = t.iter().map(|t| t.to_string()).collect();
+        cb.store().read_with(|tx| tx.search_cases(&t, 10)).unwrap()
+    };
+    assert_eq!(search(&["quu"]), [case.id]);
+    assert!(
+        search(&["indexed"]).is_empty(),
+        "only the handed tokens count"
+    );
+    let c3 = Case {
+        version: 3,
+        ..case.clone()
+    };
+    cb.store()
+        .write_with(|tx| tx.put_case(&c3, &tokens(&["other"]), Some(2)))
+        .unwrap();
+    assert!(search(&["quu"]).is_empty());
+    assert_eq!(search(&["oth"]), [case.id]);
+    let stored = cb.store().read_with(|tx| tx.case_index(case.id)).unwrap();
+    assert_eq!(
+        stored.map(|i| i.search_tokens),
+        Some(vec!["other".to_string()])
+    );
+}
+
+/// A contact range that is empty or runs backwards holds no contact (a
+/// store never panics on it), and the engine refuses a reversed one.
+pub fn empty_and_reversed_ranges_hold_nothing<S: Store>(store: S) {
+    let cb = engine(store);
+    let p = cb
+        .create_profile(&agent(), person("Range", "Check"), ALLOW)
+        .unwrap();
+    let at = start_time();
+    let mut input = ContactInput::inbound(Channel::Voice, "+44 20 7946 0958");
+    input.profile = Some(p.customer_id.clone());
+    input.started_at = Some(at);
+    cb.log_contact(&agent(), input).unwrap();
+    let later = at + jiff::SignedDuration::from_hours(1);
+    let count = |from: Option<jiff::Timestamp>, to: Option<jiff::Timestamp>, limit: usize| {
+        cb.store()
+            .read_with(|tx| tx.contacts_of_profile(p.id, from, to, limit))
+            .unwrap()
+            .len()
+    };
+    assert_eq!(count(Some(at), Some(later), 10), 1);
+    assert_eq!(count(Some(later), Some(at), 10), 0);
+    assert_eq!(count(Some(at), Some(at), 10), 0);
+    assert_eq!(count(Some(jiff::Timestamp::MAX), None, 10), 0);
+    assert_eq!(count(None, Some(jiff::Timestamp::MIN), 10), 0);
+    assert_eq!(count(None, None, 0), 0);
+    let err = cb
+        .contact_history(p.id, Some(later), Some(at), 10)
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert_eq!(
+        cb.contact_history(p.id, Some(at), Some(at), 10).unwrap(),
+        []
+    );
+    assert_eq!(cb.contact_history(p.id, None, None, 10).unwrap().len(), 1);
+}
