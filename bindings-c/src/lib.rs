@@ -30,9 +30,10 @@ mod status;
 pub use recognition::casebook_recognition_outcome;
 pub use status::casebook_status;
 
-use engine::api::{validate_with_template, EngineOptions};
-use engine::{
-    Casebook, Channel, Clock, Error, MemoryStore, RandomIds, Store, SystemClock, ValidationContext,
+use casebook::api::{self, validate_with_template, EngineOptions};
+use casebook::store::Store;
+use casebook::{
+    Casebook, Channel, Clock, Error, MemoryStore, RandomIds, SystemClock, ValidationContext,
 };
 use recognition::Recognized;
 use serde_json::{json, Map, Value};
@@ -157,7 +158,7 @@ unsafe fn run(
     out_json: *mut *mut c_char,
 ) -> Result<(), Error> {
     let engine = engine_of(handle)?;
-    let answer = engine.call(op, &args)?;
+    let answer = api::call(&engine, op, &args)?;
     let text = hand_out(to_json_text(&answer)?)?;
     // SAFETY: callers checked `out_json` with `out_param` first.
     unsafe { put(out_json, text) };
@@ -192,7 +193,7 @@ pub extern "C" fn casebook_status_name(status: u32) -> *const c_char {
         if status == 0 {
             return c"ok".as_ptr();
         }
-        match engine::ErrorCode::from_u32(status) {
+        match casebook::ErrorCode::from_u32(status) {
             Some(code) => status_names()
                 .iter()
                 .find(|(c, _)| *c == code)
@@ -203,10 +204,10 @@ pub extern "C" fn casebook_status_name(status: u32) -> *const c_char {
     })
 }
 
-fn status_names() -> &'static [(engine::ErrorCode, CString)] {
-    static NAMES: std::sync::LazyLock<Vec<(engine::ErrorCode, CString)>> =
+fn status_names() -> &'static [(casebook::ErrorCode, CString)] {
+    static NAMES: std::sync::LazyLock<Vec<(casebook::ErrorCode, CString)>> =
         std::sync::LazyLock::new(|| {
-            engine::ErrorCode::ALL
+            casebook::ErrorCode::ALL
                 .iter()
                 .map(|c| (*c, status::c_string_lossy(c.as_str().to_string())))
                 .collect()
@@ -278,7 +279,7 @@ pub unsafe extern "C" fn casebook_live_objects(
 pub unsafe extern "C" fn casebook_operations(out_json: *mut *mut c_char) -> casebook_status {
     guard(|| {
         let out = out_param(out_json, "out_json")?;
-        let text = hand_out(to_json_text(&json!(engine::api::OPERATIONS))?)?;
+        let text = hand_out(to_json_text(&json!(casebook::api::OPERATIONS))?)?;
         unsafe { put(out, text) };
         Ok(())
     })
@@ -327,7 +328,7 @@ pub unsafe extern "C" fn casebook_open_sqlite(
         let options = EngineOptions::from_json(
             unsafe { opt_str(options_json, "options_json")? }.unwrap_or(""),
         )?;
-        let store: Box<dyn Store> = Box::new(engine::SqliteStore::open(path)?);
+        let store: Box<dyn Store> = Box::new(casebook::SqliteStore::open(path)?);
         unsafe { open(options, store, out) }
     })
 }
@@ -378,7 +379,7 @@ pub unsafe extern "C" fn casebook_call(
         let op = arg_str(op, "op")?;
         let args = opt_str(args_json, "args_json")?.unwrap_or("");
         let engine = engine_of(handle)?;
-        let text = hand_out(engine.call_json(op, args)?)?;
+        let text = hand_out(api::call_json(&engine, op, args)?)?;
         unsafe { put(out, text) };
         Ok(())
     })
@@ -467,7 +468,7 @@ fn validation_context(context: &Value) -> Result<ValidationContext, Error> {
     if !matches!(context, Value::Null | Value::Object(_)) {
         return Err(invalid("`context_json` must be a JSON object".into()));
     }
-    let options = engine::api::ValidateOptions::from_value(context)?;
+    let options = casebook::api::ValidateOptions::from_value(context)?;
     let today = SystemClock
         .now()
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
@@ -1036,7 +1037,7 @@ mod tests {
     #[test]
     fn status_names_are_the_core_codes() {
         assert_eq!(text(casebook_status_name(0)), "ok");
-        for code in engine::ErrorCode::ALL {
+        for code in casebook::ErrorCode::ALL {
             assert_eq!(text(casebook_status_name(code.as_u32())), code.as_str());
         }
         assert_eq!(text(casebook_status_name(14)), "unknown");

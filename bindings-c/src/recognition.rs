@@ -2,7 +2,7 @@
 //! on the hot path hand out borrowed pointers without allocating.
 
 use crate::status::c_string_lossy;
-use engine::Recognition;
+use casebook::Recognition;
 use std::ffi::CString;
 
 /// What recognition found, as `casebook_recognition_kind` reports it (the

@@ -1,6 +1,6 @@
 //! Status codes, the thread-local last error and the panic boundary.
 
-use engine::{Error, ErrorCode};
+use casebook::{Error, ErrorCode};
 use std::cell::RefCell;
 use std::ffi::{c_char, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
