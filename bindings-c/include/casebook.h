@@ -165,8 +165,8 @@ typedef uint32_t casebook_recognition_outcome;
 typedef struct casebook_recognition_t casebook_recognition_t;
 
 /**
- * An engine over one store. Create it with `casebook_open_memory`, free it
- * with `casebook_free`.
+ * An engine over one store. Create it with `casebook_open_memory` or
+ * `casebook_open_sqlite`, free it with `casebook_free`.
  *
  * Thread safety: a handle may be used from any number of threads at once.
  * Freeing it while other threads are inside calls on it is safe: the engine
@@ -200,9 +200,10 @@ const char *casebook_last_error_message(void);
 /**
  * The last failed call on this thread as JSON, or "" when the last call
  * succeeded: `{"code": "validation_failed", "status": 2, "message": ...}`
- * plus `field_errors` (every field problem, for validation failures) or
- * `candidates` (for suspected duplicates). Owned by the library: valid until
- * the next casebook call on this thread; do not free it.
+ * plus `field_errors` (every field problem, for validation failures),
+ * `candidates` (for suspected duplicates) or `storage_kind` (for storage
+ * failures). Owned by the library: valid until the next casebook call on
+ * this thread; do not free it.
  */
 const char *casebook_last_error_json(void);
 
@@ -369,7 +370,8 @@ casebook_status casebook_case(const casebook_t *handle, const char *case_ref, ch
 
 /**
  * Updates a case from `input_json`, given the `version` the edit was made
- * on; answers the updated case.
+ * on; answers the updated case. Impact and urgency left out of the input
+ * keep the case's values.
  */
 casebook_status casebook_update_case(const casebook_t *handle,
                                      const char *by,

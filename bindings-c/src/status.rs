@@ -1,9 +1,10 @@
-//! Status codes, the thread-local last error and the panic boundary.
+//! Status codes and the thread-local last error behind
+//! `casebook_last_error_message` and `casebook_last_error_json`.
 
+use crate::args::c_string_lossy;
 use casebook::{Error, ErrorCode};
 use std::cell::RefCell;
 use std::ffi::{c_char, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Result of every call that can fail. The numbers are the engine's stable
 /// error codes: they never change, and a retired number stays reserved.
@@ -72,19 +73,8 @@ thread_local! {
     static LAST_ERROR: RefCell<Option<LastError>> = const { RefCell::new(None) };
 }
 
-/// A C string from text that may hold NUL bytes (they cannot cross).
-pub(crate) fn c_string_lossy(text: String) -> CString {
-    CString::new(text).unwrap_or_else(|e| {
-        let cleaned: Vec<u8> = e
-            .into_vec()
-            .into_iter()
-            .map(|b| if b == 0 { b'?' } else { b })
-            .collect();
-        CString::new(cleaned).unwrap_or_default()
-    })
-}
-
-fn set_last_error(error: &Error) {
+/// Records `error` as this thread's last error.
+pub(crate) fn set_last_error(error: &Error) {
     let last = LastError {
         message: c_string_lossy(error.to_string()),
         // serde_json escapes NUL, so the JSON never holds one.
@@ -94,7 +84,8 @@ fn set_last_error(error: &Error) {
     let _ = LAST_ERROR.try_with(|cell| *cell.borrow_mut() = Some(last));
 }
 
-fn clear_last_error() {
+/// Forgets this thread's last error (every call starts with this).
+pub(crate) fn clear_last_error() {
     let _ = LAST_ERROR.try_with(|cell| {
         if let Ok(mut slot) = cell.try_borrow_mut() {
             *slot = None;
@@ -113,49 +104,9 @@ pub(crate) fn last_error_ptr(json: bool) -> *const c_char {
         .unwrap_or(c"".as_ptr())
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".to_string()
-    }
-}
-
-/// The panic boundary every status-returning function goes through: clears
-/// the last error, runs `body`, and turns an error or a panic into a status
-/// with the last error set.
-pub(crate) fn guard<F>(body: F) -> casebook_status
-where
-    F: FnOnce() -> Result<(), Error>,
-{
-    clear_last_error();
-    let error = match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => return casebook_status::Ok,
-        Ok(Err(error)) => error,
-        Err(payload) => Error::Internal(format!("panic: {}", panic_message(&*payload))),
-    };
-    // Reporting must not unwind into C either.
-    let reported = catch_unwind(AssertUnwindSafe(|| set_last_error(&error)));
-    if reported.is_err() {
-        return casebook_status::Internal;
-    }
-    error.code().into()
-}
-
-/// The panic boundary of functions that return a pointer instead of a status.
-pub(crate) fn guard_ptr<F>(body: F) -> *const c_char
-where
-    F: FnOnce() -> *const c_char,
-{
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or(c"".as_ptr())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::CStr;
 
     #[test]
     fn statuses_are_the_core_codes() {
@@ -163,26 +114,5 @@ mod tests {
             assert_eq!(casebook_status::from(code) as u32, code.as_u32(), "{code}");
         }
         assert_eq!(casebook_status::Ok as u32, 0);
-    }
-
-    #[test]
-    fn panics_become_internal_errors() {
-        let status = guard(|| panic!("boom"));
-        assert_eq!(status, casebook_status::Internal);
-        let message = unsafe { CStr::from_ptr(last_error_ptr(false)) };
-        assert!(message.to_str().unwrap().contains("boom"));
-        let json = unsafe { CStr::from_ptr(last_error_ptr(true)) };
-        assert!(json.to_str().unwrap().contains("\"code\":\"internal\""));
-        assert_eq!(guard(|| Ok(())), casebook_status::Ok);
-        assert_eq!(
-            unsafe { CStr::from_ptr(last_error_ptr(false)) }.to_bytes(),
-            b""
-        );
-    }
-
-    #[test]
-    fn nul_bytes_do_not_cut_messages() {
-        let s = c_string_lossy("a\0b".into());
-        assert_eq!(s.to_bytes(), b"a?b");
     }
 }
