@@ -4,7 +4,7 @@
 use crate::args::{arg_json, arg_str, by_and_input, with_limit};
 use crate::casebook_t;
 use crate::handle::operation;
-use crate::status::casebook_status;
+use crate::status_codes::casebook_status;
 use serde_json::{json, Map};
 use std::ffi::c_char;
 

@@ -5,7 +5,7 @@
 use crate::args::{arg_str, by_and_input, opt_str};
 use crate::casebook_t;
 use crate::handle::operation;
-use crate::status::casebook_status;
+use crate::status_codes::casebook_status;
 use serde_json::json;
 use std::ffi::c_char;
 

@@ -5,7 +5,7 @@
 use crate::args::{arg_str, invalid, opt_str, Out};
 use crate::panic::guard;
 use crate::registry;
-use crate::status::casebook_status;
+use crate::status_codes::casebook_status;
 use crate::{casebook_t, Engine};
 use casebook::api::{self, EngineOptions};
 use casebook::store::Store;

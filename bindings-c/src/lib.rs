@@ -53,9 +53,12 @@ mod args;
 mod panic;
 mod registry;
 mod status;
+mod status_codes;
+#[cfg(test)]
+mod status_render;
 
 pub use recognition::casebook_recognition_outcome;
-pub use status::casebook_status;
+pub use status_codes::casebook_status;
 
 use casebook::store::Store;
 use casebook::Casebook;

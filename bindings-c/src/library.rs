@@ -4,8 +4,8 @@
 use crate::args::{c_string_lossy, invalid, Out};
 use crate::panic::{guard, guard_ptr};
 use crate::registry;
-use crate::status::casebook_status;
 use crate::status::last_error_ptr;
+use crate::status_codes::casebook_status;
 use casebook::ErrorCode;
 use serde_json::json;
 use std::ffi::{c_char, CString};

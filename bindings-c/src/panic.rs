@@ -1,8 +1,8 @@
 //! The panic boundary: every extern function runs its body through
 //! [`guard`] or [`guard_ptr`], so no Rust panic unwinds into C.
 
-use crate::status::casebook_status;
 use crate::status::{clear_last_error, set_last_error};
+use crate::status_codes::casebook_status;
 use casebook::Error;
 use std::ffi::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};

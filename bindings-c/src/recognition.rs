@@ -6,7 +6,7 @@ use crate::args::{arg_str, c_string_lossy, invalid, Out};
 use crate::handle::engine_of;
 use crate::panic::guard;
 use crate::registry;
-use crate::status::casebook_status;
+use crate::status_codes::casebook_status;
 use crate::{casebook_recognition_t, casebook_t};
 use casebook::{Channel, Error, Recognition};
 use serde_json::Value;

@@ -1,68 +1,11 @@
-//! Status codes and the thread-local last error behind
-//! `casebook_last_error_message` and `casebook_last_error_json`.
+//! The thread-local last error behind `casebook_last_error_message` and
+//! `casebook_last_error_json`. The status enum itself is generated from the
+//! core's error table (`status_codes.rs`).
 
 use crate::args::c_string_lossy;
-use casebook::{Error, ErrorCode};
+use casebook::Error;
 use std::cell::RefCell;
 use std::ffi::{c_char, CString};
-
-/// Result of every call that can fail. The numbers are the engine's stable
-/// error codes: they never change, and a retired number stays reserved.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum casebook_status {
-    /// Success.
-    Ok = 0,
-    /// Malformed input: a NULL or non-UTF-8 argument, bad JSON, a bad id,
-    /// an unknown or already freed handle or string.
-    InvalidInput = 1,
-    /// A record broke template or domain rules; `casebook_last_error_json`
-    /// lists every field problem.
-    ValidationFailed = 2,
-    /// A template definition is inconsistent.
-    InvalidTemplate = 3,
-    /// The referenced profile, case, contact or template does not exist.
-    NotFound = 4,
-    /// The record was changed by someone else since the given version.
-    Conflict = 5,
-    /// The case state machine forbids the requested status change.
-    IllegalTransition = 6,
-    /// A unique value already exists.
-    AlreadyExists = 7,
-    /// Creating the profile would probably duplicate existing profiles;
-    /// `casebook_last_error_json` lists the candidates.
-    DuplicateSuspected = 8,
-    /// A merge cannot be undone because merged data changed since.
-    UnmergeRefused = 9,
-    /// The storage backend failed.
-    Storage = 10,
-    /// Data written by an incompatible casebook version.
-    IncompatibleVersion = 11,
-    /// A bug inside casebook (a caught panic, a broken invariant).
-    Internal = 12,
-    /// The operation is not allowed in the current state.
-    InvalidState = 13,
-}
-
-impl From<ErrorCode> for casebook_status {
-    fn from(code: ErrorCode) -> Self {
-        match code {
-            ErrorCode::InvalidInput => casebook_status::InvalidInput,
-            ErrorCode::ValidationFailed => casebook_status::ValidationFailed,
-            ErrorCode::InvalidTemplate => casebook_status::InvalidTemplate,
-            ErrorCode::NotFound => casebook_status::NotFound,
-            ErrorCode::Conflict => casebook_status::Conflict,
-            ErrorCode::IllegalTransition => casebook_status::IllegalTransition,
-            ErrorCode::AlreadyExists => casebook_status::AlreadyExists,
-            ErrorCode::DuplicateSuspected => casebook_status::DuplicateSuspected,
-            ErrorCode::UnmergeRefused => casebook_status::UnmergeRefused,
-            ErrorCode::Storage => casebook_status::Storage,
-            ErrorCode::IncompatibleVersion => casebook_status::IncompatibleVersion,
-            ErrorCode::Internal => casebook_status::Internal,
-            ErrorCode::InvalidState => casebook_status::InvalidState,
-        }
-    }
-}
 
 struct LastError {
     message: CString,
@@ -106,7 +49,9 @@ pub(crate) fn last_error_ptr(json: bool) -> *const c_char {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::status_codes::casebook_status;
+    use crate::status_render::{render_status_codes, STATUS_CODES_PATH};
+    use casebook::ErrorCode;
 
     #[test]
     fn statuses_are_the_core_codes() {
@@ -114,5 +59,23 @@ mod tests {
             assert_eq!(casebook_status::from(code) as u32, code.as_u32(), "{code}");
         }
         assert_eq!(casebook_status::Ok as u32, 0);
+    }
+
+    /// `status_codes.rs` is what the core's table renders to;
+    /// `CASEBOOK_BLESS=1` rewrites it instead of failing.
+    #[test]
+    fn status_codes_file_is_generated_from_the_core_table() {
+        let expected = render_status_codes();
+        let path = format!("{}/{STATUS_CODES_PATH}", env!("CARGO_MANIFEST_DIR"));
+        if std::env::var_os("CASEBOOK_BLESS").is_some_and(|v| v == "1") {
+            std::fs::write(&path, &expected).expect("rewrite status_codes.rs");
+            return;
+        }
+        let actual = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            actual == expected,
+            "{STATUS_CODES_PATH} is stale: run `make -C bindings-c status-codes` \
+             (or CASEBOOK_BLESS=1 cargo test -p casebook-c) and commit it"
+        );
     }
 }

@@ -6,7 +6,7 @@ use crate::args::{arg_json, arg_str, invalid, opt_json, Out};
 use crate::casebook_t;
 use crate::handle::operation;
 use crate::panic::guard;
-use crate::status::casebook_status;
+use crate::status_codes::casebook_status;
 use casebook::api::{validate_with_template, ValidateOptions};
 use casebook::{Clock, Error, SystemClock, ValidationContext};
 use serde_json::{json, Value};
