@@ -18,7 +18,8 @@
 //! strings, live objects), [`handle`] (open, free, `casebook_call`),
 //! [`templates`], [`profiles`], [`cases`], [`contacts`], [`recognition`],
 //! [`merges`]. They share the argument helpers of [`args`] and the panic
-//! boundary of [`panic`]; [`registry`] owns every object handed to C.
+//! boundary of [`panic`]; [`registry`] owns every object handed to C; the
+//! status enum ([`status_codes`]) is generated from the core's error table.
 //!
 //! # Safety
 //!
