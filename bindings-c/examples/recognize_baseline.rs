@@ -3,8 +3,9 @@
 //!
 //! `cargo run --release -p casebook-c --example recognize_baseline -- <profiles> <lookups>`
 
-use engine::api::EngineOptions;
-use engine::{Casebook, Channel, ManualClock, MemoryStore, Recognition, SeededIds, Store};
+use casebook::api::{self, EngineOptions};
+use casebook::store::Store;
+use casebook::{Casebook, Channel, ManualClock, MemoryStore, Recognition, SeededIds};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Instant;
@@ -23,7 +24,8 @@ fn generate<S: Store>(cb: &Casebook<S>, profiles: u64) {
     for i in 0..profiles {
         let input = json!({"given_name": "Caller", "family_name": format!("Number {i}"),
             "contact_points": [{"kind": "phone", "value": format!("+44 71{i:08}")}]});
-        cb.call(
+        api::call(
+            cb,
             "create_profile",
             &json!({"by": "bench", "allow_duplicates": true, "input": input}),
         )
@@ -31,12 +33,12 @@ fn generate<S: Store>(cb: &Casebook<S>, profiles: u64) {
         if i % 10 == 0 {
             let input = json!({"short_description": format!("Case of caller {i}"),
                 "links": [{"profile": format!("C-{:06}", i + 1), "role": "requester"}]});
-            cb.call("create_case", &json!({"by": "bench", "input": input}))
+            api::call(cb, "create_case", &json!({"by": "bench", "input": input}))
                 .expect("create_case");
         }
     }
     println!(
-        "generated {profiles} profiles through Casebook::call in {:.1} s",
+        "generated {profiles} profiles through casebook::api::call in {:.1} s",
         start.elapsed().as_secs_f64()
     );
 }

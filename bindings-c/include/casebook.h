@@ -48,8 +48,15 @@
 #define CASEBOOK_VERSION "0.1.0"
 
 /**
- * Result of every call that can fail. The numbers are the engine's stable
- * error codes: they never change, and a retired number stays reserved.
+ * Result of every call that can fail: `CASEBOOK_STATUS_OK` (0) or one of
+ * the engine's stable error codes. The numbers never change, and a retired
+ * number stays reserved; `casebook_status_name` gives the textual code.
+ *
+ * `CASEBOOK_STATUS_INVALID_INPUT` also reports a NULL or non-UTF-8
+ * argument, a NULL out-parameter, and an unknown, freed or wrong-type
+ * handle or string. After `CASEBOOK_STATUS_VALIDATION_FAILED` and
+ * `CASEBOOK_STATUS_DUPLICATE_SUSPECTED`, `casebook_last_error_json` lists
+ * every field problem or the candidates.
  */
 enum casebook_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -61,17 +68,15 @@ enum casebook_status
    */
   CASEBOOK_STATUS_OK = 0,
   /**
-   * Malformed input: a NULL or non-UTF-8 argument, bad JSON, a bad id,
-   * an unknown or already freed handle or string.
+   * Input that is malformed before any domain rule applies (bad JSON, bad id, bad argument).
    */
   CASEBOOK_STATUS_INVALID_INPUT = 1,
   /**
-   * A record broke template or domain rules; `casebook_last_error_json`
-   * lists every field problem.
+   * A record broke template or domain rules; the error lists every field problem.
    */
   CASEBOOK_STATUS_VALIDATION_FAILED = 2,
   /**
-   * A template definition is inconsistent.
+   * A template definition is inconsistent (bad regex, duplicate keys, ...).
    */
   CASEBOOK_STATUS_INVALID_TEMPLATE = 3,
   /**
@@ -79,7 +84,7 @@ enum casebook_status
    */
   CASEBOOK_STATUS_NOT_FOUND = 4,
   /**
-   * The record was changed by someone else since the given version.
+   * An update was made against a stale version: someone else changed the record first.
    */
   CASEBOOK_STATUS_CONFLICT = 5,
   /**
@@ -87,12 +92,11 @@ enum casebook_status
    */
   CASEBOOK_STATUS_ILLEGAL_TRANSITION = 6,
   /**
-   * A unique value already exists.
+   * A unique value (customer ID, case number, link) already exists.
    */
   CASEBOOK_STATUS_ALREADY_EXISTS = 7,
   /**
-   * Creating the profile would probably duplicate existing profiles;
-   * `casebook_last_error_json` lists the candidates.
+   * Creating the profile would probably duplicate existing profiles; the error lists them.
    */
   CASEBOOK_STATUS_DUPLICATE_SUSPECTED = 8,
   /**
@@ -100,11 +104,11 @@ enum casebook_status
    */
   CASEBOOK_STATUS_UNMERGE_REFUSED = 9,
   /**
-   * The storage backend failed.
+   * The storage backend failed (I/O, locking, SQL); the error says what kind of failure.
    */
   CASEBOOK_STATUS_STORAGE = 10,
   /**
-   * Data written by an incompatible casebook version.
+   * Data written by an incompatible (usually newer) casebook version.
    */
   CASEBOOK_STATUS_INCOMPATIBLE_VERSION = 11,
   /**
@@ -112,7 +116,7 @@ enum casebook_status
    */
   CASEBOOK_STATUS_INTERNAL = 12,
   /**
-   * The operation is not allowed in the current state.
+   * The operation is not allowed in the current state (e.g. merging a tombstone).
    */
   CASEBOOK_STATUS_INVALID_STATE = 13,
 };
@@ -165,8 +169,8 @@ typedef uint32_t casebook_recognition_outcome;
 typedef struct casebook_recognition_t casebook_recognition_t;
 
 /**
- * An engine over one store. Create it with `casebook_open_memory`, free it
- * with `casebook_free`.
+ * An engine over one store. Create it with `casebook_open_memory` or
+ * `casebook_open_sqlite`, free it with `casebook_free`.
  *
  * Thread safety: a handle may be used from any number of threads at once.
  * Freeing it while other threads are inside calls on it is safe: the engine
@@ -200,9 +204,10 @@ const char *casebook_last_error_message(void);
 /**
  * The last failed call on this thread as JSON, or "" when the last call
  * succeeded: `{"code": "validation_failed", "status": 2, "message": ...}`
- * plus `field_errors` (every field problem, for validation failures) or
- * `candidates` (for suspected duplicates). Owned by the library: valid until
- * the next casebook call on this thread; do not free it.
+ * plus `field_errors` (every field problem, for validation failures),
+ * `candidates` (for suspected duplicates) or `storage_kind` (for storage
+ * failures). Owned by the library: valid until the next casebook call on
+ * this thread; do not free it.
  */
 const char *casebook_last_error_json(void);
 
@@ -369,7 +374,8 @@ casebook_status casebook_case(const casebook_t *handle, const char *case_ref, ch
 
 /**
  * Updates a case from `input_json`, given the `version` the edit was made
- * on; answers the updated case.
+ * on; answers the updated case. Impact and urgency left out of the input
+ * keep the case's values.
  */
 casebook_status casebook_update_case(const casebook_t *handle,
                                      const char *by,

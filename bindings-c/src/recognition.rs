@@ -1,9 +1,17 @@
-//! A recognition result with its strings prepared for C, so the accessors
+//! Recognition of an incoming contact, and the `casebook_recognition_t`
+//! it answers: the result with its strings prepared for C, so the accessors
 //! on the hot path hand out borrowed pointers without allocating.
 
-use crate::status::c_string_lossy;
-use engine::Recognition;
-use std::ffi::CString;
+use crate::args::{arg_str, c_string_lossy, invalid, Out};
+use crate::handle::engine_of;
+use crate::panic::guard;
+use crate::registry;
+use crate::status_codes::casebook_status;
+use crate::{casebook_recognition_t, casebook_t};
+use casebook::{Channel, Error, Recognition};
+use serde_json::Value;
+use std::ffi::{c_char, CString};
+use std::sync::Arc;
 
 /// What recognition found, as `casebook_recognition_kind` reports it (the
 /// `outcome` of the JSON form).
@@ -40,6 +48,7 @@ pub(crate) struct Recognized {
 }
 
 impl Recognized {
+    /// Prepares the strings C reads.
     pub(crate) fn new(recognition: Recognition) -> Recognized {
         let (kind, candidates, open_cases) = match &recognition {
             Recognition::Unknown { .. } => (casebook_recognition_outcome::Unknown, vec![], vec![]),
@@ -83,4 +92,195 @@ impl Recognized {
             open_cases,
         }
     }
+}
+
+/// The live recognition behind a pointer.
+fn recognition_of(rec: *const casebook_recognition_t) -> Result<Arc<Recognized>, Error> {
+    if rec.is_null() {
+        return Err(invalid("the recognition handle is NULL"));
+    }
+    registry::recognition(rec as usize)
+        .ok_or_else(|| invalid("not a live recognition handle (never created, or already freed)"))
+}
+
+/// Profile `index` of a recognition.
+fn candidate_at(rec: &Recognized, index: usize) -> Result<&Candidate, Error> {
+    rec.candidates.get(index).ok_or_else(|| {
+        invalid(format!(
+            "profile index {index} is out of range (the recognition found {})",
+            rec.candidates.len()
+        ))
+    })
+}
+
+/// Recognises an incoming contact: `channel` is `"voice"`, `"sms"`,
+/// `"email"`, `"chat"`, `"social"` or `"web"`, `address` the caller's number,
+/// e-mail address or handle as received. On success `*out` is a recognition
+/// to read with the `casebook_recognition_*` accessors and free with
+/// `casebook_recognition_free`. The full answer is also available as JSON
+/// (`casebook_recognition_json`, or `casebook_call` with `"recognize"`).
+#[no_mangle]
+pub unsafe extern "C" fn casebook_recognize(
+    handle: *const casebook_t,
+    channel: *const c_char,
+    address: *const c_char,
+    out: *mut *mut casebook_recognition_t,
+) -> casebook_status {
+    guard(|| {
+        let out = Out::new(out, "out")?;
+        let channel = arg_str(channel, "channel")?;
+        let address = arg_str(address, "address")?;
+        // The engine's own names for channels, through its serde definitions.
+        let channel: Channel = serde_json::from_value(Value::String(channel.to_string()))
+            .map_err(|e| invalid(format!("`channel`: {e}")))?;
+        let engine = engine_of(handle)?;
+        let recognized = Recognized::new(engine.recognize(channel, address)?);
+        let key = registry::add_recognition(Arc::new(recognized));
+        out.write(key as *mut casebook_recognition_t);
+        Ok(())
+    })
+}
+
+/// What the recognition found: unknown caller, one profile, or several.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_recognition_kind(
+    rec: *const casebook_recognition_t,
+    out_kind: *mut casebook_recognition_outcome,
+) -> casebook_status {
+    guard(|| {
+        let out = Out::new(out_kind, "out_kind")?;
+        out.write(recognition_of(rec)?.kind);
+        Ok(())
+    })
+}
+
+/// Number of profiles found: 0 (unknown), 1 (known) or more (several).
+#[no_mangle]
+pub unsafe extern "C" fn casebook_recognition_count(
+    rec: *const casebook_recognition_t,
+    out_count: *mut usize,
+) -> casebook_status {
+    guard(|| {
+        let out = Out::new(out_count, "out_count")?;
+        out.write(recognition_of(rec)?.candidates.len());
+        Ok(())
+    })
+}
+
+/// Customer ID of profile `index` (0-based, below the count). The string
+/// belongs to the recognition: valid until `casebook_recognition_free`; do
+/// not free it.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_recognition_customer_id(
+    rec: *const casebook_recognition_t,
+    index: usize,
+    out: *mut *const c_char,
+) -> casebook_status {
+    guard(|| {
+        let out = Out::new(out, "out")?;
+        let rec = recognition_of(rec)?;
+        // The recognition owns the string; C borrows it until the free.
+        out.write(candidate_at(&rec, index)?.customer_id.as_ptr());
+        Ok(())
+    })
+}
+
+/// Display name of profile `index`. The string belongs to the recognition:
+/// valid until `casebook_recognition_free`; do not free it.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_recognition_display_name(
+    rec: *const casebook_recognition_t,
+    index: usize,
+    out: *mut *const c_char,
+) -> casebook_status {
+    guard(|| {
+        let out = Out::new(out, "out")?;
+        let rec = recognition_of(rec)?;
+        out.write(candidate_at(&rec, index)?.display_name.as_ptr());
+        Ok(())
+    })
+}
+
+/// Number of open cases of profile `index`.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_recognition_open_case_count(
+    rec: *const casebook_recognition_t,
+    index: usize,
+    out_count: *mut usize,
+) -> casebook_status {
+    guard(|| {
+        let out = Out::new(out_count, "out_count")?;
+        let rec = recognition_of(rec)?;
+        out.write(candidate_at(&rec, index)?.open_case_count);
+        Ok(())
+    })
+}
+
+/// Number and one-line description of open case `case_index` of a known
+/// caller (most urgent first; below `casebook_recognition_open_case_count(rec, 0)`).
+/// Only a known caller's cases are listed: for other outcomes this gives
+/// `CASEBOOK_STATUS_INVALID_INPUT`. Either out-parameter may be NULL. The
+/// strings belong to the recognition: valid until `casebook_recognition_free`.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_recognition_open_case(
+    rec: *const casebook_recognition_t,
+    case_index: usize,
+    out_number: *mut *const c_char,
+    out_short_description: *mut *const c_char,
+) -> casebook_status {
+    guard(|| {
+        let rec = recognition_of(rec)?;
+        if rec.kind != casebook_recognition_outcome::Known {
+            return Err(invalid(
+                "open cases are listed only for a known caller (outcome KNOWN)",
+            ));
+        }
+        let case = rec.open_cases.get(case_index).ok_or_else(|| {
+            invalid(format!(
+                "case index {case_index} is out of range (the caller has {} open case(s))",
+                rec.open_cases.len()
+            ))
+        })?;
+        if let Some(out) = Out::optional(out_number) {
+            out.write(case.number.as_ptr());
+        }
+        if let Some(out) = Out::optional(out_short_description) {
+            out.write(case.short_description.as_ptr());
+        }
+        Ok(())
+    })
+}
+
+/// The whole recognition as JSON (`outcome` `"unknown"` with a pre-filled
+/// draft, `"known"` with profile, summary, open cases and recent contacts, or
+/// `"several"` with candidates). Free it with `casebook_string_free`.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_recognition_json(
+    rec: *const casebook_recognition_t,
+    out_json: *mut *mut c_char,
+) -> casebook_status {
+    guard(|| {
+        let out = Out::new(out_json, "out_json")?;
+        let rec = recognition_of(rec)?;
+        let text =
+            serde_json::to_string(&rec.recognition).map_err(|e| Error::Internal(e.to_string()))?;
+        out.hand_out(text)
+    })
+}
+
+/// Frees a recognition. NULL is fine; an unknown or already freed one gives
+/// `CASEBOOK_STATUS_INVALID_INPUT`.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_recognition_free(
+    rec: *mut casebook_recognition_t,
+) -> casebook_status {
+    guard(|| {
+        if rec.is_null() || registry::remove(rec as usize, registry::Kind::Recognition) {
+            Ok(())
+        } else {
+            Err(invalid(
+                "not a live recognition handle (never created, or already freed)",
+            ))
+        }
+    })
 }

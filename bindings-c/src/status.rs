@@ -1,67 +1,11 @@
-//! Status codes, the thread-local last error and the panic boundary.
+//! The thread-local last error behind `casebook_last_error_message` and
+//! `casebook_last_error_json`. The status enum itself is generated from the
+//! core's error table (`status_codes.rs`).
 
-use engine::{Error, ErrorCode};
+use crate::args::c_string_lossy;
+use casebook::Error;
 use std::cell::RefCell;
 use std::ffi::{c_char, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
-
-/// Result of every call that can fail. The numbers are the engine's stable
-/// error codes: they never change, and a retired number stays reserved.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum casebook_status {
-    /// Success.
-    Ok = 0,
-    /// Malformed input: a NULL or non-UTF-8 argument, bad JSON, a bad id,
-    /// an unknown or already freed handle or string.
-    InvalidInput = 1,
-    /// A record broke template or domain rules; `casebook_last_error_json`
-    /// lists every field problem.
-    ValidationFailed = 2,
-    /// A template definition is inconsistent.
-    InvalidTemplate = 3,
-    /// The referenced profile, case, contact or template does not exist.
-    NotFound = 4,
-    /// The record was changed by someone else since the given version.
-    Conflict = 5,
-    /// The case state machine forbids the requested status change.
-    IllegalTransition = 6,
-    /// A unique value already exists.
-    AlreadyExists = 7,
-    /// Creating the profile would probably duplicate existing profiles;
-    /// `casebook_last_error_json` lists the candidates.
-    DuplicateSuspected = 8,
-    /// A merge cannot be undone because merged data changed since.
-    UnmergeRefused = 9,
-    /// The storage backend failed.
-    Storage = 10,
-    /// Data written by an incompatible casebook version.
-    IncompatibleVersion = 11,
-    /// A bug inside casebook (a caught panic, a broken invariant).
-    Internal = 12,
-    /// The operation is not allowed in the current state.
-    InvalidState = 13,
-}
-
-impl From<ErrorCode> for casebook_status {
-    fn from(code: ErrorCode) -> Self {
-        match code {
-            ErrorCode::InvalidInput => casebook_status::InvalidInput,
-            ErrorCode::ValidationFailed => casebook_status::ValidationFailed,
-            ErrorCode::InvalidTemplate => casebook_status::InvalidTemplate,
-            ErrorCode::NotFound => casebook_status::NotFound,
-            ErrorCode::Conflict => casebook_status::Conflict,
-            ErrorCode::IllegalTransition => casebook_status::IllegalTransition,
-            ErrorCode::AlreadyExists => casebook_status::AlreadyExists,
-            ErrorCode::DuplicateSuspected => casebook_status::DuplicateSuspected,
-            ErrorCode::UnmergeRefused => casebook_status::UnmergeRefused,
-            ErrorCode::Storage => casebook_status::Storage,
-            ErrorCode::IncompatibleVersion => casebook_status::IncompatibleVersion,
-            ErrorCode::Internal => casebook_status::Internal,
-            ErrorCode::InvalidState => casebook_status::InvalidState,
-        }
-    }
-}
 
 struct LastError {
     message: CString,
@@ -72,19 +16,8 @@ thread_local! {
     static LAST_ERROR: RefCell<Option<LastError>> = const { RefCell::new(None) };
 }
 
-/// A C string from text that may hold NUL bytes (they cannot cross).
-pub(crate) fn c_string_lossy(text: String) -> CString {
-    CString::new(text).unwrap_or_else(|e| {
-        let cleaned: Vec<u8> = e
-            .into_vec()
-            .into_iter()
-            .map(|b| if b == 0 { b'?' } else { b })
-            .collect();
-        CString::new(cleaned).unwrap_or_default()
-    })
-}
-
-fn set_last_error(error: &Error) {
+/// Records `error` as this thread's last error.
+pub(crate) fn set_last_error(error: &Error) {
     let last = LastError {
         message: c_string_lossy(error.to_string()),
         // serde_json escapes NUL, so the JSON never holds one.
@@ -94,7 +27,8 @@ fn set_last_error(error: &Error) {
     let _ = LAST_ERROR.try_with(|cell| *cell.borrow_mut() = Some(last));
 }
 
-fn clear_last_error() {
+/// Forgets this thread's last error (every call starts with this).
+pub(crate) fn clear_last_error() {
     let _ = LAST_ERROR.try_with(|cell| {
         if let Ok(mut slot) = cell.try_borrow_mut() {
             *slot = None;
@@ -113,49 +47,11 @@ pub(crate) fn last_error_ptr(json: bool) -> *const c_char {
         .unwrap_or(c"".as_ptr())
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".to_string()
-    }
-}
-
-/// The panic boundary every status-returning function goes through: clears
-/// the last error, runs `body`, and turns an error or a panic into a status
-/// with the last error set.
-pub(crate) fn guard<F>(body: F) -> casebook_status
-where
-    F: FnOnce() -> Result<(), Error>,
-{
-    clear_last_error();
-    let error = match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => return casebook_status::Ok,
-        Ok(Err(error)) => error,
-        Err(payload) => Error::Internal(format!("panic: {}", panic_message(&*payload))),
-    };
-    // Reporting must not unwind into C either.
-    let reported = catch_unwind(AssertUnwindSafe(|| set_last_error(&error)));
-    if reported.is_err() {
-        return casebook_status::Internal;
-    }
-    error.code().into()
-}
-
-/// The panic boundary of functions that return a pointer instead of a status.
-pub(crate) fn guard_ptr<F>(body: F) -> *const c_char
-where
-    F: FnOnce() -> *const c_char,
-{
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or(c"".as_ptr())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use std::ffi::CStr;
+    use crate::status_codes::casebook_status;
+    use crate::status_render::{render_status_codes, STATUS_CODES_PATH};
+    use casebook::ErrorCode;
 
     #[test]
     fn statuses_are_the_core_codes() {
@@ -165,24 +61,21 @@ mod tests {
         assert_eq!(casebook_status::Ok as u32, 0);
     }
 
+    /// `status_codes.rs` is what the core's table renders to;
+    /// `CASEBOOK_BLESS=1` rewrites it instead of failing.
     #[test]
-    fn panics_become_internal_errors() {
-        let status = guard(|| panic!("boom"));
-        assert_eq!(status, casebook_status::Internal);
-        let message = unsafe { CStr::from_ptr(last_error_ptr(false)) };
-        assert!(message.to_str().unwrap().contains("boom"));
-        let json = unsafe { CStr::from_ptr(last_error_ptr(true)) };
-        assert!(json.to_str().unwrap().contains("\"code\":\"internal\""));
-        assert_eq!(guard(|| Ok(())), casebook_status::Ok);
-        assert_eq!(
-            unsafe { CStr::from_ptr(last_error_ptr(false)) }.to_bytes(),
-            b""
+    fn status_codes_file_is_generated_from_the_core_table() {
+        let expected = render_status_codes();
+        let path = format!("{}/{STATUS_CODES_PATH}", env!("CARGO_MANIFEST_DIR"));
+        if std::env::var_os("CASEBOOK_BLESS").is_some_and(|v| v == "1") {
+            std::fs::write(&path, &expected).expect("rewrite status_codes.rs");
+            return;
+        }
+        let actual = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            actual == expected,
+            "{STATUS_CODES_PATH} is stale: run `make -C bindings-c status-codes` \
+             (or CASEBOOK_BLESS=1 cargo test -p casebook-c) and commit it"
         );
-    }
-
-    #[test]
-    fn nul_bytes_do_not_cut_messages() {
-        let s = c_string_lossy("a\0b".into());
-        assert_eq!(s.to_bytes(), b"a?b");
     }
 }

@@ -176,6 +176,7 @@ static void test_sqlite_files(const char *dir) {
     snprintf(other, sizeof other, "%s/no/such/dir/x.db", dir);
     FAILS(casebook_open_sqlite(other, NULL, &cb), CASEBOOK_STATUS_STORAGE);
     CHECK(strstr(casebook_last_error_message(), "no/such/dir") != NULL);
+    CHECK(error_has("\"storage_kind\":\""));
     FAILS(casebook_open_sqlite(dir, NULL, &cb), CASEBOOK_STATUS_STORAGE);
     /* A file that is not a database is refused and left as it was. */
     snprintf(bad, sizeof bad, "%s/notes.txt", dir);
@@ -297,6 +298,25 @@ static int grab(char *json, const char *key, char *buf, size_t size) {
     return ok;
 }
 
+/* A bulk import keeps the good rows and names the field problems of the others. */
+static void test_import_rejections(void) {
+    casebook_t *cb = NULL;
+    char *out = NULL;
+
+    OK(casebook_open_memory(OPTIONS, &cb));
+    OK(casebook_call(cb, "import_profiles",
+                     "{\"by\": \"migration\", \"format\": {\"format\": \"csv\","
+                     " \"columns\": {\"First\": \"given_name\", \"Last\": \"family_name\", \"Tel\": \"phone:home\"}},"
+                     " \"data\": \"First,Last,Tel\\nAda,Lovelace,020 7946 0958\\nBob,Byron,12\\n\"}",
+                     &out));
+    CHECK(strstr(out ? out : "", "\"imported\":1") != NULL);
+    CHECK(strstr(out ? out : "", "\"fields\"") == NULL);
+    CHECK(has(out, "\"field_errors\":[{\"code\":\"invalid_format\",\"field\":\"contact_points[0].value\""));
+    OK(casebook_call(cb, "check_invariants", NULL, &out));
+    CHECK(has(out, "[]"));
+    OK(casebook_free(cb));
+}
+
 static void test_profiles(casebook_t *cb) {
     char *out = NULL;
 
@@ -368,6 +388,7 @@ static void test_profiles(casebook_t *cb) {
 static void test_cases_and_contacts(casebook_t *cb) {
     char *out = NULL;
     char contact_id[64];
+    char kept_case[32];
 
     snprintf(args, sizeof args,
              "{\"short_description\": \"Router shows red light\", \"impact\": \"high\","
@@ -393,6 +414,21 @@ static void test_cases_and_contacts(casebook_t *cb) {
     FAILS(casebook_update_case(cb, "agent", router_case, 1, "{\"short_description\": \"late\"}", &out),
           CASEBOOK_STATUS_CONFLICT);
 
+    /* An update that leaves impact and urgency out keeps the case's (and so its priority). */
+    OK(casebook_create_case(cb, "agent",
+                            "{\"short_description\": \"Line crackles\", \"impact\": \"high\", \"urgency\": \"medium\"}",
+                            &out));
+    CHECK(strstr(out ? out : "", "\"priority\":2") != NULL);
+    CHECK(grab(out, "number", kept_case, sizeof kept_case));
+    OK(casebook_update_case(cb, "agent2", kept_case, 1, "{\"short_description\": \"Line crackles at night\"}", &out));
+    CHECK(strstr(out ? out : "", "\"impact\":\"high\"") != NULL);
+    CHECK(strstr(out ? out : "", "\"urgency\":\"medium\"") != NULL);
+    CHECK(strstr(out ? out : "", "\"priority\":2") != NULL);
+    CHECK(has(out, "\"version\":2"));
+    OK(casebook_case(cb, kept_case, &out));
+    CHECK(strstr(out ? out : "", "\"short_description\":\"Line crackles at night\"") != NULL);
+    CHECK(has(out, "\"impact\":\"high\""));
+
     /* Status changes go through the generic call. */
     snprintf(args, sizeof args, "{\"by\": \"agent\", \"ref\": \"%s\", \"version\": 2, \"status\": \"closed\"}",
              router_case);
@@ -417,6 +453,17 @@ static void test_cases_and_contacts(casebook_t *cb) {
              ada);
     OK(casebook_log_contact(cb, "agent", args, &out));
     CHECK(grab(out, "id", contact_id, sizeof contact_id));
+
+    /* A history range that ends before it starts is invalid input; the handle goes on. */
+    snprintf(args, sizeof args,
+             "{\"profile\": \"%s\", \"from\": \"2030-01-01T00:00:00Z\", \"to\": \"2020-01-01T00:00:00Z\"}", ada);
+    FAILS(casebook_call(cb, "contact_history", args, &out), CASEBOOK_STATUS_INVALID_INPUT);
+    CHECK(error_has("\"code\":\"invalid_input\""));
+    CHECK(strstr(casebook_last_error_message(), "history range") != NULL);
+    snprintf(args, sizeof args,
+             "{\"profile\": \"%s\", \"from\": \"2020-01-01T00:00:00Z\", \"to\": \"2030-01-01T00:00:00Z\"}", ada);
+    OK(casebook_call(cb, "contact_history", args, &out));
+    CHECK(has(out, "\"summary\":\"Asked about the router\""));
     FAILS(casebook_log_contact(cb, "agent", "{\"channel\": \"pigeon\"}", &out), CASEBOOK_STATUS_INVALID_INPUT);
 
     OK(casebook_associate_contact(cb, "agent", contact_id, NULL, router_case, &out));
@@ -586,6 +633,7 @@ int main(void) {
 
     test_library_functions();
     test_open_and_free();
+    test_import_rejections();
 
     OK(casebook_open_memory(OPTIONS, &cb));
     test_generic_call(cb);
