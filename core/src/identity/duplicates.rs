@@ -2,7 +2,8 @@
 //! the whole-store report that clusters probable duplicates, comparing only
 //! profiles that share a blocking key.
 
-use super::matching::{score, MatchReason, MatchScore, MatchView, MatchingConfig};
+use super::matching::{score, MatchView};
+use super::rules::{MatchReason, MatchScore, MatchingConfig};
 use crate::model::{Profile, ProfileSummary};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

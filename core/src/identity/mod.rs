@@ -11,6 +11,8 @@ mod keys;
 mod matching;
 mod merge;
 mod merge_plan;
+mod nicknames;
+mod rules;
 
 pub(crate) use duplicates::{rank_candidates, ReportBuilder};
 pub use duplicates::{
@@ -19,9 +21,9 @@ pub use duplicates::{
 };
 pub(crate) use keys::{account_key, identification_key, name_tokens, profile_index};
 pub(crate) use matching::MatchView;
-pub use matching::{MatchField, MatchMethod, MatchReason, MatchRule, MatchScore, MatchingConfig};
 pub(crate) use merge::MERGE_JOURNAL;
 pub use merge::{
     FieldConflict, FieldSource, MergeOutcome, MergePlan, MergePreview, MergeRecord, MergeStatus,
 };
 pub(crate) use merge_plan::{plan_merge, MergeSides, MergeWork};
+pub use rules::{MatchField, MatchMethod, MatchReason, MatchRule, MatchScore, MatchingConfig};

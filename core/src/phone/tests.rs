@@ -1,0 +1,240 @@
+//! Phone normalisation against the metadata: every region's examples, the
+//! parser-free shortcuts against the parser, and the equivalence rules.
+
+use super::*;
+
+fn gb() -> PhoneRules {
+    PhoneRules::new(Some("GB"), &PhoneEquivalence::defaults()).unwrap()
+}
+
+/// Every region in the metadata, with its rules and the same rules
+/// without the national shortcut (every national number through the parser).
+fn every_region() -> Vec<(String, PhoneRules, PhoneRules)> {
+    let mut regions = Vec::new();
+    for code in 1..1000u16 {
+        for region in phonenumber::metadata::DATABASE
+            .region(&code)
+            .unwrap_or_default()
+        {
+            if let Ok(rules) = PhoneRules::new(Some(region), &PhoneEquivalence::defaults()) {
+                let parsed = PhoneRules {
+                    national: None,
+                    ..rules.clone()
+                };
+                regions.push((region.to_string(), rules, parsed));
+            }
+        }
+    }
+    regions
+}
+
+fn assert_same_reading(region: &str, rules: &PhoneRules, parsed: &PhoneRules, input: &str) {
+    assert_eq!(
+        rules.normalize(input),
+        parsed.normalize(input),
+        "normalize {input:?} in {region}"
+    );
+    assert_eq!(
+        rules.check(input),
+        parsed.check(input),
+        "check {input:?} in {region}"
+    );
+    assert_eq!(
+        rules.match_key(input),
+        parsed.match_key(input),
+        "match_key {input:?} in {region}"
+    );
+}
+
+/// Plain national numbers read through the shortcut exactly as through
+/// the parser: every region's example numbers, with national and
+/// international prefixes, country codes, separators, a digit more or less.
+#[test]
+fn national_shortcut_reads_as_the_parser() {
+    let regions = every_region();
+    assert!(regions.len() > 200, "{} regions", regions.len());
+    let shortcuts = regions
+        .iter()
+        .filter(|(_, r, _)| r.national.is_some())
+        .count();
+    assert!(
+        shortcuts > 100,
+        "only {shortcuts} regions have the shortcut"
+    );
+    let mut taken = 0;
+    for (region, rules, parsed) in &regions {
+        let meta = phonenumber::metadata::DATABASE
+            .by_id(region.as_str())
+            .unwrap();
+        let d = meta.descriptors();
+        let prefix = meta.national_prefix().unwrap_or("");
+        let code = meta.country_code().to_string();
+        for example in [
+            d.fixed_line(),
+            d.mobile(),
+            d.toll_free(),
+            d.premium_rate(),
+            d.voip(),
+            d.uan(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|desc| desc.example())
+        {
+            let (head, tail) = example.split_at(example.len() / 2);
+            for input in [
+                example.to_string(),
+                format!("{prefix}{example}"),
+                format!("{prefix}{prefix}{example}"),
+                format!("{code}{example}"),
+                format!("00{example}"),
+                format!("{head} {tail}"),
+                format!("{prefix}{head}-{tail}"),
+                format!("{head}  {tail}"),
+                example[1..].to_string(),
+                format!("{example}7"),
+                head.to_string(),
+                format!("{prefix}{head}"),
+                format!("{prefix}{}", &example[..3]),
+            ] {
+                // Input the shortcut leaves takes the same path either way.
+                let mut buffer = [0u8; DIGITS_READ];
+                if rules.plain_national(&input, &mut buffer).is_some() {
+                    taken += 1;
+                    assert_same_reading(region, rules, parsed, &input);
+                }
+            }
+        }
+    }
+    assert!(taken > 1000, "the shortcut read only {taken} inputs");
+}
+
+proptest::proptest! {
+    /// Any digits, in any region, read as the parser reads them.
+    #[test]
+    fn national_shortcut_agrees_on_any_digits(
+        region in proptest::sample::select(vec!["GB", "US", "DE", "FR", "IT", "ES", "NL", "IE", "AU", "NZ", "IN", "JP", "CN", "BR", "MX", "AR", "RU", "ZA", "NG", "SE", "CH", "AT", "BE", "PL", "KR", "SG", "AE", "IL", "TR", "CA", "JE", "GG", "IM"]),
+        input in "[0-9]{1,4}([ -]?[0-9]{1,5}){0,4}",
+    ) {
+        let rules = PhoneRules::new(Some(region), &PhoneEquivalence::defaults()).unwrap();
+        let parsed = PhoneRules { national: None, ..rules.clone() };
+        // Input the shortcut leaves takes the same path either way.
+        let mut buffer = [0u8; DIGITS_READ];
+        if rules.plain_national(&input, &mut buffer).is_none() {
+            return Ok(());
+        }
+        proptest::prop_assert_eq!(rules.normalize(&input), parsed.normalize(&input), "normalize in {}", region);
+        proptest::prop_assert_eq!(rules.check(&input), parsed.check(&input), "check in {}", region);
+        proptest::prop_assert_eq!(rules.match_key(&input), parsed.match_key(&input), "match_key in {}", region);
+    }
+}
+
+#[test]
+fn no_calling_code_starts_with_zero() {
+    let rules = gb();
+    assert_eq!(
+        rules.check("+0447804949032"),
+        Err(PhoneProblem::Unparseable)
+    );
+    assert!(rules.normalize("+044 7804 949032").is_err());
+    assert_eq!(rules.check("+447804949032"), Ok(()));
+}
+
+#[test]
+fn formats_of_one_number_share_a_key() {
+    let rules = gb();
+    let forms = [
+        "020 7946 0958",
+        "02079460958",
+        "+44 20 7946 0958",
+        "+44 (0)20 7946 0958",
+        "0044 20 7946 0958",
+        "(020) 7946-0958",
+        "+442079460958",
+        "tel:+44-20-7946-0958",
+    ];
+    for form in forms {
+        assert_eq!(
+            rules.match_key(form).as_deref(),
+            Some("+442079460958"),
+            "{form}"
+        );
+    }
+}
+
+#[test]
+fn rejects_non_numbers() {
+    let rules = gb();
+    for bad in ["", "abc", "++", "12", "call me maybe", "  2 22#:"] {
+        assert!(rules.normalize(bad).is_err(), "{bad}");
+    }
+    assert!(rules.match_key("hello").is_none());
+}
+
+#[test]
+fn equivalences_meet() {
+    let rules = gb();
+    // Mexico: with and without the retired mobile 1.
+    assert_eq!(rules.canonical("+5215512345678"), "+525512345678");
+    // Brazil: with and without the ninth digit.
+    assert_eq!(
+        rules.match_key("+55 11 8765 4321"),
+        rules.match_key("+55 11 98765 4321")
+    );
+    // Argentina: with and without the 9.
+    assert_eq!(rules.canonical("+5491123456789"), "+541123456789");
+    // Other countries untouched.
+    assert_eq!(rules.canonical("+442079460958"), "+442079460958");
+}
+
+#[test]
+fn fast_validity_agrees_with_the_parser() {
+    let rules = gb();
+    let mut state = 12345u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        state >> 33
+    };
+    let prefixes = [
+        "+4420", "+447", "+4411", "+1201", "+1800", "+4930", "+3906", "+33", "+5511", "+5215",
+        "+8613", "+61",
+    ];
+    let (mut valid, mut prefix_only) = (0, 0);
+    for i in 0..3000 {
+        let prefix = prefixes[i % prefixes.len()];
+        let tail: String = (0..(6 + next() % 5))
+            .map(|_| char::from(b'0' + (next() % 10) as u8))
+            .collect();
+        let number = format!("{prefix}{tail}");
+        let crate_valid = phonenumber::parse(None, &number)
+            .map(|n| phonenumber::is_valid(&n))
+            .unwrap_or(false);
+        let ours = rules.normalize(&number).is_ok();
+        valid += usize::from(ours);
+        if crate_valid == ours {
+            continue;
+        }
+        // The crate accepts a number when a pattern matches a prefix of it;
+        // libphonenumber (and this) require the whole number to match. That
+        // is the only disagreement allowed.
+        assert!(
+            crate_valid && !ours,
+            "{number}: crate {crate_valid}, ours {ours}"
+        );
+        let shorter_is_valid = (8..number.len()).any(|k| rules.normalize(&number[..k]).is_ok());
+        assert!(
+            shorter_is_valid,
+            "{number}: rejected, and no prefix of it is valid"
+        );
+        prefix_only += 1;
+    }
+    assert!(valid > 500, "the sample holds valid numbers: {valid}");
+    assert!(prefix_only < 150, "{prefix_only} prefix-only matches");
+}
+
+#[test]
+fn bad_region_is_an_error() {
+    assert!(PhoneRules::new(Some("XX1"), &[]).is_err());
+}
