@@ -5,7 +5,6 @@
 use crate::error::{throw, JsResult};
 use crate::{convert, host, ready};
 use casebook::api::EngineOptions;
-use casebook::store::{Snapshot, SNAPSHOT_FORMAT};
 use casebook::{Error, MemoryStore};
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -78,28 +77,6 @@ impl Casebook {
         )?;
         Ok(Casebook { inner })
     }
-
-    fn import_value(&self, snapshot: Value) -> casebook::Result<()> {
-        let format = snapshot.get("format").and_then(Value::as_u64);
-        let mut args = Map::new();
-        args.insert("snapshot".into(), snapshot);
-        match casebook::api::call(&self.inner, "import_snapshot", &Value::Object(args)) {
-            Ok(_) => Ok(()),
-            // A snapshot of another format may not even parse as this
-            // format: let the core judge its format number first.
-            Err(e @ Error::InvalidInput(_)) => match format.map(u32::try_from) {
-                Some(Ok(format)) if format != SNAPSHOT_FORMAT => {
-                    self.inner.import_snapshot(&Snapshot {
-                        format,
-                        ..Snapshot::default()
-                    })?;
-                    Err(e)
-                }
-                _ => Err(e),
-            },
-            Err(e) => Err(e),
-        }
-    }
 }
 
 #[wasm_bindgen]
@@ -162,7 +139,12 @@ impl Casebook {
         } else {
             convert::from_js(&snapshot, "snapshot")
         };
-        throw(value.and_then(|v| self.import_value(v)))
+        // The core judges the snapshot, its format number first.
+        throw(value.and_then(|snapshot| {
+            let mut args = Map::new();
+            args.insert("snapshot".into(), snapshot);
+            casebook::api::call(&self.inner, "import_snapshot", &Value::Object(args)).map(drop)
+        }))
     }
 
     /// Broken store invariants, if any (an empty list when all is well).
