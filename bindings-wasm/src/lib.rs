@@ -51,19 +51,6 @@ export interface EngineOptions {
     id_seed?: number;
 }
 
-/**
- * What every failing call throws: a JS `Error` whose `name` is
- * `"CasebookError"`. `code` and `status` are the core's stable codes;
- * `fields` lists every field problem of a `validation_failed` error (empty
- * otherwise); `candidates` comes with `duplicate_suspected`.
- */
-export interface CasebookError extends Error {
-    name: "CasebookError";
-    code: ErrorCode;
-    status: number;
-    fields: FieldError[];
-    candidates?: DuplicateCandidate[];
-}
 "#;
 
 /// Installs the panic hook once, at the first entry into the module.

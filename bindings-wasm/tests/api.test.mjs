@@ -35,7 +35,8 @@ export function rejects(fn, code) {
   assert.equal(error.name, 'CasebookError', String(error));
   assert.equal(error.code, code, error.message);
   assert.equal(typeof error.status, 'number');
-  assert.ok(Array.isArray(error.fields));
+  assert.ok(Array.isArray(error.field_errors));
+  assert.ok(!('fields' in error), 'the list is named field_errors, as in the JSON and C');
   assert.ok(error.message.length > 0);
   return error;
 }
@@ -139,7 +140,7 @@ test('profiles: create, read, update, find, summary, relations', () => {
   assert.deepEqual(cb.profileRecord(p.id), p);
   assert.equal(cb.profileSummary('C-000001').display_name, 'Ada Lovelace');
   const e = rejects(() => cb.createProfile('agent', { template: 'customer', given_name: 'Ada', fields: { segment: 'gold' } }), 'validation_failed');
-  assert.deepEqual(e.fields.map((f) => [f.field, f.code]), [['segment', 'not_an_option']]);
+  assert.deepEqual(e.field_errors.map((f) => [f.field, f.code]), [['segment', 'not_an_option']]);
   assert.equal(e.status, 2);
   const updated = cb.updateProfile('agent2', 'C-000001', 1, { template: 'customer', given_name: 'Ada', family_name: 'King',
     contact_points: [{ kind: 'phone', value: '+442079460958' }], fields: { segment: 'business' } });

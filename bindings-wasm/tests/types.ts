@@ -41,7 +41,7 @@ try {
 } catch (e) {
   const error = e as CasebookError;
   const code: ErrorCode = error.code;
-  console.log(code, error.status, error.fields.map((f) => f.code), error.message);
+  console.log(code, error.status, error.field_errors.map((f) => f.code), error.message);
 }
 
 const report: ValidationReport = validate(template, { segment: 'gold' }, { draft: false, today: '2026-01-01' });
