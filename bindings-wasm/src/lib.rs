@@ -28,29 +28,15 @@ use ::casebook::{Error, PhoneRules};
 use error::{throw, JsResult};
 use wasm_bindgen::prelude::*;
 
+// The records crossing the boundary, generated from the core's JSON Schemas
+// (tests/declarations: `cargo test` fails while the file is stale).
 #[wasm_bindgen(typescript_custom_section)]
-const TS_SHARED: &str = r#"
-/** A UUID, as hyphenated lower-case text. */
-export type Uuid = string;
-/** An instant: RFC 3339 text in UTC, such as `2026-03-02T09:00:00Z`. */
-export type Timestamp = string;
-/** Any JSON value. */
-export type Value = any;
+const TS_RECORDS: &str = include_str!("records.d.ts");
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_FIELDS: &str = r#"
 /** Custom field values of a record, keyed by field key. */
-export type Fields = Record<string, any>;
-
-/**
- * How to build an engine: configuration plus, for deterministic runs (tests,
- * replays), a fixed clock and an id seed. `config` takes the keys of the
- * Rust `casebook::Config` (`default_region`, `customer_id_format`,
- * `case_number_format`, `priority_matrix`, `matching`, ...).
- */
-export interface EngineOptions {
-    config?: Record<string, any>;
-    clock?: { start: Timestamp; step_ms?: number };
-    id_seed?: number;
-}
-
+export type Fields = Record<string, Value>;
 "#;
 
 /// Installs the panic hook once, at the first entry into the module.

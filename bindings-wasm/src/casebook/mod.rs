@@ -148,7 +148,7 @@ impl Casebook {
     }
 
     /// Broken store invariants, if any (an empty list when all is well).
-    #[wasm_bindgen(js_name = checkInvariants, unchecked_return_type = "string[]")]
+    #[wasm_bindgen(js_name = checkInvariants, unchecked_return_type = "InvariantProblem[]")]
     pub fn check_invariants(&self) -> JsResult {
         self.run("check_invariants", args!())
     }
