@@ -224,6 +224,36 @@ test('contacts and recognition', () => {
   rejects(() => cb.recognize('pigeon', 'x'), 'invalid_input');
 });
 
+test('a reversed contact history range is invalid input, and the instance keeps working', () => {
+  const cb = engine();
+  const p = ada(cb);
+  cb.logContact('agent', { channel: 'voice', address: '+44 20 7946 0958', profile: p.customer_id });
+  const e = rejects(() => cb.contactHistory(p.customer_id, '2026-06-01T00:00:00Z', new Date('2026-01-01')), 'invalid_input');
+  assert.doesNotMatch(e.message, /unreachable|panic|bug/i);
+  // No trap: the same instance still writes and reads.
+  const again = cb.logContact('agent', { channel: 'email', address: 'ada@example.org', profile: p.customer_id });
+  assert.equal(cb.contact(again.id).summary, again.summary);
+  assert.equal(cb.contactHistory(p.customer_id).length, 2);
+  assert.equal(cb.contactHistory(p.customer_id, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z').length, 0);
+  const bob = cb.createProfile('agent', { template: 'customer', given_name: 'Bob', family_name: 'Stone', fields: { segment: 'private' } });
+  assert.equal(cb.profile(bob.customer_id).family_name, 'Stone');
+  assert.deepEqual(cb.checkInvariants(), []);
+});
+
+test('updateCase without impact or urgency keeps the case\'s own', () => {
+  const cb = engine();
+  const c = cb.createCase('agent', { template: 'ticket', short_description: 'Outage', fields: { reason: 'fault' },
+    impact: 'high', urgency: 'medium' });
+  assert.equal(c.priority, 2);
+  const u = cb.updateCase('agent', c.number, c.version, { template: 'ticket', short_description: 'Outage in town', fields: { reason: 'fault' } });
+  assert.equal(u.short_description, 'Outage in town');
+  assert.deepEqual([u.impact, u.urgency, u.priority], ['high', 'medium', 2]);
+  // Given ones still replace them.
+  const v = cb.updateCase('agent', c.number, u.version, { template: 'ticket', short_description: 'Outage in town', fields: { reason: 'fault' },
+    impact: 'low', urgency: 'low' });
+  assert.deepEqual([v.impact, v.urgency, v.priority], ['low', 'low', 5]);
+});
+
 test('duplicates, merge preview, merge, unmerge, audit', () => {
   const cb = engine();
   const a = ada(cb);
