@@ -277,7 +277,7 @@ function createProfile(allowDuplicates) {
     showCustomer(profile.customer_id);
   } catch (e) {
     if (e.code === 'validation_failed') {
-      showErrors($('profile-form'), e.fields, [], paths);
+      showErrors($('profile-form'), e.field_errors, [], paths);
     } else if (e.code === 'duplicate_suspected') {
       showSuggestions(e.candidates);
       const anyway = el('button', { id: 'create-anyway', type: 'button', textContent: 'Create anyway' });
@@ -334,7 +334,7 @@ $('create-case').addEventListener('click', () => {
       textContent: `Opened ${opened.number} (P${opened.priority})` }));
     showLinks();
   } catch (e) {
-    if (e.code === 'validation_failed') showErrors($('case-form'), e.fields, [], paths);
+    if (e.code === 'validation_failed') showErrors($('case-form'), e.field_errors, [], paths);
     else $('case-result').replaceChildren(el('p', { className: 'error', textContent: e.message }));
   }
 });

@@ -4,11 +4,31 @@ use casebook::Error;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_ERROR: &str = r#"
+/**
+ * What every failing call throws: a JS `Error` whose `name` is
+ * `"CasebookError"`, carrying the keys of the core's error JSON. `code` and
+ * `status` are the core's stable codes; `field_errors` lists every field
+ * problem of a `validation_failed` error (empty otherwise); `candidates`
+ * comes with `duplicate_suspected` and `storage_kind` with `storage`.
+ */
+export interface CasebookError extends Error {
+    name: "CasebookError";
+    code: ErrorCode;
+    status: number;
+    field_errors: FieldError[];
+    candidates?: DuplicateCandidate[];
+    storage_kind?: StorageErrorKind;
+}
+"#;
+
 /// The error every failing call throws: a JS `Error` named `CasebookError`
-/// with `code`, `status`, `message`, `fields` (field errors, empty unless
-/// `code` is `validation_failed`) and, for `duplicate_suspected`, `candidates`.
+/// whose message is the core's and whose other properties are the keys of
+/// the core's error JSON (`Error::to_json`: `code`, `status`,
+/// `field_errors`, `candidates`, `storage_kind`), with `field_errors` an
+/// empty list when the JSON has none.
 pub(crate) fn to_js(error: &Error) -> JsValue {
-    let json = error.to_json();
     let js = js_sys::Error::new(&error.to_string());
     js.set_name("CasebookError");
     let target: &JsValue = js.as_ref();
@@ -16,15 +36,11 @@ pub(crate) fn to_js(error: &Error) -> JsValue {
         // Setting a property on a fresh Error cannot fail.
         let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
     };
-    set("code", &JsValue::from_str(error.code().as_str()));
-    set("status", &JsValue::from(error.code().as_u32()));
-    let fields = json
-        .get("field_errors")
-        .cloned()
-        .unwrap_or_else(|| Value::Array(Vec::new()));
-    set("fields", &plain(&fields));
-    if let Some(candidates) = json.get("candidates") {
-        set("candidates", &plain(candidates));
+    set("field_errors", &js_sys::Array::new());
+    if let Value::Object(json) = error.to_json() {
+        for (key, value) in json.iter().filter(|(key, _)| *key != "message") {
+            set(key, &plain(value));
+        }
     }
     js.into()
 }

@@ -35,7 +35,8 @@ export function rejects(fn, code) {
   assert.equal(error.name, 'CasebookError', String(error));
   assert.equal(error.code, code, error.message);
   assert.equal(typeof error.status, 'number');
-  assert.ok(Array.isArray(error.fields));
+  assert.ok(Array.isArray(error.field_errors));
+  assert.ok(!('fields' in error), 'the list is named field_errors, as in the JSON and C');
   assert.ok(error.message.length > 0);
   return error;
 }
@@ -139,7 +140,7 @@ test('profiles: create, read, update, find, summary, relations', () => {
   assert.deepEqual(cb.profileRecord(p.id), p);
   assert.equal(cb.profileSummary('C-000001').display_name, 'Ada Lovelace');
   const e = rejects(() => cb.createProfile('agent', { template: 'customer', given_name: 'Ada', fields: { segment: 'gold' } }), 'validation_failed');
-  assert.deepEqual(e.fields.map((f) => [f.field, f.code]), [['segment', 'not_an_option']]);
+  assert.deepEqual(e.field_errors.map((f) => [f.field, f.code]), [['segment', 'not_an_option']]);
   assert.equal(e.status, 2);
   const updated = cb.updateProfile('agent2', 'C-000001', 1, { template: 'customer', given_name: 'Ada', family_name: 'King',
     contact_points: [{ kind: 'phone', value: '+442079460958' }], fields: { segment: 'business' } });
@@ -221,6 +222,36 @@ test('contacts and recognition', () => {
   assert.equal(several.outcome, 'several');
   assert.equal(several.candidates.length, 2);
   rejects(() => cb.recognize('pigeon', 'x'), 'invalid_input');
+});
+
+test('a reversed contact history range is invalid input, and the instance keeps working', () => {
+  const cb = engine();
+  const p = ada(cb);
+  cb.logContact('agent', { channel: 'voice', address: '+44 20 7946 0958', profile: p.customer_id });
+  const e = rejects(() => cb.contactHistory(p.customer_id, '2026-06-01T00:00:00Z', new Date('2026-01-01')), 'invalid_input');
+  assert.doesNotMatch(e.message, /unreachable|panic|bug/i);
+  // No trap: the same instance still writes and reads.
+  const again = cb.logContact('agent', { channel: 'email', address: 'ada@example.org', profile: p.customer_id });
+  assert.equal(cb.contact(again.id).summary, again.summary);
+  assert.equal(cb.contactHistory(p.customer_id).length, 2);
+  assert.equal(cb.contactHistory(p.customer_id, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z').length, 0);
+  const bob = cb.createProfile('agent', { template: 'customer', given_name: 'Bob', family_name: 'Stone', fields: { segment: 'private' } });
+  assert.equal(cb.profile(bob.customer_id).family_name, 'Stone');
+  assert.deepEqual(cb.checkInvariants(), []);
+});
+
+test('updateCase without impact or urgency keeps the case\'s own', () => {
+  const cb = engine();
+  const c = cb.createCase('agent', { template: 'ticket', short_description: 'Outage', fields: { reason: 'fault' },
+    impact: 'high', urgency: 'medium' });
+  assert.equal(c.priority, 2);
+  const u = cb.updateCase('agent', c.number, c.version, { template: 'ticket', short_description: 'Outage in town', fields: { reason: 'fault' } });
+  assert.equal(u.short_description, 'Outage in town');
+  assert.deepEqual([u.impact, u.urgency, u.priority], ['high', 'medium', 2]);
+  // Given ones still replace them.
+  const v = cb.updateCase('agent', c.number, u.version, { template: 'ticket', short_description: 'Outage in town', fields: { reason: 'fault' },
+    impact: 'low', urgency: 'low' });
+  assert.deepEqual([v.impact, v.urgency, v.priority], ['low', 'low', 5]);
 });
 
 test('duplicates, merge preview, merge, unmerge, audit', () => {

@@ -91,7 +91,7 @@ test('huge strings (10 MB) are refused or handled, never a crash', () => {
   const cb = new Casebook(OPTIONS);
   cb.loadTemplate('admin', TEMPLATE);
   const e = refused(() => cb.createProfile('agent', { given_name: HUGE }), 'validation_failed');
-  assert.deepEqual(e.fields.map((f) => [f.field, f.code]), [['given_name', 'too_long']]);
+  assert.deepEqual(e.field_errors.map((f) => [f.field, f.code]), [['given_name', 'too_long']]);
   refused(() => cb.createProfile(HUGE, { family_name: 'X' }), 'invalid_input', 'huge actor');
   refused(() => cb.profile(HUGE), 'not_found', 'huge ref');
   refused(() => cb.call(HUGE, {}), 'invalid_input', 'huge op');

@@ -4,7 +4,7 @@ import {
   Casebook, Validator, validate, warmUp, operations, version, e164Pattern,
   type CasebookError, type EngineOptions, type Profile, type ProfileInput, type Recognition,
   type ValidationReport, type MergePlan, type MergePreview, type DuplicateCandidate, type FieldError,
-  type TemplateDef, type CaseInput, type FormValidation, type ErrorCode,
+  type TemplateDef, type CaseInput, type FormValidation, type ErrorCode, type InvariantProblem,
 } from '../pkg/node/casebook_wasm.js';
 
 const options: EngineOptions = { config: { default_region: 'GB' }, clock: { start: '2026-01-01T00:00:00Z' }, id_seed: 1 };
@@ -41,12 +41,14 @@ try {
 } catch (e) {
   const error = e as CasebookError;
   const code: ErrorCode = error.code;
-  console.log(code, error.status, error.fields.map((f) => f.code), error.message);
+  console.log(code, error.status, error.field_errors.map((f) => f.code), error.message);
 }
 
 const report: ValidationReport = validate(template, { segment: 'gold' }, { draft: false, today: '2026-01-01' });
 const problems: FieldError[] = new Validator(template, { today: '2026-01-01' }).check({ segment: 'gold' });
 console.log(problems.length);
+const broken: InvariantProblem[] = cb.checkInvariants();
+console.log(broken.map((p) => `${p.kind} ${p.subject}: ${p.message}`));
 const bytes: Uint8Array = cb.exportSnapshot();
 new Casebook().importSnapshot(bytes);
 const pattern: string | undefined = e164Pattern(44);

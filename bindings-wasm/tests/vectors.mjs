@@ -59,7 +59,7 @@ export function substitute(value, saved) {
 export function errorJson(e) {
   if (e?.name !== 'CasebookError') throw e;
   const out = { code: e.code, status: e.status, message: e.message };
-  if (e.code === 'validation_failed') out.field_errors = e.fields;
+  if (e.code === 'validation_failed') out.field_errors = e.field_errors;
   if (e.candidates !== undefined) out.candidates = e.candidates;
   return out;
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// Format of generated human identifiers: prefix plus a zero-padded number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IdFormat {
     /// Text before the number (`C-`, `CS`).
@@ -53,6 +54,7 @@ impl IdFormat {
 
 /// Engine configuration. Every field has a sensible default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Region (ISO 3166 alpha-2, e.g. `GB`) for phone numbers written without `+`.

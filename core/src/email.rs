@@ -9,6 +9,7 @@ const MAX_EMAIL_LEN: usize = 254;
 /// Per-domain matching option for mailboxes whose provider ignores case,
 /// dots or `+tags` in the local part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EmailDomainRule {
     /// Domain (lower case), e.g. `gmail.com`.
     pub domain: String,

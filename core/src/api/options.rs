@@ -32,6 +32,7 @@ fn one() -> i64 {
 /// How to build an engine from JSON: configuration plus, for deterministic
 /// runs (tests, replays, shared vectors), a fixed clock and an id seed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct EngineOptions {
     /// Engine configuration.

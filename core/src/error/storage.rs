@@ -7,6 +7,7 @@ use std::sync::Arc;
 /// What kind of storage failure happened: tells a host whether to retry,
 /// repair or give up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StorageErrorKind {
     /// Another connection held a lock past the store's wait: trying again

@@ -45,6 +45,7 @@ pub enum MatchMethod {
 
 /// One matching rule: a field, a method and the evidence it gives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MatchRule {
     /// Field compared.
@@ -79,6 +80,7 @@ impl MatchRule {
 
 /// Duplicate-detection settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct MatchingConfig {
     /// The rules, applied together; the score is the clamped sum of their contributions.

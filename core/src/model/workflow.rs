@@ -124,6 +124,7 @@ impl fmt::Display for Priority {
 
 /// Priority from impact and urgency: `cells[impact][urgency]`, High first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct PriorityMatrix {
     /// Rows by impact (high, medium, low), columns by urgency (high, medium, low).

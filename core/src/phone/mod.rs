@@ -23,6 +23,7 @@ const MAX_PHONE_INPUT: usize = 64;
 /// given country calling code into one canonical form, so both writings meet
 /// the same profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PhoneEquivalence {
     /// Country calling code without `+`, e.g. `52` for Mexico.
     pub country_code: u16,

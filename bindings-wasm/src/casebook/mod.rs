@@ -1,0 +1,155 @@
+//! The `Casebook` class: an engine over an in-memory store. Its methods are
+//! split by concept, one `#[wasm_bindgen] impl` block per file; this file
+//! holds the class, its constructor, `call` and the whole-store methods.
+
+use crate::error::{throw, JsResult};
+use crate::{convert, host, ready};
+use casebook::api::EngineOptions;
+use casebook::{Error, MemoryStore};
+use serde_json::{Map, Value};
+use std::sync::Arc;
+use wasm_bindgen::prelude::*;
+
+/// Shorthand: the named arguments of one method.
+macro_rules! args {
+    ($($name:literal => $value:expr),* $(,)?) => {
+        Ok($crate::casebook::Args::new())$(.and_then(|a| a.put($name, &$value)))*
+    };
+}
+
+mod cases;
+mod contacts;
+mod identity;
+mod profiles;
+mod templates;
+
+/// A casebook over an in-memory store: customer profiles, cases, the links
+/// between them and the contacts logged against both.
+///
+/// Every method takes and returns plain JS objects and throws a
+/// `CasebookError` on failure; a failed call leaves the instance usable.
+/// Call `free()` when done with an instance, or let the garbage collector
+/// release it.
+#[wasm_bindgen]
+pub struct Casebook {
+    inner: casebook::Casebook<MemoryStore>,
+}
+
+/// Named arguments of one operation; `undefined` and `null` ones are left
+/// out, so the core reports a missing required argument by its name.
+pub(crate) struct Args(Map<String, Value>);
+
+impl Args {
+    pub(crate) fn new() -> Self {
+        Args(Map::new())
+    }
+
+    pub(crate) fn put(mut self, name: &str, value: &JsValue) -> casebook::Result<Self> {
+        match convert::from_js(value, &format!("argument `{name}`"))? {
+            Value::Null => {}
+            value => {
+                self.0.insert(name.to_string(), value);
+            }
+        }
+        Ok(self)
+    }
+}
+
+impl Casebook {
+    /// Runs operation `op` of the core's table with `args`.
+    fn run(&self, op: &str, args: casebook::Result<Args>) -> JsResult {
+        throw(
+            args.and_then(|args| casebook::api::call(&self.inner, op, &Value::Object(args.0)))
+                .and_then(|out| convert::to_js(&out)),
+        )
+    }
+
+    fn build(options: &JsValue) -> casebook::Result<Casebook> {
+        let options: EngineOptions = match convert::from_js(options, "engine options")? {
+            Value::Null => EngineOptions::default(),
+            value => serde_json::from_value(value)
+                .map_err(|e| Error::InvalidInput(format!("engine options: {e}")))?,
+        };
+        let inner = options.build(
+            MemoryStore::new(),
+            Arc::new(host::JsClock),
+            Arc::new(host::JsIds::new()),
+        )?;
+        Ok(Casebook { inner })
+    }
+}
+
+#[wasm_bindgen]
+impl Casebook {
+    /// A new, empty casebook. `options` fix the configuration and, for
+    /// deterministic runs, the clock and the id seed; by default the clock is
+    /// `Date.now()` and ids come from `crypto.getRandomValues`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "EngineOptions")] options: JsValue,
+    ) -> JsResult<Casebook> {
+        ready();
+        throw(Self::build(&options))
+    }
+
+    /// Runs any operation by name (see `operations()`) with its named
+    /// arguments, as the Rust `casebook::api::call` does.
+    pub fn call(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] op: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Record<string, any>")] args: JsValue,
+    ) -> JsResult {
+        let op = op
+            .as_string()
+            .ok_or_else(|| Error::InvalidInput("the operation name must be a string".into()));
+        throw(
+            op.and_then(|op| {
+                let args = convert::from_js(&args, "arguments")?;
+                casebook::api::call(&self.inner, &op, &args)
+            })
+            .and_then(|out| convert::to_js(&out)),
+        )
+    }
+
+    /// Every record, as the UTF-8 bytes of a JSON snapshot (to keep in
+    /// IndexedDB, a file, ...).
+    #[wasm_bindgen(js_name = exportSnapshot)]
+    pub fn export_snapshot(&self) -> JsResult<Vec<u8>> {
+        throw(
+            self.inner
+                .export_snapshot()
+                .and_then(|s| serde_json::to_vec(&s).map_err(|e| Error::Internal(e.to_string()))),
+        )
+    }
+
+    /// Loads a snapshot (bytes, JSON text or the parsed object) into this
+    /// casebook, which must be empty. A snapshot of another format version
+    /// is refused with `incompatible_version`.
+    #[wasm_bindgen(js_name = importSnapshot)]
+    pub fn import_snapshot(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string | object")] snapshot: JsValue,
+    ) -> JsResult<()> {
+        let value = if let Some(bytes) = snapshot.dyn_ref::<js_sys::Uint8Array>() {
+            serde_json::from_slice(&bytes.to_vec())
+                .map_err(|e| Error::InvalidInput(format!("snapshot: not JSON: {e}")))
+        } else if let Some(text) = snapshot.as_string() {
+            serde_json::from_str(&text)
+                .map_err(|e| Error::InvalidInput(format!("snapshot: not JSON: {e}")))
+        } else {
+            convert::from_js(&snapshot, "snapshot")
+        };
+        // The core judges the snapshot, its format number first.
+        throw(value.and_then(|snapshot| {
+            let mut args = Map::new();
+            args.insert("snapshot".into(), snapshot);
+            casebook::api::call(&self.inner, "import_snapshot", &Value::Object(args)).map(drop)
+        }))
+    }
+
+    /// Broken store invariants, if any (an empty list when all is well).
+    #[wasm_bindgen(js_name = checkInvariants, unchecked_return_type = "InvariantProblem[]")]
+    pub fn check_invariants(&self) -> JsResult {
+        self.run("check_invariants", args!())
+    }
+}

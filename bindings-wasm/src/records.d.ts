@@ -1,0 +1,1105 @@
+// The records of the casebook API, generated from the core's JSON Schemas
+// (bindings-wasm/tests/declarations); do not edit.
+
+/** A UUID, as hyphenated lower-case text. */
+export type Uuid = string;
+
+/** Any JSON value. */
+export type Value = any;
+
+/** An entry in the audit log. */
+export interface AuditEntry {
+    /** Entry id. */
+    id: Uuid;
+    /** When. */
+    at: Timestamp;
+    /** Who. */
+    actor: string;
+    /** What (`merge`, `unmerge`, ...). */
+    action: string;
+    /** Records concerned. */
+    subjects: Uuid[];
+    /** Details. */
+    details: Value;
+}
+
+/** A case. */
+export interface Case {
+    /** Internal id. */
+    id: Uuid;
+    /** Human case number (`CS0001001`), unique. */
+    number: string;
+    /** Optimistic-concurrency version. */
+    version: number;
+    /** Custom fields. */
+    fields: Record<string, Value>;
+    /** Status. */
+    status: CaseStatus;
+    /** Impact. */
+    impact: Level;
+    /** Urgency. */
+    urgency: Level;
+    /** Priority from impact and urgency. */
+    priority: Priority;
+    /** One-line summary. */
+    short_description: string;
+    /** Full description. */
+    description: string;
+    /** Work notes, comments and status changes, oldest first. */
+    timeline: TimelineEntry[];
+    /** Users kept informed. */
+    informed_users: string[];
+    /** Creation time. */
+    created_at: Timestamp;
+    /** Creator. */
+    created_by: string;
+    /** Last change. */
+    updated_at: Timestamp;
+    /** Last editor. */
+    updated_by: string;
+    /** Asset (device, contract, ...). */
+    asset?: string;
+    /** Assigned agent. */
+    assignee?: string;
+    /** Category. */
+    category?: string;
+    /** Channel the case came in on. */
+    channel?: Channel;
+    /** Parent case. */
+    parent?: Uuid;
+    /** Product. */
+    product?: string;
+    /** Resolution, while resolved or closed. */
+    resolution?: Resolution;
+    /** Support group. */
+    support_group?: string;
+    /** Template the custom fields were validated against. */
+    template?: TemplateRef;
+}
+
+/** Editable part of a case, for creation and (whole) replacement. */
+export interface CaseInput {
+    /** Asset. */
+    asset?: string;
+    /** Assignee. */
+    assignee?: string;
+    /** Category. */
+    category?: string;
+    /** Channel. */
+    channel?: Channel;
+    /** Full description. */
+    description?: string;
+    /** Custom field values. */
+    fields?: Record<string, Value>;
+    /** Impact (default low). */
+    impact?: Level;
+    /** Users kept informed. */
+    informed_users?: string[];
+    /** Creation only: profiles to link, each by id or customer ID, with a role. */
+    links?: LinkInput[];
+    /** Parent case: its id or case number. */
+    parent?: string;
+    /** Product. */
+    product?: string;
+    /** One-line summary (required). */
+    short_description?: string;
+    /** Support group. */
+    support_group?: string;
+    /** Template id. */
+    template?: string;
+    /** Explicit template version. */
+    template_version?: number;
+    /** Urgency (default low). */
+    urgency?: Level;
+}
+
+/** A link between a case and a profile. */
+export interface CaseLink {
+    /** Case. */
+    case_id: Uuid;
+    /** Profile. */
+    profile_id: Uuid;
+    /** Role. */
+    role: LinkRole;
+    /** When linked. */
+    linked_at: Timestamp;
+    /** Who linked. */
+    linked_by: string;
+}
+
+/**
+ * Status of a case.
+ *
+ * - `new`: Just opened.
+ * - `in_progress`: Being worked on.
+ * - `awaiting_customer`: Waiting for the customer.
+ * - `resolved`: Solved; can be reopened or closed.
+ * - `closed`: Final.
+ * - `cancelled`: Withdrawn; final.
+ */
+export type CaseStatus = "new" | "in_progress" | "awaiting_customer" | "resolved" | "closed" | "cancelled";
+
+/** A short view of a case for lists. */
+export interface CaseSummary {
+    /** Internal id. */
+    id: Uuid;
+    /** Case number. */
+    number: string;
+    /** One-line summary. */
+    short_description: string;
+    /** Status. */
+    status: CaseStatus;
+    /** Priority. */
+    priority: Priority;
+    /** Last change. */
+    updated_at: Timestamp;
+    /** Assignee. */
+    assignee?: string;
+}
+
+/**
+ * Channel of a case or contact.
+ *
+ * - `voice`: Phone call.
+ * - `email`: E-mail.
+ * - `chat`: Web or in-app chat.
+ * - `sms`: Text message.
+ * - `social`: Social network or messaging app.
+ * - `web`: Web form or portal.
+ */
+export type Channel = "voice" | "email" | "chat" | "sms" | "social" | "web";
+
+/** One option of a choice field. */
+export interface ChoiceOption {
+    /** Stable key stored in records. */
+    key: string;
+    /** Label shown to users. */
+    label: string;
+}
+
+/** A calendar date, `YYYY-MM-DD`. */
+export type CivilDate = string;
+
+/** "Required only when another field has a given value". */
+export interface Condition {
+    /** The other field's key. */
+    field: string;
+    /** The value that makes this field required (for a multiple choice: one of its selected keys). */
+    equals: Value;
+}
+
+/** Engine configuration. Every field has a sensible default. */
+export interface Config {
+    /** Case number format (default `CS0001001`). */
+    case_number_format?: IdFormat;
+    /** Whether a contact may be associated with several cases (default: one). */
+    contact_multiple_cases?: boolean;
+    /** Customer ID format (default `C-000001`). */
+    customer_id_format?: IdFormat;
+    /** Region (ISO 3166 alpha-2, e.g. `GB`) for phone numbers written without `+`. */
+    default_region?: string;
+    /** Per-domain e-mail matching rules (see `EmailDomainRule::defaults`). */
+    email_domain_rules?: EmailDomainRule[];
+    /** Duplicate-detection rules and thresholds. */
+    matching?: MatchingConfig;
+    /** Numbers one country writes two ways (see `PhoneEquivalence::defaults`). */
+    phone_equivalences?: PhoneEquivalence[];
+    /** Priority from impact and urgency. */
+    priority_matrix?: PriorityMatrix;
+    /** How many recent contacts recognition returns with a known caller. */
+    recognition_recent_contacts?: number;
+}
+
+/** One interaction with a customer. */
+export interface Contact {
+    /** Internal id. */
+    id: Uuid;
+    /** Channel. */
+    channel: Channel;
+    /** Direction. */
+    direction: Direction;
+    /** Start. */
+    started_at: Timestamp;
+    /** Summary. */
+    summary: string;
+    /** Associated cases (at most one unless configured otherwise). */
+    case_ids: Uuid[];
+    /** When it was logged. */
+    created_at: Timestamp;
+    /** Who logged it. */
+    created_by: string;
+    /** Address as received (caller number, e-mail address, handle). */
+    address?: string;
+    /** Matching key of the address, when it could be normalised. */
+    address_key?: string;
+    /** Agent who handled it. */
+    agent?: string;
+    /** End. */
+    ended_at?: Timestamp;
+    /** Associated profile. */
+    profile_id?: Uuid;
+}
+
+/** A contact to log. */
+export interface ContactInput {
+    /** Channel. */
+    channel: Channel;
+    /** Address (caller number, e-mail address, handle). */
+    address?: string;
+    /** Agent. */
+    agent?: string;
+    /** Cases (id or case number). */
+    cases?: string[];
+    /** Direction (default inbound). */
+    direction?: Direction;
+    /** End. */
+    ended_at?: Timestamp;
+    /** Profile (id or customer ID). */
+    profile?: string;
+    /** Start (default: now). */
+    started_at?: Timestamp;
+    /** Summary. */
+    summary?: string;
+}
+
+/**
+ * Kind of a contact point.
+ *
+ * - `phone`: Phone number (E.164).
+ * - `email`: E-mail address.
+ * - `social`: Social or messaging handle, written `network:handle`.
+ * - `address`: Postal address.
+ * - `other`: Anything else.
+ */
+export type ContactKind = "phone" | "email" | "social" | "address" | "other";
+
+/** One way to reach a customer. */
+export interface ContactPoint {
+    /** Kind. */
+    kind: ContactKind;
+    /** Normalised value (E.164 phone, e-mail with lower-case domain, ...). */
+    value: string;
+    /** The preferred point of its kind. */
+    primary: boolean;
+    /** Matching key (`phone:+442079460958`), used by recognition and search. */
+    key: string;
+    /** Label such as `home`, `work`, `mobile`. */
+    label?: string;
+}
+
+/** A contact point as captured (before normalisation). */
+export interface ContactPointInput {
+    /** Kind. */
+    kind: ContactKind;
+    /** The value as typed. */
+    value: string;
+    /** Label such as `home`, `work`, `mobile`. */
+    label?: string;
+    /** Preferred point of its kind (the first of a kind is primary if none is marked). */
+    primary?: boolean;
+}
+
+/** Options of `Casebook::create_profile`. */
+export interface CreateOptions {
+    /** Create the profile even if it strongly matches existing profiles. */
+    allow_duplicates?: boolean;
+}
+
+/**
+ * Direction of a contact.
+ *
+ * - `inbound`: The customer reached out.
+ * - `outbound`: The agent reached out.
+ */
+export type Direction = "inbound" | "outbound";
+
+/** A probable duplicate of a profile, with its score and the reasons. */
+export interface DuplicateCandidate {
+    /** The candidate. */
+    profile: ProfileSummary;
+    /** Score in 0..1. */
+    score: number;
+    /** Why it matched. */
+    reasons: MatchReason[];
+}
+
+/** Profiles that probably describe one person (connected by probable-duplicate pairs). */
+export interface DuplicateCluster {
+    /** The profiles, by customer ID. */
+    members: DuplicateMember[];
+    /** The pairs that scored at or above the candidate threshold. */
+    pairs: DuplicatePair[];
+}
+
+/** A profile in a duplicate report. */
+export interface DuplicateMember {
+    /** Internal id. */
+    id: Uuid;
+    /** Customer ID. */
+    customer_id: string;
+    /** Display name. */
+    display_name: string;
+}
+
+/** A scored pair inside a cluster. */
+export interface DuplicatePair {
+    /** One profile (customer ID). */
+    a: string;
+    /** The other profile (customer ID). */
+    b: string;
+    /** Score in 0..1. */
+    score: number;
+    /** Why they matched. */
+    reasons: MatchReason[];
+}
+
+/** Probable duplicates across the whole store. */
+export interface DuplicateReport {
+    /** Clusters, strongest first. */
+    clusters: DuplicateCluster[];
+    /** Live profiles examined. */
+    profiles_scanned: number;
+    /** Pairs scored (the work blocking left; all-pairs would be n(n-1)/2). */
+    comparisons: number;
+    /** Keys too common to compare on. */
+    skipped_blocks: SkippedBlock[];
+}
+
+/**
+ * Per-domain matching option for mailboxes whose provider ignores case,
+ * dots or `+tags` in the local part.
+ */
+export interface EmailDomainRule {
+    /** Domain (lower case), e.g. `gmail.com`. */
+    domain: string;
+    /** Match the local part case-insensitively. */
+    ignore_case?: boolean;
+    /** Ignore dots in the local part (`a.da` meets `ada`). */
+    ignore_dots?: boolean;
+    /** Ignore a `+tag` suffix of the local part (`ada+shop` meets `ada`). */
+    ignore_plus_tag?: boolean;
+}
+
+/**
+ * How to build an engine from JSON: configuration plus, for deterministic
+ * runs (tests, replays, shared vectors), a fixed clock and an id seed.
+ */
+export interface EngineOptions {
+    /** A deterministic clock instead of the host's. */
+    clock?: FixedClock;
+    /** Engine configuration. */
+    config?: Config;
+    /** A seed for deterministic ids instead of random ones. */
+    id_seed?: number;
+}
+
+/**
+ * Kind of a timeline entry.
+ *
+ * - `work_note`: Internal note, never shown to the customer.
+ * - `comment`: Comment visible to the customer.
+ * - `status_change`: Recorded by casebook on a status change.
+ */
+export type EntryKind = "work_note" | "comment" | "status_change";
+
+/**
+ * Stable machine code of an error: the `code` of a `CasebookError` and of
+ * the error JSON. A code's text and its number (`status`) are fixed once
+ * released.
+ *
+ * - `invalid_input`: Input that is malformed before any domain rule applies (bad JSON, bad id, bad argument).
+ * - `validation_failed`: A record broke template or domain rules; the error lists every field problem.
+ * - `invalid_template`: A template definition is inconsistent (bad regex, duplicate keys, ...).
+ * - `not_found`: The referenced profile, case, contact or template does not exist.
+ * - `conflict`: An update was made against a stale version: someone else changed the record first.
+ * - `illegal_transition`: The case state machine forbids the requested status change.
+ * - `already_exists`: A unique value (customer ID, case number, link) already exists.
+ * - `duplicate_suspected`: Creating the profile would probably duplicate existing profiles; the error lists them.
+ * - `unmerge_refused`: A merge cannot be undone because merged data changed since.
+ * - `storage`: The storage backend failed (I/O, locking, SQL); the error says what kind of failure.
+ * - `incompatible_version`: Data written by an incompatible (usually newer) casebook version.
+ * - `internal`: A bug inside casebook (a caught panic, a broken invariant).
+ * - `invalid_state`: The operation is not allowed in the current state (e.g. merging a tombstone).
+ */
+export type ErrorCode = "invalid_input" | "validation_failed" | "invalid_template" | "not_found" | "conflict" | "illegal_transition" | "already_exists" | "duplicate_suspected" | "unmerge_refused" | "storage" | "incompatible_version" | "internal" | "invalid_state";
+
+/** A custom field both profiles fill differently. */
+export interface FieldConflict {
+    /** Field key. */
+    field: string;
+    /** The survivor's value. */
+    survivor_value: Value;
+    /** The other profile's value. */
+    merged_value: Value;
+    /** The value the plan keeps. */
+    chosen: FieldSource;
+}
+
+/** One problem with one field of a record. */
+export interface FieldError {
+    /** Field key (custom fields) or property path (`contact_points[1].value`). */
+    field: string;
+    /** Stable machine code. */
+    code: FieldErrorCode;
+    /** Human message naming the expected format. */
+    message: string;
+}
+
+/**
+ * Stable machine code of one field problem.
+ *
+ * - `required`: A mandatory field has no value.
+ * - `too_short`: Text shorter than the minimum length.
+ * - `too_long`: Text longer than the maximum length.
+ * - `invalid_format`: The value does not have the expected format (pattern, e-mail, phone, date, single line).
+ * - `not_an_option`: The value is not one of the choice's options.
+ * - `out_of_range`: A number or date outside its minimum or maximum.
+ * - `wrong_type`: The value has the wrong JSON type (a list where a text is expected, ...).
+ * - `unknown_field`: The record names a field the template does not define.
+ * - `too_many_decimals`: A decimal with more decimal places than allowed.
+ * - `in_future`: A date after today where the field forbids future dates.
+ * - `read_only`: A field that is read-only after creation was changed.
+ * - `duplicate`: A value given twice where it must be unique (e.g. two primary phones).
+ */
+export type FieldErrorCode = "required" | "too_short" | "too_long" | "invalid_format" | "not_an_option" | "out_of_range" | "wrong_type" | "unknown_field" | "too_many_decimals" | "in_future" | "read_only" | "duplicate";
+
+/**
+ * Whose value a custom field keeps in a merge.
+ *
+ * - `survivor`: The survivor's value.
+ * - `merged`: The merged-away profile's value.
+ */
+export type FieldSource = "survivor" | "merged";
+
+/** The JSON shape of one field (flat: common flags plus kind-specific settings). */
+export interface FieldSpec {
+    key: string;
+    type: string;
+    decimal_places?: number;
+    default?: Value;
+    help?: string;
+    hint?: string;
+    label?: string;
+    max?: Value;
+    max_length?: number;
+    min?: Value;
+    min_length?: number;
+    multiline?: boolean;
+    multiple?: boolean;
+    not_in_future?: boolean;
+    options?: ChoiceOption[];
+    pii?: boolean;
+    read_only_after_create?: boolean;
+    regex?: string;
+    region?: string;
+    required?: boolean;
+    required_when?: Condition;
+    searchable?: boolean;
+}
+
+/** A clock that starts at a fixed instant and moves a fixed step per reading. */
+export interface FixedClock {
+    /** First reading. */
+    start: Timestamp;
+    /** Milliseconds added per reading (default 1). */
+    step_ms?: number;
+}
+
+/** Result of validating a form: the normalised input and every problem. */
+export interface FormValidation<T> {
+    /** The input as it would be stored (trimmed, normalised, defaults applied). */
+    normalized: T;
+    /** Every problem. */
+    errors: FieldError[];
+    /** Draft mode: required values not captured yet. */
+    missing: MissingField[];
+}
+
+/** Format of generated human identifiers: prefix plus a zero-padded number. */
+export interface IdFormat {
+    /** Text before the number (`C-`, `CS`). */
+    prefix: string;
+    /** Minimum number of digits (zero-padded). */
+    width: number;
+    /** Number of the first identifier. */
+    start: number;
+}
+
+/** An identity document or number (passport, national insurance, tax id). */
+export interface Identification {
+    /** Kind of document, e.g. `passport`, `ni_number`. */
+    kind: string;
+    /** The number as written (trimmed). */
+    value: string;
+    /** Issuing country or authority. */
+    issuer?: string;
+}
+
+/** One broken invariant. */
+export interface InvariantProblem {
+    /** Which invariant. */
+    kind: ProblemKind;
+    /** The record concerned: a customer ID, a case number or an id. */
+    subject: string;
+    /** What is wrong, in words. */
+    message: string;
+}
+
+/**
+ * Impact or urgency level.
+ *
+ * - `high`: 1 - High.
+ * - `medium`: 2 - Medium.
+ * - `low`: 3 - Low.
+ */
+export type Level = "high" | "medium" | "low";
+
+/** A profile to link to a new case. */
+export interface LinkInput {
+    /** Profile id or customer ID. */
+    profile: string;
+    /** Role of the profile on the case. */
+    role: LinkRole;
+}
+
+/**
+ * Role of a profile on a case.
+ *
+ * - `requester`: The customer who asked.
+ * - `affected`: A customer affected by the case.
+ * - `informed`: A customer kept informed.
+ */
+export type LinkRole = "requester" | "affected" | "informed";
+
+/**
+ * What a matching rule compares.
+ *
+ * - `phone`: Phone numbers (E.164 with equivalence rules).
+ * - `email`: E-mail addresses.
+ * - `social`: Social handles.
+ * - `identification`: Identity documents of the same kind.
+ * - `account`: Account ids.
+ * - `name`: Given and family name.
+ * - `swapped_name`: Given and family name written the other way round.
+ * - `date_of_birth`: Date of birth.
+ * - `address`: Postal addresses.
+ */
+export type MatchField = "phone" | "email" | "social" | "identification" | "account" | "name" | "swapped_name" | "date_of_birth" | "address";
+
+/**
+ * How a rule compares its field.
+ *
+ * - `exact`: Values equal as stored.
+ * - `normalized`: Values equal after normalisation (phones in E.164, e-mails and names case- and accent-folded, nicknames resolved).
+ * - `fuzzy`: Similarity at or above the rule's threshold: Jaro-Winkler for names, token overlap (Jaccard) for addresses.
+ */
+export type MatchMethod = "exact" | "normalized" | "fuzzy";
+
+/** Why two profiles were matched: one rule's contribution. */
+export interface MatchReason {
+    /** Field compared. */
+    field: MatchField;
+    /** Method used. */
+    method: MatchMethod;
+    /** Whether the field agreed (`true`) or disagreed (`false`, a penalty). */
+    agrees: boolean;
+    /** Similarity for fuzzy rules (1 for exact agreement). */
+    similarity: number;
+    /** Contribution to the score (negative for a penalty). */
+    contribution: number;
+    /** In words, e.g. `same phone +447911123456`. */
+    detail: string;
+}
+
+/** One matching rule: a field, a method and the evidence it gives. */
+export interface MatchRule {
+    /** Field compared. */
+    field: MatchField;
+    /** Comparison method. */
+    method: MatchMethod;
+    /** Added to the score when the field agrees (scaled by similarity for fuzzy rules). */
+    weight: number;
+    /** Fuzzy rules: the similarity below which the field disagrees (default 0.7). */
+    disagree_below?: number;
+    /** Subtracted when both profiles have the field and it clearly disagrees. */
+    penalty?: number;
+    /** Fuzzy rules: the similarity (0..1) at which the field agrees. */
+    threshold?: number;
+}
+
+/** The score of a pair of profiles and the reasons behind it. */
+export interface MatchScore {
+    /** 0 (nothing in common) to 1 (certainly the same person). */
+    score: number;
+    /** Every rule that contributed. */
+    reasons: MatchReason[];
+}
+
+/** Duplicate-detection settings. */
+export interface MatchingConfig {
+    /** Score from which a pair is a probable duplicate (listed as a candidate, clustered in reports). */
+    candidate_threshold?: number;
+    /**
+     * Blocks (profiles sharing a candidate key) larger than this are not compared pairwise
+     * (a call-centre number shared by thousands of records says nothing).
+     */
+    max_block_size?: number;
+    /** Most candidates returned for one profile. */
+    max_candidates?: number;
+    /** The rules, applied together; the score is the clamped sum of their contributions. */
+    rules?: MatchRule[];
+    /** Score from which creating a profile is refused without the duplicate override. */
+    warn_threshold?: number;
+}
+
+/** The result of a merge. */
+export interface MergeOutcome {
+    /** Merge id (to undo it). */
+    merge_id: Uuid;
+    /** The survivor after the merge. */
+    survivor: Profile;
+    /** The tombstone. */
+    tombstone: Profile;
+}
+
+/**
+ * What a merge does: which profile survives and which of the other
+ * profile's elements it takes over. Contact history always moves.
+ */
+export interface MergePlan {
+    /** The profile that stays (id or customer ID). */
+    survivor: string;
+    /** The profile merged into it, which becomes a tombstone (id or customer ID). */
+    merged: string;
+    /** Move account ids. */
+    accounts?: boolean;
+    /** Re-link the other profile's cases to the survivor (a case linked to both ends up linked once). */
+    cases?: boolean;
+    /**
+     * Move the other profile's phones, e-mails, handles and addresses to the survivor.
+     * Those not moved stay on the tombstone, still reachable through its redirect.
+     */
+    contact_points?: boolean;
+    /**
+     * Per custom field, whose value to keep. Fields not listed keep the
+     * survivor's value, or take the other's when the survivor has none.
+     */
+    fields?: Record<string, FieldSource>;
+    /** Move identity documents. */
+    identifications?: boolean;
+    /** The merged profile's version the decision was made on. */
+    merged_version?: number;
+    /** Re-point the other profile's relationships to the survivor (never to itself). */
+    related?: boolean;
+    /** The survivor version the decision was made on (refused if it changed since). */
+    survivor_version?: number;
+}
+
+/** Exactly what a merge would do, computed without changing anything. */
+export interface MergePreview {
+    /** The survivor as it is. */
+    survivor: Profile;
+    /** The other profile as it is. */
+    merged: Profile;
+    /** The survivor as it would be. */
+    result: Profile;
+    /** Contact points moving to the survivor. */
+    contact_points_moved: ContactPoint[];
+    /** Contact points the survivor already has (not duplicated). */
+    contact_points_already_held: ContactPoint[];
+    /** Contact points staying on the tombstone (reachable through its redirect). */
+    contact_points_kept_on_tombstone: ContactPoint[];
+    /** Identity documents moving. */
+    identifications_moved: Identification[];
+    /** Accounts moving. */
+    accounts_moved: string[];
+    /** Cases re-linked to the survivor. */
+    cases_moved: CaseSummary[];
+    /** Cases linked to both, which end up linked once. */
+    cases_linked_to_both: CaseSummary[];
+    /** Cases staying linked to the tombstone. */
+    cases_kept_on_tombstone: CaseSummary[];
+    /** Number of contacts (interactions) moving. */
+    contacts_moved: number;
+    /** Relationships re-pointed to the survivor. */
+    relations_moved: Relation[];
+    /** Relationships dropped (between the two profiles, or already held by the survivor). */
+    relations_dropped: Relation[];
+    /** Custom fields filled differently, with the plan's choice. */
+    field_conflicts: FieldConflict[];
+    /** Validation problems of the result (the merge is refused while there are any). */
+    problems: FieldError[];
+}
+
+/** The journal of one merge: what moved, so that it can be undone exactly. */
+export interface MergeRecord {
+    /** Merge id. */
+    id: Uuid;
+    /** Status. */
+    status: MergeStatus;
+    /** Who merged. */
+    merged_by: string;
+    /** When. */
+    merged_at: Timestamp;
+    /** The plan. */
+    plan: MergePlan;
+    /** Survivor before the merge. */
+    survivor_before: Profile;
+    /** Survivor right after the merge. */
+    survivor_after: Profile;
+    /** Other profile before the merge. */
+    merged_before: Profile;
+    /** The tombstone right after the merge. */
+    tombstone_after: Profile;
+    /** Case links of either profile touched by the merge, before. */
+    links_before: CaseLink[];
+    /** The same cases' links after. */
+    links_after: CaseLink[];
+    /** Contacts moved, before. */
+    contacts_before: Contact[];
+    /** Contacts moved, after. */
+    contacts_after: Contact[];
+    /** Relations touched, before. */
+    relations_before: Relation[];
+    /** Relations touched, after. */
+    relations_after: Relation[];
+    /** When. */
+    unmerged_at?: Timestamp;
+    /** Who undid it. */
+    unmerged_by?: string;
+}
+
+/**
+ * Whether a merge is in force or was undone.
+ *
+ * - `merged`: The merge is in force.
+ * - `unmerged`: The merge was undone.
+ */
+export type MergeStatus = "merged" | "unmerged";
+
+/** A required field that a draft has not captured yet. */
+export interface MissingField {
+    /** Field key. */
+    field: string;
+    /** Field label. */
+    label: string;
+}
+
+/**
+ * A declared rule for numbers one country writes two ways (for example a
+ * mobile with and without its extra digit, as messaging channels send them).
+ *
+ * The rule rewrites the national significant number of numbers with the
+ * given country calling code into one canonical form, so both writings meet
+ * the same profile.
+ */
+export interface PhoneEquivalence {
+    /** Country calling code without `+`, e.g. `52` for Mexico. */
+    country_code: number;
+    /** Regular expression matched against the whole national significant number. */
+    pattern: string;
+    /** Replacement (with `$1`, `${2}` groups) giving the canonical national number. */
+    canonical: string;
+    /** Why the rule exists. */
+    description?: string;
+}
+
+/** Priority 1 (critical) to 5 (planning). */
+export type Priority = number;
+
+/** Priority from impact and urgency: `cells[impact][urgency]`, High first. */
+export type PriorityMatrix = [[number, number, number], [number, number, number], [number, number, number]];
+
+/**
+ * Which invariant a problem breaks.
+ *
+ * - `duplicate_key`: Two records hold the same customer ID or case number.
+ * - `broken_redirect`: A merged-away profile redirects to a profile that does not exist, or in a loop.
+ * - `missing_parent`: A case's parent does not exist.
+ * - `dangling_reference`: A link, contact or relation points to a record that does not exist.
+ * - `contact_on_tombstone`: A contact is held by a merged-away profile (contacts always move).
+ * - `self_relation`: A profile is related to itself.
+ * - `broken_merge`: A merge journal cannot be read, or a merge in force is half done.
+ * - `tombstone_without_journal`: A merged-away profile has no merge journal.
+ * - `stale_index`: A record is not indexed by exactly what it should be found by.
+ * - `store`: The store's own check of its files and indexes found a problem.
+ */
+export type ProblemKind = "duplicate_key" | "broken_redirect" | "missing_parent" | "dangling_reference" | "contact_on_tombstone" | "self_relation" | "broken_merge" | "tombstone_without_journal" | "stale_index" | "store";
+
+/** A customer profile. */
+export interface Profile {
+    /** Internal id. */
+    id: Uuid;
+    /** Human customer ID (`C-000001`), unique and never reused. */
+    customer_id: string;
+    /** Optimistic-concurrency version, bumped on every edit. */
+    version: number;
+    /** Given name(s). */
+    given_name: string;
+    /** Family name. */
+    family_name: string;
+    /** Identity documents. */
+    identifications: Identification[];
+    /** Phones, e-mails, handles, addresses. */
+    contact_points: ContactPoint[];
+    /** Account ids held by the customer. */
+    accounts: string[];
+    /** Custom fields from the template. */
+    fields: Record<string, Value>;
+    /** Creation time. */
+    created_at: Timestamp;
+    /** Who created it. */
+    created_by: string;
+    /** Last edit time. */
+    updated_at: Timestamp;
+    /** Who edited it last. */
+    updated_by: string;
+    /** Agent or team owning the profile. */
+    assigned_to?: string;
+    /** Date of birth. */
+    date_of_birth?: CivilDate;
+    /** Start of the latest contact logged against the profile. */
+    last_interaction_at?: Timestamp;
+    /** Set when the profile was merged into another one (a tombstone). */
+    merged_into?: Uuid;
+    /** Template the custom fields were validated against. */
+    template?: TemplateRef;
+}
+
+/** A case linked to a profile, with the profile's role. */
+export interface ProfileCase {
+    /** The case. */
+    case: CaseSummary;
+    /** The profile's role on it. */
+    role: LinkRole;
+}
+
+/** Editable part of a profile, for creation and (whole) replacement. */
+export interface ProfileInput {
+    /** Account ids. */
+    accounts?: string[];
+    /** Owner. */
+    assigned_to?: string;
+    /** Contact points. */
+    contact_points?: ContactPointInput[];
+    /** Date of birth, `YYYY-MM-DD`. */
+    date_of_birth?: string;
+    /** Family name. */
+    family_name?: string;
+    /** Custom field values. */
+    fields?: Record<string, Value>;
+    /** Given name(s). */
+    given_name?: string;
+    /** Identity documents. */
+    identifications?: Identification[];
+    /** Template id (creation: latest version; update: kept unless changed). */
+    template?: string;
+    /** Explicit template version (to validate against or upgrade to). */
+    template_version?: number;
+}
+
+/** How to look profiles up. */
+export type ProfileQuery =
+    /** Name words, case- and accent-insensitive, each matching the start of a name word. */
+    | { name: string }
+    /** E-mail address. */
+    | { email: string }
+    /** Phone number in any formatting. */
+    | { phone: string }
+    /** Account id. */
+    | { account: string }
+    /** Customer ID. */
+    | { customer_id: string }
+    /** Identification document. */
+    | {
+        identification: {
+            /** Document kind. */
+            kind: string;
+            /** Number. */
+            value: string;
+        };
+    };
+
+/** A short view of a profile for lists (search results, household pop-ups). */
+export interface ProfileSummary {
+    /** Internal id. */
+    id: Uuid;
+    /** Customer ID. */
+    customer_id: string;
+    /** Display name. */
+    display_name: string;
+    /** Number of open cases linked to the profile. */
+    open_cases: number;
+    /** Primary e-mail. */
+    email?: string;
+    /** Latest contact. */
+    last_interaction_at?: Timestamp;
+    /** Primary phone. */
+    phone?: string;
+}
+
+/** What recognition found for an incoming contact. */
+export type Recognition =
+    /** No profile: a draft with the address in the right contact field. */
+    | {
+        outcome: "unknown";
+        /** Matching key of the address, if it could be normalised. */
+        key: string | null;
+        /** A pre-filled new-customer draft. */
+        draft: ProfileInput;
+    }
+    /** One profile. */
+    | {
+        outcome: "known";
+        /** The profile. */
+        profile: Profile;
+        /** Its summary. */
+        summary: ProfileSummary;
+        /** Open cases, most urgent first. */
+        open_cases: CaseSummary[];
+        /** Latest contacts, most recent first. */
+        recent_contacts: Contact[];
+    }
+    /** A shared address (household landline, shared mailbox): the agent chooses. */
+    | {
+        outcome: "several";
+        /** Candidate profiles. */
+        candidates: ProfileSummary[];
+    };
+
+/** A related customer as seen from one profile. */
+export interface RelatedCustomer {
+    /** The related profile. */
+    profile: ProfileSummary;
+    /** What it is to the profile asked about. */
+    relationship: string;
+}
+
+/** A relationship between two profiles, with a tag for each direction. */
+export interface Relation {
+    /** One profile. */
+    a: Uuid;
+    /** The other profile. */
+    b: Uuid;
+    /** What `b` is to `a` (e.g. `spouse`, `employer`). */
+    a_to_b: string;
+    /** What `a` is to `b` (e.g. `spouse`, `employee`). */
+    b_to_a: string;
+    /** When created. */
+    created_at: Timestamp;
+    /** Who created it. */
+    created_by: string;
+}
+
+/** How a case was resolved. */
+export interface Resolution {
+    /** Resolution notes. */
+    notes: string;
+    /** Whether the notes are shared with the requester. */
+    share_with_requester: boolean;
+    /** Who resolved it. */
+    resolved_by: string;
+    /** When. */
+    resolved_at: Timestamp;
+}
+
+/** Resolution details supplied when moving a case to `resolved`. */
+export interface ResolutionInput {
+    /** Resolution notes (required). */
+    notes: string;
+    /** Share the notes with the requester. */
+    share_with_requester?: boolean;
+}
+
+/** A candidate key shared by too many profiles to compare them pairwise. */
+export interface SkippedBlock {
+    /** The key (e.g. a phone number shared by a call centre). */
+    key: string;
+    /** How many profiles share it. */
+    size: number;
+}
+
+/**
+ * What kind of storage failure happened: tells a host whether to retry,
+ * repair or give up.
+ *
+ * - `busy`: Another connection held a lock past the store's wait: trying again later may succeed.
+ * - `retryable`: The transaction lost a conflict with a concurrent one (a serialization failure, a deadlock): the store may run it again itself, and a host may retry it.
+ * - `corrupt`: The stored data is damaged or is not a casebook store.
+ * - `io`: Reading or writing failed (disk full, read-only file, I/O error).
+ * - `unavailable`: The store cannot be reached or opened (missing path, server down, opened read-only).
+ * - `other`: Any other backend failure.
+ */
+export type StorageErrorKind = "busy" | "retryable" | "corrupt" | "io" | "unavailable" | "other";
+
+/** The JSON shape of a template, as an administrator writes it. */
+export interface TemplateDef {
+    /** Template id. */
+    id: string;
+    /** `profile` or `case`. */
+    kind: TemplateKind;
+    /** Display name. */
+    name: string;
+    /** The fields. */
+    fields: FieldSpec[];
+    /** Optional description. */
+    description?: string;
+    /** Version; leave it out when loading (the engine assigns it). */
+    version?: number;
+}
+
+/**
+ * What a template describes.
+ *
+ * - `profile`: Customer profiles.
+ * - `case`: Cases.
+ */
+export type TemplateKind = "profile" | "case";
+
+/** The template (id and version) a record was validated against. */
+export interface TemplateRef {
+    /** Template id. */
+    id: string;
+    /** Template version (1, 2, ...). */
+    version: number;
+}
+
+/** One entry of a case timeline. */
+export interface TimelineEntry {
+    /** Entry id. */
+    id: Uuid;
+    /** Kind. */
+    kind: EntryKind;
+    /** Author. */
+    author: string;
+    /** Time. */
+    at: Timestamp;
+    /** Text. */
+    text: string;
+}
+
+/** An instant: RFC 3339 text in UTC, such as `2026-03-02T09:00:00Z`. */
+export type Timestamp = string;
+
+/**
+ * Options of standalone validation, as hosts pass them in JSON: `null` for
+ * the defaults, `true`/`false` for the draft flag alone, or an object.
+ */
+export interface ValidateOptions {
+    /** Region (ISO 3166 alpha-2, such as `GB`) for phone numbers written without `+`. */
+    default_region?: string;
+    /** Validate a draft: missing required fields are listed as missing, not as errors. */
+    draft?: boolean;
+    /** Today's date (`YYYY-MM-DD`) for `not_in_future` rules; default: the host's today. */
+    today?: string;
+}
+
+/** The outcome of validating one record: normalised values and every problem. */
+export interface ValidationReport {
+    /** The values as they would be stored: trimmed, normalised, defaults applied. */
+    values: Record<string, Value>;
+    /** Every field problem, in template order (unknown fields last). */
+    errors: FieldError[];
+    /** Draft mode only: required fields not captured yet. */
+    missing: MissingField[];
+}
