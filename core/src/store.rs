@@ -15,7 +15,7 @@
 //! back and runs the body again. Bodies therefore change nothing outside the
 //! transaction they are given.
 
-use crate::error::{Error, Result};
+use crate::error::{Entity, Error, Result};
 use crate::model::{AuditEntry, Case, CaseLink, Contact, Profile, Relation};
 use crate::template::{Template, TemplateRef};
 use jiff::Timestamp;
@@ -230,40 +230,56 @@ impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
 pub trait StoreExt: Store {
     /// Runs `f` in a read transaction and returns its result.
     fn read_with<R>(&self, mut f: impl FnMut(&dyn ReadTx) -> Result<R>) -> Result<R> {
-        let mut out = None;
-        self.read(&mut |tx| {
-            out = Some(f(tx)?);
-            Ok(())
-        })?;
-        out.ok_or_else(missing_result)
+        let mut out = Kept(None);
+        self.read(&mut |tx| out.keep(f(tx)))?;
+        out.value()
     }
 
     /// Runs `f` in a write transaction and returns its result.
     fn write_with<R>(&self, mut f: impl FnMut(&mut dyn WriteTx) -> Result<R>) -> Result<R> {
-        let mut out = None;
-        self.write(&mut |tx| {
-            out = Some(f(tx)?);
-            Ok(())
-        })?;
-        out.ok_or_else(missing_result)
+        let mut out = Kept(None);
+        self.write(&mut |tx| out.keep(f(tx)))?;
+        out.value()
     }
 
     /// Runs `f` in a bulk write transaction ([`Store::write_bulk`]) and
     /// returns its result.
     fn write_bulk_with<R>(&self, mut f: impl FnMut(&mut dyn WriteTx) -> Result<R>) -> Result<R> {
-        let mut out = None;
-        self.write_bulk(&mut |tx| {
-            out = Some(f(tx)?);
-            Ok(())
-        })?;
-        out.ok_or_else(missing_result)
+        let mut out = Kept(None);
+        self.write_bulk(&mut |tx| out.keep(f(tx)))?;
+        out.value()
     }
 }
 
 impl<S: Store + ?Sized> StoreExt for S {}
 
-fn missing_result() -> Error {
-    Error::Internal("the store committed without running the transaction body".into())
+/// The value of a transaction body's last run.
+struct Kept<R>(Option<R>);
+
+impl<R> Kept<R> {
+    fn keep(&mut self, run: Result<R>) -> Result<()> {
+        self.0 = Some(run?);
+        Ok(())
+    }
+
+    fn value(self) -> Result<R> {
+        self.0.ok_or_else(|| {
+            Error::Internal("the store committed without running the transaction body".into())
+        })
+    }
+}
+
+/// Refuses a unique key (a customer ID, a case number) to a record other
+/// than the one that holds it: what a store checks before storing a record
+/// under its key.
+pub fn check_key_holder(entity: Entity, key: &str, holder: Option<Uuid>, id: Uuid) -> Result<()> {
+    match holder {
+        Some(holder) if holder != id => Err(Error::AlreadyExists {
+            entity,
+            id: key.to_string(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Every record of a store, for export, import and comparison.

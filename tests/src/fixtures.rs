@@ -4,8 +4,8 @@
 
 use casebook::store::Store;
 use casebook::{
-    Actor, CaseInput, Casebook, Config, ContactKind, ContactPointInput, CreateOptions, LinkInput,
-    LinkRole, ManualClock, Profile, ProfileInput, SeededIds,
+    Actor, Case, CaseInput, Casebook, Config, ContactKind, ContactPointInput, CreateOptions,
+    LinkInput, LinkRole, ManualClock, Profile, ProfileInput, SeededIds,
 };
 use jiff::Timestamp;
 use serde_json::json;
@@ -56,6 +56,23 @@ pub fn engine<S: Store>(store: S) -> Casebook<S> {
 /// The actor of most fixture operations.
 pub fn agent() -> Actor {
     Actor::new("agent")
+}
+
+/// Creates a profile as the fixture agent, refusing a probable duplicate.
+pub fn add<S: Store>(cb: &Casebook<S>, input: ProfileInput) -> Profile {
+    cb.create_profile(&agent(), input, CreateOptions::default())
+        .expect("profile created")
+}
+
+/// Creates a profile as the fixture agent even if it looks like a duplicate.
+pub fn add_anyway<S: Store>(cb: &Casebook<S>, input: ProfileInput) -> Profile {
+    cb.create_profile(&agent(), input, ALLOW)
+        .expect("profile created")
+}
+
+/// Opens a case as the fixture agent.
+pub fn open_case<S: Store>(cb: &Casebook<S>, input: CaseInput) -> Case {
+    cb.create_case(&agent(), input).expect("case created")
 }
 
 /// A contact point of `kind`.

@@ -17,53 +17,39 @@ pub mod vectors;
 #[macro_export]
 macro_rules! conformance_suite {
     ($make:expr) => {
-        $crate::conformance_suite!(@on $make; store_contract:
-            failed_transaction_leaves_store_unchanged,
-            panicking_transaction_leaves_store_unchanged,
-            random_failed_transactions_change_nothing,
-            versions_are_compare_and_set,
-            stores_index_what_they_are_handed,
-            empty_and_reversed_ranges_hold_nothing,
-        );
-        $crate::conformance_suite!(@on $make; profiles:
-            profile_round_trip,
-            customer_ids_are_sequential_and_unique,
-            stale_version_is_a_conflict_and_overwrites_nothing,
-            contact_keys_follow_edits,
-            concurrent_edits_conflict,
-            relations_in_both_directions,
-            template_versions_keep_old_records_editable,
-        );
-        $crate::conformance_suite!(@on $make; search:
-            name_search_is_prefix_case_and_accent_insensitive,
-            exact_searches_find_profiles,
-            phone_formats_find_the_same_profile,
-            keyword_search_over_cases,
-        );
-        $crate::conformance_suite!(@on $make; cases:
-            case_with_links_is_all_or_nothing,
-            case_status_follows_the_state_machine,
-            cases_of_profile_most_urgent_first,
-            update_without_impact_or_urgency_keeps_them,
-        );
-        $crate::conformance_suite!(@on $make; contacts:
-            contact_history_order_and_range,
-            contact_case_association_rule,
-            recognition_outcomes,
-        );
-        $crate::conformance_suite!(@on $make; whole_store:
-            snapshot_round_trip,
-            bulk_import_in_batches,
-        );
-        $crate::conformance_suite!(@on $make; duplicates:
-            duplicate_warning_on_create,
-            duplicate_candidates_explain_themselves,
-            duplicate_report_clusters,
-        );
-        $crate::conformance_suite!(@on $make; merge:
-            merge_moves_everything_the_plan_says,
-            merge_keeps_uncombined_elements_reachable,
-            unmerge_restores_exactly_or_refuses,
+        $crate::conformance_suite!(@on $make;
+            store_contract::failed_transaction_leaves_store_unchanged,
+            store_contract::panicking_transaction_leaves_store_unchanged,
+            store_contract::random_failed_transactions_change_nothing,
+            store_contract::versions_are_compare_and_set,
+            store_contract::stores_index_what_they_are_handed,
+            store_contract::empty_and_reversed_ranges_hold_nothing,
+            profiles::profile_round_trip,
+            profiles::customer_ids_are_sequential_and_unique,
+            profiles::stale_version_is_a_conflict_and_overwrites_nothing,
+            profiles::contact_keys_follow_edits,
+            profiles::concurrent_edits_conflict,
+            profiles::relations_in_both_directions,
+            profiles::template_versions_keep_old_records_editable,
+            search::name_search_is_prefix_case_and_accent_insensitive,
+            search::exact_searches_find_profiles,
+            search::phone_formats_find_the_same_profile,
+            search::keyword_search_over_cases,
+            cases::case_with_links_is_all_or_nothing,
+            cases::case_status_follows_the_state_machine,
+            cases::cases_of_profile_most_urgent_first,
+            cases::update_without_impact_or_urgency_keeps_them,
+            contacts::contact_history_order_and_range,
+            contacts::contact_case_association_rule,
+            contacts::recognition_outcomes,
+            whole_store::snapshot_round_trip,
+            whole_store::bulk_import_in_batches,
+            duplicates::duplicate_warning_on_create,
+            duplicates::duplicate_candidates_explain_themselves,
+            duplicates::duplicate_report_clusters,
+            merge::merge_moves_everything_the_plan_says,
+            merge::merge_keeps_uncombined_elements_reachable,
+            merge::unmerge_restores_exactly_or_refuses,
         );
         #[test]
         fn bulk_cases_match_one_by_one() {
@@ -74,7 +60,7 @@ macro_rules! conformance_suite {
             $crate::conformance::merge::random_merges_keep_identities_reachable(&|| $make);
         }
     };
-    (@on $make:expr; $module:ident: $($name:ident),* $(,)?) => {
+    (@on $make:expr; $($module:ident::$name:ident),* $(,)?) => {
         $(
             #[test]
             fn $name() {

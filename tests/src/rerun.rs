@@ -48,26 +48,24 @@ fn after_first_run(outcome: Result<()>) -> Result<bool> {
     }
 }
 
-impl<S: Store> Store for RerunStore<S> {
-    fn read(&self, f: &mut dyn FnMut(&dyn ReadTx) -> Result<()>) -> Result<()> {
-        let first = self.inner.read(&mut |tx| {
-            f(tx)?;
-            Err(conflict())
-        });
+impl<S> RerunStore<S> {
+    /// Counts a second run when the first one was abandoned.
+    fn abandoned(&self, first: Result<()>) -> Result<()> {
         if after_first_run(first)? {
             self.reruns.fetch_add(1, Ordering::Relaxed);
         }
+        Ok(())
+    }
+}
+
+impl<S: Store> Store for RerunStore<S> {
+    fn read(&self, f: &mut dyn FnMut(&dyn ReadTx) -> Result<()>) -> Result<()> {
+        self.abandoned(self.inner.read(&mut |tx| f(tx).and(Err(conflict()))))?;
         self.inner.read(f)
     }
 
     fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
-        let first = self.inner.write(&mut |tx| {
-            f(tx)?;
-            Err(conflict())
-        });
-        if after_first_run(first)? {
-            self.reruns.fetch_add(1, Ordering::Relaxed);
-        }
+        self.abandoned(self.inner.write(&mut |tx| f(tx).and(Err(conflict()))))?;
         self.inner.write(f)
     }
 

@@ -8,14 +8,12 @@ casebook_tests::conformance_suite!(casebook_tests::rerun::RerunStore::new(
 
 #[test]
 fn bodies_really_run_twice() {
-    use casebook_tests::fixtures::{agent, engine, person, ALLOW};
+    use casebook_tests::fixtures::{add_anyway, engine, person};
     let cb = engine(casebook_tests::rerun::RerunStore::new(
         casebook::MemoryStore::new(),
     ));
     let before = cb.store().reruns();
-    let p = cb
-        .create_profile(&agent(), person("Twice", "Run"), ALLOW)
-        .unwrap();
+    let p = add_anyway(&cb, person("Twice", "Run"));
     assert!(cb.store().reruns() > before, "the create ran once");
     assert_eq!(
         p.customer_id, "C-000001",

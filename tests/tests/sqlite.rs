@@ -4,7 +4,7 @@
 
 use casebook::store::{Store, StoreExt};
 use casebook::*;
-use casebook_tests::fixtures::{self, engine, Rng};
+use casebook_tests::fixtures::{self, add, engine, open_case, Rng};
 use casebook_tests::sqlite::{child, complete_lines, record_count, reported_problems, TempSqlite};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
@@ -61,38 +61,17 @@ fn plain_case(summary: &str, links: Vec<LinkInput>) -> CaseInput {
 
 /// Some of every kind of record: profiles, cases, a contact, a relation, a merge.
 fn populate<S: Store>(cb: &Casebook<S>) {
-    let ada = cb
-        .create_profile(
-            &Actor::new("agent"),
-            person("Ada", "Lovelace", "ada@example.org"),
-            CreateOptions::default(),
-        )
-        .unwrap();
-    let grace = cb
-        .create_profile(
-            &Actor::new("agent"),
-            person("Grace", "Hopper", "grace@example.org"),
-            CreateOptions::default(),
-        )
-        .unwrap();
-    let alan = cb
-        .create_profile(
-            &Actor::new("agent"),
-            person("Alan", "Turing", "alan@example.org"),
-            CreateOptions::default(),
-        )
-        .unwrap();
-    let case = cb
-        .create_case(
-            &Actor::new("agent"),
-            plain_case("Router has no signal", vec![requester(&ada.customer_id)]),
-        )
-        .unwrap();
-    cb.create_case(
-        &Actor::new("agent"),
+    let ada = add(cb, person("Ada", "Lovelace", "ada@example.org"));
+    let grace = add(cb, person("Grace", "Hopper", "grace@example.org"));
+    let alan = add(cb, person("Alan", "Turing", "alan@example.org"));
+    let case = open_case(
+        cb,
+        plain_case("Router has no signal", vec![requester(&ada.customer_id)]),
+    );
+    open_case(
+        cb,
         plain_case("Invoice questions", vec![requester(&alan.customer_id)]),
-    )
-    .unwrap();
+    );
     cb.add_case_entry(
         &Actor::new("agent"),
         case.id,
@@ -170,9 +149,7 @@ fn upgrades_from_every_earlier_version() {
         // Search finds what was written before the upgrade, and after it.
         assert_eq!(case_numbers(&cb, "rout"), found);
         assert_eq!(case_numbers(&cb, "fibre tech"), found);
-        let later = cb
-            .create_case(&Actor::new("agent"), plain_case("Router again", vec![]))
-            .unwrap();
+        let later = open_case(&cb, plain_case("Router again", vec![]));
         assert_eq!(case_numbers(&cb, "router")[0], later.number);
         fixtures::no_invariant_problems(&cb);
     }
@@ -485,11 +462,7 @@ fn handles_in_many_threads_write_the_same_file() {
                             },
                         )
                         .unwrap();
-                    cb.create_case(
-                        &Actor::new("agent"),
-                        plain_case(&name, vec![requester(&p.customer_id)]),
-                    )
-                    .unwrap();
+                    open_case(cb, plain_case(&name, vec![requester(&p.customer_id)]));
                     let _ = cb
                         .find_profiles(&ProfileQuery::Name("ann".into()), 5)
                         .unwrap();
@@ -520,13 +493,7 @@ fn stale_versions_conflict_across_handles() {
     let second = Casebook::builder(SqliteStore::open(t.path()).unwrap())
         .build()
         .unwrap();
-    let ada = first
-        .create_profile(
-            &Actor::new("agent"),
-            person("Ada", "Lovelace", "ada@example.org"),
-            CreateOptions::default(),
-        )
-        .unwrap();
+    let ada = add(&first, person("Ada", "Lovelace", "ada@example.org"));
     let seen = second.profile(ada.id).unwrap();
     let mut edit = ProfileInput::from(&ada);
     edit.accounts = vec!["ACC-1".into()];
@@ -576,13 +543,7 @@ fn processes_editing_one_profile_lose_no_update() {
     let db = t.path();
     let db = db.to_str().unwrap();
     let cb = Casebook::builder(t).build().unwrap();
-    let ada = cb
-        .create_profile(
-            &Actor::new("agent"),
-            person("Ada", "Lovelace", "ada@example.org"),
-            CreateOptions::default(),
-        )
-        .unwrap();
+    let ada = add(&cb, person("Ada", "Lovelace", "ada@example.org"));
     let children: Vec<_> = (0..2)
         .map(|_| {
             child(CHILD, &["bump", db, &ada.customer_id, "15"])
@@ -666,10 +627,7 @@ fn answers_match_the_memory_store() {
     for _ in 0..40 {
         let summary = random_words(&mut rng, &words, 4);
         let owner = profiles[rng.below(profiles.len())].customer_id.clone();
-        cases.push(
-            both!(cb => cb.create_case(&Actor::new("agent"), plain_case(&summary, vec![requester(&owner)])))
-                .unwrap(),
-        );
+        cases.push(both!(cb => open_case(cb, plain_case(&summary, vec![requester(&owner)]))));
     }
     for _ in 0..30 {
         let case = cases[rng.below(cases.len())].id;
@@ -845,10 +803,8 @@ fn prefixes_with_few_and_many_terms_match_the_memory_store() {
     let sql = engine(TempSqlite::new());
     for i in 0..150 {
         let summary = format!("serial sn{i:03} bay{} ", i % 7);
-        mem.create_case(&Actor::new("agent"), plain_case(&summary, vec![]))
-            .unwrap();
-        sql.create_case(&Actor::new("agent"), plain_case(&summary, vec![]))
-            .unwrap();
+        open_case(&mem, plain_case(&summary, vec![]));
+        open_case(&sql, plain_case(&summary, vec![]));
     }
     for words in [
         "sn",

@@ -23,7 +23,7 @@ pub(super) struct PreparedCase {
 
 impl<S: Store> Casebook<S> {
     /// Cleans and validates a case input (`previous`: the stored case it
-    /// replaces): the case's parts as they would be stored, the problems,
+    /// replaces): the case's parts as they would be stored, every problem,
     /// and the required values a draft still misses.
     pub(super) fn prepare_case(
         &self,

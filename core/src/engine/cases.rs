@@ -1,10 +1,12 @@
 //! Cases: opening them (one or many at a time), reading, updating, moving
 //! them through the state machine, their timelines, and keyword search.
 
+use super::case_form::PreparedCase;
 use super::clean::clean_long;
 use super::ids::Ids;
+use super::profile_form::accepted;
 use super::profiles::MAX_RESULTS;
-use super::{Casebook, Ref};
+use super::{expect_version, Casebook, Ref};
 use crate::actor::Actor;
 use crate::error::{Entity, Error, FieldError, FieldErrorCode, Result};
 use crate::model::{
@@ -18,20 +20,32 @@ use jiff::Timestamp;
 
 const CASE_SEQUENCE: &str = "case_number";
 
-fn check_case_version(case: &Case, expected: u64) -> Result<()> {
-    if case.version == expected {
-        Ok(())
-    } else {
-        Err(Error::Conflict {
-            entity: Entity::Case,
-            id: case.number.clone(),
-            expected,
-            actual: case.version,
-        })
-    }
-}
-
 impl<S: Store> Casebook<S> {
+    /// `base` with the editable part of a prepared case form; priority follows.
+    fn case_from(&self, base: Case, prepared: PreparedCase) -> Case {
+        let n = prepared.input;
+        let impact = n.impact.unwrap_or(base.impact);
+        let urgency = n.urgency.unwrap_or(base.urgency);
+        Case {
+            template: prepared.template,
+            fields: n.fields,
+            channel: n.channel,
+            impact,
+            urgency,
+            priority: self.config.priority_matrix.priority(impact, urgency),
+            category: n.category,
+            product: n.product,
+            asset: n.asset,
+            support_group: n.support_group,
+            assignee: n.assignee,
+            parent: prepared.parent,
+            short_description: n.short_description,
+            description: n.description,
+            informed_users: n.informed_users,
+            ..base
+        }
+    }
+
     /// Creates a case with a new case number and links its profiles, all or nothing.
     pub fn create_case(&self, actor: &Actor, input: CaseInput) -> Result<Case> {
         let by = actor.check()?;
@@ -89,44 +103,39 @@ impl<S: Store> Casebook<S> {
         input: &CaseInput,
         now: Timestamp,
     ) -> Result<Case> {
-        let (prepared, errors, _) = self.prepare_case(tx, input, Mode::Create, None, now)?;
-        if !errors.is_empty() {
-            return Err(Error::validation(errors));
-        }
+        let prepared = accepted(self.prepare_case(tx, input, Mode::Create, None, now)?)?;
         let sequence = tx.next_sequence(CASE_SEQUENCE)?;
-        let number = self.config.case_number_format.format(sequence);
-        let n = prepared.input;
-        let impact = n.impact.unwrap_or(Level::Low);
-        let urgency = n.urgency.unwrap_or(Level::Low);
-        let case = Case {
+        let links = prepared.links.clone();
+        let blank = Case {
             id: ids.next(),
-            number,
+            number: self.config.case_number_format.format(sequence),
             version: 1,
-            template: prepared.template,
-            fields: n.fields,
-            channel: n.channel,
+            template: None,
+            fields: Default::default(),
+            channel: None,
             status: CaseStatus::New,
-            impact,
-            urgency,
-            priority: self.config.priority_matrix.priority(impact, urgency),
-            category: n.category,
-            product: n.product,
-            asset: n.asset,
-            support_group: n.support_group,
-            assignee: n.assignee,
-            parent: prepared.parent,
-            short_description: n.short_description,
-            description: n.description,
+            impact: Level::Low,
+            urgency: Level::Low,
+            priority: self.config.priority_matrix.priority(Level::Low, Level::Low),
+            category: None,
+            product: None,
+            asset: None,
+            support_group: None,
+            assignee: None,
+            parent: None,
+            short_description: String::new(),
+            description: String::new(),
             timeline: Vec::new(),
-            informed_users: n.informed_users,
+            informed_users: Vec::new(),
             resolution: None,
             created_at: now,
             created_by: by.to_string(),
             updated_at: now,
             updated_by: by.to_string(),
         };
+        let case = self.case_from(blank, prepared);
         self.save_case(tx, &case, None)?;
-        for (profile_id, role) in prepared.links {
+        for (profile_id, role) in links {
             tx.put_link(&CaseLink {
                 case_id: case.id,
                 profile_id,
@@ -159,42 +168,21 @@ impl<S: Store> Casebook<S> {
         let now = self.now();
         self.store.write_with(|tx| {
             let current = self.resolve_case(tx, r)?;
-            check_case_version(&current, expected_version)?;
-            let (prepared, errors, _) = self.prepare_case(
-                tx,
-                &input,
-                Mode::Update {
-                    previous: &current.fields,
-                },
-                Some(&current),
-                now,
+            expect_version(
+                Entity::Case,
+                &current.number,
+                current.version,
+                expected_version,
             )?;
-            if !errors.is_empty() {
-                return Err(Error::validation(errors));
-            }
-            let n = prepared.input;
-            let impact = n.impact.unwrap_or(current.impact);
-            let urgency = n.urgency.unwrap_or(current.urgency);
+            let mode = Mode::Update {
+                previous: &current.fields,
+            };
+            let prepared = accepted(self.prepare_case(tx, &input, mode, Some(&current), now)?)?;
             let updated = Case {
                 version: current.version + 1,
-                template: prepared.template,
-                fields: n.fields,
-                channel: n.channel,
-                impact,
-                urgency,
-                priority: self.config.priority_matrix.priority(impact, urgency),
-                category: n.category,
-                product: n.product,
-                asset: n.asset,
-                support_group: n.support_group,
-                assignee: n.assignee,
-                parent: prepared.parent,
-                short_description: n.short_description,
-                description: n.description,
-                informed_users: n.informed_users,
                 updated_at: now,
                 updated_by: by.to_string(),
-                ..current.clone()
+                ..self.case_from(current.clone(), prepared)
             };
             self.save_case(tx, &updated, Some(current.version))?;
             Ok(updated)
@@ -217,7 +205,7 @@ impl<S: Store> Casebook<S> {
         let now = self.now();
         self.write(|tx, ids| {
             let mut case = self.resolve_case(tx, r)?;
-            check_case_version(&case, expected_version)?;
+            expect_version(Entity::Case, &case.number, case.version, expected_version)?;
             let from = case.status;
             case.status = from.transition(to)?;
             match to {

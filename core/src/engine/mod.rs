@@ -276,6 +276,19 @@ impl<S: Store> Casebook<S> {
     }
 }
 
+/// Refuses an edit made on another version than the stored one.
+fn expect_version(entity: Entity, id: &str, actual: u64, expected: u64) -> Result<()> {
+    if actual == expected {
+        return Ok(());
+    }
+    Err(Error::Conflict {
+        entity,
+        id: id.to_string(),
+        expected,
+        actual,
+    })
+}
+
 /// The live profile a stored one leads to: itself, or the survivor of the
 /// merges it was part of.
 fn follow_redirects(tx: &dyn ReadTx, mut profile: Profile) -> Result<Profile> {

@@ -4,7 +4,7 @@
 
 use super::clean::{clean_line, clean_list, clean_optional, MAX_NAME};
 use super::Casebook;
-use crate::error::{FieldError, FieldErrorCode, Result};
+use crate::error::{Error, FieldError, FieldErrorCode, Result};
 use crate::model::{
     ContactKind, ContactPoint, ContactPointInput, Identification, Profile, ProfileInput,
 };
@@ -30,6 +30,17 @@ impl<T> FormValidation<T> {
     /// No errors and nothing missing.
     pub fn is_valid(&self) -> bool {
         self.errors.is_empty() && self.missing.is_empty()
+    }
+}
+
+/// What a form prepared, if it has no problem; otherwise the validation
+/// error listing every one.
+pub(super) fn accepted<T>(form: (T, Vec<FieldError>, Vec<MissingField>)) -> Result<T> {
+    let (prepared, errors, _) = form;
+    if errors.is_empty() {
+        Ok(prepared)
+    } else {
+        Err(Error::validation(errors))
     }
 }
 
@@ -62,8 +73,8 @@ impl<S: Store> Casebook<S> {
     }
 
     /// Cleans and validates a profile input (`previous`: the stored profile
-    /// it replaces): the record's parts as they would be stored, the
-    /// problems, and the required values a draft still misses.
+    /// it replaces): the record's parts as they would be stored, every
+    /// problem, and the required values a draft still misses.
     pub(super) fn prepare_profile(
         &self,
         tx: &dyn ReadTx,

@@ -3,10 +3,10 @@
 
 use super::clean::truncate;
 use super::ids::Ids;
-use super::profile_form::PreparedProfile;
-use super::{Casebook, Ref};
+use super::profile_form::{accepted, PreparedProfile};
+use super::{expect_version, Casebook, Ref};
 use crate::actor::Actor;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Entity, Error, ErrorCode, Result};
 use crate::identity::{account_key, identification_key, name_tokens, profile_index};
 use crate::model::{Channel, ContactKind, Profile, ProfileInput, ProfileSummary};
 use crate::store::{ReadTx, Store, StoreExt, WriteTx, NAME_CANDIDATE_CAP};
@@ -96,10 +96,7 @@ impl<S: Store> Casebook<S> {
         check_duplicates: bool,
         now: Timestamp,
     ) -> Result<Profile> {
-        let (prepared, errors, _) = self.prepare_profile(tx, input, Mode::Create, None, now)?;
-        if !errors.is_empty() {
-            return Err(Error::validation(errors));
-        }
+        let prepared = accepted(self.prepare_profile(tx, input, Mode::Create, None, now)?)?;
         let mut profile = build_profile(prepared, by, now);
         if check_duplicates {
             let strong: Vec<_> = self
@@ -149,42 +146,25 @@ impl<S: Store> Casebook<S> {
         let now = self.now();
         self.store.write_with(|tx| {
             let current = self.resolve_profile(tx, r)?;
-            if current.version != expected_version {
-                return Err(Error::Conflict {
-                    entity: crate::error::Entity::Profile,
-                    id: current.customer_id.clone(),
-                    expected: expected_version,
-                    actual: current.version,
-                });
-            }
-            let (prepared, errors, _) = self.prepare_profile(
-                tx,
-                &input,
-                Mode::Update {
-                    previous: &current.fields,
-                },
-                Some(&current),
-                now,
+            let version = current.version;
+            expect_version(
+                Entity::Profile,
+                &current.customer_id,
+                version,
+                expected_version,
             )?;
-            if !errors.is_empty() {
-                return Err(Error::validation(errors));
-            }
+            let mode = Mode::Update {
+                previous: &current.fields,
+            };
+            let prepared =
+                accepted(self.prepare_profile(tx, &input, mode, Some(&current), now)?)?;
             let updated = Profile {
-                version: current.version + 1,
-                template: prepared.template,
-                given_name: prepared.input.given_name,
-                family_name: prepared.input.family_name,
-                identifications: prepared.input.identifications,
-                date_of_birth: prepared.date_of_birth,
-                contact_points: prepared.contact_points,
-                accounts: prepared.input.accounts,
-                fields: prepared.input.fields,
-                assigned_to: prepared.input.assigned_to,
+                version: version + 1,
                 updated_at: now,
                 updated_by: by.to_string(),
-                ..current
+                ..profile_from(current.clone(), prepared)
             };
-            self.save_profile(tx, &updated, Some(current.version))?;
+            self.save_profile(tx, &updated, Some(version))?;
             Ok(updated)
         })
     }
@@ -303,26 +283,44 @@ impl<S: Store> Casebook<S> {
     }
 }
 
+/// `base` with the editable part of a prepared profile form.
+fn profile_from(base: Profile, prepared: PreparedProfile) -> Profile {
+    let input = prepared.input;
+    Profile {
+        template: prepared.template,
+        given_name: input.given_name,
+        family_name: input.family_name,
+        identifications: input.identifications,
+        date_of_birth: prepared.date_of_birth,
+        contact_points: prepared.contact_points,
+        accounts: input.accounts,
+        fields: input.fields,
+        assigned_to: input.assigned_to,
+        ..base
+    }
+}
+
 /// A profile record from a prepared input (id and customer ID still to be given).
 pub(super) fn build_profile(prepared: PreparedProfile, by: &str, now: Timestamp) -> Profile {
-    Profile {
+    let blank = Profile {
         id: Uuid::nil(),
         customer_id: String::new(),
         version: 1,
-        template: prepared.template,
-        given_name: prepared.input.given_name,
-        family_name: prepared.input.family_name,
-        identifications: prepared.input.identifications,
-        date_of_birth: prepared.date_of_birth,
-        contact_points: prepared.contact_points,
-        accounts: prepared.input.accounts,
-        fields: prepared.input.fields,
-        assigned_to: prepared.input.assigned_to,
+        template: None,
+        given_name: String::new(),
+        family_name: String::new(),
+        identifications: Vec::new(),
+        date_of_birth: None,
+        contact_points: Vec::new(),
+        accounts: Vec::new(),
+        fields: Default::default(),
+        assigned_to: None,
         created_at: now,
         created_by: by.to_string(),
         updated_at: now,
         updated_by: by.to_string(),
         last_interaction_at: None,
         merged_into: None,
-    }
+    };
+    profile_from(blank, prepared)
 }

@@ -9,12 +9,8 @@ use serde_json::json;
 /// A case with links is created whole or not at all.
 pub fn case_with_links_is_all_or_nothing<S: Store>(store: S) {
     let cb = engine(store);
-    let a = cb
-        .create_profile(&agent(), person("A", "One"), CreateOptions::default())
-        .unwrap();
-    let b = cb
-        .create_profile(&agent(), person("B", "Two"), CreateOptions::default())
-        .unwrap();
+    let a = add(&cb, person("A", "One"));
+    let b = add(&cb, person("B", "Two"));
     let before = cb.export_snapshot().unwrap();
     let bad = support_case(
         "Outage",
@@ -32,21 +28,19 @@ pub fn case_with_links_is_all_or_nothing<S: Store>(store: S) {
     );
     assert_eq!(cb.export_snapshot().unwrap(), before, "nothing left behind");
 
-    let case = cb
-        .create_case(
-            &agent(),
-            support_case(
-                "Outage",
-                vec![
-                    requester(&a),
-                    LinkInput {
-                        profile: b.id.to_string(),
-                        role: LinkRole::Affected,
-                    },
-                ],
-            ),
-        )
-        .unwrap();
+    let case = open_case(
+        &cb,
+        support_case(
+            "Outage",
+            vec![
+                requester(&a),
+                LinkInput {
+                    profile: b.id.to_string(),
+                    role: LinkRole::Affected,
+                },
+            ],
+        ),
+    );
     assert_eq!(
         case.number, "CS0001001",
         "the failed attempt consumed no number"
@@ -94,12 +88,8 @@ pub fn case_with_links_is_all_or_nothing<S: Store>(store: S) {
 /// batch with one bad input stores nothing.
 pub fn bulk_cases_match_one_by_one<S: Store>(make: &dyn Fn() -> S) {
     let load = |cb: &Casebook<S>| {
-        let a = cb
-            .create_profile(&agent(), person("A", "One"), CreateOptions::default())
-            .unwrap();
-        let b = cb
-            .create_profile(&agent(), person("B", "Two"), CreateOptions::default())
-            .unwrap();
+        let a = add(cb, person("A", "One"));
+        let b = add(cb, person("B", "Two"));
         let inputs: Vec<CaseInput> = (0..30)
             .map(|i| {
                 let (requested, other) = if i % 2 == 0 { (&a, &b) } else { (&b, &a) };
@@ -182,7 +172,7 @@ pub fn case_status_follows_the_state_machine<S: Store>(store: S) {
     let mut input = support_case("No dial tone", vec![]);
     input.impact = Some(Level::High);
     input.urgency = Some(Level::Medium);
-    let case = cb.create_case(&agent(), input).unwrap();
+    let case = open_case(&cb, input);
     assert_eq!(case.priority, Priority(2));
     assert_eq!(case.status, CaseStatus::New);
 
@@ -253,14 +243,12 @@ pub fn case_status_follows_the_state_machine<S: Store>(store: S) {
 /// A profile's cases, most urgent first; open only on request.
 pub fn cases_of_profile_most_urgent_first<S: Store>(store: S) {
     let cb = engine(store);
-    let p = cb
-        .create_profile(&agent(), person("Lin", "Chen"), CreateOptions::default())
-        .unwrap();
+    let p = add(&cb, person("Lin", "Chen"));
     let mk = |summary: &str, impact: Level, urgency: Level| {
         let mut c = support_case(summary, vec![requester(&p)]);
         c.impact = Some(impact);
         c.urgency = Some(urgency);
-        cb.create_case(&agent(), c).unwrap()
+        open_case(&cb, c)
     };
     let low = mk("Low", Level::Low, Level::Low);
     let high = mk("High", Level::High, Level::High);
@@ -288,7 +276,7 @@ pub fn update_without_impact_or_urgency_keeps_them<S: Store>(store: S) {
     let mut input = support_case("No dial tone", vec![]);
     input.impact = Some(Level::High);
     input.urgency = Some(Level::Medium);
-    let case = cb.create_case(&agent(), input).unwrap();
+    let case = open_case(&cb, input);
     assert_eq!(case.priority, Priority(2));
     let mut edit = CaseInput::from(&case);
     edit.impact = None;

@@ -9,9 +9,7 @@ use jiff::Timestamp;
 /// Contact history is most recent first and filters by date range.
 pub fn contact_history_order_and_range<S: Store>(store: S) {
     let cb = engine(store);
-    let p = cb
-        .create_profile(&agent(), person("Sam", "Jones"), CreateOptions::default())
-        .unwrap();
+    let p = add(&cb, person("Sam", "Jones"));
     let base: Timestamp = "2026-01-01T10:00:00Z".parse().unwrap();
     let mut logged = Vec::new();
     for day in [3i64, 1, 2, 5, 4] {
@@ -63,15 +61,9 @@ pub fn contact_history_order_and_range<S: Store>(store: S) {
 /// By default a contact belongs to at most one case.
 pub fn contact_case_association_rule<S: Store>(store: S) {
     let cb = engine(store);
-    let p = cb
-        .create_profile(&agent(), person("Kim", "Lee"), CreateOptions::default())
-        .unwrap();
-    let c1 = cb
-        .create_case(&agent(), support_case("One", vec![requester(&p)]))
-        .unwrap();
-    let c2 = cb
-        .create_case(&agent(), support_case("Two", vec![requester(&p)]))
-        .unwrap();
+    let p = add(&cb, person("Kim", "Lee"));
+    let c1 = open_case(&cb, support_case("One", vec![requester(&p)]));
+    let c2 = open_case(&cb, support_case("Two", vec![requester(&p)]));
     let contact = cb
         .log_contact(
             &agent(),
@@ -122,12 +114,8 @@ pub fn recognition_outcomes<S: Store>(store: S) {
     }
     let mut one = person("Solo", "Caller");
     one.contact_points = vec![phone("+44 113 496 0123")];
-    let solo = cb
-        .create_profile(&agent(), one, CreateOptions::default())
-        .unwrap();
-    let case = cb
-        .create_case(&agent(), support_case("Open issue", vec![requester(&solo)]))
-        .unwrap();
+    let solo = add(&cb, one);
+    let case = open_case(&cb, support_case("Open issue", vec![requester(&solo)]));
     match cb.recognize(Channel::Voice, "+441134960123").unwrap() {
         Recognition::Known {
             profile,
@@ -143,10 +131,7 @@ pub fn recognition_outcomes<S: Store>(store: S) {
     for given in ["Ann", "Bob"] {
         let mut input = person(given, "Household");
         input.contact_points = vec![phone("0113 496 0999")];
-        household.push(
-            cb.create_profile(&agent(), input, CreateOptions::default())
-                .unwrap(),
-        );
+        household.push(add(&cb, input));
     }
     match cb.recognize(Channel::Voice, "(0113) 496-0999").unwrap() {
         Recognition::Several { candidates } => {

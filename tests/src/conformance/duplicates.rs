@@ -12,9 +12,7 @@ pub fn duplicate_warning_on_create<S: Store>(store: S) {
     first
         .contact_points
         .push(point(ContactKind::Email, "jon.smith@example.com"));
-    let original = cb
-        .create_profile(&agent(), first, CreateOptions::default())
-        .unwrap();
+    let original = add(&cb, first);
     let mut again = caller("Jonathon", "Smith", "+44 7123 456789", "1980-02-03");
     again
         .contact_points
@@ -34,47 +32,28 @@ pub fn duplicate_warning_on_create<S: Store>(store: S) {
         1,
         "nothing created"
     );
-    let forced = cb.create_profile(&agent(), again, ALLOW).unwrap();
+    let forced = add_anyway(&cb, again);
     assert_ne!(forced.customer_id, original.customer_id);
     // A household member sharing the landline is not a duplicate.
-    cb.create_profile(
-        &agent(),
-        caller("Mary", "Smith", "07123 456789", "1982-07-01"),
-        CreateOptions::default(),
-    )
-    .unwrap();
+    add(&cb, caller("Mary", "Smith", "07123 456789", "1982-07-01"));
 }
 
 /// Candidates are ranked, with explainable reasons; drafts can be checked before creation.
 pub fn duplicate_candidates_explain_themselves<S: Store>(store: S) {
     let cb = engine(store);
-    let a = cb
-        .create_profile(
-            &agent(),
-            caller("Robert", "Marley", "07111 222333", "1945-02-06"),
-            CreateOptions::default(),
-        )
-        .unwrap();
-    let b = cb
-        .create_profile(
-            &agent(),
-            caller("Bob", "Marley", "07999 000111", "1945-02-06"),
-            ALLOW,
-        )
-        .unwrap();
-    let c = cb
-        .create_profile(
-            &agent(),
-            caller("Marley", "Robert", "07111 222333", "1945-02-06"),
-            ALLOW,
-        )
-        .unwrap();
-    cb.create_profile(
-        &agent(),
+    let a = add(
+        &cb,
+        caller("Robert", "Marley", "07111 222333", "1945-02-06"),
+    );
+    let b = add_anyway(&cb, caller("Bob", "Marley", "07999 000111", "1945-02-06"));
+    let c = add_anyway(
+        &cb,
+        caller("Marley", "Robert", "07111 222333", "1945-02-06"),
+    );
+    add(
+        &cb,
         caller("Unrelated", "Person", "07555 666777", "1990-01-01"),
-        CreateOptions::default(),
-    )
-    .unwrap();
+    );
     let candidates = cb.duplicate_candidates(a.id).unwrap();
     let ids: Vec<_> = candidates.iter().map(|c| c.profile.id).collect();
     assert!(
@@ -124,11 +103,7 @@ pub fn duplicate_report_clusters<S: Store>(store: S) {
         ("Brian", "Cox", "07123 000003", "1968-03-03"),
         ("Carla", "Diaz", "07123 000004", "1990-04-04"),
     ] {
-        ids.push(
-            cb.create_profile(&agent(), caller(given, family, phone, dob), ALLOW)
-                .unwrap()
-                .customer_id,
-        );
+        ids.push(add_anyway(&cb, caller(given, family, phone, dob)).customer_id);
     }
     let report = cb.duplicate_report().unwrap();
     assert_eq!(report.profiles_scanned, 6);

@@ -13,9 +13,7 @@ fn merge_fixture<S: Store>(cb: &Casebook<S>) -> (Profile, Profile, Case, Case, C
     a_input
         .fields
         .insert("notes".into(), json!("survivor notes"));
-    let a = cb
-        .create_profile(&agent(), a_input, CreateOptions::default())
-        .unwrap();
+    let a = add(cb, a_input);
     let mut b_input = caller("Ada", "Lovelace", "020 7946 0002", "1985-12-10");
     b_input
         .contact_points
@@ -29,14 +27,11 @@ fn merge_fixture<S: Store>(cb: &Casebook<S>) -> (Profile, Profile, Case, Case, C
     b_input
         .fields
         .insert("loyalty_number".into(), json!("LY12345678"));
-    let b = cb.create_profile(&agent(), b_input, ALLOW).unwrap();
-    let friend = cb
-        .create_profile(
-            &agent(),
-            caller("Charles", "Babbage", "020 7946 0003", "1971-12-26"),
-            CreateOptions::default(),
-        )
-        .unwrap();
+    let b = add_anyway(cb, b_input);
+    let friend = add(
+        cb,
+        caller("Charles", "Babbage", "020 7946 0003", "1971-12-26"),
+    );
     cb.relate(
         &agent(),
         RelationInput::new(
@@ -53,8 +48,8 @@ fn merge_fixture<S: Store>(cb: &Casebook<S>) -> (Profile, Profile, Case, Case, C
     )
     .unwrap();
     let case = |summary: &str, links: Vec<LinkInput>| {
-        cb.create_case(
-            &agent(),
+        open_case(
+            cb,
             CaseInput {
                 template: Some("support_case".into()),
                 short_description: summary.into(),
@@ -65,7 +60,6 @@ fn merge_fixture<S: Store>(cb: &Casebook<S>) -> (Profile, Profile, Case, Case, C
                 ..CaseInput::default()
             },
         )
-        .unwrap()
     };
     let link = |p: &Profile, role| LinkInput {
         profile: p.customer_id.clone(),
@@ -346,7 +340,7 @@ fn merges_keep_identities_reachable<S: Store>(
         input
             .contact_points
             .push(point(ContactKind::Email, &format!("p{i}@example.com")));
-        let p = cb.create_profile(&agent(), input, ALLOW).unwrap();
+        let p = add_anyway(&cb, input);
         let mut c = ContactInput::inbound(Channel::Voice, "x");
         c.profile = Some(p.customer_id.clone());
         cb.log_contact(&agent(), c).unwrap();

@@ -20,9 +20,7 @@ pub fn profile_round_trip<S: Store>(store: S) {
         value: "123 456 789".into(),
         issuer: Some("GB".into()),
     }];
-    let created = cb
-        .create_profile(&agent(), input, CreateOptions::default())
-        .unwrap();
+    let created = add(&cb, input);
     assert_eq!(created.given_name, "Ada");
     assert_eq!(created.version, 1);
     assert_eq!(created.contact_points[0].value, "+442079460958");
@@ -89,15 +87,7 @@ pub fn profile_round_trip<S: Store>(store: S) {
 pub fn customer_ids_are_sequential_and_unique<S: Store>(store: S) {
     let cb = engine(store);
     let ids: Vec<String> = (0..5)
-        .map(|i| {
-            cb.create_profile(
-                &agent(),
-                person("P", &format!("Person{i}")),
-                CreateOptions::default(),
-            )
-            .unwrap()
-            .customer_id
-        })
+        .map(|i| add(&cb, person("P", &format!("Person{i}"))).customer_id)
         .collect();
     assert_eq!(
         ids,
@@ -107,24 +97,13 @@ pub fn customer_ids_are_sequential_and_unique<S: Store>(store: S) {
     assert!(cb
         .create_profile(&agent(), person("", ""), CreateOptions::default())
         .is_err());
-    assert_eq!(
-        cb.create_profile(&agent(), person("A", "B"), CreateOptions::default())
-            .unwrap()
-            .customer_id,
-        "C-000006"
-    );
+    assert_eq!(add(&cb, person("A", "B")).customer_id, "C-000006");
 }
 
 /// An update against a stale version fails and changes nothing.
 pub fn stale_version_is_a_conflict_and_overwrites_nothing<S: Store>(store: S) {
     let cb = engine(store);
-    let p = cb
-        .create_profile(
-            &agent(),
-            person("Grace", "Hopper"),
-            CreateOptions::default(),
-        )
-        .unwrap();
+    let p = add(&cb, person("Grace", "Hopper"));
     let mut first = ProfileInput::from(&p);
     first.given_name = "Grace B.".into();
     cb.update_profile(&Actor::new("a1"), p.id, 1, first)
@@ -140,9 +119,7 @@ pub fn stale_version_is_a_conflict_and_overwrites_nothing<S: Store>(store: S) {
     assert_eq!(now.family_name, "Hopper");
     assert_eq!(now.version, 2);
 
-    let case = cb
-        .create_case(&agent(), support_case("Slow line", vec![requester(&p)]))
-        .unwrap();
+    let case = open_case(&cb, support_case("Slow line", vec![requester(&p)]));
     cb.set_case_status(&Actor::new("a1"), case.id, 1, CaseStatus::InProgress, None)
         .unwrap();
     let err = cb
@@ -157,9 +134,7 @@ pub fn contact_keys_follow_edits<S: Store>(store: S) {
     let cb = engine(store);
     let mut input = person("Mary", "Shelley");
     input.contact_points = vec![phone("020 7946 0001")];
-    let p = cb
-        .create_profile(&agent(), input, CreateOptions::default())
-        .unwrap();
+    let p = add(&cb, input);
     let mut edit = ProfileInput::from(&p);
     edit.contact_points = vec![phone("020 7946 0002")];
     cb.update_profile(&agent(), p.id, 1, edit).unwrap();
@@ -178,13 +153,7 @@ pub fn contact_keys_follow_edits<S: Store>(store: S) {
 /// Two threads editing the same version: exactly one wins.
 pub fn concurrent_edits_conflict<S: Store + 'static>(store: S) {
     let cb = Arc::new(engine(store));
-    let p = cb
-        .create_profile(
-            &agent(),
-            person("Race", "Condition"),
-            CreateOptions::default(),
-        )
-        .unwrap();
+    let p = add(&cb, person("Race", "Condition"));
     let handles: Vec<_> = (0..4)
         .map(|i| {
             let cb = cb.clone();
@@ -210,12 +179,8 @@ pub fn concurrent_edits_conflict<S: Store + 'static>(store: S) {
 /// Relations are seen from both sides, with each side's tag.
 pub fn relations_in_both_directions<S: Store>(store: S) {
     let cb = engine(store);
-    let boss = cb
-        .create_profile(&agent(), person("Pat", "Boss"), CreateOptions::default())
-        .unwrap();
-    let worker = cb
-        .create_profile(&agent(), person("Wes", "Worker"), CreateOptions::default())
-        .unwrap();
+    let boss = add(&cb, person("Pat", "Boss"));
+    let worker = add(&cb, person("Wes", "Worker"));
     cb.relate(
         &agent(),
         RelationInput::new(
@@ -249,9 +214,7 @@ pub fn relations_in_both_directions<S: Store>(store: S) {
 /// A changed template makes a new version; old records stay readable and editable.
 pub fn template_versions_keep_old_records_editable<S: Store>(store: S) {
     let cb = engine(store);
-    let old = cb
-        .create_profile(&agent(), person("Old", "Record"), CreateOptions::default())
-        .unwrap();
+    let old = add(&cb, person("Old", "Record"));
     // Version 2 adds a required field.
     let mut def: serde_json::Value =
         serde_json::from_str(crate::fixtures::RETAIL_CUSTOMER).unwrap();
@@ -307,9 +270,7 @@ pub fn template_versions_keep_old_records_editable<S: Store>(store: S) {
     with_loyalty
         .fields
         .insert("loyalty_number".into(), json!("LY12345678"));
-    let loyal = cb
-        .create_profile(&agent(), with_loyalty, CreateOptions::default())
-        .unwrap();
+    let loyal = add(&cb, with_loyalty);
     let mut change = ProfileInput::from(&loyal);
     change
         .fields

@@ -10,26 +10,9 @@ use serde_json::json;
 /// Name search: every word matches the start of a name word, ignoring case and accents.
 pub fn name_search_is_prefix_case_and_accent_insensitive<S: Store>(store: S) {
     let cb = engine(store);
-    let jose = cb
-        .create_profile(
-            &agent(),
-            person("José", "Álvarez"),
-            CreateOptions::default(),
-        )
-        .unwrap();
-    let joseph = cb
-        .create_profile(
-            &agent(),
-            person("Joseph", "Alvarez-Smith"),
-            CreateOptions::default(),
-        )
-        .unwrap();
-    cb.create_profile(
-        &agent(),
-        person("Josephine", "Baker"),
-        CreateOptions::default(),
-    )
-    .unwrap();
+    let jose = add(&cb, person("José", "Álvarez"));
+    let joseph = add(&cb, person("Joseph", "Alvarez-Smith"));
+    add(&cb, person("Josephine", "Baker"));
     let find = |q: &str| -> Vec<String> {
         cb.find_profiles(&ProfileQuery::Name(q.into()), 50)
             .unwrap()
@@ -77,15 +60,8 @@ pub fn exact_searches_find_profiles<S: Store>(store: S) {
         value: "P 1234-5678".into(),
         issuer: None,
     }];
-    let alan = cb
-        .create_profile(&agent(), input, CreateOptions::default())
-        .unwrap();
-    cb.create_profile(
-        &agent(),
-        person("Other", "Person"),
-        CreateOptions::default(),
-    )
-    .unwrap();
+    let alan = add(&cb, input);
+    add(&cb, person("Other", "Person"));
     let one = |q: ProfileQuery| -> Vec<String> {
         cb.find_profiles(&q, 10)
             .unwrap()
@@ -143,11 +119,7 @@ pub fn phone_formats_find_the_same_profile<S: Store>(store: S) {
     for (i, n) in numbers.iter().enumerate() {
         let mut input = person("Phone", &format!("Owner{i}"));
         input.contact_points = vec![phone(n)];
-        ids.push(
-            cb.create_profile(&agent(), input, CreateOptions::default())
-                .unwrap()
-                .id,
-        );
+        ids.push(add(&cb, input).id);
     }
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(200));
     runner
@@ -195,10 +167,8 @@ pub fn keyword_search_over_cases<S: Store>(store: S) {
     first
         .fields
         .insert("device_serial".into(), json!("AB12CD34EF"));
-    let first = cb.create_case(&agent(), first).unwrap();
-    let second = cb
-        .create_case(&agent(), support_case("Bill too high", vec![]))
-        .unwrap();
+    let first = open_case(&cb, first);
+    let second = open_case(&cb, support_case("Bill too high", vec![]));
     cb.add_case_entry(
         &agent(),
         second.id,

@@ -11,9 +11,7 @@ use uuid::Uuid;
 /// A write transaction that fails part-way leaves no trace.
 pub fn failed_transaction_leaves_store_unchanged<S: Store>(store: S) {
     let cb = engine(store);
-    let p = cb
-        .create_profile(&agent(), person("Keep", "Me"), CreateOptions::default())
-        .unwrap();
+    let p = add(&cb, person("Keep", "Me"));
     let before = cb.export_snapshot().unwrap();
     let err = cb
         .store()
@@ -48,12 +46,7 @@ pub fn failed_transaction_leaves_store_unchanged<S: Store>(store: S) {
 /// A transaction whose body panics is rolled back and the store stays usable.
 pub fn panicking_transaction_leaves_store_unchanged<S: Store>(store: S) {
     let cb = engine(store);
-    cb.create_profile(
-        &agent(),
-        person("Before", "Panic"),
-        CreateOptions::default(),
-    )
-    .unwrap();
+    add(&cb, person("Before", "Panic"));
     let before = cb.export_snapshot().unwrap();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let _ = cb.store().write_with(|tx| -> casebook::Result<()> {
@@ -63,8 +56,7 @@ pub fn panicking_transaction_leaves_store_unchanged<S: Store>(store: S) {
     }));
     assert!(outcome.is_err());
     assert_eq!(cb.export_snapshot().unwrap(), before);
-    cb.create_profile(&agent(), person("After", "Panic"), CreateOptions::default())
-        .unwrap();
+    add(&cb, person("After", "Panic"));
 }
 
 #[derive(Debug, Clone)]
@@ -192,15 +184,9 @@ fn apply(tx: &mut dyn WriteTx, steps: &[Step], base: &Snapshot) -> casebook::Res
 /// Property: any sequence of writes followed by a failure leaves the store unchanged.
 pub fn random_failed_transactions_change_nothing<S: Store>(store: S) {
     let cb = engine(store);
-    let a = cb
-        .create_profile(&agent(), person("Base", "One"), CreateOptions::default())
-        .unwrap();
-    let b = cb
-        .create_profile(&agent(), person("Base", "Two"), CreateOptions::default())
-        .unwrap();
-    let case = cb
-        .create_case(&agent(), support_case("Base case", vec![requester(&a)]))
-        .unwrap();
+    let a = add(&cb, person("Base", "One"));
+    let b = add(&cb, person("Base", "Two"));
+    let case = open_case(&cb, support_case("Base case", vec![requester(&a)]));
     cb.relate(
         &agent(),
         RelationInput::new(a.id.to_string(), b.id.to_string(), "friend", "friend"),
@@ -266,9 +252,7 @@ fn index_of(p: &Profile) -> ProfileIndex {
 /// a refused write changes nothing.
 pub fn versions_are_compare_and_set<S: Store>(store: S) {
     let cb = engine(store);
-    let p = cb
-        .create_profile(&agent(), person("Version", "Check"), ALLOW)
-        .unwrap();
+    let p = add_anyway(&cb, person("Version", "Check"));
     let write = |profile: &Profile, expected: Option<u64>| {
         cb.store()
             .write_with(|tx| tx.put_profile(profile, &index_of(profile), expected))
@@ -307,9 +291,7 @@ pub fn versions_are_compare_and_set<S: Store>(store: S) {
         ErrorCode::NotFound
     );
 
-    let case = cb
-        .create_case(&agent(), support_case("Versioned case", vec![]))
-        .unwrap();
+    let case = open_case(&cb, support_case("Versioned case", vec![]));
     let index = CaseIndex {
         search_tokens: text::tokens("versioned case"),
     };
@@ -350,12 +332,8 @@ pub fn versions_are_compare_and_set<S: Store>(store: S) {
 /// and forgets the old values when the record is replaced.
 pub fn stores_index_what_they_are_handed<S: Store>(store: S) {
     let cb = engine(store);
-    let p = cb
-        .create_profile(&agent(), person("Indexed", "Record"), ALLOW)
-        .unwrap();
-    let case = cb
-        .create_case(&agent(), support_case("Indexed case", vec![]))
-        .unwrap();
+    let p = add_anyway(&cb, person("Indexed", "Record"));
+    let case = open_case(&cb, support_case("Indexed case", vec![]));
     let handed = |keys: &[&str], tokens: &[&str]| ProfileIndex {
         keys: keys.iter().map(|k| k.to_string()).collect(),
         name_tokens: tokens.iter().map(|t| t.to_string()).collect(),
@@ -433,9 +411,7 @@ pub fn stores_index_what_they_are_handed<S: Store>(store: S) {
 /// store never panics on it), and the engine refuses a reversed one.
 pub fn empty_and_reversed_ranges_hold_nothing<S: Store>(store: S) {
     let cb = engine(store);
-    let p = cb
-        .create_profile(&agent(), person("Range", "Check"), ALLOW)
-        .unwrap();
+    let p = add_anyway(&cb, person("Range", "Check"));
     let at = start_time();
     let mut input = ContactInput::inbound(Channel::Voice, "+44 20 7946 0958");
     input.profile = Some(p.customer_id.clone());

@@ -7,15 +7,9 @@ use casebook::*;
 /// Export then import into a fresh store gives the same data.
 pub fn snapshot_round_trip<S: Store>(store: S) {
     let cb = engine(casebook::MemoryStore::new());
-    let a = cb
-        .create_profile(&agent(), person("Exp", "Ort"), CreateOptions::default())
-        .unwrap();
-    let b = cb
-        .create_profile(&agent(), person("Imp", "Ort"), CreateOptions::default())
-        .unwrap();
-    let case = cb
-        .create_case(&agent(), support_case("Snapshot me", vec![requester(&a)]))
-        .unwrap();
+    let a = add(&cb, person("Exp", "Ort"));
+    let b = add(&cb, person("Imp", "Ort"));
+    let case = open_case(&cb, support_case("Snapshot me", vec![requester(&a)]));
     cb.add_case_entry(
         &agent(),
         case.id,
@@ -57,9 +51,7 @@ pub fn snapshot_round_trip<S: Store>(store: S) {
         ErrorCode::IncompatibleVersion
     );
     // New numbers continue after the imported ones.
-    let c = target
-        .create_profile(&agent(), person("Next", "One"), CreateOptions::default())
-        .unwrap();
+    let c = add(&target, person("Next", "One"));
     assert_eq!(c.customer_id, "C-000003");
 }
 

@@ -6,7 +6,7 @@ mod search;
 
 use crate::error::{Entity, Error, Result};
 use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
-use crate::store::{CaseIndex, ProfileIndex, ReadTx, Snapshot, Store, WriteTx};
+use crate::store::{check_key_holder, CaseIndex, ProfileIndex, ReadTx, Snapshot, Store, WriteTx};
 use crate::template::{Template, TemplateRef};
 use data::{Data, Undo};
 use jiff::Timestamp;
@@ -135,14 +135,8 @@ impl WriteTx for MemoryWrite<'_> {
             stored,
             expected_version,
         )?;
-        if let Some(holder) = self.data.customer_ids.get(&profile.customer_id) {
-            if *holder != profile.id {
-                return Err(Error::AlreadyExists {
-                    entity: Entity::Profile,
-                    id: profile.customer_id.clone(),
-                });
-            }
-        }
+        let holder = self.data.customer_ids.get(&profile.customer_id).copied();
+        check_key_holder(Entity::Profile, &profile.customer_id, holder, profile.id)?;
         let old = self
             .data
             .set_profile(profile.id, Some((profile.clone(), index.clone())));
@@ -158,14 +152,8 @@ impl WriteTx for MemoryWrite<'_> {
     ) -> Result<()> {
         let stored = self.data.cases.get(&case.id).map(|s| s.case.version);
         check_version(Entity::Case, &case.number, stored, expected_version)?;
-        if let Some(holder) = self.data.case_numbers.get(&case.number) {
-            if *holder != case.id {
-                return Err(Error::AlreadyExists {
-                    entity: Entity::Case,
-                    id: case.number.clone(),
-                });
-            }
-        }
+        let holder = self.data.case_numbers.get(&case.number).copied();
+        check_key_holder(Entity::Case, &case.number, holder, case.id)?;
         let old = self
             .data
             .set_case(case.id, Some((case.clone(), index.clone())));

@@ -7,7 +7,7 @@ use super::schema::{FTS_VERSION, TERMS_VERSION, VERSION_COLUMN_VERSION};
 use super::SqliteStore;
 use crate::error::{Entity, Error, Result, StorageErrorKind};
 use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
-use crate::store::{CaseIndex, ProfileIndex, ReadTx, WriteTx};
+use crate::store::{check_key_holder, CaseIndex, ProfileIndex, ReadTx, WriteTx};
 use crate::template::Template;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -118,14 +118,8 @@ impl WriteTx for Tx<'_> {
         index: &ProfileIndex,
         expected_version: Option<u64>,
     ) -> Result<()> {
-        if let Some(holder) = self.profile_id_by_customer_id(&profile.customer_id)? {
-            if holder != profile.id {
-                return Err(Error::AlreadyExists {
-                    entity: Entity::Profile,
-                    id: profile.customer_id.clone(),
-                });
-            }
-        }
+        let holder = self.profile_id_by_customer_id(&profile.customer_id)?;
+        check_key_holder(Entity::Profile, &profile.customer_id, holder, profile.id)?;
         let id = &profile.id.as_bytes()[..];
         self.write_profile_row(profile, &self.encode(profile)?, expected_version)?;
         self.exec("DELETE FROM profile_keys WHERE profile_id = ?1", [id])?;
@@ -151,14 +145,8 @@ impl WriteTx for Tx<'_> {
         index: &CaseIndex,
         expected_version: Option<u64>,
     ) -> Result<()> {
-        if let Some(holder) = self.case_id_by_number(&case.number)? {
-            if holder != case.id {
-                return Err(Error::AlreadyExists {
-                    entity: Entity::Case,
-                    id: case.number.clone(),
-                });
-            }
-        }
+        let holder = self.case_id_by_number(&case.number)?;
+        check_key_holder(Entity::Case, &case.number, holder, case.id)?;
         let id = &case.id.as_bytes()[..];
         let versioned = self.schema >= VERSION_COLUMN_VERSION;
         let existing: Option<(i64, String)> = self
