@@ -138,14 +138,14 @@ pub trait WriteTx: ReadTx {
     fn put_profile(
         &mut self,
         profile: &Profile,
-        index: &ProfileIndex,
+        index: ProfileIndex,
         expected_version: Option<u64>,
     ) -> Result<()>;
     /// Inserts or replaces a case with what keyword search should see.
     fn put_case(
         &mut self,
         case: &Case,
-        index: &CaseIndex,
+        index: CaseIndex,
         expected_version: Option<u64>,
     ) -> Result<()>;
     /// Inserts or replaces the link of a case and a profile.

@@ -215,7 +215,7 @@ impl<S: Store> Casebook<S> {
         expected_version: Option<u64>,
     ) -> Result<()> {
         let index = self.case_index(tx, case)?;
-        tx.put_case(case, &index, expected_version)
+        tx.put_case(case, index, expected_version)
     }
 
     /// Validates a case form without storing anything.

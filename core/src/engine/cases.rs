@@ -312,8 +312,13 @@ impl<S: Store> Casebook<S> {
         }
         let limit = limit.clamp(1, MAX_RESULTS);
         self.store.read_with(|tx| {
-            let ids = tx.search_cases(&tokens, limit)?;
-            Ok(tx.cases(&ids)?.iter().map(CaseSummary::from).collect())
+            // One case at a time: a list of whole cases is a large
+            // allocation per search, which costs more than the reads.
+            let mut out = Vec::new();
+            for id in tx.search_cases(&tokens, limit)? {
+                out.extend(tx.case(id)?.as_ref().map(CaseSummary::from));
+            }
+            Ok(out)
         })
     }
 }

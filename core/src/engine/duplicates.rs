@@ -5,7 +5,7 @@ use super::profiles::build_profile;
 use super::{Casebook, Ref};
 use crate::error::Result;
 use crate::identity::{
-    rank_candidates, DuplicateCandidate, DuplicateReport, MatchView, ReportBuilder,
+    rank_candidates, score_candidate, DuplicateCandidate, DuplicateReport, MatchView, ReportBuilder,
 };
 use crate::model::{Profile, ProfileInput};
 use crate::store::{ReadTx, Store, StoreExt};
@@ -32,8 +32,15 @@ impl<S: Store> Casebook<S> {
                 ids.extend(found);
             }
         }
-        let ids: Vec<Uuid> = ids.into_iter().collect();
-        rank_candidates(config, profile, tx.profiles(&ids)?)
+        // Scored as they are read: only the strong ones are kept.
+        let view = MatchView::of(profile);
+        let mut scored = Vec::new();
+        for id in ids {
+            if let Some(other) = tx.profile(id)? {
+                scored.extend(score_candidate(config, &view, profile, other));
+            }
+        }
+        rank_candidates(config, scored)
             .into_iter()
             .map(|(p, s)| {
                 Ok(DuplicateCandidate {

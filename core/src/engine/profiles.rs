@@ -122,7 +122,7 @@ impl<S: Store> Casebook<S> {
         profile: &Profile,
         expected_version: Option<u64>,
     ) -> Result<()> {
-        tx.put_profile(profile, &profile_index(profile), expected_version)
+        tx.put_profile(profile, profile_index(profile), expected_version)
     }
 
     /// A profile by id or customer ID; a merged-away profile resolves to its
@@ -231,17 +231,20 @@ impl<S: Store> Casebook<S> {
                             "a name search needs at least one letter or digit".into(),
                         ));
                     };
-                    let ids = tx.profiles_by_name_prefix(longest, NAME_CANDIDATE_CAP)?;
-                    tx.profiles(&ids)?
-                        .into_iter()
-                        .filter(|p| !p.is_tombstone())
-                        .filter(|p| {
-                            let name_tokens = name_tokens(p);
-                            tokens
+                    let mut out = Vec::new();
+                    // One profile at a time: up to thousands share a name prefix.
+                    for id in tx.profiles_by_name_prefix(longest, NAME_CANDIDATE_CAP)? {
+                        let Some(p) = tx.profile(id)? else { continue };
+                        let name_tokens = name_tokens(&p);
+                        if !p.is_tombstone()
+                            && tokens
                                 .iter()
                                 .all(|q| name_tokens.iter().any(|n| n.starts_with(q.as_str())))
-                        })
-                        .collect()
+                        {
+                            out.push(p);
+                        }
+                    }
+                    out
                 }
                 ProfileQuery::Email(address) => {
                     let key = self.address_key(Channel::Email, address).ok_or_else(|| {

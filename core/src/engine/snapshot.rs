@@ -90,7 +90,7 @@ impl<S: Store> Casebook<S> {
                 tx.put_template(t)?;
             }
             for p in &snapshot.profiles {
-                tx.put_profile(p, &profile_index(p), None)?;
+                tx.put_profile(p, profile_index(p), None)?;
             }
             for c in &snapshot.cases {
                 self.save_case(tx, c, None)?;

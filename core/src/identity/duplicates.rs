@@ -101,22 +101,27 @@ impl UnionFind {
     }
 }
 
-/// Scores `others` against `profile`: those at or above the candidate
-/// threshold, best first (ties by customer ID), at most `max_candidates`.
+/// The score of `other` as a duplicate of the profile seen as `view`, when
+/// it is a live profile other than `profile` scoring at or above the
+/// candidate threshold.
+pub(crate) fn score_candidate(
+    config: &MatchingConfig,
+    view: &MatchView,
+    profile: &Profile,
+    other: Profile,
+) -> Option<(Profile, MatchScore)> {
+    if other.id == profile.id || other.is_tombstone() {
+        return None;
+    }
+    let s = score(config, view, &MatchView::of(&other));
+    (s.score >= config.candidate_threshold).then_some((other, s))
+}
+
+/// Candidates best first (ties by customer ID), at most `max_candidates`.
 pub(crate) fn rank_candidates(
     config: &MatchingConfig,
-    profile: &Profile,
-    others: Vec<Profile>,
+    mut scored: Vec<(Profile, MatchScore)>,
 ) -> Vec<(Profile, MatchScore)> {
-    let view = MatchView::of(profile);
-    let mut scored: Vec<(Profile, MatchScore)> = others
-        .into_iter()
-        .filter(|other| other.id != profile.id && !other.is_tombstone())
-        .filter_map(|other| {
-            let s = score(config, &view, &MatchView::of(&other));
-            (s.score >= config.candidate_threshold).then_some((other, s))
-        })
-        .collect();
     scored.sort_by(|a, b| {
         b.1.score
             .total_cmp(&a.1.score)

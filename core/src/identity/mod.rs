@@ -14,7 +14,7 @@ mod merge_plan;
 mod nicknames;
 mod rules;
 
-pub(crate) use duplicates::{rank_candidates, ReportBuilder};
+pub(crate) use duplicates::{rank_candidates, score_candidate, ReportBuilder};
 pub use duplicates::{
     DuplicateCandidate, DuplicateCluster, DuplicateMember, DuplicatePair, DuplicateReport,
     SkippedBlock,

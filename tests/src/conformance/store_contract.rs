@@ -18,12 +18,12 @@ pub fn failed_transaction_leaves_store_unchanged<S: Store>(store: S) {
         .write_with(|tx| -> casebook::Result<()> {
             let mut changed = tx.profile(p.id)?.unwrap();
             changed.family_name = "Changed".into();
-            tx.put_profile(&changed, &index_of(&changed), Some(changed.version))?;
+            tx.put_profile(&changed, index_of(&changed), Some(changed.version))?;
             tx.next_sequence("customer_id")?;
             let mut copy = changed.clone();
             copy.id = Uuid::from_u128(7);
             copy.customer_id = "C-777777".into();
-            tx.put_profile(&copy, &index_of(&copy), None)?;
+            tx.put_profile(&copy, index_of(&copy), None)?;
             Err(Error::InvalidInput("abandon".into()))
         })
         .unwrap_err();
@@ -109,14 +109,14 @@ fn apply(tx: &mut dyn WriteTx, steps: &[Step], base: &Snapshot) -> casebook::Res
                 p.customer_id = format!("X-{i}-{n}");
                 p.family_name = format!("Fam{n}");
                 p.contact_points.clear();
-                tx.put_profile(&p, &index_of(&p), None)?;
+                tx.put_profile(&p, index_of(&p), None)?;
             }
             Step::EditProfile(n) => {
                 if let Some(mut p) = pick_profile(tx, *n)? {
                     p.given_name = format!("Edited{n}");
                     p.accounts = vec![format!("ACC{n}")];
                     p.version += 1;
-                    tx.put_profile(&p, &index_of(&p), Some(p.version - 1))?;
+                    tx.put_profile(&p, index_of(&p), Some(p.version - 1))?;
                 }
             }
             Step::Sequence => {
@@ -129,7 +129,7 @@ fn apply(tx: &mut dyn WriteTx, steps: &[Step], base: &Snapshot) -> casebook::Res
                     let index = CaseIndex {
                         search_tokens: text::tokens(&format!("random words {n}")),
                     };
-                    tx.put_case(&c, &index, None)?;
+                    tx.put_case(&c, index, None)?;
                 }
             }
             Step::Link(a, b) => {
@@ -255,7 +255,7 @@ pub fn versions_are_compare_and_set<S: Store>(store: S) {
     let p = add_anyway(&cb, person("Version", "Check"));
     let write = |profile: &Profile, expected: Option<u64>| {
         cb.store()
-            .write_with(|tx| tx.put_profile(profile, &index_of(profile), expected))
+            .write_with(|tx| tx.put_profile(profile, index_of(profile), expected))
     };
     assert_eq!(
         write(&p, None).unwrap_err().code(),
@@ -297,7 +297,7 @@ pub fn versions_are_compare_and_set<S: Store>(store: S) {
     };
     let write_case = |case: &Case, expected: Option<u64>| {
         cb.store()
-            .write_with(|tx| tx.put_case(case, &index, expected))
+            .write_with(|tx| tx.put_case(case, index.clone(), expected))
     };
     assert_eq!(
         write_case(&case, None).unwrap_err().code(),
@@ -341,7 +341,7 @@ pub fn stores_index_what_they_are_handed<S: Store>(store: S) {
     let first = handed(&["k:alpha", "k:beta"], &["yak", "zebra"]);
     let p2 = p.clone().with_version(2);
     cb.store()
-        .write_with(|tx| tx.put_profile(&p2, &first, Some(1)))
+        .write_with(|tx| tx.put_profile(&p2, first.clone(), Some(1)))
         .unwrap();
     let read = |f: &dyn Fn(&dyn ReadTx) -> casebook::Result<Vec<Uuid>>| {
         cb.store().read_with(|tx| f(tx)).unwrap()
@@ -356,7 +356,7 @@ pub fn stores_index_what_they_are_handed<S: Store>(store: S) {
     let second = handed(&["k:beta", "k:gamma"], &["yak"]);
     let p3 = p.clone().with_version(3);
     cb.store()
-        .write_with(|tx| tx.put_profile(&p3, &second, Some(2)))
+        .write_with(|tx| tx.put_profile(&p3, second.clone(), Some(2)))
         .unwrap();
     assert!(read(&|tx| tx.profiles_by_key("k:alpha")).is_empty());
     assert_eq!(read(&|tx| tx.profiles_by_key("k:gamma")), [p.id]);
@@ -380,7 +380,7 @@ pub fn stores_index_what_they_are_handed<S: Store>(store: S) {
         ..case.clone()
     };
     cb.store()
-        .write_with(|tx| tx.put_case(&c2, &tokens(&["quux", "quuxly"]), Some(1)))
+        .write_with(|tx| tx.put_case(&c2, tokens(&["quux", "quuxly"]), Some(1)))
         .unwrap();
     let search = |t: &[&str]| {
         let t: Vec<String> = t.iter().map(|t| t.to_string()).collect();
@@ -396,7 +396,7 @@ pub fn stores_index_what_they_are_handed<S: Store>(store: S) {
         ..case.clone()
     };
     cb.store()
-        .write_with(|tx| tx.put_case(&c3, &tokens(&["other"]), Some(2)))
+        .write_with(|tx| tx.put_case(&c3, tokens(&["other"]), Some(2)))
         .unwrap();
     assert!(search(&["quu"]).is_empty());
     assert_eq!(search(&["oth"]), [case.id]);

@@ -52,28 +52,68 @@ impl IdSet {
     }
 }
 
-/// A profile with what it was handed over to be indexed by. The strings
-/// are shared with the index maps, so remembering them costs a pointer each.
+/// A profile with what it was handed over to be indexed by. The keys are
+/// shared with the key index, so remembering them costs a pointer each.
 pub(super) struct StoredProfile {
     pub(super) profile: Profile,
     pub(super) keys: Box<[Arc<str>]>,
-    pub(super) name_tokens: Box<[Arc<str>]>,
+    pub(super) name_tokens: Packed,
 }
 
 impl StoredProfile {
     pub(super) fn index(&self) -> ProfileIndex {
         ProfileIndex {
             keys: self.keys.iter().map(|k| k.to_string()).collect(),
-            name_tokens: self.name_tokens.iter().map(|t| t.to_string()).collect(),
+            name_tokens: self.name_tokens.to_vec(),
         }
     }
 }
 
-/// A case with its search tokens (sorted, unique) and its insertion
-/// number, which orders search results newest first.
+/// Strings kept end to end in one allocation: a case's search tokens are
+/// many and short, and one allocation each would cost more than the text.
+pub(super) struct Packed {
+    text: Box<str>,
+    ends: Box<[u32]>,
+}
+
+impl Packed {
+    /// The strings, sorted and unique.
+    fn new(items: &[String]) -> Packed {
+        let mut sorted: Vec<&str> = items.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut text = String::with_capacity(sorted.iter().map(|s| s.len()).sum());
+        let mut ends = Vec::with_capacity(sorted.len());
+        for item in sorted {
+            text.push_str(item);
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        Packed {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = &str> {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let end = end as usize;
+            let item = self.text.get(start..end).unwrap_or("");
+            start = end;
+            item
+        })
+    }
+
+    pub(super) fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
+}
+
+/// A case with its search tokens and its insertion number, which orders
+/// search results newest first.
 pub(super) struct StoredCase {
     pub(super) case: Case,
-    pub(super) tokens: Box<[Box<str>]>,
+    pub(super) tokens: Packed,
     pub(super) seq: u64,
 }
 
@@ -83,7 +123,7 @@ pub(super) struct Data {
     pub(super) profile_order: BTreeSet<Uuid>,
     pub(super) customer_ids: HashMap<String, Uuid>,
     pub(super) profile_keys: HashMap<Arc<str>, IdSet>,
-    pub(super) names: BTreeSet<(Arc<str>, Uuid)>,
+    pub(super) names: BTreeSet<(Box<str>, Uuid)>,
     pub(super) cases: HashMap<Uuid, StoredCase>,
     pub(super) case_numbers: HashMap<String, Uuid>,
     pub(super) case_by_seq: HashMap<u64, Uuid>,
@@ -128,15 +168,6 @@ impl Data {
         }
     }
 
-    /// The shared copy of a name token, made on first use.
-    fn shared_token(&self, token: &str) -> Arc<str> {
-        let probe: Arc<str> = Arc::from(token);
-        match self.names.range((Arc::clone(&probe), Uuid::nil())..).next() {
-            Some((shared, _)) if **shared == *token => Arc::clone(shared),
-            _ => probe,
-        }
-    }
-
     pub(super) fn set_profile(
         &mut self,
         id: Uuid,
@@ -153,7 +184,7 @@ impl Data {
                 }
             }
             for token in old.name_tokens.iter() {
-                self.names.remove(&(Arc::clone(token), id));
+                self.names.remove(&(Box::from(token), id));
             }
         }
         match entry {
@@ -167,11 +198,9 @@ impl Data {
                         }
                     }
                 }
-                let mut name_tokens = Vec::with_capacity(index.name_tokens.len());
-                for token in &index.name_tokens {
-                    let shared = self.shared_token(token);
-                    self.names.insert((Arc::clone(&shared), id));
-                    name_tokens.push(shared);
+                let name_tokens = Packed::new(&index.name_tokens);
+                for token in name_tokens.iter() {
+                    self.names.insert((Box::from(token), id));
                 }
                 self.customer_ids.insert(profile.customer_id.clone(), id);
                 self.profile_order.insert(id);
@@ -180,7 +209,7 @@ impl Data {
                     StoredProfile {
                         profile,
                         keys,
-                        name_tokens: name_tokens.into_boxed_slice(),
+                        name_tokens,
                     },
                 );
             }
@@ -219,34 +248,20 @@ impl Data {
                     self.next_case_seq += 1;
                     self.next_case_seq
                 });
-                let mut tokens: Vec<Box<str>> = index
-                    .search_tokens
-                    .iter()
-                    .map(|t| Box::from(t.as_str()))
-                    .collect();
-                tokens.sort_unstable();
-                tokens.dedup();
-                for token in &tokens {
+                let tokens = Packed::new(&index.search_tokens);
+                for token in tokens.iter() {
                     match self.case_tokens.get_mut(token) {
                         Some(set) => {
                             set.insert(seq);
                         }
                         None => {
-                            self.case_tokens
-                                .insert(token.clone(), BTreeSet::from([seq]));
+                            self.case_tokens.insert(token.into(), BTreeSet::from([seq]));
                         }
                     }
                 }
                 self.case_numbers.insert(case.number.clone(), id);
                 self.case_by_seq.insert(seq, id);
-                self.cases.insert(
-                    id,
-                    StoredCase {
-                        case,
-                        tokens: tokens.into_boxed_slice(),
-                        seq,
-                    },
-                );
+                self.cases.insert(id, StoredCase { case, tokens, seq });
             }
             None => {
                 if let Some(seq) = seq {
@@ -256,7 +271,7 @@ impl Data {
         }
         old.map(|s| {
             let index = CaseIndex {
-                search_tokens: s.tokens.iter().map(|t| t.to_string()).collect(),
+                search_tokens: s.tokens.to_vec(),
             };
             (s.case, index)
         })

@@ -121,7 +121,7 @@ impl WriteTx for MemoryWrite<'_> {
     fn put_profile(
         &mut self,
         profile: &Profile,
-        index: &ProfileIndex,
+        index: ProfileIndex,
         expected_version: Option<u64>,
     ) -> Result<()> {
         let stored = self
@@ -139,7 +139,7 @@ impl WriteTx for MemoryWrite<'_> {
         check_key_holder(Entity::Profile, &profile.customer_id, holder, profile.id)?;
         let old = self
             .data
-            .set_profile(profile.id, Some((profile.clone(), index.clone())));
+            .set_profile(profile.id, Some((profile.clone(), index)));
         self.undo.push(Undo::Profile(profile.id, old));
         Ok(())
     }
@@ -147,16 +147,14 @@ impl WriteTx for MemoryWrite<'_> {
     fn put_case(
         &mut self,
         case: &Case,
-        index: &CaseIndex,
+        index: CaseIndex,
         expected_version: Option<u64>,
     ) -> Result<()> {
         let stored = self.data.cases.get(&case.id).map(|s| s.case.version);
         check_version(Entity::Case, &case.number, stored, expected_version)?;
         let holder = self.data.case_numbers.get(&case.number).copied();
         check_key_holder(Entity::Case, &case.number, holder, case.id)?;
-        let old = self
-            .data
-            .set_case(case.id, Some((case.clone(), index.clone())));
+        let old = self.data.set_case(case.id, Some((case.clone(), index)));
         self.undo.push(Undo::Case(case.id, old));
         Ok(())
     }

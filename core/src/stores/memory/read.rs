@@ -1,6 +1,6 @@
 //! Reads of the in-memory store, straight from its indexes.
 
-use super::data::{Data, IdSet};
+use super::data::Data;
 use crate::error::Result;
 use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
 use crate::store::{CaseIndex, ProfileIndex, ReadTx, Snapshot, SNAPSHOT_FORMAT};
@@ -8,7 +8,6 @@ use crate::template::{Template, TemplateRef};
 use jiff::Timestamp;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
-use std::sync::Arc;
 use uuid::Uuid;
 
 /// Contacts of one owner (profile or case) started in `[from, to)`, newest first.
@@ -61,12 +60,12 @@ impl ReadTx for Data {
         Ok(self
             .profile_keys
             .get(key)
-            .map(IdSet::to_vec)
+            .map(|set| set.to_vec())
             .unwrap_or_default())
     }
 
     fn profiles_by_name_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<Uuid>> {
-        let start: Arc<str> = Arc::from(prefix);
+        let start: Box<str> = Box::from(prefix);
         let mut ids: Vec<Uuid> = self
             .names
             .range((start, Uuid::nil())..)
@@ -130,7 +129,7 @@ impl ReadTx for Data {
 
     fn case_index(&self, id: Uuid) -> Result<Option<CaseIndex>> {
         Ok(self.cases.get(&id).map(|s| CaseIndex {
-            search_tokens: s.tokens.iter().map(|t| t.to_string()).collect(),
+            search_tokens: s.tokens.to_vec(),
         }))
     }
 

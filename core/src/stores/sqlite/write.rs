@@ -115,7 +115,7 @@ impl WriteTx for Tx<'_> {
     fn put_profile(
         &mut self,
         profile: &Profile,
-        index: &ProfileIndex,
+        index: ProfileIndex,
         expected_version: Option<u64>,
     ) -> Result<()> {
         let holder = self.profile_id_by_customer_id(&profile.customer_id)?;
@@ -142,7 +142,7 @@ impl WriteTx for Tx<'_> {
     fn put_case(
         &mut self,
         case: &Case,
-        index: &CaseIndex,
+        index: CaseIndex,
         expected_version: Option<u64>,
     ) -> Result<()> {
         let holder = self.case_id_by_number(&case.number)?;
