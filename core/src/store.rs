@@ -194,35 +194,28 @@ pub trait Store: Send + Sync {
     }
 }
 
-impl<S: Store + ?Sized> Store for Box<S> {
-    fn read(&self, f: &mut dyn FnMut(&dyn ReadTx) -> Result<()>) -> Result<()> {
-        (**self).read(f)
-    }
-    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
-        (**self).write(f)
-    }
-    fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
-        (**self).write_bulk(f)
-    }
-    fn self_check(&self) -> Result<Vec<String>> {
-        (**self).self_check()
-    }
+/// A boxed or shared store is the store it points to.
+macro_rules! forward_store {
+    ($($pointer:ident)::+) => {
+        impl<S: Store + ?Sized> Store for $($pointer)::+<S> {
+            fn read(&self, f: &mut dyn FnMut(&dyn ReadTx) -> Result<()>) -> Result<()> {
+                (**self).read(f)
+            }
+            fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+                (**self).write(f)
+            }
+            fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+                (**self).write_bulk(f)
+            }
+            fn self_check(&self) -> Result<Vec<String>> {
+                (**self).self_check()
+            }
+        }
+    };
 }
 
-impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
-    fn read(&self, f: &mut dyn FnMut(&dyn ReadTx) -> Result<()>) -> Result<()> {
-        (**self).read(f)
-    }
-    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
-        (**self).write(f)
-    }
-    fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
-        (**self).write_bulk(f)
-    }
-    fn self_check(&self) -> Result<Vec<String>> {
-        (**self).self_check()
-    }
-}
+forward_store!(Box);
+forward_store!(std::sync::Arc);
 
 /// Typed helpers over [`Store`]: a body that returns a value. The body may
 /// run more than once (see [`Store::write`]); the value of the run that
@@ -266,6 +259,30 @@ impl<R> Kept<R> {
         self.0.ok_or_else(|| {
             Error::Internal("the store committed without running the transaction body".into())
         })
+    }
+}
+
+/// Compare-and-set on a record's version: `expected` `None` stores a new
+/// record (refused if one is `stored`), `Some(v)` replaces the record at
+/// version `v` (refused with a conflict naming the stored version otherwise).
+pub fn check_version(
+    entity: Entity,
+    key: &str,
+    stored: Option<u64>,
+    expected: Option<u64>,
+) -> Result<()> {
+    match (stored, expected) {
+        (Some(_), None) => Err(Error::AlreadyExists {
+            entity,
+            id: key.to_string(),
+        }),
+        (stored, Some(expected)) if stored != Some(expected) => Err(Error::Conflict {
+            entity,
+            id: key.to_string(),
+            expected,
+            actual: stored.unwrap_or(0),
+        }),
+        _ => Ok(()),
     }
 }
 

@@ -132,9 +132,14 @@ pub fn support_case(summary: &str, links: Vec<LinkInput>) -> CaseInput {
 
 /// `profile` as the requester of a case.
 pub fn requester(profile: &Profile) -> LinkInput {
+    linked(profile, LinkRole::Requester)
+}
+
+/// `profile` linked to a case in `role`.
+pub fn linked(profile: &Profile, role: LinkRole) -> LinkInput {
     LinkInput {
         profile: profile.customer_id.clone(),
-        role: LinkRole::Requester,
+        role,
     }
 }
 

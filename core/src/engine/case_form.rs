@@ -2,13 +2,13 @@
 //! stored, and what keyword search indexes a case by.
 
 use super::clean::{clean_line, clean_list, clean_long, clean_optional, MAX_SHORT};
-use super::profile_form::FormValidation;
+use super::form::{Form, FormValidation, Problems};
 use super::{Casebook, Ref};
-use crate::error::{Error, FieldError, FieldErrorCode, Result};
+use crate::error::{Error, Result};
 use crate::integrity::MAX_REDIRECTS;
 use crate::model::{Case, CaseInput, EntryKind, Level, LinkRole};
 use crate::store::{CaseIndex, ReadTx, Store, StoreExt, WriteTx};
-use crate::template::{MissingField, Mode, TemplateKind, TemplateRef};
+use crate::template::{Mode, TemplateKind, TemplateRef};
 use crate::text;
 use jiff::Timestamp;
 use uuid::Uuid;
@@ -32,49 +32,56 @@ impl<S: Store> Casebook<S> {
         mode: Mode<'_>,
         previous: Option<&Case>,
         now: Timestamp,
-    ) -> Result<(PreparedCase, Vec<FieldError>, Vec<MissingField>)> {
-        let mut errors = Vec::new();
-        let mut missing = Vec::new();
+    ) -> Result<Form<PreparedCase>> {
+        let mut problems = Problems::default();
         let ctx = self.context_at(now);
         let short_description = clean_line(
             &input.short_description,
             "short_description",
             "Short description",
             MAX_SHORT,
-            &mut errors,
+            &mut problems.errors,
         );
         if short_description.is_empty() {
-            if matches!(mode, Mode::Draft) {
-                missing.push(MissingField {
-                    field: "short_description".into(),
-                    label: "Short description".into(),
-                });
-            } else {
-                errors.push(FieldError::new(
-                    "short_description",
-                    FieldErrorCode::Required,
-                    "Short description is required",
-                ));
-            }
+            problems.required(
+                &mode,
+                "short_description",
+                "Short description",
+                "Short description is required",
+            );
         }
         let description = clean_long(
             &input.description,
             "description",
             "Description",
-            &mut errors,
+            &mut problems.errors,
         );
-        let category = clean_optional(&input.category, "category", "Category", &mut errors);
-        let product = clean_optional(&input.product, "product", "Product", &mut errors);
-        let asset = clean_optional(&input.asset, "asset", "Asset", &mut errors);
+        let category = clean_optional(
+            &input.category,
+            "category",
+            "Category",
+            &mut problems.errors,
+        );
+        let product = clean_optional(&input.product, "product", "Product", &mut problems.errors);
+        let asset = clean_optional(&input.asset, "asset", "Asset", &mut problems.errors);
         let support_group = clean_optional(
             &input.support_group,
             "support_group",
             "Support group",
-            &mut errors,
+            &mut problems.errors,
         );
-        let assignee = clean_optional(&input.assignee, "assignee", "Assignee", &mut errors);
-        let informed_users =
-            clean_list(&input.informed_users, "informed_users", "User", &mut errors);
+        let assignee = clean_optional(
+            &input.assignee,
+            "assignee",
+            "Assignee",
+            &mut problems.errors,
+        );
+        let informed_users = clean_list(
+            &input.informed_users,
+            "informed_users",
+            "User",
+            &mut problems.errors,
+        );
 
         let parent = match input
             .parent
@@ -130,14 +137,7 @@ impl<S: Store> Casebook<S> {
             input.template_version,
             previous.and_then(|c| c.template.as_ref()),
         )?;
-        let fields = self.check_fields(
-            template.as_deref(),
-            &input.fields,
-            mode,
-            &ctx,
-            &mut errors,
-            &mut missing,
-        );
+        let fields = problems.check_fields(template.as_deref(), &input.fields, mode, &ctx);
         let normalized = CaseInput {
             template: template.as_ref().map(|t| t.id.clone()),
             template_version: template.as_ref().map(|t| t.version),
@@ -167,16 +167,15 @@ impl<S: Store> Casebook<S> {
             informed_users,
             links: input.links.clone(),
         };
-        Ok((
-            PreparedCase {
+        Ok(Form {
+            prepared: PreparedCase {
                 template: template.map(|t| t.reference()),
                 input: normalized,
                 parent,
                 links,
             },
-            errors,
-            missing,
-        ))
+            problems,
+        })
     }
 
     /// What keyword search indexes a case by: its number, descriptions,
@@ -218,21 +217,32 @@ impl<S: Store> Casebook<S> {
         tx.put_case(case, index, expected_version)
     }
 
+    /// Saves an edit of a stored case as its next version, stamped with who
+    /// made it and when.
+    pub(super) fn save_case_edit(
+        &self,
+        tx: &mut dyn WriteTx,
+        case: &mut Case,
+        by: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        let previous = case.version;
+        case.version += 1;
+        case.updated_at = now;
+        case.updated_by = by.to_string();
+        self.save_case(tx, case, Some(previous))
+    }
+
     /// Validates a case form without storing anything.
     pub fn validate_case(
         &self,
         input: &CaseInput,
         draft: bool,
     ) -> Result<FormValidation<CaseInput>> {
-        let mode = if draft { Mode::Draft } else { Mode::Create };
         let now = self.now();
-        let (prepared, errors, missing) = self
+        let form = self
             .store
-            .read_with(|tx| self.prepare_case(tx, input, mode, None, now))?;
-        Ok(FormValidation {
-            normalized: prepared.input,
-            errors,
-            missing,
-        })
+            .read_with(|tx| self.prepare_case(tx, input, Mode::new_record(draft), None, now))?;
+        Ok(form.validation(|c| c.input))
     }
 }

@@ -4,16 +4,15 @@
 use super::case_form::PreparedCase;
 use super::clean::clean_long;
 use super::ids::Ids;
-use super::profile_form::accepted;
 use super::profiles::MAX_RESULTS;
-use super::{expect_version, Casebook, Ref};
+use super::{Casebook, Ref};
 use crate::actor::Actor;
 use crate::error::{Entity, Error, FieldError, FieldErrorCode, Result};
 use crate::model::{
     Case, CaseInput, CaseLink, CaseStatus, CaseSummary, EntryKind, Level, Resolution,
     ResolutionInput, TimelineEntry,
 };
-use crate::store::{Store, StoreExt, WriteTx};
+use crate::store::{check_version, Store, StoreExt, WriteTx};
 use crate::template::Mode;
 use crate::text;
 use jiff::Timestamp;
@@ -103,7 +102,9 @@ impl<S: Store> Casebook<S> {
         input: &CaseInput,
         now: Timestamp,
     ) -> Result<Case> {
-        let prepared = accepted(self.prepare_case(tx, input, Mode::Create, None, now)?)?;
+        let prepared = self
+            .prepare_case(tx, input, Mode::Create, None, now)?
+            .accepted()?;
         let sequence = tx.next_sequence(CASE_SEQUENCE)?;
         let links = prepared.links.clone();
         let blank = Case {
@@ -168,16 +169,18 @@ impl<S: Store> Casebook<S> {
         let now = self.now();
         self.store.write_with(|tx| {
             let current = self.resolve_case(tx, r)?;
-            expect_version(
+            check_version(
                 Entity::Case,
                 &current.number,
-                current.version,
-                expected_version,
+                Some(current.version),
+                Some(expected_version),
             )?;
             let mode = Mode::Update {
                 previous: &current.fields,
             };
-            let prepared = accepted(self.prepare_case(tx, &input, mode, Some(&current), now)?)?;
+            let prepared = self
+                .prepare_case(tx, &input, mode, Some(&current), now)?
+                .accepted()?;
             let updated = Case {
                 version: current.version + 1,
                 updated_at: now,
@@ -205,7 +208,12 @@ impl<S: Store> Casebook<S> {
         let now = self.now();
         self.write(|tx, ids| {
             let mut case = self.resolve_case(tx, r)?;
-            expect_version(Entity::Case, &case.number, case.version, expected_version)?;
+            check_version(
+                Entity::Case,
+                &case.number,
+                Some(case.version),
+                Some(expected_version),
+            )?;
             let from = case.status;
             case.status = from.transition(to)?;
             match to {
@@ -246,11 +254,7 @@ impl<S: Store> Casebook<S> {
                 at: now,
                 text: format!("{from} -> {to}"),
             });
-            let previous = case.version;
-            case.version += 1;
-            case.updated_at = now;
-            case.updated_by = by.to_string();
-            self.save_case(tx, &case, Some(previous))?;
+            self.save_case_edit(tx, &mut case, by, now)?;
             Ok(case)
         })
     }
@@ -292,11 +296,7 @@ impl<S: Store> Casebook<S> {
                 at: now,
                 text: text.clone(),
             });
-            let previous = case.version;
-            case.version += 1;
-            case.updated_at = now;
-            case.updated_by = by.to_string();
-            self.save_case(tx, &case, Some(previous))?;
+            self.save_case_edit(tx, &mut case, by, now)?;
             Ok(case)
         })
     }

@@ -72,7 +72,9 @@ impl<S: Store> Casebook<S> {
         let now = self.now();
         self.store.read_with(|tx| {
             // Invalid parts of a draft are simply not compared.
-            let (prepared, _, _) = self.prepare_profile(tx, draft, Mode::Draft, None, now)?;
+            let prepared = self
+                .prepare_profile(tx, draft, Mode::Draft, None, now)?
+                .prepared;
             let profile = build_profile(prepared, "draft", now);
             self.duplicate_candidates_in(tx, &profile)
         })

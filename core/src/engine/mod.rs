@@ -9,6 +9,7 @@ mod cases;
 mod clean;
 mod contacts;
 mod duplicates;
+mod form;
 mod ids;
 mod import;
 mod merge;
@@ -20,10 +21,10 @@ mod snapshot;
 mod templates;
 
 pub use case_links::ProfileCase;
+pub use form::FormValidation;
 pub use import::{
     CsvMapping, ImportFormat, ImportOptions, ImportProgress, ImportReport, Rejection,
 };
-pub use profile_form::FormValidation;
 pub use profiles::{CreateOptions, ProfileQuery};
 pub use recognition::Recognition;
 
@@ -274,19 +275,6 @@ impl<S: Store> Casebook<S> {
         tx.contact(id)?
             .ok_or_else(|| Error::not_found(Entity::Contact, r))
     }
-}
-
-/// Refuses an edit made on another version than the stored one.
-fn expect_version(entity: Entity, id: &str, actual: u64, expected: u64) -> Result<()> {
-    if actual == expected {
-        return Ok(());
-    }
-    Err(Error::Conflict {
-        entity,
-        id: id.to_string(),
-        expected,
-        actual,
-    })
 }
 
 /// The live profile a stored one leads to: itself, or the survivor of the

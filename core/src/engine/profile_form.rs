@@ -3,46 +3,16 @@
 //! missing).
 
 use super::clean::{clean_line, clean_list, clean_optional, MAX_NAME};
+use super::form::{Form, FormValidation, Problems};
 use super::Casebook;
-use crate::error::{Error, FieldError, FieldErrorCode, Result};
+use crate::error::{FieldError, FieldErrorCode, Result};
 use crate::model::{
     ContactKind, ContactPoint, ContactPointInput, Identification, Profile, ProfileInput,
 };
 use crate::store::{ReadTx, Store, StoreExt};
-use crate::template::{parse_date, MissingField, Mode, TemplateKind, TemplateRef};
+use crate::template::{parse_date, Mode, TemplateKind, TemplateRef};
 use jiff::civil::Date;
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
-
-/// Result of validating a form: the normalised input and every problem.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct FormValidation<T> {
-    /// The input as it would be stored (trimmed, normalised, defaults applied).
-    pub normalized: T,
-    /// Every problem.
-    pub errors: Vec<FieldError>,
-    /// Draft mode: required values not captured yet.
-    pub missing: Vec<MissingField>,
-}
-
-impl<T> FormValidation<T> {
-    /// No errors and nothing missing.
-    pub fn is_valid(&self) -> bool {
-        self.errors.is_empty() && self.missing.is_empty()
-    }
-}
-
-/// What a form prepared, if it has no problem; otherwise the validation
-/// error listing every one.
-pub(super) fn accepted<T>(form: (T, Vec<FieldError>, Vec<MissingField>)) -> Result<T> {
-    let (prepared, errors, _) = form;
-    if errors.is_empty() {
-        Ok(prepared)
-    } else {
-        Err(Error::validation(errors))
-    }
-}
 
 /// A profile input cleaned and validated, ready to become a record.
 pub(super) struct PreparedProfile {
@@ -60,16 +30,11 @@ impl<S: Store> Casebook<S> {
         input: &ProfileInput,
         draft: bool,
     ) -> Result<FormValidation<ProfileInput>> {
-        let mode = if draft { Mode::Draft } else { Mode::Create };
         let now = self.now();
-        let (prepared, errors, missing) = self
+        let form = self
             .store
-            .read_with(|tx| self.prepare_profile(tx, input, mode, None, now))?;
-        Ok(FormValidation {
-            normalized: prepared.input,
-            errors,
-            missing,
-        })
+            .read_with(|tx| self.prepare_profile(tx, input, Mode::new_record(draft), None, now))?;
+        Ok(form.validation(|p| p.input))
     }
 
     /// Cleans and validates a profile input (`previous`: the stored profile
@@ -82,10 +47,8 @@ impl<S: Store> Casebook<S> {
         mode: Mode<'_>,
         previous: Option<&Profile>,
         now: Timestamp,
-    ) -> Result<(PreparedProfile, Vec<FieldError>, Vec<MissingField>)> {
-        let mut errors = Vec::new();
-        let mut missing = Vec::new();
-        let draft = matches!(mode, Mode::Draft);
+    ) -> Result<Form<PreparedProfile>> {
+        let mut problems = Problems::default();
         let ctx = self.context_at(now);
 
         let given_name = clean_line(
@@ -93,28 +56,22 @@ impl<S: Store> Casebook<S> {
             "given_name",
             "Given name",
             MAX_NAME,
-            &mut errors,
+            &mut problems.errors,
         );
         let family_name = clean_line(
             &input.family_name,
             "family_name",
             "Family name",
             MAX_NAME,
-            &mut errors,
+            &mut problems.errors,
         );
         if given_name.is_empty() && family_name.is_empty() {
-            if draft {
-                missing.push(MissingField {
-                    field: "family_name".into(),
-                    label: "Family name".into(),
-                });
-            } else {
-                errors.push(FieldError::new(
-                    "family_name",
-                    FieldErrorCode::Required,
-                    "A profile needs a given name or a family name",
-                ));
-            }
+            problems.required(
+                &mode,
+                "family_name",
+                "Family name",
+                "A profile needs a given name or a family name",
+            );
         }
 
         let mut identifications = Vec::new();
@@ -124,17 +81,17 @@ impl<S: Store> Casebook<S> {
                 &format!("identifications[{i}].kind"),
                 "Identification kind",
                 40,
-                &mut errors,
+                &mut problems.errors,
             );
             let value = clean_line(
                 &ident.value,
                 &format!("identifications[{i}].value"),
                 "Identification number",
                 100,
-                &mut errors,
+                &mut problems.errors,
             );
             if kind.is_empty() || value.is_empty() {
-                errors.push(FieldError::new(
+                problems.errors.push(FieldError::new(
                     format!("identifications[{i}]"),
                     FieldErrorCode::Required,
                     "An identification needs a kind and a number",
@@ -145,7 +102,7 @@ impl<S: Store> Casebook<S> {
                 &ident.issuer,
                 &format!("identifications[{i}].issuer"),
                 "Issuer",
-                &mut errors,
+                &mut problems.errors,
             );
             identifications.push(Identification {
                 kind,
@@ -163,7 +120,7 @@ impl<S: Store> Casebook<S> {
             None => None,
             Some(raw) => match parse_date(raw) {
                 None => {
-                    errors.push(FieldError::new(
+                    problems.errors.push(FieldError::new(
                         "date_of_birth",
                         FieldErrorCode::InvalidFormat,
                         "Date of birth must be a date in the form YYYY-MM-DD",
@@ -171,7 +128,7 @@ impl<S: Store> Casebook<S> {
                     None
                 }
                 Some(d) if d > ctx.today => {
-                    errors.push(FieldError::new(
+                    problems.errors.push(FieldError::new(
                         "date_of_birth",
                         FieldErrorCode::InFuture,
                         format!(
@@ -182,7 +139,7 @@ impl<S: Store> Casebook<S> {
                     None
                 }
                 Some(d) if d < Date::constant(1850, 1, 1) => {
-                    errors.push(FieldError::new(
+                    problems.errors.push(FieldError::new(
                         "date_of_birth",
                         FieldErrorCode::OutOfRange,
                         "Date of birth must be after 1850-01-01",
@@ -195,9 +152,9 @@ impl<S: Store> Casebook<S> {
 
         let mut contact_points: Vec<ContactPoint> = Vec::new();
         for (i, point) in input.contact_points.iter().enumerate() {
-            if let Some(point) = self.contact_point(i, point, &mut errors) {
+            if let Some(point) = self.contact_point(i, point, &mut problems.errors) {
                 if contact_points.iter().any(|p| p.key == point.key) {
-                    errors.push(FieldError::new(
+                    problems.errors.push(FieldError::new(
                         format!("contact_points[{i}].value"),
                         FieldErrorCode::Duplicate,
                         format!(
@@ -213,7 +170,7 @@ impl<S: Store> Casebook<S> {
                         .iter()
                         .any(|p| p.kind == point.kind && p.primary)
                 {
-                    errors.push(FieldError::new(
+                    problems.errors.push(FieldError::new(
                         format!("contact_points[{i}].primary"),
                         FieldErrorCode::Duplicate,
                         format!("Only one {} can be primary", point.kind.as_str()),
@@ -237,9 +194,13 @@ impl<S: Store> Casebook<S> {
             }
         }
 
-        let accounts = clean_list(&input.accounts, "accounts", "Account", &mut errors);
-        let assigned_to =
-            clean_optional(&input.assigned_to, "assigned_to", "Assignee", &mut errors);
+        let accounts = clean_list(&input.accounts, "accounts", "Account", &mut problems.errors);
+        let assigned_to = clean_optional(
+            &input.assigned_to,
+            "assigned_to",
+            "Assignee",
+            &mut problems.errors,
+        );
 
         let template = self.choose_template(
             tx,
@@ -248,14 +209,7 @@ impl<S: Store> Casebook<S> {
             input.template_version,
             previous.and_then(|p| p.template.as_ref()),
         )?;
-        let fields = self.check_fields(
-            template.as_deref(),
-            &input.fields,
-            mode,
-            &ctx,
-            &mut errors,
-            &mut missing,
-        );
+        let fields = problems.check_fields(template.as_deref(), &input.fields, mode, &ctx);
 
         let normalized = ProfileInput {
             template: template.as_ref().map(|t| t.id.clone()),
@@ -269,15 +223,14 @@ impl<S: Store> Casebook<S> {
             fields,
             assigned_to,
         };
-        Ok((
-            PreparedProfile {
+        Ok(Form {
+            prepared: PreparedProfile {
                 template: template.map(|t| t.reference()),
                 input: normalized,
                 date_of_birth,
                 contact_points,
             },
-            errors,
-            missing,
-        ))
+            problems,
+        })
     }
 }

@@ -3,13 +3,13 @@
 
 use super::clean::truncate;
 use super::ids::Ids;
-use super::profile_form::{accepted, PreparedProfile};
-use super::{expect_version, Casebook, Ref};
+use super::profile_form::PreparedProfile;
+use super::{Casebook, Ref};
 use crate::actor::Actor;
 use crate::error::{Entity, Error, ErrorCode, Result};
 use crate::identity::{account_key, identification_key, name_tokens, profile_index};
 use crate::model::{Channel, ContactKind, Profile, ProfileInput, ProfileSummary};
-use crate::store::{ReadTx, Store, StoreExt, WriteTx, NAME_CANDIDATE_CAP};
+use crate::store::{check_version, ReadTx, Store, StoreExt, WriteTx, NAME_CANDIDATE_CAP};
 use crate::template::Mode;
 use crate::text;
 use jiff::Timestamp;
@@ -96,7 +96,9 @@ impl<S: Store> Casebook<S> {
         check_duplicates: bool,
         now: Timestamp,
     ) -> Result<Profile> {
-        let prepared = accepted(self.prepare_profile(tx, input, Mode::Create, None, now)?)?;
+        let prepared = self
+            .prepare_profile(tx, input, Mode::Create, None, now)?
+            .accepted()?;
         let mut profile = build_profile(prepared, by, now);
         if check_duplicates {
             let strong: Vec<_> = self
@@ -147,17 +149,18 @@ impl<S: Store> Casebook<S> {
         self.store.write_with(|tx| {
             let current = self.resolve_profile(tx, r)?;
             let version = current.version;
-            expect_version(
+            check_version(
                 Entity::Profile,
                 &current.customer_id,
-                version,
-                expected_version,
+                Some(version),
+                Some(expected_version),
             )?;
             let mode = Mode::Update {
                 previous: &current.fields,
             };
-            let prepared =
-                accepted(self.prepare_profile(tx, &input, mode, Some(&current), now)?)?;
+            let prepared = self
+                .prepare_profile(tx, &input, mode, Some(&current), now)?
+                .accepted()?;
             let updated = Profile {
                 version: version + 1,
                 updated_at: now,

@@ -1,14 +1,11 @@
 //! Templates in the store: loading new versions, reading them back (with a
-//! cache of compiled versions), and validating custom fields against them.
+//! cache of compiled versions), and the template a record is validated against.
 
 use super::Casebook;
 use crate::actor::Actor;
-use crate::error::{Entity, Error, FieldError, FieldErrorCode, Result};
+use crate::error::{Entity, Error, Result};
 use crate::store::{ReadTx, Store, StoreExt};
-use crate::template::{
-    Fields, MissingField, Mode, Template, TemplateKind, TemplateRef, ValidationContext,
-    ValidationReport,
-};
+use crate::template::{Mode, Template, TemplateKind, TemplateRef, ValidationReport};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -72,8 +69,7 @@ impl<S: Store> Casebook<S> {
         let template = self
             .store
             .read_with(|tx| self.template_in(tx, template_id, version))?;
-        let mode = if draft { Mode::Draft } else { Mode::Create };
-        Ok(template.validate(record, mode, &self.validation_context()))
+        Ok(template.validate(record, Mode::new_record(draft), &self.validation_context()))
     }
 
     /// A template version, compiled once and then served from the cache.
@@ -142,36 +138,5 @@ impl<S: Store> Casebook<S> {
             )));
         }
         Ok(Some(template))
-    }
-
-    /// Custom field values as stored, with their problems; without a
-    /// template, every field is unknown.
-    pub(super) fn check_fields(
-        &self,
-        template: Option<&Template>,
-        fields: &Fields,
-        mode: Mode<'_>,
-        ctx: &ValidationContext,
-        errors: &mut Vec<FieldError>,
-        missing: &mut Vec<MissingField>,
-    ) -> Fields {
-        match template {
-            Some(template) => {
-                let report = template.validate_fields(fields, mode, ctx);
-                errors.extend(report.errors);
-                missing.extend(report.missing);
-                report.values
-            }
-            None => {
-                for key in fields.keys() {
-                    errors.push(FieldError::new(
-                        key,
-                        FieldErrorCode::UnknownField,
-                        format!("`{key}` is not a field: the record has no template"),
-                    ));
-                }
-                Fields::new()
-            }
-        }
     }
 }

@@ -98,6 +98,17 @@ pub enum Mode<'a> {
     },
 }
 
+impl Mode<'static> {
+    /// A record not stored yet: a draft, or one about to be created.
+    pub(crate) fn new_record(draft: bool) -> Self {
+        if draft {
+            Mode::Draft
+        } else {
+            Mode::Create
+        }
+    }
+}
+
 /// What validation needs from outside the record.
 #[derive(Debug, Clone)]
 pub struct ValidationContext {

@@ -103,7 +103,7 @@ proptest! {
     fn validation_never_panics(record in any_json(), draft in any::<bool>()) {
         let template = every_kind();
         let ctx = ValidationContext::with_phone(Date::constant(2026, 1, 1), PhoneRules::new(Some("GB"), &[]).unwrap());
-        let mode = if draft { Mode::Draft } else { Mode::Create };
+        let mode = Mode::new_record(draft);
         let report = template.validate(&record, mode, &ctx);
         // The fast errors-only path finds exactly the same problems.
         prop_assert_eq!(&template.check(&record, mode, &ctx), &report.errors);
@@ -180,7 +180,7 @@ proptest! {
     ) {
         let template = every_kind();
         let ctx = ValidationContext::with_phone(Date::constant(2026, 1, 1), PhoneRules::new(Some("GB"), &[]).unwrap());
-        let mode = if draft { Mode::Draft } else { Mode::Create };
+        let mode = Mode::new_record(draft);
         let record = Value::Object(entries.into_iter().collect());
         let from_text = template.check_json(&record.to_string(), mode, &ctx).unwrap();
         prop_assert_eq!(from_text, template.check(&record, mode, &ctx));

@@ -95,10 +95,7 @@ pub fn bulk_cases_match_one_by_one<S: Store>(make: &dyn Fn() -> S) {
                 let (requested, other) = if i % 2 == 0 { (&a, &b) } else { (&b, &a) };
                 let mut links = vec![requester(requested)];
                 if i % 3 == 0 {
-                    links.push(LinkInput {
-                        profile: other.customer_id.clone(),
-                        role: LinkRole::Affected,
-                    });
+                    links.push(linked(other, LinkRole::Affected));
                 }
                 let mut input = support_case(&format!("router {i} no signal SN{i:05}"), links);
                 if i % 10 == 9 {

@@ -47,30 +47,10 @@ fn merge_fixture<S: Store>(cb: &Casebook<S>) -> (Profile, Profile, Case, Case, C
         RelationInput::new(a.id.to_string(), b.id.to_string(), "twin", "twin"),
     )
     .unwrap();
-    let case = |summary: &str, links: Vec<LinkInput>| {
-        open_case(
-            cb,
-            CaseInput {
-                template: Some("support_case".into()),
-                short_description: summary.into(),
-                fields: [("reason".to_string(), json!("fault"))]
-                    .into_iter()
-                    .collect(),
-                links,
-                ..CaseInput::default()
-            },
-        )
-    };
-    let link = |p: &Profile, role| LinkInput {
-        profile: p.customer_id.clone(),
-        role,
-    };
-    let only_a = case("Only A", vec![link(&a, LinkRole::Requester)]);
-    let only_b = case("Only B", vec![link(&b, LinkRole::Requester)]);
-    let both = case(
-        "Both",
-        vec![link(&a, LinkRole::Informed), link(&b, LinkRole::Requester)],
-    );
+    let case = |summary: &str, links: Vec<LinkInput>| open_case(cb, support_case(summary, links));
+    let only_a = case("Only A", vec![requester(&a)]);
+    let only_b = case("Only B", vec![requester(&b)]);
+    let both = case("Both", vec![linked(&a, LinkRole::Informed), requester(&b)]);
     for (p, n) in [(&a, 2), (&b, 3)] {
         for i in 0..n {
             let mut c = ContactInput::inbound(Channel::Voice, "020 7946 0001");

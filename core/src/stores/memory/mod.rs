@@ -6,7 +6,9 @@ mod search;
 
 use crate::error::{Entity, Error, Result};
 use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
-use crate::store::{check_key_holder, CaseIndex, ProfileIndex, ReadTx, Snapshot, Store, WriteTx};
+use crate::store::{
+    check_key_holder, check_version, CaseIndex, ProfileIndex, ReadTx, Snapshot, Store, WriteTx,
+};
 use crate::template::{Template, TemplateRef};
 use data::{Data, Undo};
 use jiff::Timestamp;
@@ -50,30 +52,6 @@ impl Drop for MemoryWrite<'_> {
                 self.data.undo(op);
             }
         }
-    }
-}
-
-/// Compare-and-set of a versioned record: `None` expects no stored record,
-/// `Some(v)` a stored one at version `v`.
-fn check_version(
-    entity: Entity,
-    id: &str,
-    stored: Option<u64>,
-    expected: Option<u64>,
-) -> Result<()> {
-    match (stored, expected) {
-        (None, None) => Ok(()),
-        (Some(_), None) => Err(Error::AlreadyExists {
-            entity,
-            id: id.to_string(),
-        }),
-        (stored, Some(expected)) if stored != Some(expected) => Err(Error::Conflict {
-            entity,
-            id: id.to_string(),
-            expected,
-            actual: stored.unwrap_or(0),
-        }),
-        _ => Ok(()),
     }
 }
 

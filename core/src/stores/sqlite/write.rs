@@ -7,7 +7,7 @@ use super::schema::{FTS_VERSION, TERMS_VERSION, VERSION_COLUMN_VERSION};
 use super::SqliteStore;
 use crate::error::{Entity, Error, Result, StorageErrorKind};
 use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
-use crate::store::{check_key_holder, CaseIndex, ProfileIndex, ReadTx, WriteTx};
+use crate::store::{check_key_holder, check_version, CaseIndex, ProfileIndex, ReadTx, WriteTx};
 use crate::template::Template;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -149,23 +149,21 @@ impl WriteTx for Tx<'_> {
         check_key_holder(Entity::Case, &case.number, holder, case.id)?;
         let id = &case.id.as_bytes()[..];
         let versioned = self.schema >= VERSION_COLUMN_VERSION;
-        let existing: Option<(i64, String)> = self
+        let sql = if versioned {
+            "SELECT seq, search_tokens, version FROM cases WHERE id = ?1"
+        } else {
+            "SELECT seq, search_tokens, json_extract(body, '$.version') FROM cases WHERE id = ?1"
+        };
+        let existing: Option<(i64, String, i64)> = self
             .conn
-            .prepare_cached("SELECT seq, search_tokens FROM cases WHERE id = ?1")
-            .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+            .prepare_cached(sql)
+            .and_then(|mut s| {
+                s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()
+            })
             .map_err(|e| self.err(e))?;
-        match (&existing, expected_version) {
-            (Some(_), None) => {
-                return Err(Error::AlreadyExists {
-                    entity: Entity::Case,
-                    id: case.number.clone(),
-                })
-            }
-            (_, Some(expected)) if self.stored_version_of("cases", id)? != Some(expected) => {
-                return Err(self.conflict(Entity::Case, "cases", id, &case.number, expected));
-            }
-            _ => {}
-        }
+        let stored = existing.as_ref().map(|(_, _, v)| v.unsigned_abs());
+        check_version(Entity::Case, &case.number, stored, expected_version)?;
         if self.schema >= TERMS_VERSION {
             for token in &index.search_tokens {
                 self.exec(
@@ -179,7 +177,7 @@ impl WriteTx for Tx<'_> {
         let version = version_param(case.version)?;
         let fts = self.schema >= FTS_VERSION;
         match existing {
-            Some((seq, old_tokens)) => {
+            Some((seq, old_tokens, _)) => {
                 let reindex = fts && old_tokens != tokens;
                 // An external-content index forgets a row by its old text.
                 if reindex {
