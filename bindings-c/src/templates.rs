@@ -41,13 +41,14 @@ pub unsafe extern "C" fn casebook_validate(
     draft: bool,
     out_json: *mut *mut c_char,
 ) -> casebook_status {
-    guard(|| {
-        let out = Out::new(out_json, "out_json")?;
-        let template = arg_json(template_json, "template_json")?;
-        let record = arg_json(record_json, "record_json")?;
-        let ctx = ValidationContext::new(system_today());
-        out.hand_out_json(&validate_with_template(&template, &record, draft, &ctx)?)
-    })
+    // The defaults are those of an absent context.
+    casebook_validate_with_context(
+        template_json,
+        record_json,
+        draft,
+        std::ptr::null(),
+        out_json,
+    )
 }
 
 /// `casebook_validate` with an explicit context:

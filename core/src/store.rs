@@ -52,8 +52,15 @@ pub struct CaseIndex {
 pub trait ReadTx {
     /// A profile (tombstones included).
     fn profile(&self, id: Uuid) -> Result<Option<Profile>>;
-    /// The profiles with these ids that exist, in the order of `ids`.
-    fn profiles(&self, ids: &[Uuid]) -> Result<Vec<Profile>>;
+    /// The profiles with these ids that exist, in the order of `ids`. Read
+    /// one by one unless the store reads many at once (a network store).
+    fn profiles(&self, ids: &[Uuid]) -> Result<Vec<Profile>> {
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            found.extend(self.profile(*id)?);
+        }
+        Ok(found)
+    }
     /// The profile holding a customer ID.
     fn profile_id_by_customer_id(&self, customer_id: &str) -> Result<Option<Uuid>>;
     /// Profiles indexed under an exact key, sorted by id.
@@ -72,8 +79,15 @@ pub trait ReadTx {
 
     /// A case.
     fn case(&self, id: Uuid) -> Result<Option<Case>>;
-    /// The cases with these ids that exist, in the order of `ids`.
-    fn cases(&self, ids: &[Uuid]) -> Result<Vec<Case>>;
+    /// The cases with these ids that exist, in the order of `ids`. Read one
+    /// by one unless the store reads many at once (a network store).
+    fn cases(&self, ids: &[Uuid]) -> Result<Vec<Case>> {
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            found.extend(self.case(*id)?);
+        }
+        Ok(found)
+    }
     /// The case with a case number.
     fn case_id_by_number(&self, number: &str) -> Result<Option<Uuid>>;
     /// Cases whose search tokens hold every token (the last one as a

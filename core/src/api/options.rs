@@ -136,11 +136,7 @@ impl ValidateOptions {
 
     /// The validation mode these options ask for.
     pub fn mode(&self) -> Mode<'static> {
-        if self.draft {
-            Mode::Draft
-        } else {
-            Mode::Create
-        }
+        Mode::new_record(self.draft)
     }
 }
 

@@ -45,13 +45,6 @@ impl ReadTx for Data {
         Ok(self.profiles.get(&id).map(|s| s.profile.clone()))
     }
 
-    fn profiles(&self, ids: &[Uuid]) -> Result<Vec<Profile>> {
-        Ok(ids
-            .iter()
-            .filter_map(|id| self.profiles.get(id).map(|s| s.profile.clone()))
-            .collect())
-    }
-
     fn profile_id_by_customer_id(&self, customer_id: &str) -> Result<Option<Uuid>> {
         Ok(self.customer_ids.get(customer_id).copied())
     }
@@ -106,13 +99,6 @@ impl ReadTx for Data {
 
     fn case(&self, id: Uuid) -> Result<Option<Case>> {
         Ok(self.cases.get(&id).map(|s| s.case.clone()))
-    }
-
-    fn cases(&self, ids: &[Uuid]) -> Result<Vec<Case>> {
-        Ok(ids
-            .iter()
-            .filter_map(|id| self.cases.get(id).map(|s| s.case.clone()))
-            .collect())
     }
 
     fn case_id_by_number(&self, number: &str) -> Result<Option<Uuid>> {

@@ -87,14 +87,6 @@ impl ReadTx for Tx<'_> {
         )
     }
 
-    fn profiles(&self, ids: &[Uuid]) -> Result<Vec<Profile>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.extend(self.profile(*id)?);
-        }
-        Ok(out)
-    }
-
     fn profile_id_by_customer_id(&self, customer_id: &str) -> Result<Option<Uuid>> {
         self.value::<Vec<u8>>(
             "SELECT id FROM profiles WHERE customer_id = ?1",
@@ -173,14 +165,6 @@ impl ReadTx for Tx<'_> {
             "SELECT body FROM cases WHERE id = ?1",
             [&id.as_bytes()[..]],
         )
-    }
-
-    fn cases(&self, ids: &[Uuid]) -> Result<Vec<Case>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.extend(self.case(*id)?);
-        }
-        Ok(out)
     }
 
     fn case_id_by_number(&self, number: &str) -> Result<Option<Uuid>> {
