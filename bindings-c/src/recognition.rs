@@ -113,6 +113,25 @@ fn candidate_at(rec: &Recognized, index: usize) -> Result<&Candidate, Error> {
     })
 }
 
+/// Writes to `out` what `read` takes from profile `index` of a recognition.
+///
+/// # Safety
+/// `out` is NULL or points to writable memory for a `T`.
+unsafe fn read_candidate<T>(
+    rec: *const casebook_recognition_t,
+    index: usize,
+    out: *mut T,
+    out_name: &str,
+    read: impl FnOnce(&Candidate) -> T,
+) -> casebook_status {
+    guard(|| {
+        let out = Out::new(out, out_name)?;
+        let rec = recognition_of(rec)?;
+        out.write(read(candidate_at(&rec, index)?));
+        Ok(())
+    })
+}
+
 /// Recognises an incoming contact: `channel` is `"voice"`, `"sms"`,
 /// `"email"`, `"chat"`, `"social"` or `"web"`, `address` the caller's number,
 /// e-mail address or handle as received. On success `*out` is a recognition
@@ -176,13 +195,8 @@ pub unsafe extern "C" fn casebook_recognition_customer_id(
     index: usize,
     out: *mut *const c_char,
 ) -> casebook_status {
-    guard(|| {
-        let out = Out::new(out, "out")?;
-        let rec = recognition_of(rec)?;
-        // The recognition owns the string; C borrows it until the free.
-        out.write(candidate_at(&rec, index)?.customer_id.as_ptr());
-        Ok(())
-    })
+    // The recognition owns the string; C borrows it until the free.
+    read_candidate(rec, index, out, "out", |c| c.customer_id.as_ptr())
 }
 
 /// Display name of profile `index`. The string belongs to the recognition:
@@ -193,12 +207,7 @@ pub unsafe extern "C" fn casebook_recognition_display_name(
     index: usize,
     out: *mut *const c_char,
 ) -> casebook_status {
-    guard(|| {
-        let out = Out::new(out, "out")?;
-        let rec = recognition_of(rec)?;
-        out.write(candidate_at(&rec, index)?.display_name.as_ptr());
-        Ok(())
-    })
+    read_candidate(rec, index, out, "out", |c| c.display_name.as_ptr())
 }
 
 /// Number of open cases of profile `index`.
@@ -208,12 +217,7 @@ pub unsafe extern "C" fn casebook_recognition_open_case_count(
     index: usize,
     out_count: *mut usize,
 ) -> casebook_status {
-    guard(|| {
-        let out = Out::new(out_count, "out_count")?;
-        let rec = recognition_of(rec)?;
-        out.write(candidate_at(&rec, index)?.open_case_count);
-        Ok(())
-    })
+    read_candidate(rec, index, out_count, "out_count", |c| c.open_case_count)
 }
 
 /// Number and one-line description of open case `case_index` of a known

@@ -163,14 +163,20 @@ pub fn bulk_cases_match_one_by_one<S: Store>(make: &dyn Fn() -> S) {
     no_invariant_problems(&bulk);
 }
 
-/// Status changes follow the state machine; resolving needs notes; reopening clears them.
-pub fn case_status_follows_the_state_machine<S: Store>(store: S) {
-    let cb = engine(store);
+/// A case of high impact and medium urgency, so priority 2.
+fn no_dial_tone<S: Store>(cb: &Casebook<S>) -> Case {
     let mut input = support_case("No dial tone", vec![]);
     input.impact = Some(Level::High);
     input.urgency = Some(Level::Medium);
-    let case = open_case(&cb, input);
+    let case = open_case(cb, input);
     assert_eq!(case.priority, Priority(2));
+    case
+}
+
+/// Status changes follow the state machine; resolving needs notes; reopening clears them.
+pub fn case_status_follows_the_state_machine<S: Store>(store: S) {
+    let cb = engine(store);
+    let case = no_dial_tone(&cb);
     assert_eq!(case.status, CaseStatus::New);
 
     let err = cb
@@ -270,11 +276,7 @@ pub fn cases_of_profile_most_urgent_first<S: Store>(store: S) {
 /// its priority; naming one changes only that one.
 pub fn update_without_impact_or_urgency_keeps_them<S: Store>(store: S) {
     let cb = engine(store);
-    let mut input = support_case("No dial tone", vec![]);
-    input.impact = Some(Level::High);
-    input.urgency = Some(Level::Medium);
-    let case = open_case(&cb, input);
-    assert_eq!(case.priority, Priority(2));
+    let case = no_dial_tone(&cb);
     let mut edit = CaseInput::from(&case);
     edit.impact = None;
     edit.urgency = None;
