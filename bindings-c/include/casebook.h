@@ -119,6 +119,11 @@ enum casebook_status
    * The operation is not allowed in the current state (e.g. merging a tombstone).
    */
   CASEBOOK_STATUS_INVALID_STATE = 13,
+  /**
+   * A calendar, SLA or other rule definition is inconsistent (bad time zone, overlapping
+   * windows, unknown field, ...).
+   */
+  CASEBOOK_STATUS_INVALID_DEFINITION = 14,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

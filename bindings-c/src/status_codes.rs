@@ -48,6 +48,9 @@ pub enum casebook_status {
     Internal = 12,
     /// The operation is not allowed in the current state (e.g. merging a tombstone).
     InvalidState = 13,
+    /// A calendar, SLA or other rule definition is inconsistent (bad time zone, overlapping
+    /// windows, unknown field, ...).
+    InvalidDefinition = 14,
 }
 
 impl From<ErrorCode> for casebook_status {
@@ -66,6 +69,7 @@ impl From<ErrorCode> for casebook_status {
             ErrorCode::IncompatibleVersion => casebook_status::IncompatibleVersion,
             ErrorCode::Internal => casebook_status::Internal,
             ErrorCode::InvalidState => casebook_status::InvalidState,
+            ErrorCode::InvalidDefinition => casebook_status::InvalidDefinition,
         }
     }
 }

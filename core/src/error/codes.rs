@@ -65,6 +65,8 @@ error_table! {
     Internal = 12, "internal";
     /// The operation is not allowed in the current state (e.g. merging a tombstone).
     InvalidState = 13, "invalid_state";
+    /// A calendar, SLA or other rule definition is inconsistent (bad time zone, overlapping windows, unknown field, ...).
+    InvalidDefinition = 14, "invalid_definition";
 }
 
 impl ErrorCode {

@@ -36,6 +36,10 @@ pub enum Entity {
     Relation,
     /// A merge of two profiles.
     Merge,
+    /// A business calendar.
+    Calendar,
+    /// A service-level (SLA) definition.
+    Sla,
 }
 
 impl fmt::Display for Entity {
@@ -48,6 +52,8 @@ impl fmt::Display for Entity {
             Entity::CaseLink => "case link",
             Entity::Relation => "relation",
             Entity::Merge => "merge",
+            Entity::Calendar => "calendar",
+            Entity::Sla => "SLA definition",
         })
     }
 }
@@ -69,6 +75,16 @@ pub enum Error {
         template: String,
         /// Offending field, if the problem is in one field.
         field: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
+    /// A calendar or SLA definition is inconsistent.
+    #[error("{kind} `{id}`: {message}")]
+    InvalidDefinition {
+        /// What is defined (`calendar`, `SLA definition`).
+        kind: Entity,
+        /// The definition's id (empty when it has none yet).
+        id: String,
         /// What is wrong.
         message: String,
     },
@@ -138,6 +154,7 @@ impl Error {
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::Validation(_) => ErrorCode::ValidationFailed,
             Error::InvalidTemplate { .. } => ErrorCode::InvalidTemplate,
+            Error::InvalidDefinition { .. } => ErrorCode::InvalidDefinition,
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::Conflict { .. } => ErrorCode::Conflict,
             Error::IllegalTransition { .. } => ErrorCode::IllegalTransition,
