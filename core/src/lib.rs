@@ -49,6 +49,7 @@
 
 mod actor;
 pub mod api;
+mod calendar;
 mod clock;
 mod config;
 mod email;
@@ -67,6 +68,7 @@ mod template;
 pub mod text;
 
 pub use actor::Actor;
+pub use calendar::{Calendar, CalendarDef, CalendarRef, DayWindows, ExtraDay, Holiday, WorkWindow};
 pub use clock::{Clock, IdSource, ManualClock, SeededIds};
 #[cfg(not(target_arch = "wasm32"))]
 pub use clock::{RandomIds, SystemClock};
