@@ -44,6 +44,8 @@ use serde_json::Value;
 mod definition;
 mod hours;
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;
 
 pub use definition::{CalendarDef, DayWindows, ExtraDay, Holiday, WorkWindow};
