@@ -47,6 +47,7 @@ mod hours;
 mod properties;
 #[cfg(test)]
 mod tests;
+mod windows;
 
 pub use definition::{CalendarDef, DayWindows, ExtraDay, Holiday, WorkWindow};
 
