@@ -62,6 +62,7 @@ mod model;
 mod phone;
 #[cfg(feature = "schema")]
 mod schema;
+pub mod sla;
 pub mod store;
 mod stores;
 mod template;
@@ -90,12 +91,17 @@ pub use identity::{
 };
 pub use integrity::{InvariantProblem, ProblemKind};
 pub use model::{
-    AuditEntry, Case, CaseInput, CaseLink, CaseStatus, CaseSummary, Channel, Contact, ContactInput,
-    ContactKind, ContactPoint, ContactPointInput, Direction, EntryKind, Identification, Level,
-    LinkInput, LinkRole, Priority, PriorityMatrix, Profile, ProfileInput, ProfileSummary,
-    RelatedCustomer, Relation, RelationInput, Resolution, ResolutionInput, TimelineEntry,
+    AuditEntry, Case, CaseChange, CaseInput, CaseLink, CaseStatus, CaseSummary, Channel, Contact,
+    ContactInput, ContactKind, ContactPoint, ContactPointInput, Direction, EntryKind,
+    Identification, Level, LinkInput, LinkRole, Priority, PriorityMatrix, Profile, ProfileInput,
+    ProfileSummary, RelatedCustomer, Relation, RelationInput, Resolution, ResolutionInput,
+    TimelineEntry,
 };
 pub use phone::{PhoneEquivalence, PhoneProblem, PhoneRules};
+pub use sla::{
+    CalendarChoice, Escalation, SlaClock, SlaCondition, SlaDef, SlaDefinition, SlaDue, SlaDueKey,
+    SlaEvent, SlaEventKind, SlaStage, SlaTarget, SlaTime,
+};
 pub use stores::MemoryStore;
 #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
 pub use stores::{Durability, SqliteOptions, SqliteStore};

@@ -17,6 +17,7 @@
 
 use crate::error::{Entity, Error, Result};
 use crate::model::{AuditEntry, Case, CaseLink, Contact, Profile, Relation};
+use crate::sla::{SlaDue, SlaDueKey};
 use crate::template::{Template, TemplateRef};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -46,6 +47,24 @@ pub struct CaseIndex {
     /// Folded search tokens (lower-case ASCII letters and digits), in text
     /// order: [`ReadTx::search_cases`] matches them.
     pub search_tokens: Vec<String>,
+}
+
+/// A stored version of a rule definition (a business calendar, a
+/// service-level definition): never replaced once stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StoredDefinition {
+    /// What it defines (`calendar`, `sla`).
+    pub kind: String,
+    /// Id.
+    pub id: String,
+    /// Version (1, 2, ...).
+    pub version: u32,
+    /// When it was loaded: cases count by the version in force at the time.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Instant"))]
+    pub loaded_at: Timestamp,
+    /// The definition as JSON.
+    pub body: serde_json::Value,
 }
 
 /// Read access inside a transaction.
@@ -129,6 +148,16 @@ pub trait ReadTx {
     /// Every template version, sorted.
     fn template_refs(&self) -> Result<Vec<TemplateRef>>;
 
+    /// Every stored version of the definitions of a kind, by id then version.
+    fn definitions(&self, kind: &str) -> Result<Vec<StoredDefinition>>;
+    /// Service-level crossings due at or before `until` and not yet taken,
+    /// soonest first (then by case, clock and threshold), at most `limit`.
+    fn sla_due_before(&self, until: Timestamp, limit: usize) -> Result<Vec<SlaDue>>;
+    /// A case's service-level crossings not yet taken, soonest first.
+    fn sla_due_of_case(&self, case: Uuid) -> Result<Vec<SlaDue>>;
+    /// The crossings of a case already taken, sorted.
+    fn sla_taken_of_case(&self, case: Uuid) -> Result<Vec<SlaDueKey>>;
+
     /// Current value of a sequence (0 if never used).
     fn sequence(&self, name: &str) -> Result<u64>;
     /// Audit entries about a record (or all, with `None`), oldest first.
@@ -174,6 +203,14 @@ pub trait WriteTx: ReadTx {
     fn delete_relation(&mut self, a: Uuid, b: Uuid) -> Result<bool>;
     /// Stores a template version (never replaced once stored).
     fn put_template(&mut self, template: &Template) -> Result<()>;
+    /// Stores a definition version ([`Error::AlreadyExists`] if that
+    /// kind, id and version is stored).
+    fn put_definition(&mut self, definition: &StoredDefinition) -> Result<()>;
+    /// Replaces the service-level crossings indexed for a case.
+    fn put_sla_due(&mut self, case: Uuid, due: &[SlaDue]) -> Result<()>;
+    /// Takes a crossing: records its key as taken and drops it from the
+    /// due index. `false` when it was taken before (by another server).
+    fn take_sla_due(&mut self, key: &SlaDueKey) -> Result<bool>;
     /// Increments a sequence and returns its new value.
     fn next_sequence(&mut self, name: &str) -> Result<u64>;
     /// Sets a sequence (import only; never lowers it).
@@ -341,4 +378,10 @@ pub struct Snapshot {
     pub audit: Vec<AuditEntry>,
     /// Engine bookkeeping (merge journals), by kind then id.
     pub blobs: Vec<(String, Uuid, serde_json::Value)>,
+    /// Calendar and service-level definition versions, by kind, id and version.
+    #[serde(default)]
+    pub definitions: Vec<StoredDefinition>,
+    /// Service-level crossings already taken, sorted.
+    #[serde(default)]
+    pub sla_taken: Vec<SlaDueKey>,
 }

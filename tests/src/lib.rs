@@ -50,6 +50,9 @@ macro_rules! conformance_suite {
             merge::merge_moves_everything_the_plan_says,
             merge::merge_keeps_uncombined_elements_reachable,
             merge::unmerge_restores_exactly_or_refuses,
+            slas::due_crossings_soonest_first,
+            slas::due_events_are_taken_once,
+            slas::failed_takes_take_nothing,
         );
         #[test]
         fn bulk_cases_match_one_by_one() {

@@ -28,3 +28,19 @@ fn subset_match_can_fail() {
     assert!(subset_match(&json!({"c": 1}), &json!({"a": 1}), "").is_err());
     assert!(subset_match(&json!(1.0), &json!(1), "").is_ok());
 }
+
+#[test]
+fn service_level_vectors() {
+    let vectors = load("sla.json");
+    let steps: usize = vectors["scenarios"]
+        .as_array()
+        .map(|s| {
+            s.iter()
+                .map(|s| s["steps"].as_array().map_or(0, Vec::len))
+                .sum()
+        })
+        .unwrap_or(0);
+    assert!(steps > 20, "the service-level vectors hold {steps} steps");
+    let problems = run_operations(&vectors);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

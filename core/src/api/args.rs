@@ -61,6 +61,37 @@ impl Args<'_> {
         Ok(self.opt::<usize>("limit")?.unwrap_or(default))
     }
 
+    /// A definition given as JSON text or as a JSON value, as text.
+    pub(super) fn json_text(&self, name: &str) -> Result<String> {
+        match self.0.get(name) {
+            Some(Value::String(json)) => Ok(json.clone()),
+            Some(value) => Ok(value.to_string()),
+            None => Err(Error::InvalidInput(format!("missing argument `{name}`"))),
+        }
+    }
+
+    /// A duration: seconds (a number) or text (`90m`, `1h 30m`, `PT1H30M`).
+    pub(super) fn duration(&self, name: &str) -> Result<jiff::SignedDuration> {
+        match self.0.get(name) {
+            Some(Value::Number(n)) => {
+                n.as_i64()
+                    .map(jiff::SignedDuration::from_secs)
+                    .ok_or_else(|| {
+                        Error::InvalidInput(format!("argument `{name}` must be whole seconds"))
+                    })
+            }
+            Some(Value::String(text)) => text.trim().parse().map_err(|e| {
+                Error::InvalidInput(format!(
+                    "argument `{name}`: `{text}` is not a duration ({e})"
+                ))
+            }),
+            Some(_) => Err(Error::InvalidInput(format!(
+                "argument `{name}` must be seconds or a duration text"
+            ))),
+            None => Err(Error::InvalidInput(format!("missing argument `{name}`"))),
+        }
+    }
+
     /// The actor named by the `by` argument.
     pub(super) fn actor(&self) -> Result<Actor> {
         Ok(Actor::new(self.str("by")?))

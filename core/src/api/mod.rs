@@ -67,14 +67,7 @@ macro_rules! operations {
 operations! {
     "templates" => |cb, a| to_value(&cb.templates()?);
     "template" => |cb, a| Ok(cb.template(a.str("id")?, a.opt("version")?)?.to_json());
-    "load_template" => |cb, a| {
-        let json = match a.value("template") {
-            Some(Value::String(json)) => json.clone(),
-            Some(value) => value.to_string(),
-            None => return Err(Error::InvalidInput("missing argument `template`".into())),
-        };
-        Ok(cb.load_template(&a.actor()?, &json)?.to_json())
-    };
+    "load_template" => |cb, a| Ok(cb.load_template(&a.actor()?, &a.json_text("template")?)?.to_json());
     "validate_record" => |cb, a| to_value(&cb.validate_record(
         a.str("template_id")?,
         a.opt("version")?,
@@ -109,7 +102,15 @@ operations! {
     };
     "related_customers" => |cb, a| to_value(&cb.related_customers(a.str("ref")?)?);
     "create_case" => |cb, a| to_value(&cb.create_case(&a.actor()?, a.get("input")?)?);
-    "case" => |cb, a| to_value(&cb.case(a.str("ref")?)?);
+    "case" => |cb, a| {
+        let case = cb.case(a.str("ref")?)?;
+        let slas = cb.case_slas(case.id, None)?;
+        let mut out = to_value(&case)?;
+        if !slas.is_empty() {
+            out["slas"] = to_value(&slas)?;
+        }
+        Ok(out)
+    };
     "update_case" => |cb, a| to_value(&cb.update_case(
         &a.actor()?,
         a.str("ref")?,
@@ -177,6 +178,22 @@ operations! {
         cb.import_snapshot(&Snapshot::from_value(snapshot.clone())?)?;
         Ok(json!({}))
     };
+    "load_calendar" => |cb, a| Ok(cb.load_calendar(&a.actor()?, &a.json_text("calendar")?)?.to_json());
+    "calendar" => |cb, a| Ok(cb.calendar(a.str("id")?, a.opt("version")?)?.to_json());
+    "calendars" => |cb, a| to_value(&cb.calendars()?);
+    "calendar_is_open" => |cb, a| Ok(Value::Bool(calendar_arg(cb, a)?.is_open(a.get("at")?)));
+    "calendar_next_opening" => |cb, a| to_value(&calendar_arg(cb, a)?.next_opening(a.get("at")?)?);
+    "calendar_business_time" => |cb, a| {
+        let time = calendar_arg(cb, a)?.business_time(a.get("from")?, a.get("to")?);
+        Ok(json!({"seconds": time.as_secs(), "text": format!("{time:#}")}))
+    };
+    "calendar_add_business" => |cb, a| to_value(&calendar_arg(cb, a)?.add_business(a.get("from")?, a.duration("duration")?)?);
+    "load_sla" => |cb, a| Ok(cb.load_sla(&a.actor()?, &a.json_text("sla")?)?.to_json());
+    "sla_definition" => |cb, a| Ok(cb.sla_definition(a.str("id")?, a.opt("version")?)?.to_json());
+    "sla_definitions" => |cb, a| Ok(Value::Array(cb.sla_definitions()?.iter().map(|d| d.to_json()).collect()));
+    "case_slas" => |cb, a| to_value(&cb.case_slas(a.str("ref")?, a.opt("at")?)?);
+    "sla_due" => |cb, a| to_value(&cb.sla_due(a.get("until")?, a.limit(100)?)?);
+    "due_sla_events" => |cb, a| to_value(&cb.due_sla_events(&a.actor()?, a.get("now")?, a.limit(100)?)?);
     "check_invariants" => |cb, a| to_value(&cb.check_invariants()?);
     "import_profiles" => |cb, a| {
         let options = a.opt::<ImportOptions>("options")?.unwrap_or_default();
@@ -188,6 +205,19 @@ operations! {
             None,
         )?)
     };
+}
+
+/// The `calendar` argument: a loaded calendar's id, or a whole definition
+/// (arithmetic without loading anything, as a browser form does).
+fn calendar_arg<S: Store>(cb: &Casebook<S>, a: &Args<'_>) -> Result<crate::calendar::Calendar> {
+    match a.value("calendar") {
+        Some(Value::String(id)) => cb.calendar(id, a.opt("version")?),
+        Some(value @ Value::Object(_)) => crate::calendar::Calendar::from_value(value.clone()),
+        Some(_) => Err(Error::InvalidInput(
+            "argument `calendar` must be a calendar id or a calendar definition".into(),
+        )),
+        None => Err(Error::InvalidInput("missing argument `calendar`".into())),
+    }
 }
 
 /// Runs one operation (see [`OPERATIONS`]) with named JSON arguments.

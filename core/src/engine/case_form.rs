@@ -214,7 +214,8 @@ impl<S: Store> Casebook<S> {
         expected_version: Option<u64>,
     ) -> Result<()> {
         let index = self.case_index(tx, case)?;
-        tx.put_case(case, index, expected_version)
+        tx.put_case(case, index, expected_version)?;
+        self.refresh_sla_due(tx, case)
     }
 
     /// Saves an edit of a stored case as its next version, stamped with who

@@ -85,15 +85,20 @@ impl<S: Store> Casebook<S> {
         profile: Uuid,
         open_only: bool,
     ) -> Result<Vec<ProfileCase>> {
-        let mut out: Vec<ProfileCase> = tx
-            .linked_cases(profile)?
-            .into_iter()
-            .filter(|(_, case)| !open_only || case.status.is_open())
-            .map(|(link, case)| ProfileCase {
-                case: CaseSummary::from(&case),
+        let mut out = Vec::new();
+        for (link, case) in tx.linked_cases(profile)? {
+            if open_only && !case.status.is_open() {
+                continue;
+            }
+            let mut summary = CaseSummary::from(&case);
+            if case.status.is_open() {
+                summary.slas = self.slas_of(tx, &case, None)?;
+            }
+            out.push(ProfileCase {
+                case: summary,
                 role: link.role,
-            })
-            .collect();
+            });
+        }
         out.sort_by(|a, b| {
             a.case
                 .priority

@@ -128,13 +128,15 @@ impl<S: Store> Casebook<S> {
             description: String::new(),
             timeline: Vec::new(),
             informed_users: Vec::new(),
+            history: Vec::new(),
             resolution: None,
             created_at: now,
             created_by: by.to_string(),
             updated_at: now,
             updated_by: by.to_string(),
         };
-        let case = self.case_from(blank, prepared);
+        let mut case = self.case_from(blank, prepared);
+        case.record_creation();
         self.save_case(tx, &case, None)?;
         for (profile_id, role) in links {
             tx.put_link(&CaseLink {
@@ -181,12 +183,13 @@ impl<S: Store> Casebook<S> {
             let prepared = self
                 .prepare_case(tx, &input, mode, Some(&current), now)?
                 .accepted()?;
-            let updated = Case {
+            let mut updated = Case {
                 version: current.version + 1,
                 updated_at: now,
                 updated_by: by.to_string(),
                 ..self.case_from(current.clone(), prepared)
             };
+            updated.record_change_from(&current, by, now);
             self.save_case(tx, &updated, Some(current.version))?;
             Ok(updated)
         })
@@ -214,6 +217,7 @@ impl<S: Store> Casebook<S> {
                 Some(case.version),
                 Some(expected_version),
             )?;
+            let previous = case.clone();
             let from = case.status;
             case.status = from.transition(to)?;
             match to {
@@ -254,6 +258,7 @@ impl<S: Store> Casebook<S> {
                 at: now,
                 text: format!("{from} -> {to}"),
             });
+            case.record_change_from(&previous, by, now);
             self.save_case_edit(tx, &mut case, by, now)?;
             Ok(case)
         })

@@ -79,6 +79,7 @@ impl<S: Store> Casebook<S> {
             if let Some(p) = profile {
                 self.touch_profile(tx, p, started_at)?;
             }
+            self.refresh_contact_cases(tx, &contact)?;
             Ok(contact)
         })
     }
@@ -116,6 +117,7 @@ impl<S: Store> Casebook<S> {
             if let Some(p) = c.profile_id {
                 self.touch_profile(tx, p, c.started_at)?;
             }
+            self.refresh_contact_cases(tx, &c)?;
             Ok(c)
         })
     }

@@ -17,6 +17,7 @@ mod profile_form;
 mod profiles;
 mod recognition;
 mod relations;
+mod slas;
 mod snapshot;
 mod templates;
 
@@ -99,6 +100,7 @@ pub struct Casebook<S: Store = MemoryStore> {
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdSource>,
     templates: RwLock<HashMap<(String, u32), Arc<Template>>>,
+    slas: slas::SlaCache,
 }
 
 impl<S: Store> std::fmt::Debug for Casebook<S> {
@@ -166,6 +168,7 @@ impl<S: Store> CasebookBuilder<S> {
             clock,
             ids,
             templates: RwLock::new(HashMap::new()),
+            slas: RwLock::new(None),
         })
     }
 }

@@ -80,7 +80,7 @@ impl<S: Store> Casebook<S> {
                     .join("; ")
             )));
         }
-        self.store.write_with(|tx| {
+        let imported = self.store.write_with(|tx| {
             if tx.profile_count()? > 0 || tx.case_count()? > 0 || !tx.template_refs()?.is_empty() {
                 return Err(Error::InvalidState(
                     "a snapshot can only be imported into an empty store".into(),
@@ -88,6 +88,12 @@ impl<S: Store> Casebook<S> {
             }
             for t in &snapshot.templates {
                 tx.put_template(t)?;
+            }
+            for d in &snapshot.definitions {
+                tx.put_definition(d)?;
+            }
+            for key in &snapshot.sla_taken {
+                tx.take_sla_due(key)?;
             }
             for p in &snapshot.profiles {
                 tx.put_profile(p, profile_index(p), None)?;
@@ -113,8 +119,16 @@ impl<S: Store> Casebook<S> {
             for (kind, id, value) in &snapshot.blobs {
                 tx.put_blob(kind, *id, value)?;
             }
+            // Now that contacts are in, customer messages count too.
+            for c in &snapshot.cases {
+                self.refresh_sla_due(tx, c)?;
+            }
             Ok(())
-        })
+        });
+        // The set read inside the transaction may describe loads that were
+        // rolled back: read it again next time.
+        self.forget_sla_set();
+        imported
     }
 
     /// The audit log, about one record or all.

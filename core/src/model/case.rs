@@ -119,6 +119,10 @@ pub struct Case {
     /// Users kept informed.
     #[serde(default)]
     pub informed_users: Vec<String>,
+    /// Every change of the case's attributes, oldest first (what service
+    /// levels are derived from).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<super::CaseChange>,
     /// Resolution, while resolved or closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Resolution>,
@@ -243,6 +247,9 @@ pub struct CaseSummary {
     /// Last change.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Instant"))]
     pub updated_at: Timestamp,
+    /// Its service levels, where a screen pop shows them (open cases).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slas: Vec<crate::sla::SlaClock>,
 }
 
 impl From<&Case> for CaseSummary {
@@ -255,6 +262,7 @@ impl From<&Case> for CaseSummary {
             priority: c.priority,
             assignee: c.assignee.clone(),
             updated_at: c.updated_at,
+            slas: Vec::new(),
         }
     }
 }

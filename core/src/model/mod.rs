@@ -3,6 +3,7 @@
 
 mod audit;
 mod case;
+mod case_history;
 mod contact;
 mod profile;
 mod relation;
@@ -13,6 +14,7 @@ pub use case::{
     Case, CaseInput, CaseLink, CaseSummary, EntryKind, LinkInput, LinkRole, Resolution,
     ResolutionInput, TimelineEntry,
 };
+pub use case_history::{apply_change, CaseChange, CASE_ATTRIBUTES};
 pub use contact::{Channel, Contact, ContactInput, Direction};
 pub use profile::{
     ContactKind, ContactPoint, ContactPointInput, Identification, Profile, ProfileInput,

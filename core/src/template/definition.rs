@@ -531,7 +531,7 @@ fn humanize(key: &str) -> String {
     }
 }
 
-fn is_identifier(s: &str, template_id: bool) -> bool {
+pub(crate) fn is_identifier(s: &str, template_id: bool) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };

@@ -35,6 +35,7 @@ mod tests;
 mod validate;
 mod values;
 
+pub(crate) use definition::is_identifier;
 pub use definition::{FieldSpec, TemplateDef};
 pub use kinds::{ChoiceOption, Condition, FieldDef, FieldKind, PatternRegex};
 pub(crate) use values::parse_date;

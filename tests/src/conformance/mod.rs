@@ -12,5 +12,6 @@ pub mod duplicates;
 pub mod merge;
 pub mod profiles;
 pub mod search;
+pub mod slas;
 pub mod store_contract;
 pub mod whole_store;

@@ -141,6 +141,7 @@ pub(super) struct Data {
     pub(super) audit: Vec<AuditEntry>,
     pub(super) audit_by_subject: BTreeSet<(Uuid, usize)>,
     pub(super) blobs: BTreeMap<(String, Uuid), serde_json::Value>,
+    pub(super) slas: super::slas::SlaData,
 }
 
 /// A profile as the undo journal keeps it.
@@ -157,6 +158,9 @@ pub(super) enum Undo {
     Sequence(String, Option<u64>),
     AuditLen(usize),
     Blob((String, Uuid), Option<serde_json::Value>),
+    Definition((String, String, u32)),
+    SlaDue(Uuid, Vec<crate::sla::SlaDue>),
+    SlaTaken(crate::sla::SlaDueKey, Option<crate::sla::SlaDue>),
 }
 
 impl Data {
@@ -363,6 +367,18 @@ impl Data {
                     for subject in entry.subjects {
                         self.audit_by_subject.remove(&(subject, len + offset));
                     }
+                }
+            }
+            Undo::Definition(key) => {
+                self.slas.definitions.remove(&key);
+            }
+            Undo::SlaDue(case, rows) => {
+                self.slas.set_due(case, rows);
+            }
+            Undo::SlaTaken(key, row) => {
+                self.slas.set_taken(&key, false);
+                if let Some(row) = row {
+                    self.slas.restore_due(row);
                 }
             }
             Undo::Blob(key, value) => match value {

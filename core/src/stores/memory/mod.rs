@@ -3,11 +3,14 @@
 mod data;
 mod read;
 mod search;
+mod slas;
 
 use crate::error::{Entity, Error, Result};
 use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
+use crate::sla::{SlaDue, SlaDueKey};
 use crate::store::{
-    check_key_holder, check_version, CaseIndex, ProfileIndex, ReadTx, Snapshot, Store, WriteTx,
+    check_key_holder, check_version, CaseIndex, ProfileIndex, ReadTx, Snapshot, Store,
+    StoredDefinition, WriteTx,
 };
 use crate::template::{Template, TemplateRef};
 use data::{Data, Undo};
@@ -91,6 +94,10 @@ impl ReadTx for MemoryWrite<'_> {
         sequence(name: &str) -> u64;
         audit(subject: Option<Uuid>) -> Vec<AuditEntry>;
         blob(kind: &str, id: Uuid) -> Option<serde_json::Value>;
+        definitions(kind: &str) -> Vec<StoredDefinition>;
+        sla_due_before(until: Timestamp, limit: usize) -> Vec<SlaDue>;
+        sla_due_of_case(case: Uuid) -> Vec<SlaDue>;
+        sla_taken_of_case(case: Uuid) -> Vec<SlaDueKey>;
         export() -> Snapshot;
     }
 }
@@ -211,6 +218,46 @@ impl WriteTx for MemoryWrite<'_> {
         }
         self.data.audit.push(entry.clone());
         Ok(())
+    }
+
+    fn put_definition(&mut self, definition: &StoredDefinition) -> Result<()> {
+        let key = (
+            definition.kind.clone(),
+            definition.id.clone(),
+            definition.version,
+        );
+        if self.data.slas.definitions.contains_key(&key) {
+            let entity = if definition.kind == "calendar" {
+                Entity::Calendar
+            } else {
+                Entity::Sla
+            };
+            return Err(Error::AlreadyExists {
+                entity,
+                id: format!("{} v{}", definition.id, definition.version),
+            });
+        }
+        self.data
+            .slas
+            .definitions
+            .insert(key.clone(), definition.clone());
+        self.undo.push(Undo::Definition(key));
+        Ok(())
+    }
+
+    fn put_sla_due(&mut self, case: Uuid, due: &[SlaDue]) -> Result<()> {
+        let old = self.data.slas.set_due(case, due.to_vec());
+        self.undo.push(Undo::SlaDue(case, old));
+        Ok(())
+    }
+
+    fn take_sla_due(&mut self, key: &SlaDueKey) -> Result<bool> {
+        if self.data.slas.taken.contains(key) {
+            return Ok(false);
+        }
+        let row = self.data.slas.set_taken(key, true);
+        self.undo.push(Undo::SlaTaken(key.clone(), row));
+        Ok(true)
     }
 
     fn put_blob(&mut self, kind: &str, id: Uuid, value: &serde_json::Value) -> Result<()> {

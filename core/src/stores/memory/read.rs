@@ -3,7 +3,8 @@
 use super::data::Data;
 use crate::error::Result;
 use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
-use crate::store::{CaseIndex, ProfileIndex, ReadTx, Snapshot, SNAPSHOT_FORMAT};
+use crate::sla::{SlaDue, SlaDueKey};
+use crate::store::{CaseIndex, ProfileIndex, ReadTx, Snapshot, StoredDefinition, SNAPSHOT_FORMAT};
 use crate::template::{Template, TemplateRef};
 use jiff::Timestamp;
 use std::collections::{BTreeSet, HashMap};
@@ -229,6 +230,22 @@ impl ReadTx for Data {
         Ok(self.blobs.get(&(kind.to_string(), id)).cloned())
     }
 
+    fn definitions(&self, kind: &str) -> Result<Vec<StoredDefinition>> {
+        Ok(self.slas.definitions(kind))
+    }
+
+    fn sla_due_before(&self, until: Timestamp, limit: usize) -> Result<Vec<SlaDue>> {
+        Ok(self.slas.due_before(until, limit))
+    }
+
+    fn sla_due_of_case(&self, case: Uuid) -> Result<Vec<SlaDue>> {
+        Ok(self.slas.due_of_case(case))
+    }
+
+    fn sla_taken_of_case(&self, case: Uuid) -> Result<Vec<SlaDueKey>> {
+        Ok(self.slas.taken_of_case(case))
+    }
+
     fn export(&self) -> Result<Snapshot> {
         let mut profiles: Vec<Profile> =
             self.profiles.values().map(|s| s.profile.clone()).collect();
@@ -252,6 +269,8 @@ impl ReadTx for Data {
                 .iter()
                 .map(|((kind, id), v)| (kind.clone(), *id, v.clone()))
                 .collect(),
+            definitions: self.slas.definitions.values().cloned().collect(),
+            sla_taken: self.slas.taken.iter().cloned().collect(),
         })
     }
 }

@@ -28,6 +28,7 @@ impl SqliteStore {
         let mut problems = self.with_reader(|tx| {
             let mut problems = tx.sqlite_problems()?;
             problems.extend(tx.index_problems()?);
+            problems.extend(tx.sla_problems()?);
             Ok(problems)
         })?;
         // The search index check is a write statement: it needs the writer.

@@ -16,6 +16,9 @@ mod codec;
 mod pool;
 mod read;
 mod schema;
+mod slas;
+#[cfg(test)]
+mod slas_tests;
 #[cfg(test)]
 mod tests;
 mod write;

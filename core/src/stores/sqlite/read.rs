@@ -4,7 +4,8 @@ use super::codec::{damaged_value, fts_term, instant, limit, plain_token, prefix_
 use super::schema::{FTS_VERSION, TERMS_VERSION};
 use crate::error::Result;
 use crate::model::{AuditEntry, Case, CaseLink, Contact, Profile, Relation};
-use crate::store::{CaseIndex, ProfileIndex, ReadTx, Snapshot, SNAPSHOT_FORMAT};
+use crate::sla::{SlaDue, SlaDueKey};
+use crate::store::{CaseIndex, ProfileIndex, ReadTx, Snapshot, StoredDefinition, SNAPSHOT_FORMAT};
 use crate::template::{Template, TemplateRef};
 use jiff::Timestamp;
 use rusqlite::params;
@@ -368,6 +369,22 @@ impl ReadTx for Tx<'_> {
         .collect()
     }
 
+    fn definitions(&self, kind: &str) -> Result<Vec<StoredDefinition>> {
+        self.definitions_of(kind)
+    }
+
+    fn sla_due_before(&self, until: Timestamp, limit_to: usize) -> Result<Vec<SlaDue>> {
+        self.due_before(until, limit_to)
+    }
+
+    fn sla_due_of_case(&self, case: Uuid) -> Result<Vec<SlaDue>> {
+        self.due_of_case(case)
+    }
+
+    fn sla_taken_of_case(&self, case: Uuid) -> Result<Vec<SlaDueKey>> {
+        self.taken_of_case(case)
+    }
+
     fn sequence(&self, name: &str) -> Result<u64> {
         let v: Option<i64> = self.value("SELECT value FROM sequences WHERE name = ?1", [name])?;
         u64::try_from(v.unwrap_or(0)).map_err(|_| damaged_value(self.path, "sequence"))
@@ -453,6 +470,8 @@ impl ReadTx for Tx<'_> {
             sequences,
             audit: self.records("audit entry", "SELECT body FROM audit ORDER BY seq", [])?,
             blobs,
+            definitions: self.all_definitions()?,
+            sla_taken: self.all_taken()?,
         })
     }
 }

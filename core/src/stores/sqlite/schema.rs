@@ -10,9 +10,9 @@ use std::path::Path;
 /// it; a newer one is refused.
 ///
 /// ```
-/// assert!(casebook::SqliteStore::SCHEMA_VERSION >= 5);
+/// assert!(casebook::SqliteStore::SCHEMA_VERSION >= 6);
 /// ```
-pub(crate) const SCHEMA_VERSION: u32 = 5;
+pub(crate) const SCHEMA_VERSION: u32 = 6;
 
 /// First schema version with the FTS5 case search index.
 pub(super) const FTS_VERSION: u32 = 2;
@@ -23,6 +23,9 @@ pub(super) const TERMS_VERSION: u32 = 4;
 /// First schema version with the record versions in their own column, for
 /// compare-and-set writes.
 pub(super) const VERSION_COLUMN_VERSION: u32 = 5;
+
+/// First schema version with rule definitions and service-level crossings.
+pub(super) const SLA_VERSION: u32 = 6;
 
 /// Migration steps: `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
 /// Released steps never change; a new version appends a step.
@@ -129,6 +132,40 @@ pub(super) const MIGRATIONS: &[&str] = &[
     UPDATE profiles SET version = json_extract(body, '$.version');
     ALTER TABLE cases ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
     UPDATE cases SET version = json_extract(body, '$.version');",
+    // v6: calendar and service-level definition versions, the crossings due
+    // (found by due time, soonest first) and the crossings already taken.
+    // Instants are (seconds, nanoseconds), which sort as the instants do.
+    "CREATE TABLE definitions (
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        loaded_s INTEGER NOT NULL,
+        loaded_ns INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (kind, id, version)
+    );
+    CREATE TABLE sla_due (
+        case_id BLOB NOT NULL,
+        slot TEXT NOT NULL,
+        started_s INTEGER NOT NULL,
+        started_ns INTEGER NOT NULL,
+        threshold INTEGER NOT NULL,
+        due_s INTEGER NOT NULL,
+        due_ns INTEGER NOT NULL,
+        sla TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (case_id, slot, started_s, started_ns, threshold)
+    ) WITHOUT ROWID;
+    CREATE INDEX sla_due_by_time
+        ON sla_due (due_s, due_ns, case_id, slot, started_s, started_ns, threshold);
+    CREATE TABLE sla_taken (
+        case_id BLOB NOT NULL,
+        slot TEXT NOT NULL,
+        started_s INTEGER NOT NULL,
+        started_ns INTEGER NOT NULL,
+        threshold INTEGER NOT NULL,
+        PRIMARY KEY (case_id, slot, started_s, started_ns, threshold)
+    ) WITHOUT ROWID;",
 ];
 
 const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);

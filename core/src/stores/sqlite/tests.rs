@@ -109,6 +109,13 @@ fn per_call_reads_are_not_reprepared() -> Result<()> {
             tx.audit(Some(id))?;
             tx.search_cases(&tokens(&[""]), 10 + round)?;
             tx.search_cases(&tokens(&["boiler", "lea"]), 10 + round)?;
+            tx.sla_due_before(
+                Timestamp::from_second(round as i64).unwrap_or_default(),
+                10 + round,
+            )?;
+            tx.sla_due_of_case(id)?;
+            tx.sla_taken_of_case(id)?;
+            tx.definitions(["sla", "calendar", "sla", "x", "y"][round])?;
             Ok(())
         })?;
         let during = prepared.load(Ordering::Relaxed) - before;

@@ -7,7 +7,10 @@ use super::schema::{FTS_VERSION, TERMS_VERSION, VERSION_COLUMN_VERSION};
 use super::SqliteStore;
 use crate::error::{Entity, Error, Result, StorageErrorKind};
 use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
-use crate::store::{check_key_holder, check_version, CaseIndex, ProfileIndex, ReadTx, WriteTx};
+use crate::sla::{SlaDue, SlaDueKey};
+use crate::store::{
+    check_key_holder, check_version, CaseIndex, ProfileIndex, ReadTx, StoredDefinition, WriteTx,
+};
 use crate::template::Template;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -313,6 +316,18 @@ impl WriteTx for Tx<'_> {
             params![template.id, template.version, self.encode(template)?],
         )?;
         Ok(())
+    }
+
+    fn put_definition(&mut self, definition: &StoredDefinition) -> Result<()> {
+        self.insert_definition(definition)
+    }
+
+    fn put_sla_due(&mut self, case: Uuid, due: &[SlaDue]) -> Result<()> {
+        self.replace_due(case, due)
+    }
+
+    fn take_sla_due(&mut self, key: &SlaDueKey) -> Result<bool> {
+        self.take_due(key)
     }
 
     fn next_sequence(&mut self, name: &str) -> Result<u64> {
