@@ -5,7 +5,7 @@
  *
  * Conventions:
  * - Every function that can fail returns a casebook_status: CASEBOOK_STATUS_OK
- *   (0) or one of the engine's stable error codes (1..13, fixed forever).
+ *   (0) or one of the engine's stable error codes (1..14, fixed forever).
  *   Results go through out-parameters, which come last and are written only
  *   on success.
  * - After a failure, casebook_last_error_message() and
@@ -533,6 +533,55 @@ casebook_status casebook_unmerge(const casebook_t *handle,
                                  const char *by,
                                  const char *merge_id,
                                  char **out_json);
+
+/**
+ * Loads a business calendar (JSON definition: id, name, IANA time zone,
+ * weekly windows, holidays) on behalf of `by`; answers the stored
+ * definition as JSON, with its `version` (a changed definition of an
+ * existing id makes a new version). A definition the engine refuses gives
+ * `CASEBOOK_STATUS_INVALID_DEFINITION`, its message naming the calendar.
+ */
+casebook_status casebook_load_calendar(const casebook_t *handle,
+                                       const char *by,
+                                       const char *calendar_json,
+                                       char **out_json);
+
+/**
+ * Loads an SLA definition (JSON: id, name, target, duration, calendar,
+ * conditions, warnings, escalations) on behalf of `by`; answers the stored
+ * definition as JSON, with its `version`. A definition the engine refuses
+ * (a calendar not loaded, a bad duration or threshold, ...) gives
+ * `CASEBOOK_STATUS_INVALID_DEFINITION`, its message naming the definition.
+ */
+casebook_status casebook_load_sla(const casebook_t *handle,
+                                  const char *by,
+                                  const char *sla_json,
+                                  char **out_json);
+
+/**
+ * The SLA clocks of a case (number `CS0001001` or internal id) as they
+ * stand at `at` (RFC 3339, such as `2026-03-09T09:30:00Z`; NULL: now).
+ * Answers a JSON array of clocks (stage, business and actual elapsed
+ * seconds, time left, planned breach, crossings, ...).
+ */
+casebook_status casebook_case_slas(const casebook_t *handle,
+                                   const char *case_ref,
+                                   const char *at,
+                                   char **out_json);
+
+/**
+ * Takes the SLA warnings and breaches due at `now` (RFC 3339) on behalf
+ * of `by`, soonest first, at most `limit` (0: the engine's default), and
+ * runs their escalations. Each crossing is taken only once, ever: a second
+ * call at the same instant answers `[]`. Answers a JSON array of events
+ * (case, definition, threshold, `kind` `"warning"` or `"breach"`, what the
+ * escalations did).
+ */
+casebook_status casebook_due_sla_events(const casebook_t *handle,
+                                        const char *by,
+                                        const char *now,
+                                        size_t limit,
+                                        char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

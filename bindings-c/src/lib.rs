@@ -17,7 +17,7 @@
 //! One file per C concept: [`library`] (version, status names, last error,
 //! strings, live objects), [`handle`] (open, free, `casebook_call`),
 //! [`templates`], [`profiles`], [`cases`], [`contacts`], [`recognition`],
-//! [`merges`]. They share the argument helpers of [`args`] and the panic
+//! [`merges`], [`slas`]. They share the argument helpers of [`args`] and the panic
 //! boundary of [`panic`]; [`registry`] owns every object handed to C; the
 //! status enum ([`status_codes`]) is generated from the core's error table.
 //!
@@ -48,6 +48,8 @@ mod contacts;
 mod recognition;
 
 mod merges;
+
+mod slas;
 
 // What they share.
 mod args;

@@ -1,5 +1,5 @@
-/* Runs the shared test vectors (operations.json and validation.json in
- * tests/vectors) through the C API, with the rules of tests/vectors/README.md.
+/* Runs the shared test vectors (operations.json, sla.json and validation.json
+ * in tests/vectors) through the C API, with the rules of tests/vectors/README.md.
  * The vector files are read with jansson; every operation goes through
  * casebook_call, so the binding adds no behaviour of its own.
  * Usage: test_vectors <vectors directory> */
@@ -107,7 +107,8 @@ static json_t *load(const char *dir, const char *name) {
     return root;
 }
 
-static void run_operations(const json_t *vectors) {
+/* Runs a file of operation scenarios (operations.json, sla.json), named `file`. */
+static void run_operations(const char *file, const json_t *vectors) {
     json_t *scenarios = json_object_get(vectors, "scenarios");
     json_t *templates = json_object_get(vectors, "templates");
     char *options = json_dumps(json_object_get(vectors, "options"), JSON_COMPACT);
@@ -187,7 +188,10 @@ static void run_operations(const json_t *vectors) {
         casebook_free(cb);
     }
     free(options);
-    printf("operations.json: %zu scenarios, %zu steps\n", json_array_size(scenarios), steps_run);
+    if (steps_run == 0) {
+        mismatch(file, "no step ran", NULL, NULL);
+    }
+    printf("%s: %zu scenarios, %zu steps\n", file, json_array_size(scenarios), steps_run);
 }
 
 static void run_validation(const json_t *vectors) {
@@ -253,20 +257,23 @@ static void run_validation(const json_t *vectors) {
 }
 
 int main(int argc, char **argv) {
-    json_t *operations, *validation;
+    json_t *operations, *slas, *validation;
     size_t handles = 1, recognitions = 1, strings = 1;
     if (argc != 2) {
         fprintf(stderr, "usage: %s <vectors directory>\n", argv[0]);
         return 2;
     }
     operations = load(argv[1], "operations.json");
+    slas = load(argv[1], "sla.json");
     validation = load(argv[1], "validation.json");
-    if (operations == NULL || validation == NULL) {
+    if (operations == NULL || slas == NULL || validation == NULL) {
         return 2;
     }
-    run_operations(operations);
+    run_operations("operations.json", operations);
+    run_operations("sla.json", slas);
     run_validation(validation);
     json_decref(operations);
+    json_decref(slas);
     json_decref(validation);
     casebook_live_objects(&handles, &recognitions, &strings);
     if (handles || recognitions || strings) {
