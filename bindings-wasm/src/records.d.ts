@@ -23,6 +23,49 @@ export interface AuditEntry {
     details: Value;
 }
 
+/** The word `breach`. */
+export type BreachWord = "breach";
+
+/** Which calendar a business-time service level counts in. */
+export type CalendarChoice =
+    /** Always this calendar (its id). */
+    | string
+    /** The calendar named by a case field, or `default` when the field is empty. */
+    | {
+        /** Case attribute or custom field holding a calendar id. */
+        field: string;
+        /** Calendar when the field is empty or names no loaded calendar. */
+        default: string;
+    };
+
+/** The JSON shape of a business calendar, as an administrator writes it. */
+export interface CalendarDef {
+    /** Calendar id: 1 to 64 characters of a-z, 0-9, `_`, `-` or `.`. */
+    id: string;
+    /** Display name. */
+    name: string;
+    /** IANA time zone the windows are read in, e.g. `Europe/London`. */
+    time_zone: string;
+    /** Open around the clock (then `week` stays empty); holidays still close whole local days. */
+    always_open?: boolean;
+    /** Dates worked with their own windows (over a holiday or a day off). */
+    extra_days?: ExtraDay[];
+    /** Closed days. */
+    holidays?: Holiday[];
+    /** Version; leave it out when loading (the engine assigns it). */
+    version?: number;
+    /** The working windows of each weekday. */
+    week?: DayWindows;
+}
+
+/** The calendar (id and version) something was measured with. */
+export interface CalendarRef {
+    /** Calendar id. */
+    id: string;
+    /** Calendar version (0 for a calendar not stored yet). */
+    version: number;
+}
+
 /** A case. */
 export interface Case {
     /** Internal id. */
@@ -65,6 +108,11 @@ export interface Case {
     category?: string;
     /** Channel the case came in on. */
     channel?: Channel;
+    /**
+     * Every change of the case's attributes, oldest first (what service
+     * levels are derived from).
+     */
+    history?: CaseChange[];
     /** Parent case. */
     parent?: Uuid;
     /** Product. */
@@ -75,6 +123,25 @@ export interface Case {
     support_group?: string;
     /** Template the custom fields were validated against. */
     template?: TemplateRef;
+}
+
+/**
+ * One change of a case's attributes: the attributes that changed, with
+ * their new values (`null` when cleared). The first change of a case holds
+ * every attribute it was created with.
+ *
+ * Keys are the case's own attribute names (`status`, `priority`,
+ * `impact`, `urgency`, `category`, `product`, `asset`, `support_group`,
+ * `assignee`, `channel`, `template`) and its custom field keys, which a
+ * case template may not name like an attribute.
+ */
+export interface CaseChange {
+    /** When. */
+    at: Timestamp;
+    /** Who. */
+    by: string;
+    /** The attributes that changed, with their new values. */
+    changed: Record<string, Value>;
 }
 
 /** Editable part of a case, for creation and (whole) replacement. */
@@ -155,6 +222,8 @@ export interface CaseSummary {
     updated_at: Timestamp;
     /** Assignee. */
     assignee?: string;
+    /** Its service levels, where a screen pop shows them (open cases). */
+    slas?: SlaClock[];
 }
 
 /**
@@ -305,6 +374,25 @@ export interface CreateOptions {
     allow_duplicates?: boolean;
 }
 
+/** A threshold a clock crossed, or will cross if nothing changes. */
+export interface Crossing {
+    /** Percent of the duration (100: the breach). */
+    threshold: number;
+    /** When. */
+    at: Timestamp;
+}
+
+/** The working windows of each day of the week. */
+export interface DayWindows {
+    friday?: WorkWindow[];
+    monday?: WorkWindow[];
+    saturday?: WorkWindow[];
+    sunday?: WorkWindow[];
+    thursday?: WorkWindow[];
+    tuesday?: WorkWindow[];
+    wednesday?: WorkWindow[];
+}
+
 /**
  * Direction of a contact.
  *
@@ -420,8 +508,42 @@ export type EntryKind = "work_note" | "comment" | "status_change";
  * - `incompatible_version`: Data written by an incompatible (usually newer) casebook version.
  * - `internal`: A bug inside casebook (a caught panic, a broken invariant).
  * - `invalid_state`: The operation is not allowed in the current state (e.g. merging a tombstone).
+ * - `invalid_definition`: A calendar, SLA or other rule definition is inconsistent (bad time zone, overlapping windows, unknown field, ...).
  */
-export type ErrorCode = "invalid_input" | "validation_failed" | "invalid_template" | "not_found" | "conflict" | "illegal_transition" | "already_exists" | "duplicate_suspected" | "unmerge_refused" | "storage" | "incompatible_version" | "internal" | "invalid_state";
+export type ErrorCode = "invalid_input" | "validation_failed" | "invalid_template" | "not_found" | "conflict" | "illegal_transition" | "already_exists" | "duplicate_suspected" | "unmerge_refused" | "storage" | "incompatible_version" | "internal" | "invalid_state" | "invalid_definition";
+
+/** What happens to a case when a threshold is crossed. */
+export interface Escalation {
+    /** The threshold that triggers it. */
+    at: EscalationPoint;
+    /** Assign the case to this user. */
+    assign?: string;
+    /** Add these users to the informed users. */
+    inform?: string[];
+    /** Raise the priority one step (urgency up a level, then impact). */
+    raise_priority?: boolean;
+    /** Move the case to this support group. */
+    support_group?: string;
+    /** Add this work note to the case. */
+    work_note?: string;
+}
+
+/** When an escalation runs: a warning threshold (percent) or the breach. */
+export type EscalationPoint =
+    /** A warning threshold, in percent of the duration. */
+    | number
+    /** The breach (`"breach"`, 100 %). */
+    | BreachWord;
+
+/** A date worked with its own windows, whatever the week or the holidays say. */
+export interface ExtraDay {
+    /** `YYYY-MM-DD`. */
+    date: string;
+    /** The day's windows (at least one). */
+    windows: WorkWindow[];
+    /** Why the day is worked. */
+    name?: string;
+}
 
 /** A custom field both profiles fill differently. */
 export interface FieldConflict {
@@ -497,6 +619,27 @@ export interface FieldSpec {
     searchable?: boolean;
 }
 
+/**
+ * A test of one case attribute or custom field: exactly one of `equals`,
+ * `in`, `not_in` or `present`.
+ */
+export interface FieldTest {
+    /**
+     * Attribute (`status`, `priority`, `impact`, `urgency`, `category`,
+     * `product`, `asset`, `support_group`, `assignee`, `channel`,
+     * `template`) or custom field key.
+     */
+    field: string;
+    /** The value equals this one. */
+    equals?: Value;
+    /** The value is one of these. */
+    in?: Value[];
+    /** The value is none of these (an absent value is none of them). */
+    not_in?: Value[];
+    /** The field has a value (`true`) or has none (`false`). */
+    present?: boolean;
+}
+
 /** A clock that starts at a fixed instant and moves a fixed step per reading. */
 export interface FixedClock {
     /** First reading. */
@@ -513,6 +656,16 @@ export interface FormValidation<T> {
     errors: FieldError[];
     /** Draft mode: required values not captured yet. */
     missing: MissingField[];
+}
+
+/** A closed day. */
+export interface Holiday {
+    /** `YYYY-MM-DD`. */
+    date: string;
+    /** What the holiday is. */
+    name?: string;
+    /** Repeats on this month and day every year (29 February only in leap years). */
+    yearly?: boolean;
 }
 
 /** Format of generated human identifiers: prefix plus a zero-padded number. */
@@ -1011,6 +1164,12 @@ export interface ResolutionInput {
     share_with_requester?: boolean;
 }
 
+/**
+ * The case timestamp a service level may count from instead of the
+ * moment its start condition first held.
+ */
+export type RetroactiveStart = "created_at";
+
 /** A candidate key shared by too many profiles to compare them pairwise. */
 export interface SkippedBlock {
     /** The key (e.g. a phone number shared by a call centre). */
@@ -1018,6 +1177,206 @@ export interface SkippedBlock {
     /** How many profiles share it. */
     size: number;
 }
+
+/** One service level of a case, read at an instant. */
+export interface SlaClock {
+    /** Definition in force. */
+    sla: string;
+    /** Its version (the one in force when the clock started). */
+    version: number;
+    /** Its name. */
+    name: string;
+    /** What is measured. */
+    target: SlaTarget;
+    /** The clock (policy group or definition id). */
+    slot: string;
+    /** Business or calendar time. */
+    time: SlaTime;
+    /** Where the clock stands. */
+    stage: SlaStage;
+    /** Whether the duration was used up (a completed clock keeps it). */
+    breached: boolean;
+    /** When the clock started. */
+    started_at: Timestamp;
+    /** The promised time, in seconds. */
+    duration_s: number;
+    /** Working time counted while running, in seconds (what the duration is measured against for business time). */
+    business_elapsed_s: number;
+    /** Wall-clock time while running, in seconds. */
+    actual_elapsed_s: number;
+    /** Wall-clock time paused, in seconds. */
+    paused_s: number;
+    /** Share of the duration used, in percent (two decimals). */
+    percentage: number;
+    /** Duration left, in seconds (negative once breached). */
+    time_left_s: number;
+    /** Thresholds crossed so far, then those to come while it runs. */
+    crossings: Crossing[];
+    /** Calendar counted in (none for calendar time). */
+    calendar?: string;
+    /** When it completed or was cancelled. */
+    completed_at?: Timestamp;
+    /** When it would breach without any pause. */
+    original_breach_at?: Timestamp;
+    /** When it breaches (or breached), pauses included; while paused, if it ran again now. */
+    planned_breach_at?: Timestamp;
+    /** The highest warning threshold crossed, if any. */
+    warning?: number;
+}
+
+/** A predicate over a case's attributes. */
+export type SlaCondition =
+    /** Every condition holds (an empty list always holds). */
+    | {
+        /** The conditions. */
+        all: SlaCondition[];
+    }
+    /** At least one condition holds (an empty list never holds). */
+    | {
+        /** The conditions. */
+        any: SlaCondition[];
+    }
+    /** The condition does not hold. */
+    | {
+        /** The condition. */
+        not: SlaCondition;
+    }
+    /** A test of one attribute or custom field. */
+    | FieldTest;
+
+/** A service-level definition as written in JSON (versioned like templates). */
+export interface SlaDef {
+    /** Id (a-z, 0-9, `_`, `-`, `.`; at most 64 characters). */
+    id: string;
+    /** Display name. */
+    name: string;
+    /** What is measured. */
+    target: SlaTarget;
+    /** The promised time (`4h`, `3 days`, `PT30M`). */
+    duration: string;
+    /** The calendar of business time. */
+    calendar?: CalendarChoice;
+    /** Cancels the clock (default: the case is cancelled). */
+    cancel?: SlaCondition;
+    /** Only cases of this case template; custom-field conditions are checked against it. */
+    case_template?: string;
+    /** What happens at thresholds. */
+    escalations?: Escalation[];
+    /** While this holds, the clock is paused. */
+    pause?: SlaCondition;
+    /**
+     * Of the definitions of one group, the first by `position` whose start
+     * condition holds applies; switching between them keeps the clock.
+     */
+    policy_group?: string;
+    /** Order within the policy group (lowest first). */
+    position?: number;
+    /** Restarts the clock from zero when it turns true. */
+    reset?: SlaCondition;
+    /** A paused clock runs again when this holds (default: when `pause` stops holding). */
+    resume?: SlaCondition;
+    /** Count from a case timestamp instead of the start condition. */
+    retroactive_start?: RetroactiveStart;
+    /** When the clock attaches (default: always). */
+    start?: SlaCondition;
+    /** Completes the clock (default for resolution: resolved or closed). */
+    stop?: SlaCondition;
+    /** Business or calendar time (default business). */
+    time?: SlaTime;
+    /** Version (assigned when stored). */
+    version?: number;
+    /** Warning thresholds in percent of the duration (1 to 99). */
+    warnings?: number[];
+}
+
+/**
+ * One threshold crossing or breach of a case's service level, as a store
+ * indexes it: due at `due_at`, taken at most once (by its key).
+ */
+export interface SlaDue {
+    /** The case. */
+    case_id: Uuid;
+    /** The clock (policy group or definition id). */
+    slot: string;
+    /** When the clock's run started (a reset starts a new run). */
+    started_at: Timestamp;
+    /** Percent of the duration (100: the breach). */
+    threshold: number;
+    /** When it is crossed. */
+    due_at: Timestamp;
+    /** The definition in force. */
+    sla: string;
+    /** Its version. */
+    version: number;
+}
+
+/** A warning or breach taken by `Casebook::due_sla_events`. */
+export interface SlaEvent {
+    /** The case. */
+    case_id: Uuid;
+    /** Its number. */
+    case_number: string;
+    /** The definition in force. */
+    sla: string;
+    /** Its version. */
+    version: number;
+    /** Its name. */
+    name: string;
+    /** The clock (policy group or definition id). */
+    slot: string;
+    /** When the clock's run started. */
+    started_at: Timestamp;
+    /** Percent of the duration (100: the breach). */
+    threshold: number;
+    /** Warning or breach. */
+    kind: SlaEventKind;
+    /** When it was crossed. */
+    due_at: Timestamp;
+    /** When it was taken. */
+    taken_at: Timestamp;
+    /** What the escalations did to the case (empty: none applied). */
+    escalations: string[];
+}
+
+/**
+ * Whether a crossing is a warning or the breach.
+ *
+ * - `warning`: A warning threshold was crossed.
+ * - `breach`: The duration was used up.
+ */
+export type SlaEventKind = "warning" | "breach";
+
+/**
+ * Where a clock stands.
+ *
+ * - `in_progress`: Counting.
+ * - `paused`: Stopped for a while (pause condition).
+ * - `completed`: Stopped for good, met or breached.
+ * - `cancelled`: Withdrawn (cancel condition).
+ */
+export type SlaStage = "in_progress" | "paused" | "completed" | "cancelled";
+
+/**
+ * What a service level measures.
+ *
+ * - `first_response`: Until the first customer-visible comment.
+ * - `next_response`: From each customer message (an inbound contact on the case) until the next customer-visible comment.
+ * - `resolution`: Until the case is resolved (or closed).
+ */
+export type SlaTarget =
+    | "first_response"
+    | "next_response"
+    | "resolution"
+    /** Anything else: started and stopped by the definition's conditions. */
+    | string;
+
+/**
+ * Whether a service level counts business hours of a calendar or every hour.
+ *
+ * - `business`: Working time of the definition's calendar.
+ * - `calendar`: Every hour of the day (no calendar needed).
+ */
+export type SlaTime = "business" | "calendar";
 
 /**
  * What kind of storage failure happened: tells a host whether to retry,
@@ -1102,4 +1461,14 @@ export interface ValidationReport {
     errors: FieldError[];
     /** Draft mode only: required fields not captured yet. */
     missing: MissingField[];
+}
+
+/** One working window of a day, half-open: `[start, end)` in local time. */
+export interface WorkWindow {
+    /** `HH:MM` or `HH:MM:SS`, 00:00 to 23:59:59. */
+    start: string;
+    /** `HH:MM` or `HH:MM:SS`; `24:00` is the end of the day. */
+    end: string;
+    /** The window ends on the next day (then `end` is before `start`). */
+    overnight?: boolean;
 }

@@ -63,13 +63,15 @@ test('the package exports exactly the documented API', () => {
   const methods = Object.getOwnPropertyNames(Casebook.prototype)
     .filter((m) => m !== 'constructor' && !m.startsWith('__')).sort();
   assert.deepEqual(methods, [
-    'addCaseEntry', 'associateContact', 'auditLog', 'call', 'case', 'caseContacts', 'caseLinks',
-    'casesOfProfile', 'checkInvariants', 'contact', 'contactHistory', 'createCase', 'createProfile',
-    'duplicateCandidates', 'duplicateCandidatesForDraft', 'duplicateReport', 'exportSnapshot', 'findProfiles',
-    'free', 'importSnapshot', 'linkCase', 'loadTemplate', 'logContact', 'merge', 'mergePreview', 'mergeRecord',
-    'profile', 'profileRecord', 'profileSummary', 'recognize', 'relate', 'relatedCustomers', 'searchCases',
-    'setCaseStatus', 'template', 'templates', 'unlinkCase', 'unmerge', 'unrelate', 'updateCase', 'updateProfile',
-    'validateCase', 'validateProfile', 'validateRecord',
+    'addCaseEntry', 'associateContact', 'auditLog', 'calendar', 'calendarAddBusiness', 'calendarBusinessTime',
+    'calendarIsOpen', 'calendarNextOpening', 'calendars', 'call', 'case', 'caseContacts', 'caseLinks',
+    'caseSlas', 'casesOfProfile', 'checkInvariants', 'contact', 'contactHistory', 'createCase', 'createProfile',
+    'dueSlaEvents', 'duplicateCandidates', 'duplicateCandidatesForDraft', 'duplicateReport', 'exportSnapshot',
+    'findProfiles', 'free', 'importSnapshot', 'linkCase', 'loadCalendar', 'loadSla', 'loadTemplate', 'logContact',
+    'merge', 'mergePreview', 'mergeRecord', 'profile', 'profileRecord', 'profileSummary', 'recognize', 'relate',
+    'relatedCustomers', 'searchCases', 'setCaseStatus', 'slaDefinition', 'slaDefinitions', 'slaDue', 'template',
+    'templates', 'unlinkCase', 'unmerge', 'unrelate', 'updateCase', 'updateProfile', 'validateCase',
+    'validateProfile', 'validateRecord',
   ]);
 });
 

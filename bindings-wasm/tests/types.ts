@@ -5,6 +5,7 @@ import {
   type CasebookError, type EngineOptions, type Profile, type ProfileInput, type Recognition,
   type ValidationReport, type MergePlan, type MergePreview, type DuplicateCandidate, type FieldError,
   type TemplateDef, type CaseInput, type FormValidation, type ErrorCode, type InvariantProblem,
+  type CalendarDef, type CalendarRef, type SlaDef, type SlaClock, type SlaDue, type SlaEvent, type BusinessTime,
 } from '../pkg/node/casebook_wasm.js';
 
 const options: EngineOptions = { config: { default_region: 'GB' }, clock: { start: '2026-01-01T00:00:00Z' }, id_seed: 1 };
@@ -31,6 +32,29 @@ switch (seen.outcome) {
 const caseInput: CaseInput = { short_description: 'No signal', links: [{ profile: profile.customer_id, role: 'requester' }] };
 const opened = cb.createCase('agent', caseInput);
 cb.setCaseStatus('agent', opened.number, opened.version, 'resolved', { notes: 'Fixed' });
+
+const office: CalendarDef = {
+  id: 'office', name: 'Office', time_zone: 'Europe/London',
+  week: { monday: [{ start: '09:00', end: '17:00' }] }, holidays: [{ date: '2026-12-25', yearly: true }],
+};
+const loadedCalendar: CalendarDef = cb.loadCalendar('admin', office);
+const calendarsLoaded: CalendarRef[] = cb.calendars();
+const sla: SlaDef = { id: 'resolve', name: 'Resolve', target: 'resolution', duration: '8h', calendar: 'office',
+  warnings: [75], escalations: [{ at: 'breach', raise_priority: true }] };
+cb.loadSla('admin', sla);
+const slaDefs: SlaDef[] = cb.slaDefinitions();
+const clocks: SlaClock[] = cb.caseSlas(opened.number, '2026-03-09T09:30:00Z');
+const shown: SlaClock[] | undefined = cb.case(opened.number).slas;
+const due: SlaDue[] = cb.slaDue('2026-03-10T00:00:00Z', 10);
+const events: SlaEvent[] = cb.dueSlaEvents('poller', '2026-03-10T00:00:00Z');
+const worked: BusinessTime = cb.calendarBusinessTime(office, '2026-03-09T09:00:00Z', '2026-03-09T10:00:00Z');
+const open: boolean = cb.calendarIsOpen('office', '2026-03-09T09:00:00Z');
+const next: string = cb.calendarNextOpening(office, '2026-03-07T09:00:00Z');
+const dueAt: string = cb.calendarAddBusiness(office, '2026-03-09T09:00:00Z', '1h 30m');
+console.log(loadedCalendar.version, calendarsLoaded, cb.calendar('office', 1).name, slaDefs.length,
+  clocks.map((c) => `${c.stage} ${c.time_left_s} ${c.planned_breach_at ?? '-'}`), shown?.length,
+  due.map((d) => d.threshold), events.map((e) => `${e.kind} ${e.escalations.join(', ')}`),
+  worked.seconds, worked.text, open, next, dueAt, cb.calendarAddBusiness('office', next, 60));
 
 const plan: MergePlan = { survivor: 'C-000001', merged: 'C-000002', fields: { segment: 'survivor' } };
 try {

@@ -15,6 +15,14 @@ test('operation vectors', () => {
   assert.deepEqual(problems, []);
 });
 
+test('service-level vectors', () => {
+  const vectors = loadVectors('sla.json');
+  const steps = vectors.scenarios.reduce((n, s) => n + s.steps.length, 0);
+  assert.ok(steps > 20, `sla.json holds ${steps} steps`);
+  const problems = runOperations(api, vectors);
+  assert.deepEqual(problems, []);
+});
+
 test('subset match can fail, as the Rust one does', () => {
   assert.equal(subsetMatch({ a: 1 }, { a: 1, b: 2 }, ''), null);
   assert.notEqual(subsetMatch({ a: 2 }, { a: 1 }, ''), null);

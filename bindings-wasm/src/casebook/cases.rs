@@ -16,8 +16,11 @@ impl Casebook {
         self.run("create_case", args!("by" => by, "input" => input))
     }
 
-    /// A case by id or case number.
-    #[wasm_bindgen(js_name = "case", unchecked_return_type = "Case")]
+    /// A case by id or case number, with its SLA clocks (`slas`) when it has any.
+    #[wasm_bindgen(
+        js_name = "case",
+        unchecked_return_type = "Case & { slas?: SlaClock[] }"
+    )]
     pub fn case(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] r#ref: JsValue,

@@ -21,6 +21,7 @@ mod cases;
 mod contacts;
 mod identity;
 mod profiles;
+mod slas;
 mod templates;
 
 /// A casebook over an in-memory store: customer profiles, cases, the links

@@ -199,6 +199,8 @@ fn generate() -> String {
         .add::<ContactInput>("ContactInput", Way::In)
         .add::<Channel>("Channel", Way::In)
         .add::<MergePlan>("MergePlan", Way::In)
+        .add::<CalendarDef>("CalendarDef", Way::In)
+        .add::<SlaDef>("SlaDef", Way::In)
         // Returned.
         .add::<TemplateRef>("TemplateRef", Way::Out)
         .add::<ValidationReport>("ValidationReport", Way::Out)
@@ -222,7 +224,11 @@ fn generate() -> String {
         .add::<MergeRecord>("MergeRecord", Way::Out)
         .add::<AuditEntry>("AuditEntry", Way::Out)
         .add::<InvariantProblem>("InvariantProblem", Way::Out)
-        .add::<StorageErrorKind>("StorageErrorKind", Way::Out);
+        .add::<StorageErrorKind>("StorageErrorKind", Way::Out)
+        .add::<CalendarRef>("CalendarRef", Way::Out)
+        .add::<SlaClock>("SlaClock", Way::Out)
+        .add::<SlaDue>("SlaDue", Way::Out)
+        .add::<SlaEvent>("SlaEvent", Way::Out);
     records.declarations()
 }
 
