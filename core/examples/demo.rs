@@ -1,6 +1,7 @@
 //! The main job of casebook, end to end: a call from a shared household
 //! number, a new customer captured from a partial IVR draft, a case linked to
-//! two customers, the contact logged against it, and a keyword search.
+//! two customers, the contact logged against it, the case's service levels
+//! at the next screen pop and their warnings taken once, and a keyword search.
 //!
 //! It runs on the embedded default store, a SQLite file (`casebook-demo.db`
 //! under the build directory, created afresh each run, or the path given as
@@ -15,6 +16,8 @@ use serde_json::json;
 
 const PROFILE_TEMPLATE: &str = include_str!("templates/retail_customer.json");
 const CASE_TEMPLATE: &str = include_str!("templates/support_case.json");
+const CALENDAR: &str = include_str!("templates/uk_office.json");
+const SLAS: &str = include_str!("templates/slas.json");
 
 fn config() -> Config {
     Config {
@@ -103,6 +106,20 @@ fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
         case_template.id,
         case_template.version,
         case_template.fields().len()
+    );
+
+    // Service levels: a business calendar and SLA definitions, all data.
+    let calendar = cb.load_calendar(&Actor::new("admin"), CALENDAR)?;
+    let slas: Vec<serde_json::Value> = serde_json::from_str(SLAS)?;
+    for sla in &slas {
+        cb.load_sla(&Actor::new("admin"), &sla.to_string())?;
+    }
+    println!(
+        "Loaded calendar {} v{} ({}) and {} SLA definitions",
+        calendar.id(),
+        calendar.version(),
+        calendar.def().time_zone,
+        slas.len()
     );
 
     // Two customers of one household share a landline.
@@ -264,8 +281,51 @@ fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
         case.number
     );
 
-    // 5. Keyword search finds the case.
-    println!("\n5. Keyword search \"router red\"");
+    // 5. The next call from the customer: the screen pop shows the open
+    // case's service levels.
+    println!("\n5. Chidi calls again: screen pop");
+    if let Recognition::Known { open_cases, .. } = cb.recognize(Channel::Voice, "07911 123456")? {
+        for open in &open_cases {
+            println!(
+                "   {} {} [{}]",
+                open.number, open.short_description, open.priority
+            );
+            for sla in &open.slas {
+                print_sla("     ", sla);
+            }
+        }
+    }
+
+    // 6. Later on, a poller (any server) takes the warnings and breaches
+    // that are due, each exactly once, and the escalations run.
+    let later = cb.now() + jiff::SignedDuration::from_hours(30);
+    println!("\n6. Thirty hours later, at {later:.0}");
+    for sla in cb.case_slas(case.id, Some(later))? {
+        print_sla("   ", &sla);
+    }
+    let poller = Actor::new("sla-poller");
+    for event in cb.due_sla_events(&poller, later, 100)? {
+        println!(
+            "   taken: {} {} {:?} at {} % (due {:.0}){}",
+            event.case_number,
+            event.sla,
+            event.kind,
+            event.threshold,
+            event.due_at,
+            if event.escalations.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", event.escalations.join(", "))
+            }
+        );
+    }
+    println!(
+        "   polled again: {} more",
+        cb.due_sla_events(&poller, later, 100)?.len()
+    );
+
+    // 7. Keyword search finds the case.
+    println!("\n7. Keyword search \"router red\"");
     for hit in cb.search_cases("router red", 10)? {
         println!(
             "   - {} {} [{}]",
@@ -286,4 +346,19 @@ fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
         }
     );
     Ok(())
+}
+
+fn print_sla(indent: &str, sla: &SlaClock) {
+    let hours = |s: i64| format!("{}h{:02}m", s / 3600, (s.abs() % 3600) / 60);
+    println!(
+        "{indent}SLA {} ({:?}): {:?}, {} left{}{}",
+        sla.name,
+        sla.time,
+        sla.stage,
+        hours(sla.time_left_s),
+        sla.warning
+            .map(|w| format!(", WARNING {w} % used"))
+            .unwrap_or_default(),
+        if sla.breached { ", BREACHED" } else { "" }
+    );
 }
