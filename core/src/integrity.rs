@@ -53,7 +53,7 @@ pub struct InvariantProblem {
 }
 
 impl InvariantProblem {
-    fn new(kind: ProblemKind, subject: impl fmt::Display, message: String) -> Self {
+    pub(crate) fn new(kind: ProblemKind, subject: impl fmt::Display, message: String) -> Self {
         InvariantProblem {
             kind,
             subject: subject.to_string(),

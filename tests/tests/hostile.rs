@@ -48,6 +48,12 @@ const NAMES: &[&str] = &[
     "options",
     "open_only",
     "allow_duplicates",
+    "calendar",
+    "sla",
+    "at",
+    "until",
+    "now",
+    "duration",
 ];
 
 /// JSON nested `depth` levels deep, as text (hosts hand JSON over as text).
@@ -66,6 +72,36 @@ fn value(rng: &mut Rng, name: &str, known: &[Value]) -> Value {
                 json!("2026-03-02T09:00:00Z"),
                 json!("2030-01-01T00:00:00Z"),
                 json!("-009999-01-01T00:00:00Z"),
+            ],
+            "at" | "until" | "now" => &[
+                json!("2026-03-02T09:00:00Z"),
+                json!("2030-01-01T00:00:00Z"),
+                json!("-009999-01-01T00:00:00Z"),
+                json!("9999-12-31T23:59:59Z"),
+            ],
+            "duration" => &[
+                json!("4h"),
+                json!(-60),
+                json!(i64::MAX),
+                json!("0s"),
+                json!(1e20),
+            ],
+            "calendar" => &[
+                json!("office"),
+                json!({"id": "always", "name": "Always", "time_zone": "Pacific/Chatham",
+                       "always_open": true, "holidays": [{"date": "2026-03-02", "yearly": true}]}),
+                json!({"id": "late", "name": "Late", "time_zone": "America/New_York",
+                       "week": {"sunday": [{"start": "22:00", "end": "06:00", "overnight": true}]}}),
+                json!({"id": "bad", "name": "Bad", "time_zone": "UTC", "week": {"monday": [{"start": "25:00", "end": "26:00"}]}}),
+            ],
+            "sla" => &[
+                json!({"id": "resolve", "name": "R", "target": "resolution", "duration": "2h",
+                       "calendar": "office", "warnings": [50],
+                       "escalations": [{"at": "breach", "raise_priority": true, "assign": "lead"}]}),
+                json!({"id": "first", "name": "F", "target": "first_response", "duration": "1s",
+                       "time": "calendar", "reset": {"field": "status", "equals": "in_progress"}}),
+                json!({"id": "x", "name": "X", "target": "resolution", "duration": "99999999h",
+                       "time": "calendar"}),
             ],
             "limit" | "version" => &[json!(0), json!(1), json!(u64::MAX), json!(-1), json!(2.5)],
             "ref" | "profile" | "case" | "a" | "b" | "survivor" | "merged" => &[
@@ -203,6 +239,19 @@ fn drive<S: Store>(cb: &Casebook<S>, seed: u64, calls: usize) {
 fn seeded<S: Store>(store: S) -> Casebook<S> {
     let cb = engine(store);
     for (op, args) in [
+        (
+            "load_calendar",
+            json!({"by": "admin", "calendar": {"id": "office", "name": "Office", "time_zone": "Europe/London",
+            "week": {"monday": [{"start": "08:00", "end": "12:00"}, {"start": "13:00", "end": "17:00"}]},
+            "holidays": [{"date": "2026-12-25", "yearly": true}]}}),
+        ),
+        (
+            "load_sla",
+            json!({"by": "admin", "sla": {"id": "resolve", "name": "R", "target": "resolution",
+            "duration": "4h", "calendar": "office", "warnings": [50, 75],
+            "pause": {"field": "status", "equals": "awaiting_customer"},
+            "escalations": [{"at": 75, "raise_priority": true, "work_note": "late"}]}}),
+        ),
         (
             "create_profile",
             json!({"by": "agent", "input": {"given_name": "Ann", "family_name": "One",

@@ -557,6 +557,73 @@ fn processes_editing_one_profile_lose_no_update() {
     assert_eq!(cb.profile(ada.id).unwrap().version, ada.version + 30);
 }
 
+#[test]
+fn processes_polling_one_file_take_each_sla_event_once() {
+    let t = TempSqlite::new();
+    let db = t.path();
+    let db = db.to_str().unwrap();
+    let clock = std::sync::Arc::new(casebook::ManualClock::with_step(
+        "2026-03-09T08:00:00Z".parse().unwrap(),
+        60_000_000_000,
+    ));
+    let cb = Casebook::builder(t).clock(clock).build().unwrap();
+    let admin = Actor::new("admin");
+    cb.load_calendar(
+        &admin,
+        r#"{"id": "24x7", "name": "Always", "time_zone": "UTC", "always_open": true}"#,
+    )
+    .unwrap();
+    cb.load_sla(
+        &admin,
+        r#"{"id": "resolve", "name": "R", "target": "resolution", "duration": "2h",
+        "calendar": "24x7", "warnings": [25, 50, 75],
+        "escalations": [{"at": "breach", "inform": ["duty-manager"]}]}"#,
+    )
+    .unwrap();
+    let cases: Vec<String> = (0..10)
+        .map(|i| {
+            let input = CaseInput {
+                short_description: format!("Fault {i}"),
+                ..CaseInput::default()
+            };
+            cb.create_case(&fixtures::agent(), input).unwrap().number
+        })
+        .collect();
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            child(CHILD, &["poll", db, "2026-03-10T00:00:00Z", "8"])
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut taken: Vec<String> = children.into_iter().flat_map(finish).collect();
+    taken.sort();
+    let mut expected: Vec<String> = cases
+        .iter()
+        .flat_map(|n| [25, 50, 75, 100].map(|t| format!("taken {n} {t}")))
+        .collect();
+    expected.sort();
+    assert_eq!(
+        taken, expected,
+        "every warning and breach once, by one process"
+    );
+    for number in &cases {
+        assert_eq!(
+            cb.case(number.as_str()).unwrap().informed_users,
+            ["duty-manager"]
+        );
+    }
+    let audit = cb.audit_log(None).unwrap();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| a.action.starts_with("sla_"))
+            .count(),
+        40
+    );
+    fixtures::no_invariant_problems(&cb);
+}
+
 /// `1..=most` words picked from `items`, joined by spaces.
 fn random_words(rng: &mut Rng, items: &[&str], most: usize) -> String {
     let n = 1 + rng.below(most);

@@ -36,6 +36,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+/// Longest span `calendar_business_time` measures (100 years).
+const MAX_CALENDAR_SPAN_SECS: i64 = 100 * 366 * 86_400;
+
 fn to_value<T: Serialize>(value: &T) -> Result<Value> {
     serde_json::to_value(value)
         .map_err(|e| Error::Internal(format!("an answer cannot be written as JSON: {e}")))
@@ -184,7 +187,14 @@ operations! {
     "calendar_is_open" => |cb, a| Ok(Value::Bool(calendar_arg(cb, a)?.is_open(a.get("at")?)));
     "calendar_next_opening" => |cb, a| to_value(&calendar_arg(cb, a)?.next_opening(a.get("at")?)?);
     "calendar_business_time" => |cb, a| {
-        let time = calendar_arg(cb, a)?.business_time(a.get("from")?, a.get("to")?);
+        let (from, to): (jiff::Timestamp, jiff::Timestamp) = (a.get("from")?, a.get("to")?);
+        // Working time is summed day by day: refuse spans no case lives through.
+        if (to.as_second() - from.as_second()).abs() > MAX_CALENDAR_SPAN_SECS {
+            return Err(Error::InvalidInput(
+                "business time is measured over at most 100 years".into(),
+            ));
+        }
+        let time = calendar_arg(cb, a)?.business_time(from, to);
         Ok(json!({"seconds": time.as_secs(), "text": format!("{time:#}")}))
     };
     "calendar_add_business" => |cb, a| to_value(&calendar_arg(cb, a)?.add_business(a.get("from")?, a.duration("duration")?)?);

@@ -311,21 +311,28 @@ impl<S: Store> Casebook<S> {
     /// Re-derives and hands the store a case's due crossings (those not
     /// taken yet); nothing while no service level is defined.
     pub(super) fn refresh_sla_due(&self, tx: &mut dyn WriteTx, case: &Case) -> Result<()> {
-        let set = self.sla_set(&*tx)?;
-        if set.is_empty() {
+        if self.sla_set(&*tx)?.is_empty() {
             return Ok(());
         }
-        let history = self.sla_history(&*tx, case)?;
-        let taken = tx.sla_taken_of_case(case.id)?;
-        let due: Vec<SlaDue> = if case.status.is_open() {
-            due_crossings(&history, &set)
-                .into_iter()
-                .filter(|d| taken.binary_search(&d.key()).is_err())
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let due = self.sla_due_rows(&*tx, case)?;
         tx.put_sla_due(case.id, &due)
+    }
+
+    /// The crossings a store should index for a case: those of its open
+    /// clocks not taken yet, sorted by key.
+    pub(super) fn sla_due_rows(&self, tx: &dyn ReadTx, case: &Case) -> Result<Vec<SlaDue>> {
+        let set = self.sla_set(tx)?;
+        if set.is_empty() || !case.status.is_open() {
+            return Ok(Vec::new());
+        }
+        let history = self.sla_history(tx, case)?;
+        let taken = tx.sla_taken_of_case(case.id)?;
+        let mut due: Vec<SlaDue> = due_crossings(&history, &set)
+            .into_iter()
+            .filter(|d| taken.binary_search(&d.key()).is_err())
+            .collect();
+        due.sort_by_key(SlaDue::key);
+        Ok(due)
     }
 
     /// An inbound contact on a case is a customer message its response

@@ -5,9 +5,10 @@ use super::Casebook;
 use crate::error::{Error, Result};
 use crate::identity::profile_index;
 use crate::integrity::{
-    case_index_problem, profile_index_problem, record_problems, InvariantProblem,
+    case_index_problem, profile_index_problem, record_problems, InvariantProblem, ProblemKind,
 };
 use crate::model::AuditEntry;
+use crate::sla::SlaDue;
 use crate::store::{Snapshot, Store, StoreExt, SNAPSHOT_FORMAT};
 use serde_json::Value;
 use uuid::Uuid;
@@ -153,6 +154,15 @@ impl<S: Store> Casebook<S> {
                 let stored = tx.case_index(c.id)?;
                 let derived = self.case_index(tx, c)?;
                 problems.extend(case_index_problem(&c.number, &derived, stored.as_ref()));
+                let mut indexed = tx.sla_due_of_case(c.id)?;
+                indexed.sort_by_key(SlaDue::key);
+                if indexed != self.sla_due_rows(tx, c)? {
+                    problems.push(InvariantProblem::new(
+                        ProblemKind::StaleIndex,
+                        &c.number,
+                        format!("case {} has stale service-level crossings", c.number),
+                    ));
+                }
             }
             Ok(problems)
         })?;

@@ -409,3 +409,111 @@ fn a_snapshot_keeps_definitions_and_taken_crossings() {
     assert_eq!((due[0].case_id, due[0].threshold), (case.id, 100));
     assert!(fresh.check_invariants().unwrap().is_empty());
 }
+
+#[test]
+fn retroactive_start_reset_and_a_calendar_from_a_case_field() {
+    let (cb, clock) = engine("2026-03-09T08:00:00Z");
+    let admin = Actor::new("admin");
+    cb.load_calendar(
+        &admin,
+        &json!({"id": "nights", "name": "Nights", "time_zone": "UTC",
+                "week": {"monday": [{"start": "20:00", "end": "08:00", "overnight": true}]}})
+        .to_string(),
+    )
+    .unwrap();
+    cb.load_template(
+        &admin,
+        &json!({"id": "fault", "name": "Fault", "kind": "case",
+                "fields": [{"key": "shift", "label": "Shift", "type": "text"}]})
+        .to_string(),
+    )
+    .unwrap();
+    load(
+        &cb,
+        json!({"id": "triage", "name": "Triage", "target": "triage_done",
+        "duration": "1h", "calendar": {"field": "shift", "default": "office"},
+        "case_template": "fault", "retroactive_start": "created_at",
+        "start": {"field": "status", "equals": "in_progress"},
+        "stop": {"field": "category", "present": true},
+        "reset": {"field": "status", "equals": "awaiting_customer"}}),
+    );
+    let agent = Actor::new("agent");
+    let case = cb
+        .create_case(
+            &agent,
+            CaseInput {
+                template: Some("fault".into()),
+                short_description: "Noise on the line".into(),
+                fields: [("shift".to_string(), json!("nights"))]
+                    .into_iter()
+                    .collect(),
+                ..CaseInput::default()
+            },
+        )
+        .unwrap();
+    assert!(
+        cb.case_slas(case.id, None).unwrap().is_empty(),
+        "not started yet"
+    );
+    clock.set(at("2026-03-09T21:00:00Z"));
+    let case = cb
+        .set_case_status(&agent, case.id, case.version, CaseStatus::InProgress, None)
+        .unwrap();
+    let clocks = cb
+        .case_slas(case.id, Some(at("2026-03-09T21:30:00Z")))
+        .unwrap();
+    assert_eq!(
+        clocks[0].started_at,
+        at("2026-03-09T08:00:00Z"),
+        "counted from creation"
+    );
+    assert_eq!(clocks[0].calendar.as_deref(), Some("nights"));
+    assert_eq!(
+        clocks[0].business_elapsed_s, 5400,
+        "the night shift since 20:00"
+    );
+    assert!(clocks[0].breached);
+    clock.set(at("2026-03-09T22:00:00Z"));
+    let case = cb
+        .set_case_status(
+            &agent,
+            case.id,
+            case.version,
+            CaseStatus::AwaitingCustomer,
+            None,
+        )
+        .unwrap();
+    let clocks = cb
+        .case_slas(case.id, Some(at("2026-03-09T22:15:00Z")))
+        .unwrap();
+    assert_eq!(clocks[0].started_at, at("2026-03-09T22:00:00Z"), "reset");
+    assert_eq!(
+        (clocks[0].business_elapsed_s, clocks[0].breached),
+        (900, false)
+    );
+    clock.set(at("2026-03-09T22:30:00Z"));
+    let input = CaseInput {
+        category: Some("line".into()),
+        ..CaseInput::from(&case)
+    };
+    let case = cb
+        .update_case(&agent, case.id, case.version, input)
+        .unwrap();
+    let clocks = cb
+        .case_slas(case.id, Some(at("2026-03-10T06:00:00Z")))
+        .unwrap();
+    assert_eq!(clocks[0].stage, SlaStage::Completed);
+    assert_eq!(clocks[0].business_elapsed_s, 1800);
+    // A condition on a field the template lacks is refused at load.
+    let err = cb
+        .load_sla(
+            &admin,
+            &json!({"id": "bad", "name": "B", "target": "resolution",
+            "duration": "1h", "time": "calendar", "case_template": "fault",
+            "start": {"field": "region", "equals": "north"}})
+            .to_string(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidDefinition);
+    assert!(err.to_string().contains("`region`"), "{err}");
+}

@@ -13,6 +13,10 @@
 //!
 //! `sqlite_child bump <db> <customer id> <count>` updates one profile `count`
 //! times, retrying on version conflicts, and prints `bumped <count>`.
+//!
+//! `sqlite_child poll <db> <now> <rounds>` takes the service-level warnings
+//! and breaches due at `now` (RFC 3339), a few at a time for `rounds`
+//! rounds, and prints one `taken <case number> <threshold>` line per event.
 
 use casebook::store::StoreExt;
 use casebook::MergePlan;
@@ -36,8 +40,12 @@ fn main() -> ExitCode {
             Ok(count) => open(db).and_then(|cb| bump(&cb, customer_id, count)),
             Err(_) => Err("count must be a number".to_string()),
         },
+        ["poll", db, now, rounds] => match (now.parse(), rounds.parse()) {
+            (Ok(now), Ok(rounds)) => open(db).and_then(|cb| poll(&cb, now, rounds)),
+            _ => Err("now must be an instant and rounds a number".to_string()),
+        },
         _ => Err(
-            "usage: sqlite_child work <db> <seed> <ops> | bump <db> <customer id> <count>".into(),
+            "usage: sqlite_child work <db> <seed> <ops> | bump <db> <customer id> <count> | poll <db> <now> <rounds>".into(),
         ),
     };
     match outcome {
@@ -52,6 +60,20 @@ fn main() -> ExitCode {
 fn open(db: &str) -> Result<Engine, String> {
     let store = SqliteStore::open(db).map_err(|e| e.to_string())?;
     Casebook::builder(store).build().map_err(|e| e.to_string())
+}
+
+/// Takes due service-level events, a few per call, and reports each.
+fn poll(cb: &Engine, now: jiff::Timestamp, rounds: usize) -> Result<(), String> {
+    let poller = Actor::new(format!("poller-{}", std::process::id()));
+    for _ in 0..rounds {
+        let events = cb
+            .due_sla_events(&poller, now, 3)
+            .map_err(|e| e.to_string())?;
+        for event in events {
+            report(format!("taken {} {}", event.case_number, event.threshold))?;
+        }
+    }
+    Ok(())
 }
 
 /// Prints one line and flushes it, so the parent sees every commit reported.
