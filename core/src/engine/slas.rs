@@ -64,6 +64,8 @@ impl<S: Store> Casebook<S> {
     /// loaded calendars and case templates it names. A changed definition
     /// of an existing id makes a new version (running clocks keep the
     /// version they started under); an unchanged one returns the current.
+    /// A definition counts from its loading on: an open case picks it up
+    /// at its next change.
     pub fn load_sla(&self, actor: &Actor, json: &str) -> Result<SlaDefinition> {
         actor.check()?;
         let value: Value = serde_json::from_str(json).map_err(|e| Error::InvalidDefinition {
