@@ -40,6 +40,12 @@ fn load(cb: &Casebook<MemoryStore>, def: serde_json::Value) {
         .expect("sla");
 }
 
+/// Moves a case to another status as the agent.
+fn move_to(cb: &Casebook<MemoryStore>, case: &crate::Case, status: CaseStatus) -> crate::Case {
+    cb.set_case_status(&Actor::new("agent"), case.id, case.version, status, None)
+        .expect("status change")
+}
+
 fn open_case(cb: &Casebook<MemoryStore>) -> crate::Case {
     cb.create_case(
         &Actor::new("agent"),
@@ -87,15 +93,7 @@ fn pauses_move_the_deadline_and_stop_completes() {
     let agent = Actor::new("agent");
     let case = open_case(&cb);
     clock.set(at("2026-03-09T09:00:00Z"));
-    let case = cb
-        .set_case_status(
-            &agent,
-            case.id,
-            case.version,
-            CaseStatus::AwaitingCustomer,
-            None,
-        )
-        .unwrap();
+    let case = move_to(&cb, &case, CaseStatus::AwaitingCustomer);
     let paused = cb
         .case_slas(case.id, Some(at("2026-03-09T11:00:00Z")))
         .unwrap();
@@ -111,9 +109,7 @@ fn pauses_move_the_deadline_and_stop_completes() {
         Some(at("2026-03-09T14:00:00Z"))
     );
     clock.set(at("2026-03-09T11:00:00Z"));
-    let case = cb
-        .set_case_status(&agent, case.id, case.version, CaseStatus::InProgress, None)
-        .unwrap();
+    let case = move_to(&cb, &case, CaseStatus::InProgress);
     let running = cb
         .case_slas(case.id, Some(at("2026-03-09T12:00:00Z")))
         .unwrap();
@@ -456,9 +452,7 @@ fn retroactive_start_reset_and_a_calendar_from_a_case_field() {
         "not started yet"
     );
     clock.set(at("2026-03-09T21:00:00Z"));
-    let case = cb
-        .set_case_status(&agent, case.id, case.version, CaseStatus::InProgress, None)
-        .unwrap();
+    let case = move_to(&cb, &case, CaseStatus::InProgress);
     let clocks = cb
         .case_slas(case.id, Some(at("2026-03-09T21:30:00Z")))
         .unwrap();
@@ -474,15 +468,7 @@ fn retroactive_start_reset_and_a_calendar_from_a_case_field() {
     );
     assert!(clocks[0].breached);
     clock.set(at("2026-03-09T22:00:00Z"));
-    let case = cb
-        .set_case_status(
-            &agent,
-            case.id,
-            case.version,
-            CaseStatus::AwaitingCustomer,
-            None,
-        )
-        .unwrap();
+    let case = move_to(&cb, &case, CaseStatus::AwaitingCustomer);
     let clocks = cb
         .case_slas(case.id, Some(at("2026-03-09T22:15:00Z")))
         .unwrap();
