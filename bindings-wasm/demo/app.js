@@ -54,6 +54,20 @@ $('status').dataset.ready = 'true';
 function seed() {
   cb.loadTemplate('admin', PROFILE_TEMPLATE);
   cb.loadTemplate('admin', CASE_TEMPLATE);
+  // Service levels: a business calendar and two SLAs, all data.
+  const weekday = [{ start: '08:00', end: '18:00' }];
+  cb.loadCalendar('admin', {
+    id: 'uk-office', name: 'UK support desk', time_zone: 'Europe/London',
+    week: { monday: weekday, tuesday: weekday, wednesday: weekday, thursday: weekday, friday: weekday },
+  });
+  cb.loadSla('admin', {
+    id: 'first-response', name: 'First response', target: 'first_response',
+    duration: '1h', time: 'calendar', warnings: [75],
+  });
+  cb.loadSla('admin', {
+    id: 'resolution', name: 'Resolution', target: 'resolution', duration: '8h',
+    calendar: 'uk-office', warnings: [75], pause: { field: 'status', equals: 'awaiting_customer' },
+  });
   const ada = remember(cb.createProfile(AGENT, {
     template: 'retail', given_name: 'Ada', family_name: 'Lovelace',
     contact_points: [{ kind: 'phone', value: '020 7946 0958', label: 'home' }, { kind: 'email', value: 'ada@example.org' }],
@@ -118,6 +132,13 @@ $('answer-form').addEventListener('submit', (event) => {
 
 // ----- customer card -----
 
+/** "3h 05m left", or how long ago it breached. */
+function slaLeft(sla) {
+  const s = Math.abs(sla.time_left_s);
+  const text = `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return sla.time_left_s >= 0 ? `${text} left` : `breached ${text} ago`;
+}
+
 function showCustomer(customerId) {
   const profile = cb.profile(customerId);
   current = profile.customer_id;
@@ -137,8 +158,12 @@ function showCustomer(customerId) {
   }
   const caseList = el('ul', { id: 'customer-cases' });
   for (const { case: c, role } of cases) {
+    const slas = (c.slas ?? []).map((s) => el('div', {
+      className: s.breached || s.warning ? 'sla late' : 'sla',
+      textContent: `${s.name}: ${slaLeft(s)}${s.warning ? `, ${s.warning} % used` : ''}`,
+    }));
     caseList.append(el('li', { textContent: `${c.number} ${c.short_description} [${c.status}, P${c.priority}] ` },
-      el('span', { className: 'tag', textContent: role })));
+      el('span', { className: 'tag', textContent: role }), ...slas));
   }
   card.append(el('strong', { textContent: `Cases (${cases.length})` }), caseList);
   if (related.length) {

@@ -57,6 +57,9 @@ try {
   await page.waitForSelector('#customer-card');
   assert.match(await text('#customer-card h3'), /Ada Lovelace/);
   assert.match(await text('#customer-cases'), /CS0001001 Router has no signal/);
+  // The screen pop shows the open case's service levels.
+  assert.match(await text('#customer-cases'), /First response: 0h 59m left|First response: 1h 00m left/);
+  assert.match(await text('#customer-cases'), /Resolution: 8h 00m left|Resolution: \dh \d\dm left/);
   step('known caller shows the customer card with the open case');
 
   // A household landline: the agent chooses.
