@@ -10,7 +10,7 @@ use crate::error::{Entity, Error, Result};
 use crate::model::{AuditEntry, Case, Direction, EntryKind, Level, TimelineEntry};
 use crate::sla::{
     derive_clocks, due_crossings, CaseSlaHistory, DefinitionContext, SlaClock, SlaDefinition,
-    SlaDue, SlaEvent, SlaEventKind, SlaSet,
+    SlaDue, SlaEvent, SlaEventKind, SlaSet, SlaStage,
 };
 use crate::store::{ReadTx, Store, StoreExt, StoredDefinition, WriteTx};
 use crate::template::TemplateKind;
@@ -215,11 +215,23 @@ impl<S: Store> Casebook<S> {
     ) -> Result<Vec<SlaEvent>> {
         let by = actor.check()?;
         let limit = limit.clamp(1, MAX_DUE);
+        // `now` says what is due; what is written is stamped with the clock.
+        let at = self.now();
         let due = self.store.read_with(|tx| tx.sla_due_before(now, limit))?;
         let mut events = Vec::new();
         for row in due {
             let taken = self.write(|tx, ids| {
-                if !tx.take_sla_due(&row.key())? {
+                // Read again in this transaction: the case may have changed
+                // since the poll (paused, resolved), and its crossings with it.
+                let key = row.key();
+                let fresh = tx
+                    .sla_due_of_case(row.case_id)?
+                    .into_iter()
+                    .find(|d| d.key() == key && d.due_at <= now);
+                let Some(row) = fresh else {
+                    return Ok(None);
+                };
+                if !tx.take_sla_due(&key)? {
                     return Ok(None);
                 }
                 let Some(mut case) = tx.case(row.case_id)? else {
@@ -227,15 +239,25 @@ impl<S: Store> Casebook<S> {
                 };
                 let set = self.sla_set(tx)?;
                 let definition = set.definition(&row.sla, Some(row.version));
+                // A clock that has stopped (a late breach of a resolved
+                // case) is reported, not escalated.
+                let history = self.sla_history(tx, &case)?;
+                let running = case.status.is_open()
+                    && derive_clocks(&history, &set, at).iter().any(|c| {
+                        c.slot == row.slot
+                            && c.started_at == row.started_at
+                            && matches!(c.stage, SlaStage::InProgress | SlaStage::Paused)
+                    });
                 let mut actions = Vec::new();
                 let previous = case.clone();
                 for escalation in definition
                     .iter()
                     .flat_map(|d| d.def().escalations.iter())
-                    .filter(|e| e.at.percent() == row.threshold)
+                    .filter(|e| running && e.at.percent() == row.threshold)
                 {
-                    if escalation.raise_priority {
-                        let (impact, urgency) = raised(case.impact, case.urgency);
+                    let (impact, urgency) = raised(case.impact, case.urgency);
+                    if escalation.raise_priority && (impact, urgency) != (case.impact, case.urgency)
+                    {
                         case.impact = impact;
                         case.urgency = urgency;
                         case.priority = self.config.priority_matrix.priority(impact, urgency);
@@ -260,7 +282,7 @@ impl<S: Store> Casebook<S> {
                             id: ids.next(),
                             kind: EntryKind::WorkNote,
                             author: by.to_string(),
-                            at: now,
+                            at,
                             text: note.clone(),
                         });
                         actions.push("work note".into());
@@ -272,8 +294,8 @@ impl<S: Store> Casebook<S> {
                     SlaEventKind::Warning
                 };
                 if !actions.is_empty() {
-                    case.record_change_from(&previous, by, now);
-                    self.save_case_edit(tx, &mut case, by, now)?;
+                    case.record_change_from(&previous, by, at);
+                    self.save_case_edit(tx, &mut case, by, at)?;
                 }
                 let event = SlaEvent {
                     case_id: case.id,
@@ -289,12 +311,12 @@ impl<S: Store> Casebook<S> {
                     threshold: row.threshold,
                     kind,
                     due_at: row.due_at,
-                    taken_at: now,
+                    taken_at: at,
                     escalations: actions,
                 };
                 tx.append_audit(&AuditEntry {
                     id: ids.next(),
-                    at: now,
+                    at,
                     actor: by.to_string(),
                     action: match kind {
                         SlaEventKind::Breach => "sla_breach".into(),
@@ -324,7 +346,7 @@ impl<S: Store> Casebook<S> {
     /// clocks not taken yet, sorted by key.
     pub(super) fn sla_due_rows(&self, tx: &dyn ReadTx, case: &Case) -> Result<Vec<SlaDue>> {
         let set = self.sla_set(tx)?;
-        if set.is_empty() || !case.status.is_open() {
+        if set.is_empty() {
             return Ok(Vec::new());
         }
         let history = self.sla_history(tx, case)?;

@@ -82,7 +82,13 @@ impl<S: Store> Casebook<S> {
             )));
         }
         let imported = self.store.write_with(|tx| {
-            if tx.profile_count()? > 0 || tx.case_count()? > 0 || !tx.template_refs()?.is_empty() {
+            let has_definitions =
+                !tx.definitions("calendar")?.is_empty() || !tx.definitions("sla")?.is_empty();
+            if tx.profile_count()? > 0
+                || tx.case_count()? > 0
+                || !tx.template_refs()?.is_empty()
+                || has_definitions
+            {
                 return Err(Error::InvalidState(
                     "a snapshot can only be imported into an empty store".into(),
                 ));

@@ -220,9 +220,22 @@ impl Run {
         self.crossings.iter().any(|c| c.threshold == threshold)
     }
 
-    /// Thresholds already used up by the time counted (after a switch to a
-    /// shorter definition) are crossed at `at`.
-    fn note_passed(&mut self, at: Timestamp) {
+    /// Carries the clock on under another definition of its policy group:
+    /// the time counted stays; crossings are those of the new definition,
+    /// the ones already used up by the time counted crossed now at the latest.
+    fn switch_to(&mut self, definition: Arc<SlaDefinition>, at: Timestamp) {
+        self.definition = definition;
+        let counted = self.counted;
+        let kept: Vec<Crossing> = self
+            .crossings
+            .iter()
+            .copied()
+            .filter(|c| {
+                self.definition.thresholds().contains(&c.threshold)
+                    && self.target_of(c.threshold) <= counted
+            })
+            .collect();
+        self.crossings = kept;
         for &threshold in self.definition.thresholds() {
             if self.target_of(threshold) <= self.counted && !self.crossed(threshold) {
                 self.crossings.push(Crossing { threshold, at });
@@ -296,8 +309,47 @@ fn apply_conditions(run: &mut Run, at: Timestamp, state: &Fields, happening: Hap
     }
 }
 
+/// Starts a run of `definition` at `at`, in state `state`. A retroactive
+/// run starts at the case's creation and goes through the states the case
+/// has been in since (`seen`), so its pauses count as pauses.
+fn attach(
+    definition: &Arc<SlaDefinition>,
+    set: &SlaSet,
+    created_at: Timestamp,
+    seen: &[(Timestamp, Fields)],
+    at: Timestamp,
+    state: &Fields,
+    happening: Happening,
+) -> Run {
+    let def = definition.def();
+    let retroactive = def.retroactive_start.is_some() && created_at < at;
+    let start = if retroactive { created_at } else { at };
+    let mut run = Run::start(
+        definition.clone(),
+        set.calendar_for(definition, state, start),
+        start,
+    );
+    // Attaching is not a reset: only a reset condition turning true after
+    // the clock attached restarts it.
+    if retroactive {
+        for (t, earlier) in seen.iter().filter(|(t, _)| *t < at) {
+            run.account(*t);
+            run.calendar = set.calendar_for(definition, earlier, start);
+            run.reset_held = holds(&def.reset, earlier).unwrap_or(false);
+            apply_conditions(&mut run, *t, earlier, Happening::Change(0));
+        }
+        run.account(at);
+    }
+    run.reset_held = holds(&def.reset, state).unwrap_or(false);
+    apply_conditions(&mut run, at, state, happening);
+    run
+}
+
 /// Replays a case's history up to `until` and returns every clock's last run.
 fn replay(history: &CaseSlaHistory, set: &SlaSet, until: Timestamp) -> BTreeMap<String, Run> {
+    // Nothing happens to a case before it exists: a contact that started
+    // before the case was opened from it counts from the opening.
+    let created = history.created_at;
     let mut happenings: Vec<(Timestamp, Happening)> = history
         .changes
         .iter()
@@ -310,10 +362,12 @@ fn replay(history: &CaseSlaHistory, set: &SlaSet, until: Timestamp) -> BTreeMap<
                 .map(|t| (*t, Happening::CustomerMessage)),
         )
         .chain(history.responses.iter().map(|t| (*t, Happening::Response)))
+        .map(|(t, h)| (t.max(created), h))
         .filter(|(t, _)| *t <= until)
         .collect();
     happenings.sort();
     let mut state = Fields::new();
+    let mut seen: Vec<(Timestamp, Fields)> = Vec::new();
     let mut runs: BTreeMap<String, Run> = BTreeMap::new();
     let mut responded = false;
     for (at, happening) in happenings {
@@ -322,9 +376,13 @@ fn replay(history: &CaseSlaHistory, set: &SlaSet, until: Timestamp) -> BTreeMap<
                 if let Some(change) = history.changes.get(i) {
                     apply_change(&mut state, &change.changed);
                 }
+                seen.push((at, state.clone()));
             }
             Happening::Response => responded = true,
             Happening::CustomerMessage => {}
+        }
+        if seen.is_empty() {
+            continue;
         }
         let template = state.get("template").and_then(|t| t.as_str());
         for (slot, group) in set.slots_at(at) {
@@ -340,8 +398,7 @@ fn replay(history: &CaseSlaHistory, set: &SlaSet, until: Timestamp) -> BTreeMap<
                     run.account(at);
                     if let Some(d) = selected.filter(|d| d.id() != run.definition.id()) {
                         if let Some(pinned) = set.definition_at(d.id(), run.started_at) {
-                            run.definition = pinned;
-                            run.note_passed(at);
+                            run.switch_to(pinned, at);
                         }
                     }
                     run.calendar = set.calendar_for(&run.definition, &state, run.started_at);
@@ -352,8 +409,7 @@ fn replay(history: &CaseSlaHistory, set: &SlaSet, until: Timestamp) -> BTreeMap<
                         && run.definition.def().target == SlaTarget::NextResponse;
                     match selected {
                         Some(d) if new_message => {
-                            let calendar = set.calendar_for(d, &state, at);
-                            *run = Run::start(d.clone(), calendar, at);
+                            *run = attach(d, set, at, &seen, at, &state, happening);
                         }
                         _ => apply_conditions(run, at, &state, happening),
                     }
@@ -365,18 +421,13 @@ fn replay(history: &CaseSlaHistory, set: &SlaSet, until: Timestamp) -> BTreeMap<
                     if waits_for_message {
                         continue;
                     }
-                    let start = match d.def().retroactive_start {
-                        Some(super::RetroactiveStart::CreatedAt) => history.created_at.min(at),
-                        None => at,
-                    };
-                    let calendar = set.calendar_for(d, &state, start);
-                    let mut run = Run::start(d.clone(), calendar, start);
-                    run.account(at);
-                    if d.def().target == SlaTarget::FirstResponse && responded {
+                    let mut run = attach(d, set, created, &seen, at, &state, happening);
+                    if d.def().target == SlaTarget::FirstResponse
+                        && responded
+                        && happening != Happening::Response
+                    {
                         run.stage = SlaStage::Completed;
                         run.completed_at = Some(at);
-                    } else {
-                        apply_conditions(&mut run, at, &state, happening);
                     }
                     runs.insert(slot, run);
                 }
@@ -400,17 +451,16 @@ pub fn derive_clocks(history: &CaseSlaHistory, set: &SlaSet, now: Timestamp) -> 
         .collect()
 }
 
-/// The crossings a store indexes for a case: every threshold of each
-/// running or paused clock, crossed or to come, with its key.
+/// The crossings a store indexes for a case: every threshold each clock's
+/// last run crossed, and, while it runs, those to come, with their keys.
 pub fn due_crossings(history: &CaseSlaHistory, set: &SlaSet) -> Vec<SlaDue> {
     if set.is_empty() {
         return Vec::new();
     }
     let mut out = Vec::new();
+    // A completed or cancelled clock keeps the crossings it made while it
+    // ran: a breach that happened is due until it is taken.
     for (slot, run) in replay(history, set, Timestamp::MAX) {
-        if !matches!(run.stage, SlaStage::InProgress | SlaStage::Paused) {
-            continue;
-        }
         for crossing in run.crossings.iter().copied().chain(run.future_crossings()) {
             out.push(SlaDue {
                 case_id: history.case_id,

@@ -305,6 +305,15 @@ impl SlaDefinition {
                 "the warning threshold {p} % is not between 1 and 99 (the breach is 100 %)"
             )));
         }
+        if let Some(p) = thresholds
+            .iter()
+            .find(|p| duration_secs * i64::from(**p) / 100 < 1)
+        {
+            return Err(bad(format!(
+                "the warning threshold {p} % of `{}` is less than a second",
+                def.duration
+            )));
+        }
         thresholds.push(100);
         for escalation in &def.escalations {
             let at = escalation.at.percent();

@@ -11,6 +11,8 @@ mod clock;
 mod condition;
 mod definition;
 #[cfg(test)]
+mod edge_tests;
+#[cfg(test)]
 mod properties;
 mod set;
 #[cfg(test)]

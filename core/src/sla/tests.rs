@@ -9,11 +9,11 @@ use jiff::Timestamp;
 use serde_json::json;
 use std::sync::Arc;
 
-fn at(text: &str) -> Timestamp {
+pub(super) fn at(text: &str) -> Timestamp {
     text.parse().expect("instant")
 }
 
-fn engine(start: &str) -> (Casebook<MemoryStore>, Arc<ManualClock>) {
+pub(super) fn engine(start: &str) -> (Casebook<MemoryStore>, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::with_step(at(start), 0));
     let cb = Casebook::builder(MemoryStore::new())
         .clock(clock.clone())
@@ -35,18 +35,22 @@ fn engine(start: &str) -> (Casebook<MemoryStore>, Arc<ManualClock>) {
     (cb, clock)
 }
 
-fn load(cb: &Casebook<MemoryStore>, def: serde_json::Value) {
+pub(super) fn load(cb: &Casebook<MemoryStore>, def: serde_json::Value) {
     cb.load_sla(&Actor::new("admin"), &def.to_string())
         .expect("sla");
 }
 
 /// Moves a case to another status as the agent.
-fn move_to(cb: &Casebook<MemoryStore>, case: &crate::Case, status: CaseStatus) -> crate::Case {
+pub(super) fn move_to(
+    cb: &Casebook<MemoryStore>,
+    case: &crate::Case,
+    status: CaseStatus,
+) -> crate::Case {
     cb.set_case_status(&Actor::new("agent"), case.id, case.version, status, None)
         .expect("status change")
 }
 
-fn open_case(cb: &Casebook<MemoryStore>) -> crate::Case {
+pub(super) fn open_case(cb: &Casebook<MemoryStore>) -> crate::Case {
     cb.create_case(
         &Actor::new("agent"),
         CaseInput {
@@ -137,11 +141,13 @@ fn pauses_move_the_deadline_and_stop_completes() {
     assert!(done[0].breached);
     assert_eq!(done[0].business_elapsed_s, 5 * 3600);
     assert_eq!(done[0].completed_at, Some(at("2026-03-09T15:00:00Z")));
-    // A resolved case has nothing due.
-    assert!(cb
-        .sla_due(at("2030-01-01T00:00:00Z"), 10)
-        .unwrap()
-        .is_empty());
+    // The breach before the resolution is due until taken.
+    let late = cb.sla_due(at("2030-01-01T00:00:00Z"), 10).unwrap();
+    assert_eq!(late.len(), 1);
+    assert_eq!(
+        (late[0].threshold, late[0].due_at),
+        (100, at("2026-03-09T14:00:00Z"))
+    );
 }
 
 #[test]
