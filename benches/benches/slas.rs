@@ -252,7 +252,7 @@ fn change(at: Timestamp, changed: Fields) -> CaseChange {
 /// Created as new (with its other attributes), then 100 status changes
 /// alternating in progress / awaiting the customer, 5 minutes to 6 hours
 /// apart, from a random instant in 2026. Never resolved.
-fn history(rng: &mut Rng, case: usize) -> CaseSlaHistory {
+fn history(rng: &mut Rng, case: usize) -> CaseSlaHistory<'static> {
     let mut at = YEAR_START + (rng.next_u64() % (YEAR_SECS as u64 / 2)) as i64;
     let created = instant(at);
     let mut first = Fields::new();
@@ -281,15 +281,15 @@ fn history(rng: &mut Rng, case: usize) -> CaseSlaHistory {
     CaseSlaHistory {
         case_id: Uuid::from_u128(case as u128 + 1),
         created_at: created,
-        changes,
+        changes: changes.into(),
         ..CaseSlaHistory::default()
     }
 }
 
 /// What `casebook::model`'s (private) apply does with each change.
-fn replay_attributes(history: &CaseSlaHistory) -> usize {
+fn replay_attributes(history: &CaseSlaHistory<'_>) -> usize {
     let mut state = Fields::new();
-    for change in &history.changes {
+    for change in history.changes.iter() {
         for (key, value) in &change.changed {
             if value.is_null() {
                 state.remove(key);
@@ -304,7 +304,7 @@ fn replay_attributes(history: &CaseSlaHistory) -> usize {
 fn clocks_bench(plan: &Plan, results: &mut Results) {
     let set = sla_set();
     let mut rng = Rng::new(100);
-    let cases: Vec<(CaseSlaHistory, Timestamp)> = (0..plan.histories)
+    let cases: Vec<(CaseSlaHistory<'static>, Timestamp)> = (0..plan.histories)
         .map(|i| {
             let h = history(&mut rng, i);
             let last = h.changes.last().map(|c| c.at).expect("changes");
@@ -323,13 +323,16 @@ fn clocks_bench(plan: &Plan, results: &mut Results) {
         &cases,
         plan.rounds,
         &mut [
-            Contender::new(names[0], |(h, _): &(CaseSlaHistory, Timestamp)| {
+            Contender::new(names[0], |(h, _): &(CaseSlaHistory<'static>, Timestamp)| {
                 replay_attributes(h)
             }),
-            Contender::new(names[1], |(h, now): &(CaseSlaHistory, Timestamp)| {
-                derive_clocks(h, &set, *now).len()
-            }),
-            Contender::new(names[2], |(h, _): &(CaseSlaHistory, Timestamp)| {
+            Contender::new(
+                names[1],
+                |(h, now): &(CaseSlaHistory<'static>, Timestamp)| {
+                    derive_clocks(h, &set, *now).len()
+                },
+            ),
+            Contender::new(names[2], |(h, _): &(CaseSlaHistory<'static>, Timestamp)| {
                 due_crossings(h, &set).len()
             }),
         ],

@@ -66,16 +66,7 @@ fn any_calendar() -> impl Strategy<Value = Calendar> {
     )
         .prop_map(|(zone, days, holidays)| {
             let mut week = serde_json::Map::new();
-            let names = [
-                "monday",
-                "tuesday",
-                "wednesday",
-                "thursday",
-                "friday",
-                "saturday",
-                "sunday",
-            ];
-            for (name, points) in names.iter().zip(days) {
+            for (name, points) in super::windows::DAY_NAMES.iter().zip(days) {
                 let points: Vec<u32> = points.into_iter().collect();
                 let windows: Vec<_> = points
                     .chunks_exact(2)

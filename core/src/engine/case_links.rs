@@ -85,6 +85,9 @@ impl<S: Store> Casebook<S> {
         profile: Uuid,
         open_only: bool,
     ) -> Result<Vec<ProfileCase>> {
+        let slas = self.sla_set(tx)?;
+        // One instant for every clock of the answer (and no clock read without SLAs).
+        let now = (!slas.is_empty()).then(|| self.now());
         let mut out = Vec::new();
         for (link, case) in tx.linked_cases(profile)? {
             if open_only && !case.status.is_open() {
@@ -92,7 +95,7 @@ impl<S: Store> Casebook<S> {
             }
             let mut summary = CaseSummary::from(&case);
             if case.status.is_open() {
-                summary.slas = self.slas_of(tx, &case, None)?;
+                summary.slas = self.slas_of(tx, &slas, &case, now)?;
             }
             out.push(ProfileCase {
                 case: summary,

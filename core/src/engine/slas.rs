@@ -173,7 +173,8 @@ impl<S: Store> Casebook<S> {
         let r = r.into();
         self.store.read_with(|tx| {
             let case = self.resolve_case(tx, r)?;
-            self.slas_of(tx, &case, at)
+            let set = self.sla_set(tx)?;
+            self.slas_of(tx, &set, &case, at)
         })
     }
 
@@ -181,17 +182,17 @@ impl<S: Store> Casebook<S> {
     pub(super) fn slas_of(
         &self,
         tx: &dyn ReadTx,
+        set: &SlaSet,
         case: &Case,
         at: Option<Timestamp>,
     ) -> Result<Vec<SlaClock>> {
-        let set = self.sla_set(tx)?;
         if set.is_empty() {
             return Ok(Vec::new());
         }
         let history = self.sla_history(tx, case)?;
         Ok(derive_clocks(
             &history,
-            &set,
+            set,
             at.unwrap_or_else(|| self.now()),
         ))
     }
@@ -335,23 +336,33 @@ impl<S: Store> Casebook<S> {
     /// Re-derives and hands the store a case's due crossings (those not
     /// taken yet); nothing while no service level is defined.
     pub(super) fn refresh_sla_due(&self, tx: &mut dyn WriteTx, case: &Case) -> Result<()> {
-        if self.sla_set(&*tx)?.is_empty() {
+        let set = self.sla_set(&*tx)?;
+        self.put_sla_due_of(tx, &set, case)
+    }
+
+    /// Hands the store a case's due crossings under the definitions `set`.
+    fn put_sla_due_of(&self, tx: &mut dyn WriteTx, set: &SlaSet, case: &Case) -> Result<()> {
+        if set.is_empty() {
             return Ok(());
         }
-        let due = self.sla_due_rows(&*tx, case)?;
+        let due = self.sla_due_rows(&*tx, set, case)?;
         tx.put_sla_due(case.id, &due)
     }
 
     /// The crossings a store should index for a case: those of its open
     /// clocks not taken yet, sorted by key.
-    pub(super) fn sla_due_rows(&self, tx: &dyn ReadTx, case: &Case) -> Result<Vec<SlaDue>> {
-        let set = self.sla_set(tx)?;
+    pub(super) fn sla_due_rows(
+        &self,
+        tx: &dyn ReadTx,
+        set: &SlaSet,
+        case: &Case,
+    ) -> Result<Vec<SlaDue>> {
         if set.is_empty() {
             return Ok(Vec::new());
         }
         let history = self.sla_history(tx, case)?;
         let taken = tx.sla_taken_of_case(case.id)?;
-        let mut due: Vec<SlaDue> = due_crossings(&history, &set)
+        let mut due: Vec<SlaDue> = due_crossings(&history, set)
             .into_iter()
             .filter(|d| taken.binary_search(&d.key()).is_err())
             .collect();
@@ -366,19 +377,23 @@ impl<S: Store> Casebook<S> {
         tx: &mut dyn WriteTx,
         contact: &crate::model::Contact,
     ) -> Result<()> {
-        if contact.direction != Direction::Inbound || self.sla_set(&*tx)?.is_empty() {
+        if contact.direction != Direction::Inbound {
+            return Ok(());
+        }
+        let set = self.sla_set(&*tx)?;
+        if set.is_empty() {
             return Ok(());
         }
         for id in &contact.case_ids {
             if let Some(case) = tx.case(*id)? {
-                self.refresh_sla_due(tx, &case)?;
+                self.put_sla_due_of(tx, &set, &case)?;
             }
         }
         Ok(())
     }
 
     /// What a case's clocks are derived from.
-    fn sla_history(&self, tx: &dyn ReadTx, case: &Case) -> Result<CaseSlaHistory> {
+    fn sla_history<'c>(&self, tx: &dyn ReadTx, case: &'c Case) -> Result<CaseSlaHistory<'c>> {
         let mut customer_messages: Vec<Timestamp> = tx
             .contacts_of_case(case.id)?
             .iter()

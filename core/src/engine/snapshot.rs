@@ -152,6 +152,7 @@ impl<S: Store> Casebook<S> {
         let mut problems = self.store.read_with(|tx| {
             let snapshot = tx.export()?;
             let mut problems = record_problems(&snapshot);
+            let slas = self.sla_set(tx)?;
             for p in &snapshot.profiles {
                 let stored = tx.profile_index(p.id)?;
                 problems.extend(profile_index_problem(p, &profile_index(p), stored.as_ref()));
@@ -162,7 +163,7 @@ impl<S: Store> Casebook<S> {
                 problems.extend(case_index_problem(&c.number, &derived, stored.as_ref()));
                 let mut indexed = tx.sla_due_of_case(c.id)?;
                 indexed.sort_by_key(SlaDue::key);
-                if indexed != self.sla_due_rows(tx, c)? {
+                if indexed != self.sla_due_rows(tx, &slas, c)? {
                     problems.push(InvariantProblem::new(
                         ProblemKind::StaleIndex,
                         &c.number,

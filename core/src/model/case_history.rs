@@ -7,6 +7,7 @@ use crate::template::Fields;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// One change of a case's attributes: the attributes that changed, with
 /// their new values (`null` when cleared). The first change of a case holds
@@ -86,7 +87,12 @@ impl Case {
     /// Sets this edited case's history to `previous`'s plus one change
     /// holding every attribute that differs (none when nothing changed).
     pub fn record_change_from(&mut self, previous: &Case, by: &str, at: Timestamp) {
-        let mut history = previous.effective_history();
+        // `self` is an edit of `previous`: it carries the same history.
+        let mut history = if self.history.is_empty() {
+            previous.effective_history().into_owned()
+        } else {
+            std::mem::take(&mut self.history)
+        };
         let before = case_attributes(previous);
         let now = case_attributes(self);
         let mut changed = Fields::new();
@@ -113,9 +119,9 @@ impl Case {
     /// The case's history; for a case stored before histories were kept,
     /// the best account its record gives: its attributes from creation (as
     /// new), then the status changes of its timeline.
-    pub fn effective_history(&self) -> Vec<CaseChange> {
+    pub fn effective_history(&self) -> Cow<'_, [CaseChange]> {
         if !self.history.is_empty() {
-            return self.history.clone();
+            return Cow::Borrowed(&self.history);
         }
         let mut first = case_attributes(self);
         first.insert("status".into(), Value::from(CaseStatus::New.as_str()));
@@ -139,7 +145,7 @@ impl Case {
                 });
             }
         }
-        history
+        Cow::Owned(history)
     }
 }
 

@@ -8,19 +8,20 @@ use crate::model::{apply_change, CaseChange, CaseStatus};
 use crate::template::Fields;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
 /// What a clock's history is made of, besides the case's attribute changes.
 #[derive(Debug, Clone, Default)]
-pub struct CaseSlaHistory {
+pub struct CaseSlaHistory<'a> {
     /// The case.
     pub case_id: Uuid,
     /// When it was created.
     pub created_at: Timestamp,
-    /// Its attribute changes, oldest first.
-    pub changes: Vec<CaseChange>,
+    /// Its attribute changes, oldest first (borrowed from the case when it can be).
+    pub changes: Cow<'a, [CaseChange]>,
     /// When customer-visible comments were added (responses), oldest first.
     pub responses: Vec<Timestamp>,
     /// When customer messages (inbound contacts on the case) arrived, oldest first.
@@ -346,7 +347,7 @@ fn attach(
 }
 
 /// Replays a case's history up to `until` and returns every clock's last run.
-fn replay(history: &CaseSlaHistory, set: &SlaSet, until: Timestamp) -> BTreeMap<String, Run> {
+fn replay(history: &CaseSlaHistory<'_>, set: &SlaSet, until: Timestamp) -> BTreeMap<String, Run> {
     // Nothing happens to a case before it exists: a contact that started
     // before the case was opened from it counts from the opening.
     let created = history.created_at;
@@ -438,7 +439,7 @@ fn replay(history: &CaseSlaHistory, set: &SlaSet, until: Timestamp) -> BTreeMap<
 }
 
 /// Every service level of a case, read at `now` (history after `now` is ignored).
-pub fn derive_clocks(history: &CaseSlaHistory, set: &SlaSet, now: Timestamp) -> Vec<SlaClock> {
+pub fn derive_clocks(history: &CaseSlaHistory<'_>, set: &SlaSet, now: Timestamp) -> Vec<SlaClock> {
     if set.is_empty() {
         return Vec::new();
     }
@@ -453,7 +454,7 @@ pub fn derive_clocks(history: &CaseSlaHistory, set: &SlaSet, now: Timestamp) -> 
 
 /// The crossings a store indexes for a case: every threshold each clock's
 /// last run crossed, and, while it runs, those to come, with their keys.
-pub fn due_crossings(history: &CaseSlaHistory, set: &SlaSet) -> Vec<SlaDue> {
+pub fn due_crossings(history: &CaseSlaHistory<'_>, set: &SlaSet) -> Vec<SlaDue> {
     if set.is_empty() {
         return Vec::new();
     }

@@ -73,23 +73,6 @@ impl SlaCondition {
         }
     }
 
-    /// Every field the condition names.
-    pub fn fields(&self) -> Vec<&str> {
-        let mut out = Vec::new();
-        self.collect_fields(&mut out);
-        out
-    }
-
-    fn collect_fields<'a>(&'a self, out: &mut Vec<&'a str>) {
-        match self {
-            SlaCondition::All { all: list } | SlaCondition::Any { any: list } => {
-                list.iter().for_each(|c| c.collect_fields(out))
-            }
-            SlaCondition::Not { not } => not.collect_fields(out),
-            SlaCondition::Field(test) => out.push(&test.field),
-        }
-    }
-
     /// Checks the condition's shape and the values it compares built-in
     /// attributes with; `custom_field` says whether a custom field key exists.
     pub(super) fn check(&self, custom_field: &dyn Fn(&str) -> bool) -> Result<(), String> {

@@ -2,7 +2,7 @@
 //! definitions, late breaches, retroactive starts, resets at attachment,
 //! and a crossing that stopped being due between the poll and the take.
 
-use super::tests::{at, engine, load, move_to, open_case};
+use super::tests::{at, engine, load, load_resolution_group, move_to, open_case};
 use crate::model::{
     CaseInput, CaseStatus, Channel, ContactInput, EntryKind, Level, ResolutionInput,
 };
@@ -69,17 +69,7 @@ fn a_later_next_response_cycle_keeps_the_conditions() {
 #[test]
 fn switching_to_a_longer_definition_drops_crossings_it_has_not_made() {
     let (cb, clock) = engine("2026-03-09T08:00:00Z");
-    load(
-        &cb,
-        json!({"id": "p-low", "name": "Low", "target": "resolution", "duration": "8h",
-        "calendar": "office", "policy_group": "resolution", "position": 2}),
-    );
-    load(
-        &cb,
-        json!({"id": "p-high", "name": "High", "target": "resolution", "duration": "2h",
-        "calendar": "office", "policy_group": "resolution", "position": 1,
-        "start": {"field": "priority", "in": [1, 2]}}),
-    );
+    load_resolution_group(&cb);
     let case = open_case(&cb);
     let case = set_levels(&cb, &case, Level::High);
     clock.set(at("2026-03-09T11:00:00Z"));

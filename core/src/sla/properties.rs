@@ -48,7 +48,7 @@ fn change(at: i64, status: &str) -> CaseChange {
 }
 
 /// A history: created as new, then open statuses (never resolved) at increasing times.
-fn history(steps: &[(u32, bool)]) -> CaseSlaHistory {
+fn history(steps: &[(u32, bool)]) -> CaseSlaHistory<'static> {
     let mut at = START;
     let mut changes = vec![change(at, "new")];
     for (gap, waiting) in steps {
@@ -64,7 +64,7 @@ fn history(steps: &[(u32, bool)]) -> CaseSlaHistory {
     }
     CaseSlaHistory {
         created_at: Timestamp::from_second(START).expect("instant"),
-        changes,
+        changes: changes.into(),
         ..CaseSlaHistory::default()
     }
 }

@@ -40,6 +40,21 @@ pub(super) fn load(cb: &Casebook<MemoryStore>, def: serde_json::Value) {
         .expect("sla");
 }
 
+/// A policy group: resolution in 2 business hours at priority 1 or 2, in 8 otherwise.
+pub(super) fn load_resolution_group(cb: &Casebook<MemoryStore>) {
+    load(
+        cb,
+        json!({"id": "p-low", "name": "Low", "target": "resolution", "duration": "8h",
+        "calendar": "office", "policy_group": "resolution", "position": 2}),
+    );
+    load(
+        cb,
+        json!({"id": "p-high", "name": "High", "target": "resolution", "duration": "2h",
+        "calendar": "office", "policy_group": "resolution", "position": 1,
+        "start": {"field": "priority", "in": [1, 2]}}),
+    );
+}
+
 /// Moves a case to another status as the agent.
 pub(super) fn move_to(
     cb: &Casebook<MemoryStore>,
@@ -153,17 +168,7 @@ fn pauses_move_the_deadline_and_stop_completes() {
 #[test]
 fn a_priority_change_switches_the_definition_and_keeps_the_elapsed_time() {
     let (cb, clock) = engine("2026-03-09T08:00:00Z");
-    load(
-        &cb,
-        json!({"id": "p-low", "name": "Low", "target": "resolution", "duration": "8h",
-        "calendar": "office", "policy_group": "resolution", "position": 2}),
-    );
-    load(
-        &cb,
-        json!({"id": "p-high", "name": "High", "target": "resolution", "duration": "2h",
-        "calendar": "office", "policy_group": "resolution", "position": 1,
-        "start": {"field": "priority", "in": [1, 2]}}),
-    );
+    load_resolution_group(&cb);
     let case = open_case(&cb);
     clock.set(at("2026-03-09T09:00:00Z"));
     let input = CaseInput {
