@@ -126,6 +126,23 @@ static void test_open_and_free(void) {
     FAILS(casebook_open_memory("{\"colour\": 1}", &cb), CASEBOOK_STATUS_INVALID_INPUT);
     FAILS(casebook_open_memory("{\"config\": {\"default_region\": \"XX\"}}", &cb),
           CASEBOOK_STATUS_INVALID_INPUT);
+    /* Options that are no object, and regions that are no ISO code, are refused, not defaulted. */
+    {
+        const char *refused[] = {"[]", "\"GB\"", "42", "true",
+                                 "{\"config\": {\"default_region\": \"gb \"}}",
+                                 "{\"config\": {\"default_region\": \"zz\"}}",
+                                 "{\"config\": {\"default_region\": \"G B\"}}",
+                                 "{\"config\": {\"default_region\": \"\"}}"};
+        size_t i;
+        for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+            FAILS(casebook_open_memory(refused[i], &cb), CASEBOOK_STATUS_INVALID_INPUT);
+            CHECK(cb == kept);
+        }
+        CHECK(strstr(casebook_last_error_message(), "region") != NULL);
+        OK(casebook_open_memory("{\"config\": {\"default_region\": \"gb\"}}", &cb));
+        OK(casebook_free(cb));
+        cb = kept;
+    }
     FAILS(casebook_open_memory("\xff\xfe", &cb), CASEBOOK_STATUS_INVALID_INPUT);
     CHECK(strstr(casebook_last_error_message(), "UTF-8") != NULL);
     FAILS(casebook_open_memory(NULL, NULL), CASEBOOK_STATUS_INVALID_INPUT);
@@ -220,7 +237,10 @@ static void test_templates_and_validation(casebook_t *cb) {
     OK(casebook_load_template(cb, "admin", CUSTOMER_TEMPLATE, &out));
     CHECK(has(out, "\"version\":1"));
     FAILS(casebook_load_template(cb, "admin", BAD_TEMPLATE, &out), CASEBOOK_STATUS_INVALID_TEMPLATE);
-    FAILS(casebook_load_template(cb, "admin", "{", &out), CASEBOOK_STATUS_INVALID_TEMPLATE);
+    /* Not JSON at all is invalid input; JSON that is no template is an invalid template. */
+    FAILS(casebook_load_template(cb, "admin", "{", &out), CASEBOOK_STATUS_INVALID_INPUT);
+    FAILS(casebook_load_template(cb, "admin", "{\"id\": \"nameless\"}", &out),
+          CASEBOOK_STATUS_INVALID_TEMPLATE);
     FAILS(casebook_load_template(cb, "admin", NULL, &out), CASEBOOK_STATUS_INVALID_INPUT);
     FAILS(casebook_load_template(cb, NULL, CUSTOMER_TEMPLATE, &out), CASEBOOK_STATUS_INVALID_INPUT);
     FAILS(casebook_load_template(cb, "", CUSTOMER_TEMPLATE, &out), CASEBOOK_STATUS_INVALID_INPUT);
