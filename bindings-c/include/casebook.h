@@ -4,8 +4,9 @@
  * case-management engine.
  *
  * Conventions:
- * - Every function that can fail returns a casebook_status: CASEBOOK_STATUS_OK
- *   (0) or one of the engine's stable error codes (1..14, fixed forever).
+ * - Every function that can fail returns a casebook_status, a C enum:
+ *   CASEBOOK_STATUS_OK (0) or one of the engine's stable error codes (1..14,
+ *   fixed forever), so a switch over it can warn about a missing case.
  *   Results go through out-parameters, which come last and are written only
  *   on success.
  * - After a failure, casebook_last_error_message() and
@@ -19,11 +20,17 @@
  *   never with free(). const char * results (error messages, recognition
  *   accessors, names) belong to the library: do not free them.
  * - Handles are freed with their own _free function. Freeing NULL is fine.
- *   Handles and strings are looked up, never dereferenced: a NULL, unknown,
- *   already freed or wrong-type pointer, and a double free, give
- *   CASEBOOK_STATUS_INVALID_INPUT instead of a crash. Limit: a freed pointer
- *   whose address has since been reused by a new object of the same type
- *   refers to that new object.
+ *   Handles are generation-tagged tokens, not addresses: they are looked up,
+ *   never dereferenced, so a NULL, forged, already freed or wrong-type
+ *   handle, and a double free, give CASEBOOK_STATUS_INVALID_INPUT instead of
+ *   a crash, even after new objects of the same type have been created.
+ *   Strings are looked up by address the same way.
+ * - JSON answers carry their key values: casebook_answer_id(),
+ *   casebook_answer_customer_id(), casebook_answer_case_number(), ... read
+ *   them without JSON parsing, as strings borrowed from the answer.
+ * - Error messages quote at most a short prefix of a bad argument.
+ * - casebook_shutdown() releases everything the library keeps, for leak
+ *   checkers; call it last.
  * - No Rust panic crosses into C: it becomes CASEBOOK_STATUS_INTERNAL (unless
  *   the library was built with panic=abort).
  *
@@ -57,12 +64,10 @@
  * handle or string. After `CASEBOOK_STATUS_VALIDATION_FAILED` and
  * `CASEBOOK_STATUS_DUPLICATE_SUSPECTED`, `casebook_last_error_json` lists
  * every field problem or the candidates.
+ *
+ * A C enum (int-sized), so a `switch` over it can warn about a missing case.
  */
-enum casebook_status
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
+typedef enum {
   /**
    * Success.
    */
@@ -124,24 +129,13 @@ enum casebook_status
    * windows, unknown field, ...).
    */
   CASEBOOK_STATUS_INVALID_DEFINITION = 14,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum casebook_status casebook_status;
-#else
-typedef uint32_t casebook_status;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
+} casebook_status;
 
 /**
  * What recognition found, as `casebook_recognition_kind` reports it (the
- * `outcome` of the JSON form).
+ * `outcome` of the JSON form). A C enum (int-sized).
  */
-enum casebook_recognition_outcome
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
+typedef enum {
   /**
    * No profile has the address; the JSON holds a pre-filled draft.
    */
@@ -154,14 +148,7 @@ enum casebook_recognition_outcome
    * Several profiles share the address (a household landline): the agent chooses.
    */
   CASEBOOK_RECOGNITION_OUTCOME_SEVERAL = 2,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum casebook_recognition_outcome casebook_recognition_outcome;
-#else
-typedef uint32_t casebook_recognition_outcome;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
+} casebook_recognition_outcome;
 
 /**
  * The outcome of `casebook_recognize`, read through the
@@ -231,6 +218,18 @@ casebook_status casebook_string_free(char *text);
 casebook_status casebook_live_objects(size_t *out_handles,
                                       size_t *out_recognitions,
                                       size_t *out_strings);
+
+/**
+ * Releases what the library keeps for the life of the process: every
+ * handle, recognition and string still live (they are freed, and must not
+ * be used again), the registry that tracks them, and the calling thread's
+ * last error (other threads' last errors go when those threads end).
+ * Call it last, when no other thread is inside a casebook call; after it,
+ * what remains (the phone-number metadata and compiled patterns, built
+ * once on first use) is reachable, not leaked, and valgrind reports no
+ * definite or possible leak. The library may be used again afterwards.
+ */
+void casebook_shutdown(void);
 
 /**
  * The names of every operation `casebook_call` understands, as a JSON array.
@@ -502,6 +501,70 @@ casebook_status casebook_recognition_json(const casebook_recognition_t *rec, cha
 casebook_status casebook_recognition_free(casebook_recognition_t *rec);
 
 /**
+ * The unknown caller's normalised address, the matching key recognition
+ * looked up (`phone:+447400123456`, `email:ada@example.org`). Only for
+ * outcome UNKNOWN; an address that could not be normalised has no key and
+ * gives `CASEBOOK_STATUS_INVALID_INPUT`.
+ */
+casebook_status casebook_recognition_key(const casebook_recognition_t *rec, const char **out);
+
+/**
+ * Number of contact points in the unknown caller's pre-filled draft (0 for
+ * other outcomes).
+ */
+casebook_status casebook_recognition_draft_contact_count(const casebook_recognition_t *rec,
+                                                         size_t *out_count);
+
+/**
+ * Contact point `index` of the unknown caller's draft: its kind (`"phone"`,
+ * `"email"`, ...) and value as received (optional out-parameters).
+ */
+casebook_status casebook_recognition_draft_contact(const casebook_recognition_t *rec,
+                                                   size_t index,
+                                                   const char **out_kind,
+                                                   const char **out_value);
+
+/**
+ * Number of recent contacts listed for a known caller (0 for other outcomes).
+ */
+casebook_status casebook_recognition_recent_contact_count(const casebook_recognition_t *rec,
+                                                          size_t *out_count);
+
+/**
+ * Recent contact `index` of a known caller (most recent first): its id,
+ * channel (`"voice"`, ...), start (RFC 3339, UTC) and summary (optional
+ * out-parameters).
+ */
+casebook_status casebook_recognition_recent_contact(const casebook_recognition_t *rec,
+                                                    size_t index,
+                                                    const char **out_id,
+                                                    const char **out_channel,
+                                                    const char **out_started_at,
+                                                    const char **out_summary);
+
+/**
+ * Status (`"new"`, `"in_progress"`, ...) of open case `case_index` of a
+ * known caller, beside `casebook_recognition_open_case`.
+ */
+casebook_status casebook_recognition_open_case_status(const casebook_recognition_t *rec,
+                                                      size_t case_index,
+                                                      const char **out_status);
+
+/**
+ * The most urgent open case of profile `index`: number, title (one-line
+ * description) and status (optional out-parameters). A profile without open
+ * cases gives `CASEBOOK_STATUS_NOT_FOUND`. Recognition lists cases for a
+ * known caller only; for the profiles of outcome SEVERAL it gives their
+ * count (`casebook_recognition_open_case_count`), and this function gives
+ * `CASEBOOK_STATUS_INVALID_INPUT`.
+ */
+casebook_status casebook_recognition_urgent_case(const casebook_recognition_t *rec,
+                                                 size_t index,
+                                                 const char **out_number,
+                                                 const char **out_title,
+                                                 const char **out_status);
+
+/**
  * Probable duplicates of a profile, best first, with explainable scores; answers a JSON array.
  */
 casebook_status casebook_duplicate_candidates(const casebook_t *handle,
@@ -582,6 +645,45 @@ casebook_status casebook_due_sla_events(const casebook_t *handle,
                                         const char *now,
                                         size_t limit,
                                         char **out_json);
+
+/**
+ * The internal `id` of the profile, case or contact in `answer` (a string
+ * handed out by `casebook_create_profile`, `casebook_update_profile`,
+ * `casebook_create_case`, `casebook_log_contact`, ...). `*out` belongs to
+ * the answer: valid until `casebook_string_free(answer)`; do not free it.
+ * An answer without an id gives `CASEBOOK_STATUS_INVALID_INPUT`.
+ */
+casebook_status casebook_answer_id(const char *answer, const char **out);
+
+/**
+ * The customer ID (`C-000001`) of the profile in `answer`; borrowed like
+ * `casebook_answer_id`.
+ */
+casebook_status casebook_answer_customer_id(const char *answer, const char **out);
+
+/**
+ * The case number (`CS0001001`) of the case in `answer`; borrowed like
+ * `casebook_answer_id`.
+ */
+casebook_status casebook_answer_case_number(const char *answer, const char **out);
+
+/**
+ * The status (`"new"`, `"in_progress"`, ...) of the case in `answer`;
+ * borrowed like `casebook_answer_id`.
+ */
+casebook_status casebook_answer_case_status(const char *answer, const char **out);
+
+/**
+ * The merge id of the merge outcome in `answer` (what `casebook_unmerge`
+ * takes); borrowed like `casebook_answer_id`.
+ */
+casebook_status casebook_answer_merge_id(const char *answer, const char **out);
+
+/**
+ * The `version` of the profile or case in `answer` (what the update
+ * functions take).
+ */
+casebook_status casebook_answer_version(const char *answer, uint64_t *out_version);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -2,6 +2,7 @@
 //! for NULL and UTF-8, out-parameters checked before any work is done and
 //! written only on success, and strings handed out through the registry.
 
+use crate::answer::Answer;
 use crate::registry;
 use casebook::Error;
 use serde_json::{json, Map, Value};
@@ -124,14 +125,15 @@ impl Out<*mut c_char> {
     pub(crate) fn hand_out(self, text: String) -> Result<(), Error> {
         let text =
             CString::new(text).map_err(|_| Error::Internal("an answer holds a NUL byte".into()))?;
-        self.write(registry::add_text(text));
+        self.write(registry::add_text(Answer::text(text)));
         Ok(())
     }
 
-    /// Hands `value` to C as JSON text.
+    /// Hands `value` to C as JSON text, its key values readable with the
+    /// `casebook_answer_*` accessors.
     pub(crate) fn hand_out_json(self, value: &Value) -> Result<(), Error> {
-        let text = serde_json::to_string(value).map_err(|e| Error::Internal(e.to_string()))?;
-        self.hand_out(text)
+        self.write(registry::add_text(Answer::json(value)?));
+        Ok(())
     }
 }
 

@@ -95,6 +95,11 @@ unsafe fn options(options_json: *const c_char) -> Result<EngineOptions, Error> {
     EngineOptions::from_json(unsafe { opt_str(options_json, "options_json") }?.unwrap_or(""))
 }
 
+/// The registry cannot take another object.
+pub(crate) fn too_many() -> Error {
+    Error::InvalidState("too many live casebook objects: free some first".into())
+}
+
 /// Builds an engine over `store` and hands its handle out.
 fn open(
     options: EngineOptions,
@@ -102,7 +107,8 @@ fn open(
     out: Out<*mut casebook_t>,
 ) -> Result<(), Error> {
     let engine = options.build(store, Arc::new(SystemClock), Arc::new(RandomIds))?;
-    out.write(registry::add_engine(Arc::new(engine)) as *mut casebook_t);
+    let token = registry::add_engine(Arc::new(engine)).ok_or_else(too_many)?;
+    out.write(token as *mut casebook_t);
     Ok(())
 }
 
@@ -137,8 +143,14 @@ pub unsafe extern "C" fn casebook_call(
         let op = arg_str(op, "op")?;
         let args = opt_str(args_json, "args_json")?.unwrap_or("");
         let engine = engine_of(handle)?;
-        // The core parses the arguments: its messages name what is wrong.
-        out.hand_out(api::call_json(&engine, op, args)?)
+        // Parsed as the core's `call_json` does, so its messages apply; the
+        // answer keeps its key values for the `casebook_answer_*` accessors.
+        let args: Value = if args.trim().is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(args).map_err(Error::from)?
+        };
+        out.hand_out_json(&api::call(&engine, op, &args)?)
     })
 }
 

@@ -47,9 +47,13 @@ mod contacts;
 
 mod recognition;
 
+mod recognition_details;
+
 mod merges;
 
 mod slas;
+
+mod answer;
 
 // What they share.
 mod args;

@@ -4,7 +4,7 @@
 use crate::args::{c_string_lossy, invalid, Out};
 use crate::panic::{guard, guard_ptr};
 use crate::registry;
-use crate::status::last_error_ptr;
+use crate::status::{last_error_ptr, release_last_error};
 use crate::status_codes::casebook_status;
 use casebook::ErrorCode;
 use serde_json::json;
@@ -64,7 +64,7 @@ pub extern "C" fn casebook_last_error_json() -> *const c_char {
 #[no_mangle]
 pub unsafe extern "C" fn casebook_string_free(text: *mut c_char) -> casebook_status {
     guard(|| {
-        if text.is_null() || registry::remove(text as usize, registry::Kind::Text) {
+        if text.is_null() || registry::remove_text(text as usize) {
             Ok(())
         } else {
             Err(invalid(
@@ -96,6 +96,23 @@ pub unsafe extern "C" fn casebook_live_objects(
         }
         Ok(())
     })
+}
+
+/// Releases what the library keeps for the life of the process: every
+/// handle, recognition and string still live (they are freed, and must not
+/// be used again), the registry that tracks them, and the calling thread's
+/// last error (other threads' last errors go when those threads end).
+/// Call it last, when no other thread is inside a casebook call; after it,
+/// what remains (the phone-number metadata and compiled patterns, built
+/// once on first use) is reachable, not leaked, and valgrind reports no
+/// definite or possible leak. The library may be used again afterwards.
+#[no_mangle]
+pub extern "C" fn casebook_shutdown() {
+    // Nothing to report to: the last error is being released too.
+    let _ = std::panic::catch_unwind(|| {
+        registry::release_all();
+        release_last_error();
+    });
 }
 
 /// The names of every operation `casebook_call` understands, as a JSON array.

@@ -3,7 +3,7 @@
 //! on the hot path hand out borrowed pointers without allocating.
 
 use crate::args::{arg_str, c_string_lossy, invalid, Out};
-use crate::handle::engine_of;
+use crate::handle::{engine_of, too_many};
 use crate::panic::guard;
 use crate::registry;
 use crate::status_codes::casebook_status;
@@ -14,8 +14,8 @@ use std::ffi::{c_char, CString};
 use std::sync::Arc;
 
 /// What recognition found, as `casebook_recognition_kind` reports it (the
-/// `outcome` of the JSON form).
-#[repr(u32)]
+/// `outcome` of the JSON form). A C enum (int-sized).
+#[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum casebook_recognition_outcome {
     /// No profile has the address; the JSON holds a pre-filled draft.
@@ -37,6 +37,21 @@ pub(crate) struct Candidate {
 pub(crate) struct OpenCase {
     pub(crate) number: CString,
     pub(crate) short_description: CString,
+    pub(crate) status: CString,
+}
+
+/// One recent contact of a known caller, as C reads it.
+pub(crate) struct RecentContact {
+    pub(crate) id: CString,
+    pub(crate) channel: CString,
+    pub(crate) started_at: CString,
+    pub(crate) summary: CString,
+}
+
+/// One contact point of an unknown caller's draft, as C reads it.
+pub(crate) struct DraftContact {
+    pub(crate) kind: CString,
+    pub(crate) value: CString,
 }
 
 /// A recognition and its C strings.
@@ -45,57 +60,99 @@ pub(crate) struct Recognized {
     pub(crate) kind: casebook_recognition_outcome,
     pub(crate) candidates: Vec<Candidate>,
     pub(crate) open_cases: Vec<OpenCase>,
+    pub(crate) recent_contacts: Vec<RecentContact>,
+    /// The unknown caller's normalised address (matching key), if any.
+    pub(crate) key: Option<CString>,
+    pub(crate) draft_contacts: Vec<DraftContact>,
+}
+
+/// The serde name of a unit variant (`"voice"`, `"in_progress"`), as C reads it.
+fn name_of(value: serde_json::Result<Value>) -> CString {
+    let name = value
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    c_string_lossy(name)
+}
+
+fn text(s: &str) -> CString {
+    c_string_lossy(s.to_string())
 }
 
 impl Recognized {
     /// Prepares the strings C reads.
     pub(crate) fn new(recognition: Recognition) -> Recognized {
-        let (kind, candidates, open_cases) = match &recognition {
-            Recognition::Unknown { .. } => (casebook_recognition_outcome::Unknown, vec![], vec![]),
+        let mut rec = Recognized {
+            kind: casebook_recognition_outcome::Unknown,
+            candidates: vec![],
+            open_cases: vec![],
+            recent_contacts: vec![],
+            key: None,
+            draft_contacts: vec![],
+            recognition: Recognition::Several { candidates: vec![] },
+        };
+        match &recognition {
+            Recognition::Unknown { key, draft } => {
+                rec.key = key.as_deref().map(text);
+                rec.draft_contacts = draft
+                    .contact_points
+                    .iter()
+                    .map(|p| DraftContact {
+                        kind: name_of(serde_json::to_value(p.kind)),
+                        value: text(&p.value),
+                    })
+                    .collect();
+            }
             Recognition::Known {
                 summary,
                 open_cases,
+                recent_contacts,
                 ..
-            } => (
-                casebook_recognition_outcome::Known,
-                vec![Candidate {
-                    customer_id: c_string_lossy(summary.customer_id.clone()),
-                    display_name: c_string_lossy(summary.display_name.clone()),
+            } => {
+                rec.kind = casebook_recognition_outcome::Known;
+                rec.candidates = vec![Candidate {
+                    customer_id: text(&summary.customer_id),
+                    display_name: text(&summary.display_name),
                     // The listed cases, so the count always matches what can be read.
                     open_case_count: open_cases.len(),
-                }],
-                open_cases
+                }];
+                rec.open_cases = open_cases
                     .iter()
                     .map(|c| OpenCase {
-                        number: c_string_lossy(c.number.clone()),
-                        short_description: c_string_lossy(c.short_description.clone()),
+                        number: text(&c.number),
+                        short_description: text(&c.short_description),
+                        status: name_of(serde_json::to_value(c.status)),
                     })
-                    .collect(),
-            ),
-            Recognition::Several { candidates } => (
-                casebook_recognition_outcome::Several,
-                candidates
+                    .collect();
+                rec.recent_contacts = recent_contacts
+                    .iter()
+                    .map(|c| RecentContact {
+                        id: text(&c.id.to_string()),
+                        channel: name_of(serde_json::to_value(c.channel)),
+                        started_at: text(&c.started_at.to_string()),
+                        summary: text(&c.summary),
+                    })
+                    .collect();
+            }
+            Recognition::Several { candidates } => {
+                rec.kind = casebook_recognition_outcome::Several;
+                rec.candidates = candidates
                     .iter()
                     .map(|s| Candidate {
-                        customer_id: c_string_lossy(s.customer_id.clone()),
-                        display_name: c_string_lossy(s.display_name.clone()),
+                        customer_id: text(&s.customer_id),
+                        display_name: text(&s.display_name),
                         open_case_count: s.open_cases,
                     })
-                    .collect(),
-                vec![],
-            ),
-        };
-        Recognized {
-            recognition,
-            kind,
-            candidates,
-            open_cases,
+                    .collect();
+            }
         }
+        rec.recognition = recognition;
+        rec
     }
 }
 
 /// The live recognition behind a pointer.
-fn recognition_of(rec: *const casebook_recognition_t) -> Result<Arc<Recognized>, Error> {
+pub(crate) fn recognition_of(rec: *const casebook_recognition_t) -> Result<Arc<Recognized>, Error> {
     if rec.is_null() {
         return Err(invalid("the recognition handle is NULL"));
     }
@@ -154,7 +211,7 @@ pub unsafe extern "C" fn casebook_recognize(
             .map_err(|e| invalid(format!("`channel`: {e}")))?;
         let engine = engine_of(handle)?;
         let recognized = Recognized::new(engine.recognize(channel, address)?);
-        let key = registry::add_recognition(Arc::new(recognized));
+        let key = registry::add_recognition(Arc::new(recognized)).ok_or_else(too_many)?;
         out.write(key as *mut casebook_recognition_t);
         Ok(())
     })

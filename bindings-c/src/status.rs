@@ -36,6 +36,11 @@ pub(crate) fn clear_last_error() {
     });
 }
 
+/// Frees this thread's last error (`casebook_shutdown`).
+pub(crate) fn release_last_error() {
+    clear_last_error();
+}
+
 /// Pointer to the last error's message or JSON, or to "" when there is none.
 pub(crate) fn last_error_ptr(json: bool) -> *const c_char {
     LAST_ERROR

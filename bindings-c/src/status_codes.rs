@@ -17,7 +17,9 @@ use casebook::ErrorCode;
 /// handle or string. After `CASEBOOK_STATUS_VALIDATION_FAILED` and
 /// `CASEBOOK_STATUS_DUPLICATE_SUSPECTED`, `casebook_last_error_json` lists
 /// every field problem or the candidates.
-#[repr(u32)]
+///
+/// A C enum (int-sized), so a `switch` over it can warn about a missing case.
+#[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum casebook_status {
     /// Success.

@@ -116,7 +116,30 @@ impl Config {
         self.case_number_format.check("case_number_format")?;
         self.priority_matrix.check()?;
         self.matching.check()?;
+        if let Some(region) = &self.default_region {
+            check_region(region)?;
+        }
         crate::phone::PhoneRules::new(self.default_region.as_deref(), &self.phone_equivalences)?;
         Ok(())
     }
+}
+
+/// Refuses a region that is not written as an ISO 3166 alpha-2 code: two
+/// ASCII letters (either case) and nothing else, so `"gb "` and `"G B"` are
+/// errors rather than guesses. Whether the code names a region is the phone
+/// rules' check (`"ZZ"` is refused there).
+///
+/// ```
+/// assert!(casebook::Config::from_json(r#"{"default_region": "GB"}"#).is_ok());
+/// assert!(casebook::Config::from_json(r#"{"default_region": "gb "}"#).is_err());
+/// assert!(casebook::Config::from_json(r#"{"default_region": "ZZ"}"#).is_err());
+/// ```
+pub(crate) fn check_region(region: &str) -> Result<()> {
+    if region.len() == 2 && region.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Ok(());
+    }
+    Err(Error::InvalidInput(format!(
+        "default_region `{}` is not a region code (expected ISO 3166 alpha-2, such as GB)",
+        crate::error::quote(region)
+    )))
 }

@@ -81,7 +81,7 @@ pub use engine::{
     Rejection,
 };
 pub use error::{
-    Entity, Error, ErrorCode, FieldError, FieldErrorCode, FieldErrors, Result, StorageError,
+    quote, Entity, Error, ErrorCode, FieldError, FieldErrorCode, FieldErrors, Result, StorageError,
     StorageErrorKind,
 };
 pub use identity::{

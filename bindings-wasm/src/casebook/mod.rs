@@ -66,11 +66,8 @@ impl Casebook {
     }
 
     fn build(options: &JsValue) -> casebook::Result<Casebook> {
-        let options: EngineOptions = match convert::from_js(options, "engine options")? {
-            Value::Null => EngineOptions::default(),
-            value => serde_json::from_value(value)
-                .map_err(|e| Error::InvalidInput(format!("engine options: {e}")))?,
-        };
+        // The core decides what options are acceptable (an object, a real region).
+        let options = EngineOptions::from_value(convert::from_js(options, "engine options")?)?;
         let inner = options.build(
             MemoryStore::new(),
             Arc::new(host::JsClock),

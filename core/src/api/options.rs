@@ -51,7 +51,37 @@ impl EngineOptions {
         if json.trim().is_empty() {
             return Ok(EngineOptions::default());
         }
-        serde_json::from_str(json).map_err(|e| Error::InvalidInput(format!("engine options: {e}")))
+        let value: Value = serde_json::from_str(json)
+            .map_err(|e| Error::InvalidInput(format!("engine options are not valid JSON: {e}")))?;
+        EngineOptions::from_value(value)
+    }
+
+    /// Reads options from a JSON value, which must be an object (`null`
+    /// means all defaults); the configuration is checked here, so a bad
+    /// region is refused before any engine is built.
+    ///
+    /// ```
+    /// use casebook::api::EngineOptions;
+    /// use serde_json::json;
+    /// assert!(EngineOptions::from_value(json!({"config": {"default_region": "GB"}})).is_ok());
+    /// assert!(EngineOptions::from_value(json!([])).is_err());
+    /// assert!(EngineOptions::from_value(json!("GB")).is_err());
+    /// assert!(EngineOptions::from_value(json!({"config": {"default_region": "G B"}})).is_err());
+    /// ```
+    pub fn from_value(value: Value) -> Result<EngineOptions> {
+        let options: EngineOptions = match value {
+            Value::Null => EngineOptions::default(),
+            Value::Object(_) => serde_json::from_value(value)
+                .map_err(|e| Error::InvalidInput(format!("engine options: {e}")))?,
+            other => {
+                return Err(Error::InvalidInput(format!(
+                    "engine options must be a JSON object, not {}",
+                    json_kind(&other)
+                )))
+            }
+        };
+        options.config.check()?;
+        Ok(options)
     }
 
     /// Builds an engine over `store`, using `host_clock` and `host_ids` unless
@@ -78,6 +108,18 @@ impl EngineOptions {
             .clock(clock)
             .ids(ids)
             .build()
+    }
+}
+
+/// What kind of JSON value `value` is, for messages.
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 
@@ -130,6 +172,9 @@ impl ValidateOptions {
             })?,
             None => host_today,
         };
+        if let Some(region) = &self.default_region {
+            crate::config::check_region(region)?;
+        }
         let phone = crate::PhoneRules::new(self.default_region.as_deref(), &[])?;
         Ok(ValidationContext::with_phone(today, phone))
     }

@@ -87,11 +87,7 @@ pub(super) fn clean_long(
     trimmed.to_string()
 }
 
-/// A value cut to 60 characters for an error message.
+/// A value as an error message quotes it (see [`crate::error::quote`]).
 pub(super) fn truncate(s: &str) -> String {
-    if s.chars().count() <= 60 {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(60).collect::<String>())
-    }
+    crate::error::quote(s).into_owned()
 }

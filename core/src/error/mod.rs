@@ -6,10 +6,13 @@
 
 mod codes;
 mod field;
+mod quote;
 mod storage;
 
 pub use codes::ErrorCode;
 pub use field::{FieldError, FieldErrorCode, FieldErrors};
+use quote::bound;
+pub use quote::quote;
 pub use storage::{StorageError, StorageErrorKind};
 
 use crate::identity::DuplicateCandidate;
@@ -63,13 +66,13 @@ impl fmt::Display for Entity {
 #[non_exhaustive]
 pub enum Error {
     /// Malformed input (see [`ErrorCode::InvalidInput`]).
-    #[error("invalid input: {0}")]
+    #[error("invalid input: {}", bound(.0))]
     InvalidInput(String),
     /// Field problems, all of them (see [`ErrorCode::ValidationFailed`]).
     #[error("{0}")]
     Validation(FieldErrors),
     /// A template definition is inconsistent.
-    #[error("template `{template}`{}: {message}", field.as_ref().map(|f| format!(", field `{f}`")).unwrap_or_default())]
+    #[error("template `{}`{}: {}", quote(template), field.as_ref().map(|f| format!(", field `{}`", quote(f))).unwrap_or_default(), bound(message))]
     InvalidTemplate {
         /// Template id.
         template: String,
@@ -79,7 +82,7 @@ pub enum Error {
         message: String,
     },
     /// A calendar or SLA definition is inconsistent.
-    #[error("{kind} `{id}`: {message}")]
+    #[error("{kind} `{}`: {}", quote(id), bound(message))]
     InvalidDefinition {
         /// What is defined (`calendar`, `SLA definition`).
         kind: Entity,
@@ -89,7 +92,7 @@ pub enum Error {
         message: String,
     },
     /// The referenced record does not exist.
-    #[error("{entity} `{id}` not found")]
+    #[error("{entity} `{}` not found", quote(id))]
     NotFound {
         /// Kind of record.
         entity: Entity,
@@ -97,7 +100,7 @@ pub enum Error {
         id: String,
     },
     /// Optimistic concurrency failure.
-    #[error("{entity} `{id}` was changed by someone else: you edited version {expected}, it is now at version {actual}")]
+    #[error("{entity} `{}` was changed by someone else: you edited version {expected}, it is now at version {actual}", quote(id))]
     Conflict {
         /// Kind of record.
         entity: Entity,
@@ -109,7 +112,7 @@ pub enum Error {
         actual: u64,
     },
     /// Forbidden case status change.
-    #[error("case status cannot change from {from} to {to}")]
+    #[error("case status cannot change from {} to {}", quote(from), quote(to))]
     IllegalTransition {
         /// Current status.
         from: String,
@@ -117,7 +120,7 @@ pub enum Error {
         to: String,
     },
     /// A unique value is taken.
-    #[error("{entity} `{id}` already exists")]
+    #[error("{entity} `{}` already exists", quote(id))]
     AlreadyExists {
         /// Kind of record.
         entity: Entity,
@@ -131,19 +134,19 @@ pub enum Error {
         candidates: Vec<DuplicateCandidate>,
     },
     /// The merge cannot be reverted.
-    #[error("unmerge refused: {0}")]
+    #[error("unmerge refused: {}", bound(.0))]
     UnmergeRefused(String),
     /// The operation does not fit the record's current state.
-    #[error("{0}")]
+    #[error("{}", bound(.0))]
     InvalidState(String),
     /// Storage failure, with its kind and cause.
     #[error(transparent)]
     Storage(StorageError),
     /// Data of an incompatible version.
-    #[error("incompatible version: {0}")]
+    #[error("incompatible version: {}", bound(.0))]
     IncompatibleVersion(String),
     /// A bug.
-    #[error("internal error: {0}")]
+    #[error("internal error: {}", bound(.0))]
     Internal(String),
 }
 

@@ -181,14 +181,22 @@ impl ValidationReport {
 }
 
 impl Template {
-    /// Parses and checks a template from JSON.
+    /// Parses and checks a template from JSON. Text that is not JSON at all
+    /// is invalid input; a JSON document that is not a valid template
+    /// definition is an invalid template.
+    ///
+    /// ```
+    /// use casebook::{ErrorCode, Template};
+    /// let not_json = Template::from_json("{\"id\": ").unwrap_err();
+    /// assert_eq!(not_json.code(), ErrorCode::InvalidInput);
+    /// let not_a_template = Template::from_json(r#"{"id": "t"}"#).unwrap_err();
+    /// assert_eq!(not_a_template.code(), ErrorCode::InvalidTemplate);
+    /// ```
     pub fn from_json(json: &str) -> Result<Template> {
-        let def: TemplateDef = serde_json::from_str(json).map_err(|e| Error::InvalidTemplate {
-            template: template_id_hint(json),
-            field: None,
-            message: format!("not a valid template definition: {e}"),
+        let value: Value = serde_json::from_str(json).map_err(|e| {
+            Error::InvalidInput(format!("the template definition is not valid JSON: {e}"))
         })?;
-        Template::from_def(def)
+        Template::from_value(value)
     }
 
     /// Parses and checks a template from a JSON value.
@@ -263,11 +271,4 @@ impl Template {
         }
         out
     }
-}
-
-fn template_id_hint(json: &str) -> String {
-    serde_json::from_str::<Value>(json)
-        .ok()
-        .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_string))
-        .unwrap_or_else(|| "?".into())
 }
