@@ -181,7 +181,7 @@ static void screen_pop(struct server *s, const char *identity, char *pop, size_t
     casebook_recognition_outcome outcome = CASEBOOK_RECOGNITION_OUTCOME_UNKNOWN;
     casebook_status status;
     size_t count = 0, open = 0, i;
-    const char *id = NULL, *name = NULL, *case_number = NULL, *description = NULL;
+    const char *id = "", *name = "", *case_number = "", *description = "";
     char ext[32];
     int withheld = 0;
     uint64_t start = latency_now(), recognized;
@@ -198,6 +198,7 @@ static void screen_pop(struct server *s, const char *identity, char *pop, size_t
         casebook_recognition_count(rec, &count);
         read_extras(rec, ext, sizeof ext, &withheld);
         if (outcome == CASEBOOK_RECOGNITION_OUTCOME_KNOWN) {
+            /* On a failed accessor the string stays "" (out-params are written only on success). */
             casebook_recognition_customer_id(rec, 0, &id);
             casebook_recognition_display_name(rec, 0, &name);
             casebook_recognition_open_case_count(rec, 0, &open);
@@ -211,6 +212,7 @@ static void screen_pop(struct server *s, const char *identity, char *pop, size_t
         } else if (outcome == CASEBOOK_RECOGNITION_OUTCOME_SEVERAL) {
             snprintf(pop, cap, "several; candidates=%zu; customers=", count);
             for (i = 0; i < count && i < MAX_LISTED; i++) {
+                id = "";
                 casebook_recognition_customer_id(rec, i, &id);
                 append(pop, cap, i == 0 ? "%s" : ",%s", id);
             }
@@ -224,6 +226,11 @@ static void screen_pop(struct server *s, const char *identity, char *pop, size_t
     }
     latency_add(&s->recognize, recognized - start);
     latency_add(&s->pop, latency_now() - start);
+}
+
+/* SIP methods are case-sensitive (RFC 3261 section 7.1). */
+static int method_is(struct sip_span method, const char *name) {
+    return method.len == strlen(name) && memcmp(method.ptr, name, method.len) == 0;
 }
 
 /* Answers one datagram; returns the response length (0: send nothing). */
@@ -246,24 +253,24 @@ static size_t handle(struct server *s, char *buf, size_t len, char *out, size_t 
         break;
     }
     sip_tag_for(req.call_id, tag);
-    if (sip_span_is(req.method, "ACK")) {
+    if (method_is(req.method, "ACK")) {
         return 0;
     }
-    if (sip_span_is(req.method, "BYE")) {
+    if (method_is(req.method, "BYE")) {
         s->n.byes++;
         return sip_write_response(&req, 200, "OK", tag, NULL, out, cap);
     }
-    if (sip_span_is(req.method, "OPTIONS")) {
+    if (method_is(req.method, "OPTIONS")) {
         s->n.other++;
         return sip_write_response(&req, 200, "OK", tag,
                                   "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\nAccept: application/sdp\r\n", out, cap);
     }
-    if (sip_span_is(req.method, "CANCEL")) {
+    if (method_is(req.method, "CANCEL")) {
         /* The INVITE was answered at once, so there is nothing left to cancel. */
         s->n.other++;
         return sip_write_response(&req, 200, "OK", tag, NULL, out, cap);
     }
-    if (!sip_span_is(req.method, "INVITE")) {
+    if (!method_is(req.method, "INVITE")) {
         s->n.other++;
         return sip_write_response(&req, 501, "Not Implemented", tag, NULL, out, cap);
     }
