@@ -12,7 +12,7 @@ mod metadata;
 #[cfg(test)]
 mod tests;
 
-pub use digits::{decimal_digit, fold};
+pub use digits::fold;
 use metadata::*;
 
 /// Longest input handed to the phone parser; real numbers with extensions are far shorter.
