@@ -72,7 +72,7 @@ impl Recognized {
                     })
                     .collect(),
             ),
-            Recognition::Several { candidates } => (
+            Recognition::Several { candidates, .. } => (
                 casebook_recognition_outcome::Several,
                 candidates
                     .iter()
