@@ -89,10 +89,13 @@ impl Recognized {
             recent_contacts: vec![],
             key: None,
             draft_contacts: vec![],
-            recognition: Recognition::Several { candidates: vec![] },
+            recognition: Recognition::Several {
+                candidates: vec![],
+                extension: None,
+            },
         };
         match &recognition {
-            Recognition::Unknown { key, draft } => {
+            Recognition::Unknown { key, draft, .. } => {
                 rec.key = key.as_deref().map(text);
                 rec.draft_contacts = draft
                     .contact_points
@@ -134,7 +137,7 @@ impl Recognized {
                     })
                     .collect();
             }
-            Recognition::Several { candidates } => {
+            Recognition::Several { candidates, .. } => {
                 rec.kind = casebook_recognition_outcome::Several;
                 rec.candidates = candidates
                     .iter()

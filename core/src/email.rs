@@ -6,16 +6,23 @@ use serde::{Deserialize, Serialize};
 /// Longest e-mail address accepted (RFC 5321 limit on a path).
 const MAX_EMAIL_LEN: usize = 254;
 
-/// Per-domain matching option for mailboxes whose provider ignores case,
-/// dots or `+tags` in the local part.
+/// Per-domain matching option for mailboxes whose provider ignores dots or
+/// `+tags` in the local part, or (rarely) tells case apart in it.
+///
+/// Local parts match case-insensitively by default, as nearly every provider
+/// delivers them; `case_sensitive` keeps the case of one domain's local parts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EmailDomainRule {
     /// Domain (lower case), e.g. `gmail.com`.
     pub domain: String,
-    /// Match the local part case-insensitively.
+    /// Kept so older configurations still read: local parts now match
+    /// case-insensitively unless `case_sensitive` is set.
     #[serde(default)]
     pub ignore_case: bool,
+    /// Match the local part with its case (`Ada@` and `ada@` are different).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub case_sensitive: bool,
     /// Ignore dots in the local part (`a.da` meets `ada`).
     #[serde(default)]
     pub ignore_dots: bool,
@@ -32,6 +39,7 @@ impl EmailDomainRule {
             .map(|domain| EmailDomainRule {
                 domain: domain.into(),
                 ignore_case: true,
+                case_sensitive: false,
                 ignore_dots: true,
                 ignore_plus_tag: true,
             })
@@ -153,17 +161,19 @@ fn options() -> Options {
         .with_required_tld()
 }
 
-/// Matching key of a normalised address under the per-domain rules.
+/// Matching key of a normalised address under the per-domain rules: the
+/// local part folded to lower case unless its domain's rule keeps the case.
+/// Only the key folds; the stored value keeps the case as typed.
 pub fn match_key(normalized: &str, rules: &[EmailDomainRule]) -> String {
     let Some((local, domain)) = normalized.rsplit_once('@') else {
-        return normalized.to_string();
+        return normalized.to_lowercase();
     };
     let domain = domain.to_lowercase();
     let Some(rule) = rules
         .iter()
         .find(|r| r.domain.eq_ignore_ascii_case(&domain))
     else {
-        return format!("{local}@{domain}");
+        return format!("{}@{domain}", local.to_lowercase());
     };
     let mut local = local.to_string();
     if rule.ignore_plus_tag {
@@ -174,7 +184,7 @@ pub fn match_key(normalized: &str, rules: &[EmailDomainRule]) -> String {
     if rule.ignore_dots {
         local.retain(|c| c != '.');
     }
-    if rule.ignore_case {
+    if !rule.case_sensitive {
         local = local.to_lowercase();
     }
     format!("{local}@{domain}")
@@ -266,7 +276,28 @@ mod tests {
         );
         assert_eq!(
             match_key("Ada.Love+shop@example.com", &rules),
-            "Ada.Love+shop@example.com"
+            "ada.love+shop@example.com"
         );
+    }
+
+    #[test]
+    fn case_folds_unless_the_domain_keeps_it() {
+        let stored = normalize("Grace.Hopper@Example.com").unwrap();
+        let incoming = normalize("GRACE.HOPPER@example.COM").unwrap();
+        assert_eq!(stored, "Grace.Hopper@example.com");
+        assert_eq!(match_key(&stored, &[]), match_key(&incoming, &[]));
+        let strict = [EmailDomainRule {
+            domain: "example.com".into(),
+            ignore_case: false,
+            case_sensitive: true,
+            ignore_dots: false,
+            ignore_plus_tag: false,
+        }];
+        assert_ne!(match_key(&stored, &strict), match_key(&incoming, &strict));
+        assert_eq!(match_key("Ada@other.org", &strict), "ada@other.org");
+        // An older configuration (no `case_sensitive`) still reads, and folds.
+        let old: Vec<EmailDomainRule> =
+            serde_json::from_str(r#"[{"domain":"example.com","ignore_dots":true}]"#).unwrap();
+        assert_eq!(match_key("A.Da@example.com", &old), "ada@example.com");
     }
 }

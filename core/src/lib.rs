@@ -50,6 +50,7 @@
 mod actor;
 pub mod api;
 mod calendar;
+mod caller;
 mod clock;
 mod config;
 mod email;
@@ -70,6 +71,7 @@ pub mod text;
 
 pub use actor::Actor;
 pub use calendar::{Calendar, CalendarDef, CalendarRef, DayWindows, ExtraDay, Holiday, WorkWindow};
+pub use caller::{parse_caller, CallerId, CallerKind, MAX_CALLER_INPUT};
 pub use clock::{Clock, IdSource, ManualClock, SeededIds};
 #[cfg(not(target_arch = "wasm32"))]
 pub use clock::{RandomIds, SystemClock};

@@ -4,6 +4,7 @@
 
 use super::clean::truncate;
 use super::Casebook;
+use crate::caller::{parse_caller, CallerId, CallerKind};
 use crate::error::{FieldError, FieldErrorCode};
 use crate::model::{Channel, ContactKind, ContactPoint, ContactPointInput};
 use crate::store::Store;
@@ -31,11 +32,61 @@ pub(super) fn social_key(raw: &str) -> Option<(String, String)> {
     ))
 }
 
+/// The kind of contact point a caller identity is matched against.
+pub(super) fn caller_contact_kind(kind: CallerKind) -> ContactKind {
+    match kind {
+        CallerKind::Phone => ContactKind::Phone,
+        CallerKind::Email => ContactKind::Email,
+        CallerKind::Withheld | CallerKind::Other => ContactKind::Other,
+    }
+}
+
 impl<S: Store> Casebook<S> {
     /// The matching key of an address arriving on a channel (`phone:+44...`,
-    /// `email:...`), or `None` when it cannot be normalised.
+    /// `email:...`), or `None` when it cannot be normalised or the caller
+    /// withheld their identity. Voice, SMS and e-mail addresses are read as
+    /// caller identities first (SIP and `tel:` URIs, header values, numbers
+    /// with extensions; see [`Casebook::recognize`]).
     pub fn address_key(&self, channel: Channel, address: &str) -> Option<String> {
-        match channel.contact_kind() {
+        let caller = self.caller_of(channel, address);
+        self.key_of(channel, address, caller.as_ref())
+    }
+
+    /// The caller identity of an address on a channel that carries them.
+    pub(super) fn caller_of(&self, channel: Channel, address: &str) -> Option<CallerId> {
+        matches!(
+            channel.contact_kind(),
+            ContactKind::Phone | ContactKind::Email
+        )
+        .then(|| parse_caller(address))
+    }
+
+    /// [`Casebook::address_key`] with the caller identity already read.
+    pub(super) fn key_of(
+        &self,
+        channel: Channel,
+        address: &str,
+        caller: Option<&CallerId>,
+    ) -> Option<String> {
+        let Some(caller) = caller else {
+            return self.plain_key(channel.contact_kind(), address);
+        };
+        match caller.kind {
+            CallerKind::Withheld => None,
+            CallerKind::Phone => self.plain_key(ContactKind::Phone, &caller.address),
+            CallerKind::Email => self.plain_key(ContactKind::Email, &caller.address),
+            // Only a URI names another contact point; plain text on these channels matches nothing.
+            CallerKind::Other => caller
+                .address
+                .starts_with("sip:")
+                .then(|| self.plain_key(ContactKind::Other, &caller.address))
+                .flatten(),
+        }
+    }
+
+    /// The matching key of an address of a kind, as written.
+    fn plain_key(&self, kind: ContactKind, address: &str) -> Option<String> {
+        match kind {
             ContactKind::Phone => self.phone.match_key(address).map(|k| format!("phone:{k}")),
             ContactKind::Email => crate::email::normalize(address).map(|v| {
                 format!(

@@ -2,9 +2,10 @@
 //! their open cases and latest contacts, a household to choose from, or a
 //! pre-filled new-customer draft.
 
-use super::addresses::social_key;
+use super::addresses::{caller_contact_kind, social_key};
 use super::profiles::summary_of;
 use super::Casebook;
+use crate::caller::{CallerId, CallerKind};
 use crate::error::{Error, Result};
 use crate::model::{
     CaseSummary, Channel, Contact, ContactKind, ContactPointInput, Profile, ProfileInput,
@@ -18,6 +19,11 @@ use serde::{Deserialize, Serialize};
 const MAX_ADDRESS: usize = 1_000;
 
 /// What recognition found for an incoming contact.
+///
+/// The caller's extension (`tel:...;ext=12`, `020 7946 0958 x12`) comes as
+/// `extension` beside the outcome, and a caller who withheld their identity
+/// as `"withheld": true` on an unknown outcome; both are left out of the JSON
+/// when absent, so older readers see the same records.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
@@ -26,8 +32,14 @@ pub enum Recognition {
     Unknown {
         /// Matching key of the address, if it could be normalised.
         key: Option<String>,
-        /// A pre-filled new-customer draft.
+        /// A pre-filled new-customer draft (empty for a withheld caller).
         draft: ProfileInput,
+        /// The extension the caller dialled from, kept apart from the number.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        extension: Option<String>,
+        /// The caller withheld their identity: never matched to a profile.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        withheld: bool,
     },
     /// One profile.
     Known {
@@ -39,11 +51,17 @@ pub enum Recognition {
         open_cases: Vec<CaseSummary>,
         /// Latest contacts, most recent first.
         recent_contacts: Vec<Contact>,
+        /// The extension the caller dialled from, kept apart from the number.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        extension: Option<String>,
     },
     /// A shared address (household landline, shared mailbox): the agent chooses.
     Several {
         /// Candidate profiles.
         candidates: Vec<ProfileSummary>,
+        /// The extension the caller dialled from, kept apart from the number.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        extension: Option<String>,
     },
 }
 
@@ -51,13 +69,25 @@ impl<S: Store> Casebook<S> {
     /// Recognises an incoming contact (screen pop): unknown (with a pre-filled
     /// draft), one profile (with open cases and recent contacts), or several
     /// (a shared number or mailbox).
+    ///
+    /// On voice, SMS and e-mail channels the address is read as a switch
+    /// passes it ([`crate::parse_caller`]): a SIP or `tel:` URI, a whole
+    /// `From` header value, a number with an extension. A SIP user that is
+    /// not a number matches as an e-mail address (`sip:ada@example.org`) or,
+    /// failing that, as an `other:` contact point (`other:sip:ada@pbx`).
+    /// Withheld callers are never matched.
     pub fn recognize(&self, channel: Channel, address: &str) -> Result<Recognition> {
         if address.len() > MAX_ADDRESS {
             return Err(Error::InvalidInput(format!(
                 "the address is longer than {MAX_ADDRESS} bytes"
             )));
         }
-        let key = self.address_key(channel, address);
+        let caller = self.caller_of(channel, address);
+        let key = self.key_of(channel, address, caller.as_ref());
+        let extension = caller.as_ref().and_then(|c| c.extension.clone());
+        let withheld = caller
+            .as_ref()
+            .is_some_and(|c| c.kind == CallerKind::Withheld);
         self.store.read_with(|tx| {
             let mut profiles = match &key {
                 Some(k) => self.live_profiles_by_key(tx, k)?,
@@ -65,8 +95,14 @@ impl<S: Store> Casebook<S> {
             };
             match profiles.len() {
                 0 => Ok(Recognition::Unknown {
-                    draft: self.draft_for(channel, address),
+                    draft: if withheld {
+                        ProfileInput::default()
+                    } else {
+                        self.draft_for(channel, address, caller.as_ref())
+                    },
                     key: key.clone(),
+                    extension: extension.clone(),
+                    withheld,
                 }),
                 1 => {
                     let profile = profiles.swap_remove(0);
@@ -88,6 +124,7 @@ impl<S: Store> Casebook<S> {
                         summary,
                         open_cases,
                         recent_contacts,
+                        extension: extension.clone(),
                     })
                 }
                 _ => {
@@ -100,15 +137,27 @@ impl<S: Store> Casebook<S> {
                             .cmp(&a.last_interaction_at)
                             .then(a.customer_id.cmp(&b.customer_id))
                     });
-                    Ok(Recognition::Several { candidates })
+                    Ok(Recognition::Several {
+                        candidates,
+                        extension: extension.clone(),
+                    })
                 }
             }
         })
     }
 
-    /// A new-customer draft with the address in the contact field of its channel.
-    fn draft_for(&self, channel: Channel, address: &str) -> ProfileInput {
-        let kind = channel.contact_kind();
+    /// A new-customer draft with the address in the contact field of its
+    /// kind: the caller's normalised number (without the extension) or address.
+    fn draft_for(
+        &self,
+        channel: Channel,
+        address: &str,
+        caller: Option<&CallerId>,
+    ) -> ProfileInput {
+        let (kind, address) = match caller {
+            Some(c) => (caller_contact_kind(c.kind), c.address.as_str()),
+            None => (channel.contact_kind(), address),
+        };
         // A value that does not normalise is still placed, as received, for the agent to correct.
         let received = text::squash_whitespace(address);
         let value = match kind {
@@ -117,7 +166,7 @@ impl<S: Store> Casebook<S> {
             ContactKind::Social => social_key(address).map(|(_, v)| v),
             _ => None,
         }
-        .or_else(|| self.address_key(channel, address).map(|_| received));
+        .or_else(|| self.key_of(channel, address, caller).map(|_| received));
         ProfileInput {
             contact_points: value
                 .map(|value| {

@@ -7,6 +7,27 @@ use super::*;
 /// Digits of a number the parser-free readings copy out of the input.
 pub(super) const DIGITS_READ: usize = MAX_NATIONAL_LENGTH as usize;
 
+/// Whether a byte is punctuation the parser skips between the digits of a
+/// number without reading anything into it: space, dot, hyphen, parentheses.
+pub(super) fn is_plain_separator(b: u8) -> bool {
+    matches!(b, b' ' | b'-' | b'.' | b'(' | b')')
+}
+
+/// The calling code, its patterns and the national number of
+/// `+44 20 7946-0958`-style input where the parser would read them the same:
+/// no national prefix after the country code.
+pub(super) fn plain_international<'b>(
+    s: &str,
+    buffer: &'b mut [u8; DIGITS_READ],
+) -> Option<(u16, &'static CodePatterns, &'b str)> {
+    let digits = plain_international_into(s, buffer)?;
+    let (code, patterns, national) = split_country_code(digits)?;
+    if may_carry_national_prefix(patterns, national) {
+        return None;
+    }
+    Some((code, patterns, national))
+}
+
 /// The digits of `+44 20 7946-0958`-style input (a `+`, then at most
 /// E.164's 15 digits and plain separators), or `None` for anything the full
 /// parser must read.
@@ -23,7 +44,7 @@ pub(super) fn plain_international_into<'b>(
                 buffer[len] = b;
                 len += 1;
             }
-            b' ' | b'-' | b'.' => {}
+            _ if is_plain_separator(b) => {}
             _ => return None,
         }
     }

@@ -7,10 +7,12 @@ use phonenumber::country;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+mod digits;
 mod metadata;
 #[cfg(test)]
 mod tests;
 
+pub use digits::fold;
 use metadata::*;
 
 /// Longest input handed to the phone parser; real numbers with extensions are far shorter.
@@ -132,7 +134,8 @@ impl PhoneRules {
     /// assert!(rules.normalize("12").is_err());
     /// ```
     pub fn normalize(&self, input: &str) -> Result<String, PhoneProblem> {
-        let input = input.trim();
+        let folded = fold(input);
+        let input = folded.trim();
         let mut buffer = [0u8; DIGITS_READ];
         if let Some(reading) = self.read_without_parser(input, &mut buffer) {
             return reading.map(|(code, national)| format!("+{code}{national}"));
@@ -143,7 +146,8 @@ impl PhoneRules {
     /// Checks a phone number as [`PhoneRules::normalize`] does, without
     /// building the E.164 text where it can.
     pub fn check(&self, input: &str) -> Result<(), PhoneProblem> {
-        let input = input.trim();
+        let folded = fold(input);
+        let input = folded.trim();
         let mut buffer = [0u8; DIGITS_READ];
         if let Some(reading) = self.read_without_parser(input, &mut buffer) {
             return reading.map(drop);
@@ -161,11 +165,7 @@ impl PhoneRules {
         buffer: &'b mut [u8; DIGITS_READ],
     ) -> Option<Result<(u16, &'b str), PhoneProblem>> {
         let (code, national, valid) = if input.starts_with('+') {
-            let digits = plain_international_into(input, buffer)?;
-            let (code, patterns, national) = split_country_code(digits)?;
-            if may_carry_national_prefix(patterns, national) {
-                return None;
-            }
+            let (code, patterns, national) = plain_international(input, buffer)?;
             (code, national, valid_in(patterns, national))
         } else {
             let (code, national) = self.plain_national(input, buffer)?;
@@ -239,11 +239,21 @@ impl PhoneRules {
             .then(|| format!("^\\+{country_code}(?:{})$", alternatives.join("|")))
     }
 
-    /// The matching key of a phone number as it arrives (any formatting): its
-    /// E.164 form with equivalence rules applied, or `None` when it is not a
-    /// phone number at all. Numbers already in strict E.164 skip the parser.
+    /// The matching key of a phone number as it arrives (any formatting,
+    /// Unicode digits, tabs): its E.164 form with equivalence rules applied,
+    /// or `None` when it is not a phone number at all. Numbers in strict
+    /// E.164, plain national numbers and valid international numbers with
+    /// plain separators skip the parser, so formatting costs next to nothing.
+    ///
+    /// ```
+    /// let rules = casebook::PhoneRules::new(Some("GB"), &[]).unwrap();
+    /// let key = rules.match_key("+44 7911 010000");
+    /// assert_eq!(key.as_deref(), Some("+447911010000"));
+    /// assert_eq!(rules.match_key("\u{ff10}\u{ff17}\u{ff19}\u{ff11}\u{ff11} 010000"), key);
+    /// ```
     pub fn match_key(&self, input: &str) -> Option<String> {
-        let trimmed = input.trim();
+        let folded = fold(input);
+        let trimmed = folded.trim();
         if is_strict_e164(trimmed) {
             return Some(self.canonical(trimmed));
         }
@@ -251,7 +261,18 @@ impl PhoneRules {
         if let Some((code, national)) = self.plain_national(trimmed, &mut buffer) {
             return Some(self.canonical(&format!("+{code}{national}")));
         }
-        let number = self.parse(trimmed)?;
+        // Valid numbers only: the parser may read an invalid one differently.
+        if let Some((code, patterns, national)) = plain_international(trimmed, &mut buffer) {
+            if valid_in(patterns, national) {
+                return Some(self.canonical(&format!("+{code}{national}")));
+            }
+        }
+        self.match_key_by_parser(trimmed)
+    }
+
+    /// [`PhoneRules::match_key`] through the phonenumber parser.
+    fn match_key_by_parser(&self, input: &str) -> Option<String> {
+        let number = self.parse(&fold(input))?;
         let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
         Some(self.canonical(&e164))
     }
@@ -271,7 +292,7 @@ impl PhoneRules {
     }
 
     /// The country calling code and national significant number of plain
-    /// national input (digits, single spaces or dashes between them), read
+    /// national input (digits and plain separators), read
     /// exactly as the parser reads it for the default region, where that
     /// reading is certain: no international prefix, not starting with the
     /// country code. `None` leaves the input to the parser, which costs a
@@ -283,20 +304,18 @@ impl PhoneRules {
     ) -> Option<(u16, &'b str)> {
         let shortcut = self.national?;
         let mut len = 0;
-        let mut after_digit = false;
         for b in input.bytes() {
             match b {
                 b'0'..=b'9' => {
                     *buffer.get_mut(len)? = b;
                     len += 1;
-                    after_digit = true;
                 }
-                b' ' | b'-' if after_digit => after_digit = false,
+                _ if is_plain_separator(b) => {}
                 _ => return None,
             }
         }
         // Lengths outside E.164's are left to the parser's own limits.
-        if !after_digit || !(3..=15).contains(&len) {
+        if !(3..=15).contains(&len) {
             return None;
         }
         let digits = std::str::from_utf8(&buffer[..len]).ok()?;

@@ -238,3 +238,86 @@ fn fast_validity_agrees_with_the_parser() {
 fn bad_region_is_an_error() {
     assert!(PhoneRules::new(Some("XX1"), &[]).is_err());
 }
+
+/// A number written the way people and switches write it: the digits with
+/// separators, tabs and full-width digits in random places.
+fn formatted(digits: &str, separators: &[u8], wide: &[bool]) -> String {
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if wide.get(i).copied().unwrap_or(false) {
+            out.push(char::from_u32(0xFF10 + d.to_digit(10).unwrap()).unwrap());
+        } else {
+            out.push(d);
+        }
+        match separators.get(i).copied().unwrap_or(0) % 9 {
+            1 | 2 => out.push(' '),
+            3 => out.push('-'),
+            4 => out.push('.'),
+            5 => out.push_str(") "),
+            6 => out.push('\t'),
+            7 => out.push_str(" ("),
+            _ => {}
+        }
+    }
+    out
+}
+
+proptest::proptest! {
+    /// Formatted numbers read as their compact forms, and the parser-free
+    /// paths as the parser wherever the parser finds the number valid. (The
+    /// parser's E.164 drops the leading zero of Italian numbers, `+39 06 ...`,
+    /// which the metadata checks keep: there only the compact form is the reference.)
+    #[test]
+    fn formatted_numbers_read_as_the_parser(
+        region in proptest::sample::select(vec!["GB", "US", "DE", "FR", "IT", "BR", "MX", "AR", "IN", "JP", "AU", "CH"]),
+        plus in proptest::bool::ANY,
+        head in proptest::sample::select(vec!["44", "447", "4420", "1201", "49", "39", "3906", "5511", "5215", "549", "33", "91", "81", "61", "0", "07", "020", "1", ""]),
+        tail in "[0-9]{4,11}",
+        separators in proptest::collection::vec(proptest::num::u8::ANY, 16),
+        wide in proptest::collection::vec(proptest::bool::weighted(0.1), 16),
+        opening in proptest::sample::select(vec!["", " ", "(", "\t"]),
+    ) {
+        let rules = PhoneRules::new(Some(region), &PhoneEquivalence::defaults()).unwrap();
+        let digits = format!("{head}{tail}");
+        let input = format!("{opening}{}{}", if plus { "+" } else { "" }, formatted(&digits, &separators, &wide));
+        let folded = fold(&input);
+        let folded = folded.trim();
+        let compact = format!("{}{digits}", if plus { "+" } else { "" });
+        // Where the parser reads a valid number, the parser-free paths read it alike.
+        if !is_strict_e164(folded) && rules.normalize_by_parser(folded).is_ok() {
+            proptest::prop_assert_eq!(rules.match_key(&input), rules.match_key_by_parser(folded), "match_key {:?} in {}", input, region);
+        }
+        // A formatted number reads as its compact form.
+        proptest::prop_assert_eq!(rules.normalize(&input), rules.normalize(&compact), "normalize {:?} in {}", input, region);
+        proptest::prop_assert_eq!(rules.check(&input), rules.check(&compact), "check {:?} in {}", input, region);
+        // A valid number's key is the key of its stored form.
+        if let Ok(e164) = rules.normalize(&input) {
+            proptest::prop_assert_eq!(rules.match_key(&input), Some(rules.canonical(&e164)), "match_key {:?} in {}", input, region);
+        }
+    }
+}
+
+#[test]
+fn formatted_and_compact_numbers_share_a_key() {
+    let rules = gb();
+    for form in [
+        "+44 7911 010000",
+        "+44\t7911\t010000",
+        "+44 (7911) 010-000",
+        "+44.7911.010.000",
+        "０７９１１ ０１００００",
+        "07911\t010000",
+        "(07911) 010000",
+    ] {
+        assert_eq!(
+            rules.match_key(form).as_deref(),
+            Some("+447911010000"),
+            "{form:?}"
+        );
+        assert_eq!(
+            rules.normalize(form).as_deref(),
+            Ok("+447911010000"),
+            "{form:?}"
+        );
+    }
+}

@@ -104,7 +104,7 @@ pub fn contact_case_association_rule<S: Store>(store: S) {
 pub fn recognition_outcomes<S: Store>(store: S) {
     let cb = engine(store);
     match cb.recognize(Channel::Voice, "0113 496 0123").unwrap() {
-        Recognition::Unknown { draft, key } => {
+        Recognition::Unknown { draft, key, .. } => {
             assert_eq!(key.as_deref(), Some("phone:+441134960123"));
             assert_eq!(draft.contact_points.len(), 1);
             assert_eq!(draft.contact_points[0].value, "+441134960123");
@@ -134,7 +134,7 @@ pub fn recognition_outcomes<S: Store>(store: S) {
         household.push(add(&cb, input));
     }
     match cb.recognize(Channel::Voice, "(0113) 496-0999").unwrap() {
-        Recognition::Several { candidates } => {
+        Recognition::Several { candidates, .. } => {
             let mut ids: Vec<_> = candidates.iter().map(|c| c.id).collect();
             ids.sort();
             let mut expected: Vec<_> = household.iter().map(|p| p.id).collect();
