@@ -601,6 +601,11 @@ export interface FieldSpec {
     default?: Value;
     help?: string;
     hint?: string;
+    /**
+     * Phone fields of a profile template: whether recognition and phone
+     * search find the profile by this number (default `true`).
+     */
+    identifies?: boolean;
     label?: string;
     max?: Value;
     max_length?: number;

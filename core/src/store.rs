@@ -236,6 +236,12 @@ pub trait Store: Send + Sync {
     fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
         self.write(f)
     }
+    /// Whether write transactions can succeed (`false` for a store opened
+    /// read-only): the engine skips bookkeeping writes, such as re-keying
+    /// on open, on a store that refuses them.
+    fn writable(&self) -> bool {
+        true
+    }
     /// The store's own consistency checks (its files, its indexes against
     /// its rows), one line per problem; empty when all is well. The
     /// engine's [`check_invariants`](crate::Casebook::check_invariants)
@@ -257,6 +263,9 @@ macro_rules! forward_store {
             }
             fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
                 (**self).write_bulk(f)
+            }
+            fn writable(&self) -> bool {
+                (**self).writable()
             }
             fn self_check(&self) -> Result<Vec<String>> {
                 (**self).self_check()

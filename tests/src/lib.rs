@@ -53,6 +53,8 @@ macro_rules! conformance_suite {
             slas::due_crossings_soonest_first,
             slas::due_events_are_taken_once,
             slas::failed_takes_take_nothing,
+            rekeying::template_phone_fields_identify,
+            rekeying::changed_rules_rekey_on_open_once,
         );
         #[test]
         fn bulk_cases_match_one_by_one() {

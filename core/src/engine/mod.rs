@@ -12,10 +12,12 @@ mod duplicates;
 mod form;
 mod ids;
 mod import;
+mod key_rules;
 mod merge;
 mod profile_form;
 mod profiles;
 mod recognition;
+mod rekey;
 mod relations;
 mod slas;
 mod snapshot;
@@ -138,7 +140,10 @@ impl<S: Store> CasebookBuilder<S> {
         self
     }
 
-    /// Checks the configuration and builds the engine.
+    /// Checks the configuration and builds the engine. If the rules that
+    /// derive profile keys changed since the store's profiles were keyed
+    /// (or were never recorded), every profile is re-keyed first (see
+    /// [`Casebook::rekey`]).
     pub fn build(self) -> Result<Casebook<S>> {
         self.config.check()?;
         let phone = PhoneRules::new(
@@ -161,7 +166,7 @@ impl<S: Store> CasebookBuilder<S> {
         let ids = self.ids.ok_or_else(|| {
             Error::InvalidInput("an id source is required on this platform".into())
         })?;
-        Ok(Casebook {
+        let engine = Casebook {
             store: self.store,
             config: self.config,
             phone,
@@ -169,7 +174,9 @@ impl<S: Store> CasebookBuilder<S> {
             ids,
             templates: RwLock::new(HashMap::new()),
             slas: RwLock::new(None),
-        })
+        };
+        engine.rekey_on_open()?;
+        Ok(engine)
     }
 }
 

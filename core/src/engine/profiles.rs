@@ -7,7 +7,7 @@ use super::profile_form::PreparedProfile;
 use super::{Casebook, Ref};
 use crate::actor::Actor;
 use crate::error::{Entity, Error, ErrorCode, Result};
-use crate::identity::{account_key, identification_key, name_tokens, profile_index};
+use crate::identity::{account_key, identification_key, name_tokens};
 use crate::model::{Channel, ContactKind, Profile, ProfileInput, ProfileSummary};
 use crate::store::{check_version, ReadTx, Store, StoreExt, WriteTx, NAME_CANDIDATE_CAP};
 use crate::template::Mode;
@@ -124,7 +124,8 @@ impl<S: Store> Casebook<S> {
         profile: &Profile,
         expected_version: Option<u64>,
     ) -> Result<()> {
-        tx.put_profile(profile, profile_index(profile), expected_version)
+        let index = self.profile_index_in(tx, profile)?;
+        tx.put_profile(profile, index, expected_version)
     }
 
     /// A profile by id or customer ID; a merged-away profile resolves to its

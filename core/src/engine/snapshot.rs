@@ -1,9 +1,9 @@
 //! The whole store at once: exporting and importing snapshots, the audit
 //! log, and the check of every invariant.
 
+use super::key_rules::{KeyRulesState, KEY_RULES};
 use super::Casebook;
 use crate::error::{Error, Result};
-use crate::identity::profile_index;
 use crate::integrity::{
     case_index_problem, profile_index_problem, record_problems, InvariantProblem, ProblemKind,
 };
@@ -60,7 +60,10 @@ impl<S: Store> Casebook<S> {
     }
 
     /// Loads a snapshot into an empty store, in one transaction. What every
-    /// record is indexed by is derived again from the records; a snapshot
+    /// record is indexed by is derived again from the records, and a
+    /// snapshot keyed by other rules than this engine's (another default
+    /// region, other e-mail domain rules, none recorded) has its profiles'
+    /// contact keys derived again too; a snapshot
     /// whose records break an invariant (a dangling link, a half-done
     /// merge) is refused with the problems named.
     pub fn import_snapshot(&self, snapshot: &Snapshot) -> Result<()> {
@@ -102,8 +105,18 @@ impl<S: Store> Casebook<S> {
             for key in &snapshot.sla_taken {
                 tx.take_sla_due(key)?;
             }
+            let target = self.key_rules_fingerprint(tx)?;
+            let stale = KeyRulesState::of_blobs(&snapshot.blobs)
+                .fingerprint
+                .as_ref()
+                != Some(&target);
             for p in &snapshot.profiles {
-                tx.put_profile(p, profile_index(p), None)?;
+                let mut p = p.clone();
+                if stale {
+                    self.rederive_contact_keys(&mut p);
+                }
+                let index = self.profile_index_in(tx, &p)?;
+                tx.put_profile(&p, index, None)?;
             }
             for c in &snapshot.cases {
                 self.save_case(tx, c, None)?;
@@ -124,8 +137,15 @@ impl<S: Store> Casebook<S> {
                 tx.append_audit(a)?;
             }
             for (kind, id, value) in &snapshot.blobs {
-                tx.put_blob(kind, *id, value)?;
+                if kind != KEY_RULES {
+                    tx.put_blob(kind, *id, value)?;
+                }
             }
+            KeyRulesState {
+                fingerprint: Some(target),
+                pass: None,
+            }
+            .write(tx)?;
             // Now that contacts are in, customer messages count too.
             for c in &snapshot.cases {
                 self.refresh_sla_due(tx, c)?;
@@ -155,7 +175,8 @@ impl<S: Store> Casebook<S> {
             let slas = self.sla_set(tx)?;
             for p in &snapshot.profiles {
                 let stored = tx.profile_index(p.id)?;
-                problems.extend(profile_index_problem(p, &profile_index(p), stored.as_ref()));
+                let derived = self.profile_index_in(tx, p)?;
+                problems.extend(profile_index_problem(p, &derived, stored.as_ref()));
             }
             for c in &snapshot.cases {
                 let stored = tx.case_index(c.id)?;

@@ -1,6 +1,7 @@
 //! Templates in the store: loading new versions, reading them back (with a
 //! cache of compiled versions), and the template a record is validated against.
 
+use super::rekey::TemplateScope;
 use super::Casebook;
 use crate::actor::Actor;
 use crate::error::{Entity, Error, Result};
@@ -12,12 +13,17 @@ use std::sync::Arc;
 impl<S: Store> Casebook<S> {
     /// Loads a template from its JSON definition. Loading a changed
     /// definition of an existing id makes a new version; loading an
-    /// unchanged one returns the current version.
+    /// unchanged one returns the current version. A new version whose
+    /// identifying phone fields differ from the last one's re-indexes the
+    /// template's profiles before it returns, so recognition follows at once.
     pub fn load_template(&self, actor: &Actor, json: &str) -> Result<Template> {
         actor.check()?;
         let template = Template::from_json(json)?;
-        self.store.write_with(|tx| {
+        let mut scope = None;
+        let loaded = self.store.write_with(|tx| {
+            scope = None;
             let mut template = template.clone();
+            let identifying: Vec<&str> = template.identifying_phone_fields().collect();
             if let Some(latest) = tx.latest_template_version(&template.id)? {
                 let current = tx
                     .template(&template.id, latest)?
@@ -36,13 +42,36 @@ impl<S: Store> Casebook<S> {
                 if current.same_definition(&template) {
                     return Ok(current);
                 }
+                if current
+                    .identifying_phone_fields()
+                    .ne(identifying.iter().copied())
+                {
+                    scope = Some(TemplateScope {
+                        id: template.id.clone(),
+                        before: self.key_rules_fingerprint(tx)?,
+                    });
+                }
                 template.version = latest + 1;
+                tx.put_template(&template)?;
             } else {
+                let before = if identifying.is_empty() {
+                    None
+                } else {
+                    Some(self.key_rules_fingerprint(tx)?)
+                };
                 template.version = 1;
+                tx.put_template(&template)?;
+                // No profile uses it yet: only the recorded rules change.
+                if let Some(before) = before {
+                    self.advance_key_rules(tx, &before)?;
+                }
             }
-            tx.put_template(&template)?;
             Ok(template)
-        })
+        })?;
+        if let Some(scope) = &scope {
+            self.rekey_scoped(Some(scope))?;
+        }
+        Ok(loaded)
     }
 
     /// A template version (`None`: the latest).

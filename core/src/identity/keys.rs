@@ -1,31 +1,36 @@
-//! What a profile is found by: the exact index keys (contact points,
-//! accounts, identity documents, duplicate-detection blocking keys) and the
-//! folded name tokens. The engine derives them here and hands them to the
-//! store, which only stores and indexes them.
+//! What a profile is found by: the exact index keys (contact points, the
+//! numbers of its template's identifying phone fields, accounts, identity
+//! documents, duplicate-detection blocking keys) and the folded name tokens.
+//! The engine derives them here and hands them to the store, which only
+//! stores and indexes them.
 
 use super::matching::MatchView;
 use crate::model::Profile;
 use crate::store::ProfileIndex;
 use crate::text;
 
-/// Everything a store indexes a profile by.
-pub(crate) fn profile_index(profile: &Profile) -> ProfileIndex {
+/// Version of the key rules written in code: bump it whenever a derivation
+/// changes (a contact point's key, the index keys below, the name tokens),
+/// so stored profiles are re-keyed the next time an engine opens the store.
+pub const KEY_RULES_VERSION: u32 = 1;
+
+/// Everything a store indexes a profile by. `field_keys` are the contact
+/// keys of its template's identifying phone fields (`phone:+44...`), which
+/// the engine derives exactly as it derives a phone contact point's key.
+pub(crate) fn profile_index(profile: &Profile, field_keys: Vec<String>) -> ProfileIndex {
     ProfileIndex {
-        keys: index_keys(profile),
+        keys: index_keys(profile, field_keys),
         name_tokens: name_tokens(profile),
     }
 }
 
-/// Exact index keys of a profile, sorted: its contact keys,
-/// `account:<id>`, `ident:<kind>:<value>` (folded) and, for a live profile,
+/// Exact index keys of a profile, sorted: its contact keys, the keys of
+/// its identifying phone fields (`field_keys`), `account:<id>`, `ident:<kind>:<value>` (folded) and, for a live profile,
 /// the duplicate-detection blocking keys (`bk:...`, see
 /// [`MatchView::blocking_keys`]).
-pub(crate) fn index_keys(profile: &Profile) -> Vec<String> {
-    let mut keys: Vec<String> = profile
-        .contact_points
-        .iter()
-        .map(|p| p.key.clone())
-        .collect();
+pub(crate) fn index_keys(profile: &Profile, field_keys: Vec<String>) -> Vec<String> {
+    let mut keys = field_keys;
+    keys.extend(profile.contact_points.iter().map(|p| p.key.clone()));
     if !profile.is_tombstone() {
         keys.extend(MatchView::of(profile).blocking_keys());
     }

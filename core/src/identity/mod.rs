@@ -19,7 +19,9 @@ pub use duplicates::{
     DuplicateCandidate, DuplicateCluster, DuplicateMember, DuplicatePair, DuplicateReport,
     SkippedBlock,
 };
-pub(crate) use keys::{account_key, identification_key, name_tokens, profile_index};
+pub(crate) use keys::{
+    account_key, identification_key, name_tokens, profile_index, KEY_RULES_VERSION,
+};
 pub(crate) use matching::MatchView;
 pub(crate) use merge::MERGE_JOURNAL;
 pub use merge::{

@@ -65,6 +65,12 @@ impl Template {
                     .to_lowercase(),
                 ));
             }
+            if raw.identifies.is_some() && def.kind == TemplateKind::Case {
+                return Err(fail(
+                    Some(&raw.key),
+                    "`identifies` applies to the phone fields of a profile template only".into(),
+                ));
+            }
             if !seen.insert(raw.key.as_str()) {
                 return Err(fail(Some(&raw.key), "the field key is used twice".into()));
             }
@@ -246,6 +252,10 @@ pub struct FieldSpec {
     pub hint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// Phone fields of a profile template: whether recognition and phone
+    /// search find the profile by this number (default `true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifies: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -267,7 +277,7 @@ impl FieldSpec {
             "choice" => &["options", "multiple"],
             "pattern" => &["regex", "hint"],
             "email" | "boolean" => &[],
-            "phone" => &["region"],
+            "phone" => &["region", "identifies"],
             "integer" => &["min", "max"],
             "decimal" => &["min", "max", "decimal_places"],
             "date" => &["min", "max", "not_in_future"],
@@ -286,6 +296,7 @@ impl FieldSpec {
             ("regex", self.regex.is_some()),
             ("hint", self.hint.is_some()),
             ("region", self.region.is_some()),
+            ("identifies", self.identifies.is_some()),
             ("min", self.min.is_some()),
             ("max", self.max.is_some()),
             ("decimal_places", self.decimal_places.is_some()),
@@ -363,6 +374,7 @@ impl FieldSpec {
                 FieldKind::Phone {
                     region: self.region.clone(),
                     rules,
+                    identifies: self.identifies.unwrap_or(true),
                 }
             }
             "integer" => {
@@ -494,7 +506,12 @@ impl From<&FieldDef> for FieldSpec {
                 spec.hint = Some(hint.clone());
             }
             FieldKind::Email | FieldKind::Boolean => {}
-            FieldKind::Phone { region, .. } => spec.region = region.clone(),
+            FieldKind::Phone {
+                region, identifies, ..
+            } => {
+                spec.region = region.clone();
+                spec.identifies = (!identifies).then_some(false);
+            }
             FieldKind::Integer { min, max } => {
                 spec.min = min.map(Value::from);
                 spec.max = max.map(Value::from);

@@ -96,6 +96,10 @@ pub enum FieldKind {
         region: Option<String>,
         /// Rules built from `region`.
         rules: Option<PhoneRules>,
+        /// In a profile template, whether the number identifies the profile:
+        /// recognition and phone search find it by this number, as by a phone
+        /// contact point (JSON `identifies`, default `true`).
+        identifies: bool,
     },
     /// A whole number.
     Integer {

@@ -238,6 +238,26 @@ impl Template {
         self.keys.find(&self.fields, key).map(|i| &self.fields[i])
     }
 
+    /// The keys of the phone fields whose numbers identify a profile (see
+    /// [`FieldKind::Phone`]), in form order; none for a case template.
+    ///
+    /// ```
+    /// let t = casebook::Template::from_json(r#"{"id": "t", "kind": "profile", "name": "T", "fields": [
+    ///   {"key": "mobile", "type": "phone"},
+    ///   {"key": "fax", "type": "phone", "identifies": false}]}"#)?;
+    /// assert_eq!(t.identifying_phone_fields().collect::<Vec<_>>(), ["mobile"]);
+    /// # Ok::<(), casebook::Error>(())
+    /// ```
+    pub fn identifying_phone_fields(&self) -> impl Iterator<Item = &str> {
+        let profile = self.kind == TemplateKind::Profile;
+        self.fields.iter().filter_map(move |f| match f.kind {
+            FieldKind::Phone {
+                identifies: true, ..
+            } if profile => Some(f.key.as_str()),
+            _ => None,
+        })
+    }
+
     /// Whether two templates define the same thing, ignoring the version.
     pub fn same_definition(&self, other: &Template) -> bool {
         self.id == other.id

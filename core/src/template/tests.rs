@@ -235,3 +235,55 @@ fn non_object_record_is_wrong_type() {
     let report = t.validate(&json!([1, 2]), Mode::Create, &ctx());
     assert_eq!(codes(&report), vec![("".into(), "wrong_type")]);
 }
+
+#[test]
+fn phone_fields_identify_unless_told_not_to() {
+    let t = template(json!([
+        {"key": "mobile", "type": "phone"},
+        {"key": "fax", "type": "phone", "identifies": false},
+        {"key": "home", "type": "phone", "identifies": true, "region": "US"},
+        {"key": "name", "type": "text"}
+    ]));
+    assert_eq!(
+        t.identifying_phone_fields().collect::<Vec<_>>(),
+        ["mobile", "home"]
+    );
+    // Only the opt-out is written back; it survives a round trip.
+    let json = t.to_json();
+    assert_eq!(json["fields"][1]["identifies"], json!(false));
+    assert!(json["fields"][0].get("identifies").is_none());
+    let again = Template::from_value(json).unwrap();
+    assert!(t.same_definition(&again));
+    let changed = template(json!([
+        {"key": "mobile", "type": "phone", "identifies": false},
+        {"key": "fax", "type": "phone", "identifies": false},
+        {"key": "home", "type": "phone", "identifies": true, "region": "US"},
+        {"key": "name", "type": "text"}
+    ]));
+    assert!(
+        !t.same_definition(&changed),
+        "the opt-out makes a new version"
+    );
+}
+
+#[test]
+fn identifies_is_refused_where_it_means_nothing() {
+    let on_text = template_err(json!([{"key": "name", "type": "text", "identifies": true}]));
+    assert!(
+        on_text.to_string().contains("`identifies` does not apply"),
+        "{on_text}"
+    );
+    let not_bool = template_err(json!([{"key": "tel", "type": "phone", "identifies": "no"}]));
+    assert_eq!(not_bool.code(), crate::ErrorCode::InvalidTemplate);
+    let on_case = Template::from_value(json!({"id": "c", "kind": "case", "name": "C",
+        "fields": [{"key": "callback", "type": "phone", "identifies": false}]}))
+    .unwrap_err();
+    assert!(
+        on_case.to_string().contains("profile template"),
+        "{on_case}"
+    );
+    let case = Template::from_value(json!({"id": "c", "kind": "case", "name": "C",
+        "fields": [{"key": "callback", "type": "phone"}]}))
+    .unwrap();
+    assert_eq!(case.identifying_phone_fields().count(), 0);
+}

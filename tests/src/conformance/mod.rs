@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod duplicates;
 pub mod merge;
 pub mod profiles;
+pub mod rekeying;
 pub mod search;
 pub mod slas;
 pub mod store_contract;

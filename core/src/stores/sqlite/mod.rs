@@ -301,6 +301,11 @@ impl Store for SqliteStore {
         self.write_tx(f, true)
     }
 
+    /// `false` when opened read-only.
+    fn writable(&self) -> bool {
+        self.writer.is_some()
+    }
+
     /// [`SqliteStore::integrity_problems`].
     fn self_check(&self) -> Result<Vec<String>> {
         self.integrity_problems()
