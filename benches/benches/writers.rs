@@ -12,7 +12,9 @@
 //! Run without `--bench` (as `cargo test --benches` does) each run lasts
 //! half a second, so the test command keeps it compiling and working. The
 //! writing processes are this binary again, started with
-//! `CASEBOOK_WRITERS_CHILD` set. Results are printed and written to
+//! `CASEBOOK_WRITERS_CHILD` set. Each run is made twice in turn: with
+//! SQLite's own busy handler (the peer, `fair_writers: false`) and with
+//! fair writers (the default). Results are printed and written to
 //! `target/bench-results/writers.json`.
 
 use casebook::*;
@@ -63,8 +65,12 @@ struct Report {
     latencies_us: Vec<u64>,
 }
 
-fn engine(path: &Path) -> Casebook<SqliteStore> {
-    let store = SqliteStore::open_with(path, SqliteOptions::default()).expect("sqlite file");
+fn engine(path: &Path, fair_writers: bool) -> Casebook<SqliteStore> {
+    let options = SqliteOptions {
+        fair_writers,
+        ..SqliteOptions::default()
+    };
+    let store = SqliteStore::open_with(path, options).expect("sqlite file");
     Casebook::builder(store)
         .config(Config {
             default_region: Some("GB".into()),
@@ -93,12 +99,12 @@ fn input(process: usize, thread: usize, n: usize) -> ProfileInput {
 /// on its input, creates profiles from eight threads for the time given,
 /// and prints its report as one JSON line.
 fn child(args: &[String]) {
-    let [path, process, millis] = args else {
-        panic!("child arguments: PATH PROCESS MILLIS");
+    let [path, process, millis, fair] = args else {
+        panic!("child arguments: PATH PROCESS MILLIS FAIR");
     };
     let process: usize = process.parse().expect("process number");
     let duration = Duration::from_millis(millis.parse().expect("milliseconds"));
-    let cb = Arc::new(engine(Path::new(path)));
+    let cb = Arc::new(engine(Path::new(path), fair == "fair"));
     // Loads the phone metadata before the clock starts.
     cb.recognize(Channel::Voice, "+447700900123")
         .expect("warm-up");
@@ -180,12 +186,12 @@ fn fresh_file(dir: &Path, name: &str) -> PathBuf {
         let _ = std::fs::remove_file(file);
     }
     // Created (and migrated) here, so the writers only ever write.
-    drop(engine(&path));
+    drop(engine(&path, true));
     path
 }
 
 /// Starts the writing processes together and gathers their reports.
-fn run_processes(path: &Path, plan: &Plan) -> Vec<Report> {
+fn run_processes(path: &Path, plan: &Plan, fair: bool) -> Vec<Report> {
     let exe = std::env::current_exe().expect("benchmark binary");
     let mut children: Vec<_> = (0..PROCESSES)
         .map(|process| {
@@ -194,6 +200,7 @@ fn run_processes(path: &Path, plan: &Plan) -> Vec<Report> {
                 .arg(path)
                 .arg(process.to_string())
                 .arg(plan.duration.as_millis().to_string())
+                .arg(if fair { "fair" } else { "sqlite" })
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::inherit())
@@ -245,9 +252,9 @@ fn stored_profiles(path: &Path) -> usize {
 }
 
 /// One run: reports latencies and shares, and checks nothing was lost.
-fn writers_bench(plan: &Plan, dir: &Path, label: &str, results: &mut Results) {
+fn writers_bench(plan: &Plan, dir: &Path, label: &str, fair: bool, results: &mut Results) {
     let path = fresh_file(dir, label);
-    let reports = run_processes(&path, plan);
+    let reports = run_processes(&path, plan, fair);
     let bench = format!("two_processes_{label}");
     let total: usize = reports.iter().map(|r| r.creates).sum();
     let mut all: Vec<u64> = reports
@@ -329,7 +336,10 @@ fn main() {
     let dir = target.join("bench-data");
     std::fs::create_dir_all(&dir).expect("bench data directory");
     let mut results = Results::default();
-    writers_bench(&plan, &dir, "default", &mut results);
+    // The peer first: SQLite's own busy handler (`fair_writers: false`),
+    // as every handle waited before fair writers.
+    writers_bench(&plan, &dir, "sqlite_busy_handler", false, &mut results);
+    writers_bench(&plan, &dir, "fair_writers", true, &mut results);
     let out = target.join("bench-results");
     if std::fs::create_dir_all(&out).is_ok() {
         let name = match plan.mode {
