@@ -127,10 +127,7 @@ impl Turn<'_> {
         conn.busy_timeout(Duration::ZERO)?;
         let outcome = poll_begin(conn, timeout);
         let restored = conn.busy_timeout(timeout);
-        let waited = match outcome {
-            Ok(waited) => waited,
-            Err(e) => return Err(e),
-        };
+        let waited = outcome?;
         let now = Instant::now();
         let mut state = lock(&self.turns.state);
         if waited {
