@@ -589,9 +589,11 @@ fn processes_polling_one_file_take_each_sla_event_once() {
             cb.create_case(&fixtures::agent(), input).unwrap().number
         })
         .collect();
+    // Enough polls for all 40 events even when the processes take turns
+    // and most polls find their candidates already taken by another.
     let children: Vec<_> = (0..3)
         .map(|_| {
-            child(CHILD, &["poll", db, "2026-03-10T00:00:00Z", "8"])
+            child(CHILD, &["poll", db, "2026-03-10T00:00:00Z", "40"])
                 .spawn()
                 .unwrap()
         })

@@ -2,8 +2,7 @@
 //! and index tables against the rows they index. Whether the indexed values
 //! are the right ones for each record is the engine's check (it derives them).
 
-use super::codec::{instant, sql_error, Tx};
-use super::pool::lock;
+use super::codec::{instant, Tx};
 use super::schema::{FTS_VERSION, VERSION_COLUMN_VERSION};
 use super::SqliteStore;
 use crate::error::Result;
@@ -32,10 +31,10 @@ impl SqliteStore {
             Ok(problems)
         })?;
         // The search index check is a write statement: it needs the writer.
-        if let (Some(writer), true) = (&self.writer, self.schema >= FTS_VERSION) {
-            let conn = lock(writer);
-            conn.execute_batch("BEGIN IMMEDIATE")
-                .map_err(|e| sql_error(&self.path, e))?;
+        if self.writer.is_some() && self.schema >= FTS_VERSION {
+            let writer = self.writer()?;
+            writer.begin()?;
+            let conn = &writer.conn;
             let check = conn.execute(
                 "INSERT INTO case_search (case_search, rank) VALUES ('integrity-check', 1)",
                 [],

@@ -21,6 +21,7 @@ mod slas;
 mod slas_tests;
 #[cfg(test)]
 mod tests;
+mod turns;
 mod write;
 
 use crate::error::{Error, Result, StorageErrorKind};
@@ -70,6 +71,14 @@ pub struct SqliteOptions {
     pub readers: usize,
     /// Commit durability (default [`Durability::Full`]).
     pub durability: Durability,
+    /// Share the write lock fairly between processes (default `true`):
+    /// a handle's writing threads take turns in order, wait for the lock
+    /// with short polls, and leave it free now and then while another
+    /// process writes, so no process waits long while another keeps
+    /// writing. `false` leaves waiting to SQLite's busy handler, which
+    /// lets a busy process keep the lock (more writes a second in all,
+    /// some waiting seconds).
+    pub fair_writers: bool,
 }
 
 impl Default for SqliteOptions {
@@ -79,6 +88,7 @@ impl Default for SqliteOptions {
             read_only: false,
             readers: 4,
             durability: Durability::Full,
+            fair_writers: true,
         }
     }
 }
@@ -113,6 +123,8 @@ pub struct SqliteStore {
     schema: u32,
     /// `None` when opened read-only.
     writer: Option<Mutex<Connection>>,
+    /// The writing threads' queue for the writer connection.
+    turns: turns::Turns,
     pool: Mutex<PoolState>,
     freed: Condvar,
 }
@@ -207,6 +219,7 @@ impl SqliteStore {
             options,
             schema: target,
             writer: None,
+            turns: turns::Turns::default(),
             pool: Mutex::new(PoolState {
                 idle: Vec::new(),
                 open: 0,

@@ -5,7 +5,7 @@ use super::codec::{fts_term, instant, plain_token, prefix_successor};
 use super::pool::{lock, WRITER_CACHE_KIB};
 use super::SqliteStore;
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::store::{ReadTx, Store};
 use jiff::Timestamp;
 use uuid::Uuid;
 
@@ -136,4 +136,96 @@ fn fts_terms_are_quoted() {
     assert_eq!(fts_term("a\"b"), "\"a\"\"b\"");
     assert!(plain_token("abc123"));
     assert!(!plain_token("AND("));
+}
+
+/// Set in the process [`handles_and_a_child_process_lose_no_write`] starts.
+const CHILD_DB: &str = "CASEBOOK_TEST_SEQUENCE_DB";
+const WRITES: u64 = 150;
+
+/// Takes `WRITES` numbers of one sequence, a write transaction each.
+fn take_numbers(store: &SqliteStore) -> Result<Vec<u64>> {
+    let mut taken = Vec::new();
+    for _ in 0..WRITES {
+        store.write(&mut |tx| {
+            taken.push(tx.next_sequence("writes")?);
+            Ok(())
+        })?;
+    }
+    Ok(taken)
+}
+
+/// The writing side of the test below: in the child process, takes numbers
+/// from the file it is given and prints them; run alone, from a file of its
+/// own, and checks them.
+#[test]
+fn sequence_writer() -> Result<()> {
+    let Some(path) = std::env::var_os(CHILD_DB) else {
+        let dir = tempfile::tempdir().map_err(io)?;
+        let taken = take_numbers(&SqliteStore::open(dir.path().join("t.db"))?)?;
+        assert_eq!(taken, (1..=WRITES).collect::<Vec<_>>());
+        return Ok(());
+    };
+    for n in take_numbers(&SqliteStore::open(path)?)? {
+        println!("taken {n}");
+    }
+    Ok(())
+}
+
+/// Two handles in this process and one in another take numbers from one
+/// sequence at once: every number is taken exactly once, none is lost.
+#[test]
+fn handles_and_a_child_process_lose_no_write() -> Result<()> {
+    let dir = tempfile::tempdir().map_err(io)?;
+    let path = dir.path().join("t.db");
+    let here = [SqliteStore::open(&path)?, SqliteStore::open(&path)?];
+    let exe = std::env::current_exe().map_err(io)?;
+    let child = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            "stores::sqlite::tests::sequence_writer",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_DB, &path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(io)?;
+    let mut taken = std::thread::scope(|s| {
+        let threads: Vec<_> = here
+            .iter()
+            .map(|store| s.spawn(|| take_numbers(store)))
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect::<Result<Vec<_>>>()
+    })?
+    .concat();
+    let output = child.wait_with_output().map_err(io)?;
+    assert!(
+        output.status.success(),
+        "the child failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    let from_child: Vec<u64> = text
+        .lines()
+        // The first number follows the test harness's own words on its line.
+        .filter_map(|l| l.rsplit_once("taken "))
+        .map(|(_, n)| n.parse().map_err(io))
+        .collect::<Result<_>>()?;
+    assert_eq!(
+        from_child.len() as u64,
+        WRITES,
+        "the child's output: {text}"
+    );
+    taken.extend(from_child);
+    taken.sort_unstable();
+    assert_eq!(taken, (1..=3 * WRITES).collect::<Vec<_>>());
+    here[0].write(&mut |tx| tx.next_sequence("writes").map(drop))?;
+    let stored = here[1].with_reader(|tx| tx.sequence("writes"))?;
+    assert_eq!(stored, 3 * WRITES + 1, "a committed write is missing");
+    Ok(())
 }

@@ -2,8 +2,9 @@
 //! transaction that commits them whole or not at all.
 
 use super::codec::{instant, sql_error, store_error, Tx};
-use super::pool::{lock, BULK_CACHE_KIB, WRITER_CACHE_KIB};
+use super::pool::{BULK_CACHE_KIB, WRITER_CACHE_KIB};
 use super::schema::{FTS_VERSION, TERMS_VERSION, VERSION_COLUMN_VERSION};
+use super::turns::Writer;
 use super::SqliteStore;
 use crate::error::{Entity, Error, Result, StorageErrorKind};
 use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
@@ -395,13 +396,8 @@ impl SqliteStore {
         f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>,
         bulk: bool,
     ) -> Result<()> {
-        let Some(writer) = &self.writer else {
-            return Err(store_error(
-                StorageErrorKind::Unavailable,
-                format!("{} is open read-only", self.path.display()),
-            ));
-        };
-        let conn = lock(writer);
+        let writer = self.writer()?;
+        let conn = &writer.conn;
         if !conn.is_autocommit() {
             // Left open by an earlier failure: nothing in it was committed.
             let _ = conn.execute_batch("ROLLBACK");
@@ -413,7 +409,7 @@ impl SqliteStore {
         if bulk {
             set_cache(BULK_CACHE_KIB)?;
         }
-        let outcome = self.run_write(&conn, f);
+        let outcome = self.run_write(&writer, f);
         if bulk {
             let restored = set_cache(WRITER_CACHE_KIB);
             if let Ok(Ok(())) = &outcome {
@@ -424,7 +420,7 @@ impl SqliteStore {
             Ok(result) => result,
             Err(panic) => {
                 // Released before unwinding on, so the lock is not poisoned.
-                drop(conn);
+                drop(writer);
                 resume_unwind(panic)
             }
         }
@@ -434,12 +430,13 @@ impl SqliteStore {
     /// succeeds, rolled back otherwise (the panic, if `f` panicked).
     fn run_write(
         &self,
-        conn: &Connection,
+        writer: &Writer<'_>,
         f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>,
     ) -> std::thread::Result<Result<()>> {
-        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
-            return Ok(Err(sql_error(&self.path, e)));
+        if let Err(e) = writer.begin() {
+            return Ok(Err(e));
         }
+        let conn: &Connection = &writer.conn;
         let mut tx = Tx {
             conn,
             path: &self.path,
