@@ -220,7 +220,8 @@ fn a_threshold_under_a_second_is_refused() {
     assert_eq!(err.code(), crate::ErrorCode::InvalidDefinition);
 }
 
-/// Reading a clock far in the future is quick.
+/// A clock read at the end of the representable range answers (a breached
+/// clock), not an error or a panic.
 #[test]
 fn reading_far_in_the_future() {
     let (cb, _clock) = engine("2026-03-09T08:00:00Z");
@@ -230,11 +231,11 @@ fn reading_far_in_the_future() {
         "calendar": "office"}),
     );
     let case = open_case(&cb);
-    let t = std::time::Instant::now();
-    let _ = cb
+    let clocks = cb
         .case_slas(case.id, Some(at("9999-12-30T00:00:00Z")))
         .unwrap();
-    assert!(t.elapsed().as_secs() < 2, "took {:?}", t.elapsed());
+    assert_eq!(clocks.len(), 1);
+    assert!(clocks[0].breached, "{:?}", clocks[0]);
 }
 
 /// A store that runs a hook before its next write transaction.
