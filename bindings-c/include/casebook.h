@@ -221,13 +221,14 @@ casebook_status casebook_live_objects(size_t *out_handles,
 
 /**
  * Releases what the library keeps for the life of the process: every
- * handle, recognition and string still live (they are freed, and must not
- * be used again), the registry that tracks them, and the calling thread's
- * last error (other threads' last errors go when those threads end).
- * Call it last, when no other thread is inside a casebook call; after it,
- * what remains (the phone-number metadata and compiled patterns, built
- * once on first use) is reachable, not leaked, and valgrind reports no
- * definite or possible leak. The library may be used again afterwards.
+ * handle, recognition and string still live (they are freed; a handle kept
+ * across the shutdown is refused like any freed one), the registry that
+ * tracks them, and the calling thread's last error (other threads' last
+ * errors go when those threads end). Call it last, when no other thread is
+ * inside a casebook call; after it, what remains (the phone-number metadata
+ * and compiled patterns, built once on first use) is still reachable, so
+ * valgrind reports no definite leak (see `valgrind.supp` for the possible
+ * ones). The library may be used again afterwards.
  */
 void casebook_shutdown(void);
 

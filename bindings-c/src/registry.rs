@@ -14,7 +14,7 @@ use crate::answer::Answer;
 use crate::recognition::Recognized;
 use crate::Engine;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// One object behind a handle.
@@ -55,6 +55,10 @@ struct Shard {
 // `Mutex::new` is const: no lazily built static, so shutdown can release all.
 static REGISTRY: [Mutex<Option<Shard>>; SHARDS] = [const { Mutex::new(None) }; SHARDS];
 static NEXT_SHARD: AtomicUsize = AtomicUsize::new(0);
+// Generation of a newly made slot: raised past every generation handed out
+// when `casebook_shutdown` releases the slots, so no token from before names
+// an object made after.
+static FIRST_GENERATION: AtomicU64 = AtomicU64::new(1);
 
 fn lock(index: usize) -> MutexGuard<'static, Option<Shard>> {
     // Nothing panics while a shard is locked, but never let poisoning spread.
@@ -77,7 +81,7 @@ fn add(object: Object) -> Option<usize> {
         Some(index) => index,
         None if slab.slots.len() < INDEX_LIMIT => {
             slab.slots.push(Slot {
-                generation: 1,
+                generation: FIRST_GENERATION.load(Ordering::Relaxed),
                 object: None,
             });
             slab.slots.len() - 1
@@ -219,11 +223,18 @@ pub(crate) fn live_counts() -> (usize, usize, usize) {
 }
 
 /// Drops every object and the registry's own memory (`casebook_shutdown`).
-/// Slot generations are forgotten, so the tokens handed out before could
-/// name new objects: the caller promises not to use them again.
+/// Slots made afterwards start past every generation used before, so a token
+/// kept from before the shutdown is refused like any stale one.
 pub(crate) fn release_all() {
     for index in 0..SHARDS {
         let shard = lock(index).take();
+        if let Some(shard) = &shard {
+            let newest = shard.slab.slots.iter().map(|s| s.generation).max();
+            if let Some(newest) = newest {
+                let next = if newest + 1 < GEN_LIMIT { newest + 1 } else { 1 };
+                FIRST_GENERATION.fetch_max(next, Ordering::Relaxed);
+            }
+        }
         // Dropped outside the lock, like `remove`.
         drop(shard);
     }

@@ -1059,10 +1059,22 @@ int main(void) {
         fprintf(stderr, "  live: %zu handles, %zu recognitions, %zu strings\n", handles, recognitions, strings);
     }
 
-    /* Release what the library keeps for the process's life (valgrind runs this). */
-    casebook_shutdown();
-    OK(casebook_live_objects(&handles, &recognitions, &strings));
-    CHECK(handles == 0 && recognitions == 0 && strings == 0);
+    /* Release what the library keeps for the process's life (valgrind runs
+     * this); a handle kept across it is refused, even once new ones exist. */
+    {
+        casebook_t *kept = NULL, *fresh = NULL;
+        int i;
+        OK(casebook_open_memory(NULL, &kept));
+        casebook_shutdown();
+        OK(casebook_live_objects(&handles, &recognitions, &strings));
+        CHECK(handles == 0 && recognitions == 0 && strings == 0);
+        for (i = 0; i < 100; i++) {
+            OK(casebook_open_memory(NULL, &fresh));
+            CHECK(fresh != kept);
+            CHECK(casebook_free(kept) == CASEBOOK_STATUS_INVALID_INPUT);
+            OK(casebook_free(fresh));
+        }
+    }
     casebook_shutdown();
 
     printf("test_api: %d checks, %d failed\n", checks, failures);
