@@ -510,6 +510,21 @@ casebook_status casebook_recognition_free(casebook_recognition_t *rec);
 casebook_status casebook_recognition_key(const casebook_recognition_t *rec, const char **out);
 
 /**
+ * The extension the caller dialled from (`tel:...;ext=12`,
+ * `020 7946 0958 x12`), kept apart from the number, for any outcome; NULL
+ * when the identity carried none.
+ */
+casebook_status casebook_recognition_extension(const casebook_recognition_t *rec, const char **out);
+
+/**
+ * Whether the caller withheld their identity (`anonymous@anonymous.invalid`,
+ * `sip:anonymous@...`, `restricted`): the outcome is then UNKNOWN with an
+ * empty draft, and such a caller is never matched to a profile.
+ */
+casebook_status casebook_recognition_withheld(const casebook_recognition_t *rec,
+                                              bool *out_withheld);
+
+/**
  * Number of contact points in the unknown caller's pre-filled draft (0 for
  * other outcomes).
  */

@@ -64,6 +64,10 @@ pub(crate) struct Recognized {
     /// The unknown caller's normalised address (matching key), if any.
     pub(crate) key: Option<CString>,
     pub(crate) draft_contacts: Vec<DraftContact>,
+    /// The extension the caller dialled from, kept apart from the number.
+    pub(crate) extension: Option<CString>,
+    /// The caller withheld their identity (outcome UNKNOWN, never matched).
+    pub(crate) withheld: bool,
 }
 
 /// The serde name of a unit variant (`"voice"`, `"in_progress"`), as C reads it.
@@ -89,13 +93,25 @@ impl Recognized {
             recent_contacts: vec![],
             key: None,
             draft_contacts: vec![],
+            extension: None,
+            withheld: false,
             recognition: Recognition::Several {
                 candidates: vec![],
                 extension: None,
             },
         };
+        let (Recognition::Unknown { extension, .. }
+        | Recognition::Known { extension, .. }
+        | Recognition::Several { extension, .. }) = &recognition;
+        rec.extension = extension.as_deref().map(text);
         match &recognition {
-            Recognition::Unknown { key, draft, .. } => {
+            Recognition::Unknown {
+                key,
+                draft,
+                withheld,
+                ..
+            } => {
+                rec.withheld = *withheld;
                 rec.key = key.as_deref().map(text);
                 rec.draft_contacts = draft
                     .contact_points

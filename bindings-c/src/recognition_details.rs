@@ -1,7 +1,7 @@
 //! The details of a recognition a telephony host shows without JSON
-//! parsing: the unknown caller's normalised address and draft contact
-//! points, the known caller's recent contacts, and each profile's most
-//! urgent open case. Strings belong to the recognition: valid until
+//! parsing: the extension and whether the caller withheld their identity,
+//! the unknown caller's normalised address and draft contact points, the
+//! known caller's recent contacts, and each profile's most urgent open case. Strings belong to the recognition: valid until
 //! `casebook_recognition_free`; do not free them. Out-parameters marked
 //! optional may be NULL.
 
@@ -65,6 +65,41 @@ pub unsafe extern "C" fn casebook_recognition_key(
             .as_ref()
             .ok_or_else(|| invalid("the address could not be normalised, so it has no key"))?;
         out.write(key.as_ptr());
+        Ok(())
+    })
+}
+
+/// The extension the caller dialled from (`tel:...;ext=12`,
+/// `020 7946 0958 x12`), kept apart from the number, for any outcome; NULL
+/// when the identity carried none.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_recognition_extension(
+    rec: *const casebook_recognition_t,
+    out: *mut *const c_char,
+) -> casebook_status {
+    guard(|| {
+        let out = Out::new(out, "out")?;
+        let rec = recognition_of(rec)?;
+        out.write(
+            rec.extension
+                .as_ref()
+                .map_or(std::ptr::null(), |e| e.as_ptr()),
+        );
+        Ok(())
+    })
+}
+
+/// Whether the caller withheld their identity (`anonymous@anonymous.invalid`,
+/// `sip:anonymous@...`, `restricted`): the outcome is then UNKNOWN with an
+/// empty draft, and such a caller is never matched to a profile.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_recognition_withheld(
+    rec: *const casebook_recognition_t,
+    out_withheld: *mut bool,
+) -> casebook_status {
+    guard(|| {
+        let out = Out::new(out_withheld, "out_withheld")?;
+        out.write(recognition_of(rec)?.withheld);
         Ok(())
     })
 }

@@ -231,7 +231,11 @@ pub(crate) fn release_all() {
         if let Some(shard) = &shard {
             let newest = shard.slab.slots.iter().map(|s| s.generation).max();
             if let Some(newest) = newest {
-                let next = if newest + 1 < GEN_LIMIT { newest + 1 } else { 1 };
+                let next = if newest + 1 < GEN_LIMIT {
+                    newest + 1
+                } else {
+                    1
+                };
                 FIRST_GENERATION.fetch_max(next, Ordering::Relaxed);
             }
         }
