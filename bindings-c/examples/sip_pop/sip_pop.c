@@ -128,51 +128,23 @@ static void append_quoted(char *pop, size_t cap, const char *name, const char *v
     append(pop, cap, "%s", "\"");
 }
 
-/* Finds the value of the first `"key":` in a JSON text (NULL if absent). */
-static const char *json_value(const char *json, const char *key) {
-    const char *p = strstr(json, key);
-    if (p == NULL) {
-        return NULL;
-    }
-    p += strlen(key);
-    while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
-        p++;
-    }
-    if (*p != ':') {
-        return NULL;
-    }
-    p++;
-    while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
-        p++;
-    }
-    return p;
-}
-
-/* The extension and withheld flag of a recognition, read from its JSON until
- * the C API has accessors for them: `"extension": "12"`, `"withheld": true`.
- * Only digits and dial characters are copied into the header. */
+/* The extension and withheld flag of a recognition. Only digits and dial
+ * characters are copied into the header. */
 static void read_extras(const casebook_recognition_t *rec, char *ext, size_t cap, int *withheld) {
-    char *json = NULL;
-    const char *v;
+    const char *v = NULL;
+    bool is_withheld = false;
     size_t n = 0;
 
     ext[0] = '\0';
-    *withheld = 0;
-    if (casebook_recognition_json(rec, &json) != CASEBOOK_STATUS_OK) {
-        return;
-    }
-    v = json_value(json, "\"withheld\"");
-    *withheld = v != NULL && strncmp(v, "true", 4) == 0;
-    v = json_value(json, "\"extension\"");
-    if (v != NULL && *v == '"') {
-        for (v++; *v != '"' && *v != '\0' && n + 1 < cap; v++) {
+    *withheld = casebook_recognition_withheld(rec, &is_withheld) == CASEBOOK_STATUS_OK && is_withheld;
+    if (casebook_recognition_extension(rec, &v) == CASEBOOK_STATUS_OK && v != NULL) {
+        for (; *v != '\0' && n + 1 < cap; v++) {
             if ((*v >= '0' && *v <= '9') || *v == '*' || *v == '#') {
                 ext[n++] = *v;
             }
         }
         ext[n] = '\0';
     }
-    casebook_string_free(json);
 }
 
 /* Recognises the caller and writes the pop (the X-Casebook-Pop value). */
