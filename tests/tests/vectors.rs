@@ -51,7 +51,10 @@ fn caller_vectors() {
     let recognitions = vectors["scenarios"][0]["steps"]
         .as_array()
         .map_or(0, |s| s.iter().filter(|s| s["op"] == "recognize").count());
-    assert!(recognitions > 50, "the caller vectors hold {recognitions} recognitions");
+    assert!(
+        recognitions > 50,
+        "the caller vectors hold {recognitions} recognitions"
+    );
     let problems = run_operations(&vectors);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
