@@ -156,7 +156,7 @@ fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
     // 1. A call arrives from the household landline, written as the switch sends it.
     println!("\n1. Incoming call from (0113) 496-0000");
     match cb.recognize(Channel::Voice, "(0113) 496-0000")? {
-        Recognition::Several { candidates } => {
+        Recognition::Several { candidates, .. } => {
             println!(
                 "   Shared number: {} profiles, the agent chooses:",
                 candidates.len()
