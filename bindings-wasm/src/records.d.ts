@@ -454,13 +454,21 @@ export interface DuplicateReport {
 }
 
 /**
- * Per-domain matching option for mailboxes whose provider ignores case,
- * dots or `+tags` in the local part.
+ * Per-domain matching option for mailboxes whose provider ignores dots or
+ * `+tags` in the local part, or (rarely) tells case apart in it.
+ *
+ * Local parts match case-insensitively by default, as nearly every provider
+ * delivers them; `case_sensitive` keeps the case of one domain's local parts.
  */
 export interface EmailDomainRule {
     /** Domain (lower case), e.g. `gmail.com`. */
     domain: string;
-    /** Match the local part case-insensitively. */
+    /** Match the local part with its case (`Ada@` and `ada@` are different). */
+    case_sensitive?: boolean;
+    /**
+     * Kept so older configurations still read: local parts now match
+     * case-insensitively unless `case_sensitive` is set.
+     */
     ignore_case?: boolean;
     /** Ignore dots in the local part (`a.da` meets `ada`). */
     ignore_dots?: boolean;
@@ -1096,15 +1104,26 @@ export interface ProfileSummary {
     phone?: string;
 }
 
-/** What recognition found for an incoming contact. */
+/**
+ * What recognition found for an incoming contact.
+ *
+ * The caller's extension (`tel:...;ext=12`, `020 7946 0958 x12`) comes as
+ * `extension` beside the outcome, and a caller who withheld their identity
+ * as `"withheld": true` on an unknown outcome; both are left out of the JSON
+ * when absent, so older readers see the same records.
+ */
 export type Recognition =
     /** No profile: a draft with the address in the right contact field. */
     | {
         outcome: "unknown";
         /** Matching key of the address, if it could be normalised. */
         key: string | null;
-        /** A pre-filled new-customer draft. */
+        /** A pre-filled new-customer draft (empty for a withheld caller). */
         draft: ProfileInput;
+        /** The extension the caller dialled from, kept apart from the number. */
+        extension?: string;
+        /** The caller withheld their identity: never matched to a profile. */
+        withheld?: boolean;
     }
     /** One profile. */
     | {
@@ -1117,12 +1136,16 @@ export type Recognition =
         open_cases: CaseSummary[];
         /** Latest contacts, most recent first. */
         recent_contacts: Contact[];
+        /** The extension the caller dialled from, kept apart from the number. */
+        extension?: string;
     }
     /** A shared address (household landline, shared mailbox): the agent chooses. */
     | {
         outcome: "several";
         /** Candidate profiles. */
         candidates: ProfileSummary[];
+        /** The extension the caller dialled from, kept apart from the number. */
+        extension?: string;
     };
 
 /** A related customer as seen from one profile. */

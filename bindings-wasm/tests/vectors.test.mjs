@@ -23,6 +23,14 @@ test('service-level vectors', () => {
   assert.deepEqual(problems, []);
 });
 
+test('caller vectors', () => {
+  const vectors = loadVectors('callers.json');
+  const recognitions = vectors.scenarios[0].steps.filter((s) => s.op === 'recognize').length;
+  assert.ok(recognitions > 50, `callers.json holds ${recognitions} recognitions`);
+  const problems = runOperations(api, vectors);
+  assert.deepEqual(problems, []);
+});
+
 test('subset match can fail, as the Rust one does', () => {
   assert.equal(subsetMatch({ a: 1 }, { a: 1, b: 2 }, ''), null);
   assert.notEqual(subsetMatch({ a: 2 }, { a: 1 }, ''), null);

@@ -242,8 +242,8 @@ impl PhoneRules {
     /// The matching key of a phone number as it arrives (any formatting,
     /// Unicode digits, tabs): its E.164 form with equivalence rules applied,
     /// or `None` when it is not a phone number at all. Numbers in strict
-    /// E.164, plain national numbers and valid international numbers with
-    /// plain separators skip the parser, so formatting costs next to nothing.
+    /// E.164, plain national numbers and international numbers with plain
+    /// separators skip the parser, so formatting costs next to nothing.
     ///
     /// ```
     /// let rules = casebook::PhoneRules::new(Some("GB"), &[]).unwrap();
@@ -261,11 +261,11 @@ impl PhoneRules {
         if let Some((code, national)) = self.plain_national(trimmed, &mut buffer) {
             return Some(self.canonical(&format!("+{code}{national}")));
         }
-        // Valid numbers only: the parser may read an invalid one differently.
-        if let Some((code, patterns, national)) = plain_international(trimmed, &mut buffer) {
-            if valid_in(patterns, national) {
-                return Some(self.canonical(&format!("+{code}{national}")));
-            }
+        // Read as its compact form, which takes the strict E.164 path above:
+        // formatting must not change the key (the parser's own reading drops
+        // the leading zero of Italian numbers and refuses some trailing marks).
+        if let Some((code, _, national)) = plain_international(trimmed, &mut buffer) {
+            return Some(self.canonical(&format!("+{code}{national}")));
         }
         self.match_key_by_parser(trimmed)
     }

@@ -279,6 +279,8 @@ proptest::proptest! {
     ) {
         let rules = PhoneRules::new(Some(region), &PhoneEquivalence::defaults()).unwrap();
         let digits = format!("{head}{tail}");
+        // A mark before the `+` sends the number to the parser, whose reading of Italian numbers differs.
+        let opening = if plus { opening.trim_start_matches('(') } else { opening };
         let input = format!("{opening}{}{}", if plus { "+" } else { "" }, formatted(&digits, &separators, &wide));
         let folded = fold(&input);
         let folded = folded.trim();
@@ -290,6 +292,11 @@ proptest::proptest! {
         // A formatted number reads as its compact form.
         proptest::prop_assert_eq!(rules.normalize(&input), rules.normalize(&compact), "normalize {:?} in {}", input, region);
         proptest::prop_assert_eq!(rules.check(&input), rules.check(&compact), "check {:?} in {}", input, region);
+        // An international number without a national prefix keys as its compact form.
+        let mut buffer = [0u8; DIGITS_READ];
+        if is_strict_e164(&compact) && plain_international(&compact, &mut buffer).is_some() {
+            proptest::prop_assert_eq!(rules.match_key(&input), rules.match_key(&compact), "match_key {:?} in {}", input, region);
+        }
         // A valid number's key is the key of its stored form.
         if let Ok(e164) = rules.normalize(&input) {
             proptest::prop_assert_eq!(rules.match_key(&input), Some(rules.canonical(&e164)), "match_key {:?} in {}", input, region);

@@ -76,8 +76,8 @@ pub struct SqliteOptions {
     /// with short polls, and leave it free now and then while another
     /// process writes, so no process waits long while another keeps
     /// writing. `false` leaves waiting to SQLite's busy handler, which
-    /// lets a busy process keep the lock (more writes a second in all,
-    /// some waiting seconds).
+    /// lets a busy process keep the lock while the other's writers wait,
+    /// sometimes for seconds (`benches/writers` races the two).
     pub fair_writers: bool,
 }
 
