@@ -568,11 +568,10 @@ casebook_status casebook_recognition_open_case_status(const casebook_recognition
 
 /**
  * The most urgent open case of profile `index`: number, title (one-line
- * description) and status (optional out-parameters). A profile without open
- * cases gives `CASEBOOK_STATUS_NOT_FOUND`. Recognition lists cases for a
- * known caller only; for the profiles of outcome SEVERAL it gives their
- * count (`casebook_recognition_open_case_count`), and this function gives
- * `CASEBOOK_STATUS_INVALID_INPUT`.
+ * description) and status (optional out-parameters), for a known caller
+ * and for each profile of outcome SEVERAL (a household choosing who is
+ * calling). A profile without open cases gives `CASEBOOK_STATUS_NOT_FOUND`;
+ * an UNKNOWN outcome has no profiles (`CASEBOOK_STATUS_INVALID_INPUT`).
  */
 casebook_status casebook_recognition_urgent_case(const casebook_recognition_t *rec,
                                                  size_t index,

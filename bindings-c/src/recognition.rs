@@ -8,7 +8,7 @@ use crate::panic::guard;
 use crate::registry;
 use crate::status_codes::casebook_status;
 use crate::{casebook_recognition_t, casebook_t};
-use casebook::{Channel, Error, Recognition};
+use casebook::{CaseSummary, Channel, Error, Recognition};
 use serde_json::Value;
 use std::ffi::{c_char, CString};
 use std::sync::Arc;
@@ -31,6 +31,9 @@ pub(crate) struct Candidate {
     pub(crate) customer_id: CString,
     pub(crate) display_name: CString,
     pub(crate) open_case_count: usize,
+    /// Its most urgent open case, for a profile of outcome SEVERAL (a known
+    /// caller's cases are in `Recognized::open_cases`).
+    pub(crate) urgent_case: Option<OpenCase>,
 }
 
 /// One open case of a known caller, as C reads it.
@@ -77,6 +80,15 @@ fn name_of(value: serde_json::Result<Value>) -> CString {
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
     c_string_lossy(name)
+}
+
+/// A case summary as C reads it.
+fn open_case(case: &CaseSummary) -> OpenCase {
+    OpenCase {
+        number: text(&case.number),
+        short_description: text(&case.short_description),
+        status: name_of(serde_json::to_value(case.status)),
+    }
 }
 
 fn text(s: &str) -> CString {
@@ -134,15 +146,9 @@ impl Recognized {
                     display_name: text(&summary.display_name),
                     // The listed cases, so the count always matches what can be read.
                     open_case_count: open_cases.len(),
+                    urgent_case: None,
                 }];
-                rec.open_cases = open_cases
-                    .iter()
-                    .map(|c| OpenCase {
-                        number: text(&c.number),
-                        short_description: text(&c.short_description),
-                        status: name_of(serde_json::to_value(c.status)),
-                    })
-                    .collect();
+                rec.open_cases = open_cases.iter().map(open_case).collect();
                 rec.recent_contacts = recent_contacts
                     .iter()
                     .map(|c| RecentContact {
@@ -161,6 +167,7 @@ impl Recognized {
                         customer_id: text(&s.customer_id),
                         display_name: text(&s.display_name),
                         open_case_count: s.open_cases,
+                        urgent_case: s.most_urgent_case.as_deref().map(open_case),
                     })
                     .collect();
             }

@@ -194,11 +194,10 @@ pub unsafe extern "C" fn casebook_recognition_open_case_status(
 }
 
 /// The most urgent open case of profile `index`: number, title (one-line
-/// description) and status (optional out-parameters). A profile without open
-/// cases gives `CASEBOOK_STATUS_NOT_FOUND`. Recognition lists cases for a
-/// known caller only; for the profiles of outcome SEVERAL it gives their
-/// count (`casebook_recognition_open_case_count`), and this function gives
-/// `CASEBOOK_STATUS_INVALID_INPUT`.
+/// description) and status (optional out-parameters), for a known caller
+/// and for each profile of outcome SEVERAL (a household choosing who is
+/// calling). A profile without open cases gives `CASEBOOK_STATUS_NOT_FOUND`;
+/// an UNKNOWN outcome has no profiles (`CASEBOOK_STATUS_INVALID_INPUT`).
 #[no_mangle]
 pub unsafe extern "C" fn casebook_recognition_urgent_case(
     rec: *const casebook_recognition_t,
@@ -210,12 +209,11 @@ pub unsafe extern "C" fn casebook_recognition_urgent_case(
     guard(|| {
         let rec = recognition_of(rec)?;
         let profile = at(&rec.candidates, index, "profile")?;
-        require(
-            &rec,
-            casebook_recognition_outcome::Known,
-            "open cases are listed only for a known caller",
-        )?;
-        let case = rec.open_cases.first().ok_or_else(|| Error::NotFound {
+        let urgent = match rec.kind {
+            casebook_recognition_outcome::Known => rec.open_cases.first(),
+            _ => profile.urgent_case.as_ref(),
+        };
+        let case = urgent.ok_or_else(|| Error::NotFound {
             entity: casebook::Entity::Case,
             id: format!("open case of {}", profile.customer_id.to_string_lossy()),
         })?;

@@ -147,6 +147,53 @@ void test_telephony_accessors(casebook_t *cb) {
         OK(casebook_recognition_free(rec));
         FAILS(casebook_recognition_withheld(rec, &withheld), CASEBOOK_STATUS_INVALID_INPUT);
     }
+
+    /* A household number: each profile's most urgent open case, if any. */
+    {
+        char with_case[32], without_case[32];
+        size_t i, found = 0;
+        casebook_recognition_outcome outcome = CASEBOOK_RECOGNITION_OUTCOME_UNKNOWN;
+        OK(casebook_create_profile(cb, "agent",
+                                   "{\"given_name\": \"Wren\", \"family_name\": \"Ashby\","
+                                   " \"contact_points\": [{\"kind\": \"phone\", \"value\": \"0113 496 0123\"}]}",
+                                   true, &out));
+        CHECK(grab(out, "customer_id", with_case, sizeof with_case));
+        OK(casebook_create_profile(cb, "agent",
+                                   "{\"given_name\": \"Tam\", \"family_name\": \"Ashby\","
+                                   " \"contact_points\": [{\"kind\": \"phone\", \"value\": \"0113 496 0123\"}]}",
+                                   true, &out));
+        CHECK(grab(out, "customer_id", without_case, sizeof without_case));
+        snprintf(args, sizeof args,
+                 "{\"short_description\": \"Boiler visit\", \"links\": [{\"profile\": \"%s\", \"role\": \"requester\"}]}",
+                 with_case);
+        OK(casebook_create_case(cb, "agent", args, &out));
+        OK(casebook_answer_case_number(out, &text));
+        snprintf(case_number, sizeof case_number, "%s", text ? text : "");
+        OK(casebook_string_free(out));
+
+        OK(casebook_recognize(cb, "voice", "sip:+441134960123@pbx.example.com;user=phone", &rec));
+        OK(casebook_recognition_kind(rec, &outcome));
+        CHECK(outcome == CASEBOOK_RECOGNITION_OUTCOME_SEVERAL);
+        OK(casebook_recognition_count(rec, &count));
+        CHECK(count == 2);
+        for (i = 0; i < count; i++) {
+            OK(casebook_recognition_customer_id(rec, i, &text));
+            if (text != NULL && strcmp(text, with_case) == 0) {
+                found++;
+                number = title = status = NULL;
+                OK(casebook_recognition_urgent_case(rec, i, &number, &title, &status));
+                CHECK(number != NULL && strcmp(number, case_number) == 0);
+                CHECK(title != NULL && strcmp(title, "Boiler visit") == 0);
+                CHECK(status != NULL && strcmp(status, "new") == 0);
+            } else if (text != NULL && strcmp(text, without_case) == 0) {
+                found++;
+                FAILS(casebook_recognition_urgent_case(rec, i, &number, NULL, NULL), CASEBOOK_STATUS_NOT_FOUND);
+            }
+        }
+        CHECK(found == 2);
+        FAILS(casebook_recognition_urgent_case(rec, 2, &number, NULL, NULL), CASEBOOK_STATUS_INVALID_INPUT);
+        OK(casebook_recognition_free(rec));
+    }
 }
 
 /* A freed handle stays refused while new objects of its kind take its slot. */

@@ -1100,6 +1100,11 @@ export interface ProfileSummary {
     email?: string;
     /** Latest contact. */
     last_interaction_at?: Timestamp;
+    /**
+     * The most urgent open case, given where recognition lists the profiles
+     * sharing an address for the agent to choose from; absent elsewhere.
+     */
+    most_urgent_case?: CaseSummary;
     /** Primary phone. */
     phone?: string;
 }

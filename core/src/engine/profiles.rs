@@ -64,6 +64,7 @@ pub(super) fn summary_of(profile: &Profile, open_cases: usize) -> ProfileSummary
         email: profile.primary(ContactKind::Email).map(|p| p.value.clone()),
         open_cases,
         last_interaction_at: profile.last_interaction_at,
+        most_urgent_case: None,
     }
 }
 

@@ -130,7 +130,13 @@ impl<S: Store> Casebook<S> {
                 _ => {
                     let mut candidates = profiles
                         .iter()
-                        .map(|p| self.summary_in(tx, p))
+                        .map(|p| {
+                            let open = self.cases_of_profile_in(tx, p.id, true)?;
+                            let mut summary = summary_of(p, open.len());
+                            summary.most_urgent_case =
+                                open.into_iter().next().map(|pc| Box::new(pc.case));
+                            Ok(summary)
+                        })
                         .collect::<Result<Vec<_>>>()?;
                     candidates.sort_by(|a, b| {
                         b.last_interaction_at

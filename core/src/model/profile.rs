@@ -266,4 +266,8 @@ pub struct ProfileSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::Instant>"))]
     pub last_interaction_at: Option<Timestamp>,
+    /// The most urgent open case, given where recognition lists the profiles
+    /// sharing an address for the agent to choose from; absent elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub most_urgent_case: Option<Box<super::CaseSummary>>,
 }
