@@ -150,3 +150,65 @@ fn two_handles_opening_at_once_share_one_pass() {
     }
     assert_eq!(cb.check_invariants().unwrap(), []);
 }
+
+/// A file from before e-mail addresses matched in any case: its keys hold
+/// the local part as typed. The first open folds them, so the caller is
+/// found however the switch or the agent writes the address.
+#[test]
+fn a_file_keyed_by_case_sensitive_email_is_rekeyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("casebook.db");
+    let cb = open(&path, 1);
+    let mut input = ProfileInput {
+        given_name: "Grace".into(),
+        family_name: "Hopper".into(),
+        ..ProfileInput::default()
+    };
+    input.contact_points.push(ContactPointInput {
+        kind: ContactKind::Email,
+        value: "Grace.Hopper@Example.com".into(),
+        label: None,
+        primary: true,
+    });
+    let grace = cb.create_profile(&fixtures::agent(), input, ALLOW).unwrap();
+    drop(cb);
+
+    let (folded, as_typed) = (
+        "email:grace.hopper@example.com",
+        "email:Grace.Hopper@example.com",
+    );
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("DELETE FROM blobs WHERE kind = 'key_rules'", [])
+        .unwrap();
+    let keys = conn
+        .execute(
+            "UPDATE profile_keys SET key = ?2 WHERE key = ?1",
+            [folded, as_typed],
+        )
+        .unwrap();
+    let bodies = conn
+        .execute(
+            "UPDATE profiles SET body = replace(body, ?1, ?2) WHERE instr(body, ?1) > 0",
+            [folded, as_typed],
+        )
+        .unwrap();
+    assert_eq!((keys, bodies), (1, 1), "the old keys are in place");
+    drop(conn);
+
+    let cb = open(&path, 2);
+    for written in [
+        "GRACE.HOPPER@example.COM",
+        "Grace Hopper <grace.hopper@example.com>",
+    ] {
+        assert_eq!(
+            recognised(&cb, Channel::Email, written),
+            Some(grace.customer_id.clone()),
+            "{written}"
+        );
+    }
+    let stored = cb.profile(grace.id).unwrap();
+    assert_eq!(stored.contact_points[0].value, "Grace.Hopper@example.com");
+    assert_eq!(stored.contact_points[0].key, folded);
+    assert_eq!(stored.version, grace.version);
+    assert_eq!(cb.check_invariants().unwrap(), []);
+}
