@@ -31,8 +31,7 @@ pub(crate) struct Candidate {
     pub(crate) customer_id: CString,
     pub(crate) display_name: CString,
     pub(crate) open_case_count: usize,
-    /// Its most urgent open case, for a profile of outcome SEVERAL (a known
-    /// caller's cases are in `Recognized::open_cases`).
+    /// Its most urgent open case, if it has one.
     pub(crate) urgent_case: Option<OpenCase>,
 }
 
@@ -146,7 +145,7 @@ impl Recognized {
                     display_name: text(&summary.display_name),
                     // The listed cases, so the count always matches what can be read.
                     open_case_count: open_cases.len(),
-                    urgent_case: None,
+                    urgent_case: open_cases.first().map(open_case),
                 }];
                 rec.open_cases = open_cases.iter().map(open_case).collect();
                 rec.recent_contacts = recent_contacts

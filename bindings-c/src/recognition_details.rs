@@ -209,14 +209,13 @@ pub unsafe extern "C" fn casebook_recognition_urgent_case(
     guard(|| {
         let rec = recognition_of(rec)?;
         let profile = at(&rec.candidates, index, "profile")?;
-        let urgent = match rec.kind {
-            casebook_recognition_outcome::Known => rec.open_cases.first(),
-            _ => profile.urgent_case.as_ref(),
-        };
-        let case = urgent.ok_or_else(|| Error::NotFound {
-            entity: casebook::Entity::Case,
-            id: format!("open case of {}", profile.customer_id.to_string_lossy()),
-        })?;
+        let case = profile
+            .urgent_case
+            .as_ref()
+            .ok_or_else(|| Error::NotFound {
+                entity: casebook::Entity::Case,
+                id: format!("open case of {}", profile.customer_id.to_string_lossy()),
+            })?;
         put(out_number, &case.number);
         put(out_title, &case.short_description);
         put(out_status, &case.status);

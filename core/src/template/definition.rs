@@ -1,6 +1,7 @@
 //! A template's JSON definition and its compilation: each field spec into a
 //! field, then the checks between fields.
 
+use super::names::{is_identifier, reserved_keys};
 use super::validate::KeyTable;
 use super::values::{normalize_value, parse_date};
 use super::{
@@ -545,61 +546,5 @@ fn humanize(key: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
-    }
-}
-
-pub(crate) fn is_identifier(s: &str, template_id: bool) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    s.len() <= 64
-        && first.is_ascii_lowercase()
-        && s.chars().all(|c| {
-            c.is_ascii_lowercase()
-                || c.is_ascii_digit()
-                || c == '_'
-                || (template_id && (c == '-' || c == '.'))
-        })
-}
-
-pub(super) fn reserved_keys(kind: TemplateKind) -> &'static [&'static str] {
-    match kind {
-        TemplateKind::Profile => &[
-            "id",
-            "customer_id",
-            "version",
-            "template",
-            "given_name",
-            "family_name",
-            "identifications",
-            "date_of_birth",
-            "contact_points",
-            "accounts",
-            "assigned_to",
-            "fields",
-        ],
-        TemplateKind::Case => &[
-            "id",
-            "number",
-            "version",
-            "template",
-            "status",
-            "priority",
-            "impact",
-            "urgency",
-            "channel",
-            "category",
-            "product",
-            "asset",
-            "support_group",
-            "assignee",
-            "parent",
-            "short_description",
-            "description",
-            "informed_users",
-            "links",
-            "fields",
-            "resolution_notes",
-        ],
     }
 }

@@ -27,6 +27,7 @@ use serde_json::Value;
 
 mod definition;
 mod kinds;
+mod names;
 #[cfg(test)]
 mod properties;
 mod reader;
@@ -35,9 +36,9 @@ mod tests;
 mod validate;
 mod values;
 
-pub(crate) use definition::is_identifier;
 pub use definition::{FieldSpec, TemplateDef};
 pub use kinds::{ChoiceOption, Condition, FieldDef, FieldKind, PatternRegex};
+pub(crate) use names::is_identifier;
 pub(crate) use values::parse_date;
 
 use validate::KeyTable;

@@ -1,6 +1,6 @@
 //! Properties of validation and of its shortcuts, over generated input.
 
-use super::definition::reserved_keys;
+use super::names::reserved_keys;
 use super::values::{date_of_digits, decimal_places_of_f64, has_at_most_places, normalize_value};
 use super::*;
 use proptest::prelude::*;
