@@ -365,6 +365,24 @@ impl PhoneRules {
         {
             return None;
         }
+        // International input with only spaces, dashes and dots between its
+        // digits goes to the parser compact: the parser reads some short
+        // formatted numbers (`+3-010`) otherwise than their compact form.
+        let compact: String;
+        let input = match input.strip_prefix('+') {
+            Some(rest)
+                if rest
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'-' | b'.')) =>
+            {
+                compact = input
+                    .chars()
+                    .filter(|c| !matches!(c, ' ' | '-' | '.'))
+                    .collect();
+                compact.as_str()
+            }
+            _ => input,
+        };
         let region = self.default_region;
         // Defence in depth: the parser has panicked on odd input in past releases.
         std::panic::catch_unwind(|| phonenumber::parse(region, input).ok()).ok()?
