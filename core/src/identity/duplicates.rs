@@ -173,6 +173,13 @@ impl ReportBuilder {
         let mut pairs: Vec<(u32, u32, MatchScore)> = Vec::new();
         let mut sorted_blocks: Vec<(&str, Vec<u32>)> = blocks.into_iter().collect();
         sorted_blocks.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        // A pair is scored in the first key they share that is compared:
+        // sharing an oversized key first must not hide a later, smaller one.
+        let oversized: std::collections::HashSet<&str> = sorted_blocks
+            .iter()
+            .filter(|(_, block)| block.len() > config.max_block_size)
+            .map(|(key, _)| *key)
+            .collect();
         for (key, block) in &sorted_blocks {
             if block.len() < 2 {
                 continue;
@@ -189,7 +196,10 @@ impl ReportBuilder {
                     // Score each pair once: in the first key (in sort order) the two share.
                     let first_shared = keys_of[i as usize]
                         .iter()
-                        .find(|k| keys_of[j as usize].binary_search(k).is_ok())
+                        .find(|k| {
+                            !oversized.contains(k.as_str())
+                                && keys_of[j as usize].binary_search(k).is_ok()
+                        })
                         .map(String::as_str);
                     if first_shared != Some(*key) {
                         continue;

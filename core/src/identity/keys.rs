@@ -12,7 +12,7 @@ use crate::text;
 /// Version of the key rules written in code: bump it whenever a derivation
 /// changes (a contact point's key, the index keys below, the name tokens),
 /// so stored profiles are re-keyed the next time an engine opens the store.
-pub const KEY_RULES_VERSION: u32 = 1;
+pub const KEY_RULES_VERSION: u32 = 2;
 
 /// Everything a store indexes a profile by. `field_keys` are the contact
 /// keys of its template's identifying phone fields (`phone:+44...`), which

@@ -7,6 +7,7 @@
 //! calling product) decides.
 
 mod duplicates;
+mod evidence;
 mod keys;
 mod matching;
 mod merge;

@@ -39,7 +39,8 @@ pub enum MatchMethod {
     /// Values equal after normalisation (phones in E.164, e-mails and names case- and accent-folded, nicknames resolved).
     Normalized,
     /// Similarity at or above the rule's threshold: Jaro-Winkler for names,
-    /// token overlap (Jaccard) for addresses.
+    /// word overlap for addresses (Dice coefficient, a word one keystroke
+    /// off counting as shared).
     Fuzzy,
 }
 

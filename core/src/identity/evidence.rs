@@ -1,0 +1,159 @@
+//! Near-equal values, the weak evidence real duplicates carry: an identity
+//! number or a date of birth one keystroke apart, an address with a typo in
+//! one word, and the postcode a free-text address is blocked on.
+
+use jiff::civil::Date;
+use std::collections::BTreeSet;
+
+/// Whether two values differ by exactly one keystroke: one character
+/// substituted, inserted or deleted, or two adjacent characters swapped.
+/// Equal values are not "one apart".
+pub(crate) fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a == b {
+        return false;
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (rest_a, rest_b) = (a.len() - prefix - suffix, b.len() - prefix - suffix);
+    match (rest_a, rest_b) {
+        // One substitution, one insertion or one deletion.
+        (1, 1) | (0, 1) | (1, 0) => true,
+        // Adjacent transposition.
+        (2, 2) => a[prefix] == b[prefix + 1] && a[prefix + 1] == b[prefix],
+        _ => false,
+    }
+}
+
+/// Whether two different dates of birth look like one date mistyped: day
+/// and month swapped, or one digit of `YYYYMMDD` wrong or two swapped.
+pub(crate) fn dates_close(a: Date, b: Date) -> bool {
+    if a == b {
+        return false;
+    }
+    let swapped = a.year() == b.year() && a.month() == b.day() && a.day() == b.month();
+    let digits = |d: Date| format!("{:04}{:02}{:02}", d.year(), d.month(), d.day());
+    swapped || one_edit_apart(&digits(a), &digits(b))
+}
+
+/// Similarity of two addresses' token sets, forgiving a typo in a word: a
+/// token counts as shared when the other address holds it or, for words of
+/// four letters or more, a token one keystroke from it. Dice coefficient
+/// over those shared tokens, 0 when either address is empty.
+pub(crate) fn address_similarity(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let holds = |set: &BTreeSet<String>, token: &String| {
+        set.contains(token)
+            || (token.len() >= 4
+                && !token.bytes().all(|c| c.is_ascii_digit())
+                && set.iter().any(|t| one_edit_apart(t, token)))
+    };
+    let shared_a = a.iter().filter(|t| holds(b, t)).count();
+    let shared_b = b.iter().filter(|t| holds(a, t)).count();
+    (shared_a + shared_b) as f64 / (a.len() + b.len()) as f64
+}
+
+/// The postcode of a free-text address, folded: a British postcode
+/// (`SW1A 1AA`, either spacing) or the last all-digit token of four to six
+/// digits after the first token (`2026` in `42 smith street bondi 2026 nsw`,
+/// `10115` in `Hauptstr. 5, 10115 Berlin`). `tokens` are the address's
+/// folded tokens in order.
+pub(crate) fn postcode(tokens: &[String]) -> Option<String> {
+    for pair in tokens.windows(2) {
+        if is_uk_outward(&pair[0]) && is_uk_inward(&pair[1]) {
+            return Some(format!("{}{}", pair[0], pair[1]));
+        }
+    }
+    if let Some(joined) = tokens.iter().find(|t| {
+        t.len() > 3 && is_uk_outward(&t[..t.len() - 3]) && is_uk_inward(&t[t.len() - 3..])
+    }) {
+        return Some(joined.clone());
+    }
+    tokens
+        .iter()
+        .skip(1)
+        .rev()
+        .find(|t| (4..=6).contains(&t.len()) && t.bytes().all(|c| c.is_ascii_digit()))
+        .cloned()
+}
+
+/// `sw1a`, `m1`, `b33`, `ec1v`: one or two letters, a digit, then an optional letter or digit.
+fn is_uk_outward(t: &str) -> bool {
+    let b = t.as_bytes();
+    let letters = b.iter().take_while(|c| c.is_ascii_lowercase()).count();
+    if !(1..=2).contains(&letters) || b.len() < letters + 1 || b.len() > letters + 2 {
+        return false;
+    }
+    b[letters].is_ascii_digit() && b[letters + 1..].iter().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// `1aa`: a digit and two letters.
+fn is_uk_inward(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.len() == 3 && b[0].is_ascii_digit() && b[1..].iter().all(|c| c.is_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text;
+
+    #[test]
+    fn one_keystroke_is_one_edit() {
+        assert!(one_edit_apart("1234567", "1234667"));
+        assert!(one_edit_apart("1234567", "1243567"));
+        assert!(one_edit_apart("1234567", "123567"));
+        assert!(one_edit_apart("123567", "1234567"));
+        assert!(!one_edit_apart("1234567", "1234567"));
+        assert!(!one_edit_apart("1234567", "1235467x"));
+        assert!(!one_edit_apart("1234567", "7654321"));
+        assert!(!one_edit_apart("12", "21x"));
+    }
+
+    #[test]
+    fn mistyped_dates_are_close() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert!(dates_close(d("1954-09-07"), d("1954-07-09")));
+        assert!(dates_close(d("1954-09-27"), d("1954-09-28")));
+        assert!(dates_close(d("1954-09-27"), d("1945-09-27")));
+        assert!(!dates_close(d("1954-09-27"), d("1954-09-27")));
+        assert!(!dates_close(d("1954-09-27"), d("1972-03-11")));
+    }
+
+    #[test]
+    fn an_address_typo_still_overlaps() {
+        let set = |s: &str| text::tokens(s).into_iter().collect::<BTreeSet<_>>();
+        let a = set("42 Smith Street Bondi 2026 NSW");
+        let typo = set("42 Smiht Street Bondi 2026 NSW");
+        let other = set("7 Jones Road Manly 2095 NSW");
+        assert!(address_similarity(&a, &typo) >= 0.99);
+        assert!(address_similarity(&a, &other) < 0.3);
+        assert_eq!(address_similarity(&a, &BTreeSet::new()), 0.0);
+    }
+
+    #[test]
+    fn postcodes_are_found_in_free_text() {
+        let pc = |s: &str| postcode(&text::tokens(s));
+        assert_eq!(
+            pc("42 smith street bondi 2026 nsw").as_deref(),
+            Some("2026")
+        );
+        assert_eq!(pc("Hauptstr. 5, 10115 Berlin").as_deref(), Some("10115"));
+        assert_eq!(
+            pc("10 Downing Street, London SW1A 2AA").as_deref(),
+            Some("sw1a2aa")
+        );
+        assert_eq!(
+            pc("1 Deansgate, Manchester M34BA").as_deref(),
+            Some("m34ba")
+        );
+        assert_eq!(pc("1234 main street"), None);
+    }
+}
