@@ -365,19 +365,19 @@ impl PhoneRules {
         {
             return None;
         }
-        // International input with only spaces, dashes and dots between its
-        // digits goes to the parser compact: the parser reads some short
-        // formatted numbers (`+3-010`) otherwise than their compact form.
+        // International input with only plain separators between its digits
+        // goes to the parser compact: the parser reads some formatted numbers
+        // (`+3-010`, `+490-0-0-1)`) otherwise than their compact form.
         let compact: String;
         let input = match input.strip_prefix('+') {
             Some(rest)
                 if rest
                     .bytes()
-                    .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'-' | b'.')) =>
+                    .all(|b| b.is_ascii_digit() || is_plain_separator(b)) =>
             {
                 compact = input
                     .chars()
-                    .filter(|c| !matches!(c, ' ' | '-' | '.'))
+                    .filter(|c| c.is_ascii_digit() || *c == '+')
                     .collect();
                 compact.as_str()
             }
