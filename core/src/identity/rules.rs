@@ -103,7 +103,7 @@ impl Default for MatchingConfig {
         use MatchMethod::*;
         MatchingConfig {
             rules: vec![
-                MatchRule::new(Identification, Normalized, 0.6, 0.4),
+                MatchRule::new(Identification, Normalized, 0.6, 0.15),
                 MatchRule::new(Account, Normalized, 0.5, 0.0),
                 MatchRule::new(Email, Normalized, 0.45, 0.0),
                 MatchRule::new(Phone, Normalized, 0.35, 0.0),
@@ -119,8 +119,8 @@ impl Default for MatchingConfig {
                 },
                 MatchRule::new(DateOfBirth, Exact, 0.25, 0.4),
                 MatchRule {
-                    threshold: Some(0.75),
-                    ..MatchRule::new(Address, Fuzzy, 0.15, 0.0)
+                    threshold: Some(0.6),
+                    ..MatchRule::new(Address, Fuzzy, 0.25, 0.0)
                 },
             ],
             candidate_threshold: 0.6,
