@@ -74,7 +74,7 @@ fn profile_of(row: &str) -> Option<(String, ProfileInput)> {
             .into_iter()
             .collect(),
         contact_points: (!address.is_empty())
-            .then(|| ContactPointInput {
+            .then_some(ContactPointInput {
                 kind: ContactKind::Address,
                 value: address,
                 label: None,
