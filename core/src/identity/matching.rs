@@ -224,6 +224,27 @@ fn first_shared<'a>(a: &'a [String], b: &[String]) -> Option<&'a String> {
     a.iter().find(|x| b.contains(x))
 }
 
+/// Share of the address weight kept when a phone number agrees too: people
+/// of one household share both, so the two are one piece of evidence, not two.
+const ADDRESS_SHARE_WITH_PHONE: f64 = 1.0 / 3.0;
+
+fn household_discount(reasons: &mut [MatchReason]) {
+    let phone_agrees = reasons
+        .iter()
+        .any(|r| r.agrees && r.field == MatchField::Phone);
+    if !phone_agrees {
+        return;
+    }
+    for r in reasons
+        .iter_mut()
+        .filter(|r| r.agrees && r.field == MatchField::Address)
+    {
+        r.contribution *= ADDRESS_SHARE_WITH_PHONE;
+        r.detail
+            .push_str(", with a shared phone: one household's evidence");
+    }
+}
+
 /// Scores a pair of profiles under the rules.
 pub fn score(config: &MatchingConfig, a: &MatchView, b: &MatchView) -> MatchScore {
     let mut reasons = Vec::new();
@@ -401,6 +422,7 @@ pub fn score(config: &MatchingConfig, a: &MatchView, b: &MatchView) -> MatchScor
             }
         }
     }
+    household_discount(&mut reasons);
     let total: f64 = reasons.iter().map(|r| r.contribution).sum();
     MatchScore {
         score: (total.clamp(0.0, 1.0) * 1000.0).round() / 1000.0,

@@ -280,3 +280,34 @@ fn misspelt_names_and_an_altered_date_still_share_a_block() {
         score(&config, &a, &b)
     );
 }
+
+#[test]
+fn a_shared_landline_and_address_are_one_households_evidence() {
+    let config = MatchingConfig::default();
+    let home = |given: &str| {
+        let mut p = febrl_person(given, "lewis", None, None, Some("180 Church Road, Hull"));
+        p.contact_points.push(ContactPoint {
+            kind: ContactKind::Phone,
+            value: "+441132480351".into(),
+            label: None,
+            primary: false,
+            key: "phone:+441132480351".into(),
+        });
+        p
+    };
+    let (shirley, thomas) = (
+        MatchView::of(&home("shirley")),
+        MatchView::of(&home("thomas")),
+    );
+    let s = score(&config, &shirley, &thomas);
+    assert!(s.score < config.candidate_threshold, "{s:?}");
+    let address = s
+        .reasons
+        .iter()
+        .find(|r| r.field == MatchField::Address)
+        .expect("address reason");
+    assert!(
+        address.detail.contains("household") && address.contribution < 0.1,
+        "{s:?}"
+    );
+}

@@ -103,7 +103,7 @@ impl Default for MatchingConfig {
         use MatchMethod::*;
         MatchingConfig {
             rules: vec![
-                MatchRule::new(Identification, Normalized, 0.6, 0.15),
+                MatchRule::new(Identification, Normalized, 0.6, 0.2),
                 MatchRule::new(Account, Normalized, 0.5, 0.0),
                 MatchRule::new(Email, Normalized, 0.45, 0.0),
                 MatchRule::new(Phone, Normalized, 0.35, 0.0),
