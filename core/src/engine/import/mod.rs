@@ -21,6 +21,7 @@
 //! # Ok::<(), casebook::Error>(())
 //! ```
 
+mod formats;
 mod rows;
 #[cfg(test)]
 mod tests;
@@ -65,6 +66,23 @@ pub enum ImportFormat {
 ///
 /// Columns not in the mapping are ignored; empty cells are treated as absent.
 /// Values for a multiple-choice field are separated by `;`.
+///
+/// `formats` says how a column's cells are written, by header: a date layout
+/// such as `%Y%m%d`, `%d/%m/%Y` or `%m/%d/%Y` (strftime-like; without one a
+/// date must be `YYYY-MM-DD`), or `decimal_comma` for numbers like `1.234,5`.
+/// A cell that does not fit its format is passed on as written, so it is
+/// reported like any bad value.
+///
+/// `join` feeds one target from several columns: target to headers, in the
+/// order given; the non-empty cells are joined with a single space. Two
+/// headers mapped to the same target in `columns` make two values instead
+/// (e.g. two phone numbers).
+///
+/// ```json
+/// {"columns": {"given_name": "given_name", "date_of_birth": "date_of_birth"},
+///  "formats": {"date_of_birth": "%Y%m%d"},
+///  "join": {"address": ["street_number", "address_1", "suburb", "postcode"]}}
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CsvMapping {
@@ -72,6 +90,10 @@ pub struct CsvMapping {
     pub columns: BTreeMap<String, String>,
     /// Field separator (default `,`).
     pub delimiter: Option<char>,
+    /// Header name to cell format (`%Y%m%d`-style date layout or `decimal_comma`).
+    pub formats: BTreeMap<String, String>,
+    /// Target to the headers joined, with spaces, into its one value.
+    pub join: BTreeMap<String, Vec<String>>,
 }
 
 /// Options of [`Casebook::import_profiles`].
