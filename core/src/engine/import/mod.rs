@@ -21,7 +21,10 @@
 //! # Ok::<(), casebook::Error>(())
 //! ```
 
+#[cfg(test)]
+mod febrl_tests;
 mod formats;
+mod lenient;
 mod rows;
 #[cfg(test)]
 mod tests;
@@ -34,6 +37,7 @@ use crate::model::ProfileInput;
 use crate::store::{Store, WriteTx};
 use crate::template::Template;
 use jiff::Timestamp;
+pub use lenient::DroppedValue;
 use rows::{CsvSource, InputSource, JsonLinesSource, Row, RowSource};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -107,8 +111,15 @@ pub struct ImportOptions {
     /// Also refuse rows that strongly match an existing profile (slower; off by default,
     /// since migrated data is usually cleaned afterwards with the duplicate report).
     pub reject_duplicates: bool,
-    /// Most rejections kept with their details in the report (all are counted).
+    /// Most rejections kept with their details in the report (all are counted);
+    /// the same bound applies to the dropped values listed.
     pub max_reported_rejections: usize,
+    /// Store a row whose optional values are bad (an impossible date of birth,
+    /// a bad phone, a bad custom field value) without those values, listing
+    /// each in the report's `dropped`, instead of rejecting the row. A row
+    /// that lacks a required value or has a bad name is still rejected.
+    /// Off by default.
+    pub lenient: bool,
 }
 
 impl Default for ImportOptions {
@@ -118,6 +129,7 @@ impl Default for ImportOptions {
             template: None,
             reject_duplicates: false,
             max_reported_rejections: 1000,
+            lenient: false,
         }
     }
 }
@@ -166,6 +178,12 @@ pub struct ImportReport {
     pub last_customer_id: Option<String>,
     /// Details of the first `max_reported_rejections` rejected rows.
     pub rejections: Vec<Rejection>,
+    /// Values a lenient import left out of rows it stored (all are counted).
+    #[serde(default)]
+    pub values_dropped: usize,
+    /// The first `max_reported_rejections` of those values.
+    #[serde(default)]
+    pub dropped: Vec<DroppedValue>,
 }
 
 impl<S: Store> Casebook<S> {
@@ -244,6 +262,8 @@ impl<S: Store> Casebook<S> {
             first_customer_id: None,
             last_customer_id: None,
             rejections: Vec::new(),
+            values_dropped: 0,
+            dropped: Vec::new(),
         };
         let mut batch: Vec<(usize, Row)> = Vec::with_capacity(options.batch_size);
         let mut finished = false;
@@ -275,8 +295,19 @@ impl<S: Store> Casebook<S> {
             report.batches += 1;
             for (row, outcome) in batch.iter().map(|(row, _)| *row).zip(outcomes) {
                 match outcome {
-                    Ok(customer_id) => {
+                    Ok((customer_id, dropped)) => {
                         report.imported += 1;
+                        report.values_dropped += dropped.len();
+                        for error in dropped {
+                            if report.dropped.len() < options.max_reported_rejections {
+                                report.dropped.push(DroppedValue {
+                                    row,
+                                    field: error.field,
+                                    code: error.code,
+                                    message: error.message,
+                                });
+                            }
+                        }
                         if report.first_customer_id.is_none() {
                             report.first_customer_id = Some(customer_id.clone());
                         }
@@ -316,7 +347,7 @@ impl<S: Store> Casebook<S> {
         batch: &[(usize, Row)],
         options: &ImportOptions,
         instants: &[Timestamp],
-    ) -> Result<Vec<std::result::Result<String, Error>>> {
+    ) -> Result<Vec<RowOutcome>> {
         let mut outcomes = Vec::with_capacity(batch.len());
         for ((_, row), now) in batch.iter().zip(instants) {
             let input = match row {
@@ -326,8 +357,27 @@ impl<S: Store> Casebook<S> {
                     continue;
                 }
             };
-            match self.create_profile_in(tx, ids, by, input, options.reject_duplicates, *now) {
-                Ok(profile) => outcomes.push(Ok(profile.customer_id)),
+            let mut attempt = std::borrow::Cow::Borrowed(input);
+            let mut dropped = Vec::new();
+            let mut passes = 0;
+            let outcome = loop {
+                match self.create_profile_in(tx, ids, by, &attempt, options.reject_duplicates, *now)
+                {
+                    // A later pass catches what an earlier change revealed; the
+                    // bound keeps an error that names no stored value from looping.
+                    Err(e) if options.lenient && !e.field_errors().is_empty() && passes < 3 => {
+                        passes += 1;
+                        let acted = lenient::drop_bad_values(attempt.to_mut(), e.field_errors());
+                        if acted.is_empty() {
+                            break Err(e);
+                        }
+                        dropped.extend(acted);
+                    }
+                    other => break other,
+                }
+            };
+            match outcome {
+                Ok(profile) => outcomes.push(Ok((profile.customer_id, dropped))),
                 // Only problems of the row itself reject it; anything else
                 // (storage, internal) aborts the batch so nothing half-done is kept.
                 Err(e) if is_row_problem(&e) => outcomes.push(Err(e)),
@@ -361,6 +411,9 @@ impl<S: Store> Casebook<S> {
         }
     }
 }
+
+/// A row's customer ID and the values left out of it, or why it was rejected.
+type RowOutcome = std::result::Result<(String, Vec<FieldError>), Error>;
 
 fn is_row_problem(error: &Error) -> bool {
     matches!(
