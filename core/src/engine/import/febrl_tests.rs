@@ -154,3 +154,41 @@ fn without_a_template_that_allows_it_a_nameless_row_is_still_rejected() {
     );
     assert_eq!(report.values_dropped, 1);
 }
+
+#[test]
+fn lenient_import_drops_a_bad_phone_and_keeps_the_good_one() {
+    let cb = engine();
+    let csv = "name,home,work\nada,not a phone,+44 20 7946 0958\n";
+    let mapping = ImportFormat::Csv(CsvMapping {
+        columns: [
+            ("name", "given_name"),
+            ("home", "phone:home"),
+            ("work", "phone:work"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .into(),
+        ..CsvMapping::default()
+    });
+    let options = ImportOptions {
+        lenient: true,
+        ..ImportOptions::default()
+    };
+    let report = cb
+        .import_profiles(
+            &Actor::new("migration"),
+            csv.as_bytes(),
+            &mapping,
+            &options,
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        (report.imported, report.values_dropped),
+        (1, 1),
+        "{report:#?}"
+    );
+    assert_eq!(report.dropped[0].field, "contact_points[0].value");
+    let ada = cb.profile("C-000001").unwrap();
+    assert_eq!(ada.contact_points.len(), 1);
+    assert_eq!(ada.contact_points[0].value, "+442079460958");
+}
