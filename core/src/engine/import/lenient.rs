@@ -26,8 +26,9 @@ pub struct DroppedValue {
 pub(super) fn drop_bad_values(input: &mut ProfileInput, errors: &[FieldError]) -> Vec<FieldError> {
     let mut contact_points = Vec::new();
     let mut identifications = Vec::new();
+    let mut accounts = Vec::new();
     let mut fields = Vec::new();
-    let (mut dob, mut accounts, mut assignee) = (false, false, false);
+    let (mut dob, mut assignee) = (false, false);
     for error in errors {
         if error.code == FieldErrorCode::Required {
             return Vec::new();
@@ -44,7 +45,11 @@ pub(super) fn drop_bad_values(input: &mut ProfileInput, errors: &[FieldError]) -
                 Some(i) => identifications.push(i),
                 None => return Vec::new(),
             },
-            "accounts" => accounts = true,
+            // `accounts[i]`, or the whole list when no index is named.
+            "accounts" => match index(path) {
+                Some(i) => accounts.push(i),
+                None => accounts.extend(0..input.accounts.len()),
+            },
             "assigned_to" => assignee = true,
             key if input.fields.contains_key(key) => fields.push(key.to_string()),
             _ => return Vec::new(),
@@ -53,14 +58,12 @@ pub(super) fn drop_bad_values(input: &mut ProfileInput, errors: &[FieldError]) -
     if dob {
         input.date_of_birth = None;
     }
-    if accounts {
-        input.accounts.clear();
-    }
     if assignee {
         input.assigned_to = None;
     }
     remove_indices(&mut input.contact_points, &contact_points);
     remove_indices(&mut input.identifications, &identifications);
+    remove_indices(&mut input.accounts, &accounts);
     for key in fields {
         input.fields.remove(&key);
     }
