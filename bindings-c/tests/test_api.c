@@ -316,6 +316,16 @@ static void test_import_rejections(void) {
     CHECK(strstr(out ? out : "", "\"imported\":1") != NULL);
     CHECK(strstr(out ? out : "", "\"fields\"") == NULL);
     CHECK(has(out, "\"field_errors\":[{\"code\":\"invalid_format\",\"field\":\"contact_points[0].value\""));
+    /* Formats, join and lenient mode reach the engine through the JSON options. */
+    OK(casebook_call(cb, "import_profiles",
+                     "{\"by\": \"migration\", \"format\": {\"format\": \"csv\","
+                     " \"columns\": {\"First\": \"given_name\", \"Born\": \"date_of_birth\"},"
+                     " \"formats\": {\"Born\": \"%Y%m%d\"}, \"join\": {\"address\": [\"No\", \"Street\"]}},"
+                     " \"options\": {\"lenient\": true},"
+                     " \"data\": \"First,Born,No,Street\\nAda,19540927,12,Main St\\nBob,19371233,4,High Rd\\n\"}",
+                     &out));
+    CHECK(strstr(out ? out : "", "\"imported\":2") != NULL);
+    CHECK(has(out, "\"dropped\":[{\"code\":\"invalid_format\",\"field\":\"date_of_birth\""));
     OK(casebook_call(cb, "check_invariants", NULL, &out));
     CHECK(has(out, "[]"));
     OK(casebook_free(cb));

@@ -1436,6 +1436,12 @@ export interface TemplateDef {
     fields: FieldSpec[];
     /** Optional description. */
     description?: string;
+    /**
+     * Whether a profile needs a given or a family name (default `true`);
+     * `false` lets a profile be stored without a name (e.g. one known only
+     * by a number, or imported from a source with gaps).
+     */
+    name_required?: boolean;
     /** Version; leave it out when loading (the engine assigns it). */
     version?: number;
 }

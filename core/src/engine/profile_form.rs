@@ -51,6 +51,14 @@ impl<S: Store> Casebook<S> {
         let mut problems = Problems::default();
         let ctx = self.context_at(now);
 
+        let template = self.choose_template(
+            tx,
+            TemplateKind::Profile,
+            input.template.as_deref(),
+            input.template_version,
+            previous.and_then(|p| p.template.as_ref()),
+        )?;
+
         let given_name = clean_line(
             &input.given_name,
             "given_name",
@@ -65,7 +73,10 @@ impl<S: Store> Casebook<S> {
             MAX_NAME,
             &mut problems.errors,
         );
-        if given_name.is_empty() && family_name.is_empty() {
+
+        // A name is required unless the profile's template says otherwise.
+        let name_required = template.as_deref().is_none_or(|t| t.name_required);
+        if name_required && given_name.is_empty() && family_name.is_empty() {
             problems.required(
                 &mode,
                 "family_name",
@@ -202,13 +213,6 @@ impl<S: Store> Casebook<S> {
             &mut problems.errors,
         );
 
-        let template = self.choose_template(
-            tx,
-            TemplateKind::Profile,
-            input.template.as_deref(),
-            input.template_version,
-            previous.and_then(|p| p.template.as_ref()),
-        )?;
         let fields = problems.check_fields(template.as_deref(), &input.fields, mode, &ctx);
 
         let normalized = ProfileInput {

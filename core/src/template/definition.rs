@@ -80,6 +80,12 @@ impl Template {
                 .map_err(|message| fail(Some(&raw.key), message))?;
             fields.push(field);
         }
+        if def.name_required.is_some() && def.kind == TemplateKind::Case {
+            return Err(fail(
+                None,
+                "`name_required` applies to profile templates only".into(),
+            ));
+        }
         let keys = KeyTable::new(&fields);
         let mut template = Template {
             id: def.id,
@@ -87,6 +93,7 @@ impl Template {
             kind: def.kind,
             name: def.name.trim().to_string(),
             description: def.description,
+            name_required: def.name_required.unwrap_or(true),
             fields,
             keys,
         };
@@ -195,6 +202,11 @@ pub struct TemplateDef {
     /// Optional description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Whether a profile needs a given or a family name (default `true`);
+    /// `false` lets a profile be stored without a name (e.g. one known only
+    /// by a number, or imported from a source with gaps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_required: Option<bool>,
     /// The fields.
     pub fields: Vec<FieldSpec>,
 }
@@ -207,6 +219,7 @@ impl From<&Template> for TemplateDef {
             kind: t.kind,
             name: t.name.clone(),
             description: t.description.clone(),
+            name_required: (!t.name_required).then_some(false),
             fields: t.fields.iter().map(FieldSpec::from).collect(),
         }
     }

@@ -80,6 +80,9 @@ pub struct Template {
     pub name: String,
     /// Optional description.
     pub description: Option<String>,
+    /// Whether a profile of this template needs a given or a family name
+    /// (`name_required` in the definition; `true` unless set to `false`).
+    pub name_required: bool,
     fields: Vec<FieldDef>,
     keys: KeyTable,
 }
@@ -265,6 +268,7 @@ impl Template {
             && self.kind == other.kind
             && self.name == other.name
             && self.description == other.description
+            && self.name_required == other.name_required
             && self.fields == other.fields
     }
 

@@ -287,3 +287,25 @@ fn identifies_is_refused_where_it_means_nothing() {
     .unwrap();
     assert_eq!(case.identifying_phone_fields().count(), 0);
 }
+
+#[test]
+fn name_required_defaults_to_true_round_trips_and_is_for_profiles_only() {
+    let default = template(json!([]));
+    assert!(default.name_required);
+    assert!(serde_json::to_value(&default)
+        .unwrap()
+        .get("name_required")
+        .is_none());
+    let open = Template::from_value(
+        json!({"id": "t", "kind": "profile", "name": "T", "name_required": false, "fields": []}),
+    )
+    .unwrap();
+    assert!(!open.name_required);
+    assert!(!open.same_definition(&default));
+    let again: Template = serde_json::from_value(serde_json::to_value(&open).unwrap()).unwrap();
+    assert!(!again.name_required);
+    let case = Template::from_value(
+        json!({"id": "c", "kind": "case", "name": "C", "name_required": false, "fields": []}),
+    );
+    assert!(case.is_err());
+}

@@ -21,6 +21,10 @@
 //! # Ok::<(), casebook::Error>(())
 //! ```
 
+#[cfg(test)]
+mod febrl_tests;
+mod formats;
+mod lenient;
 mod rows;
 #[cfg(test)]
 mod tests;
@@ -33,6 +37,7 @@ use crate::model::ProfileInput;
 use crate::store::{Store, WriteTx};
 use crate::template::Template;
 use jiff::Timestamp;
+pub use lenient::DroppedValue;
 use rows::{CsvSource, InputSource, JsonLinesSource, Row, RowSource};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -65,6 +70,23 @@ pub enum ImportFormat {
 ///
 /// Columns not in the mapping are ignored; empty cells are treated as absent.
 /// Values for a multiple-choice field are separated by `;`.
+///
+/// `formats` says how a column's cells are written, by header: a date layout
+/// such as `%Y%m%d`, `%d/%m/%Y` or `%m/%d/%Y` (strftime-like; without one a
+/// date must be `YYYY-MM-DD`), or `decimal_comma` for numbers like `1.234,5`.
+/// A cell that does not fit its format is passed on as written, so it is
+/// reported like any bad value.
+///
+/// `join` feeds one target from several columns: target to headers, in the
+/// order given; the non-empty cells are joined with a single space. Two
+/// headers mapped to the same target in `columns` make two values instead
+/// (e.g. two phone numbers).
+///
+/// ```json
+/// {"columns": {"given_name": "given_name", "date_of_birth": "date_of_birth"},
+///  "formats": {"date_of_birth": "%Y%m%d"},
+///  "join": {"address": ["street_number", "address_1", "suburb", "postcode"]}}
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CsvMapping {
@@ -72,6 +94,10 @@ pub struct CsvMapping {
     pub columns: BTreeMap<String, String>,
     /// Field separator (default `,`).
     pub delimiter: Option<char>,
+    /// Header name to cell format (`%Y%m%d`-style date layout or `decimal_comma`).
+    pub formats: BTreeMap<String, String>,
+    /// Target to the headers joined, with spaces, into its one value.
+    pub join: BTreeMap<String, Vec<String>>,
 }
 
 /// Options of [`Casebook::import_profiles`].
@@ -85,8 +111,15 @@ pub struct ImportOptions {
     /// Also refuse rows that strongly match an existing profile (slower; off by default,
     /// since migrated data is usually cleaned afterwards with the duplicate report).
     pub reject_duplicates: bool,
-    /// Most rejections kept with their details in the report (all are counted).
+    /// Most rejections kept with their details in the report (all are counted);
+    /// the same bound applies to the dropped values listed.
     pub max_reported_rejections: usize,
+    /// Store a row whose optional values are bad (an impossible date of birth,
+    /// a bad phone, a bad custom field value) without those values, listing
+    /// each in the report's `dropped`, instead of rejecting the row. A row
+    /// that lacks a required value or has a bad name is still rejected.
+    /// Off by default.
+    pub lenient: bool,
 }
 
 impl Default for ImportOptions {
@@ -96,6 +129,7 @@ impl Default for ImportOptions {
             template: None,
             reject_duplicates: false,
             max_reported_rejections: 1000,
+            lenient: false,
         }
     }
 }
@@ -144,6 +178,12 @@ pub struct ImportReport {
     pub last_customer_id: Option<String>,
     /// Details of the first `max_reported_rejections` rejected rows.
     pub rejections: Vec<Rejection>,
+    /// Values a lenient import left out of rows it stored (all are counted).
+    #[serde(default)]
+    pub values_dropped: usize,
+    /// The first `max_reported_rejections` of those values.
+    #[serde(default)]
+    pub dropped: Vec<DroppedValue>,
 }
 
 impl<S: Store> Casebook<S> {
@@ -222,6 +262,8 @@ impl<S: Store> Casebook<S> {
             first_customer_id: None,
             last_customer_id: None,
             rejections: Vec::new(),
+            values_dropped: 0,
+            dropped: Vec::new(),
         };
         let mut batch: Vec<(usize, Row)> = Vec::with_capacity(options.batch_size);
         let mut finished = false;
@@ -253,8 +295,19 @@ impl<S: Store> Casebook<S> {
             report.batches += 1;
             for (row, outcome) in batch.iter().map(|(row, _)| *row).zip(outcomes) {
                 match outcome {
-                    Ok(customer_id) => {
+                    Ok((customer_id, dropped)) => {
                         report.imported += 1;
+                        report.values_dropped += dropped.len();
+                        for error in dropped {
+                            if report.dropped.len() < options.max_reported_rejections {
+                                report.dropped.push(DroppedValue {
+                                    row,
+                                    field: error.field,
+                                    code: error.code,
+                                    message: error.message,
+                                });
+                            }
+                        }
                         if report.first_customer_id.is_none() {
                             report.first_customer_id = Some(customer_id.clone());
                         }
@@ -294,7 +347,7 @@ impl<S: Store> Casebook<S> {
         batch: &[(usize, Row)],
         options: &ImportOptions,
         instants: &[Timestamp],
-    ) -> Result<Vec<std::result::Result<String, Error>>> {
+    ) -> Result<Vec<RowOutcome>> {
         let mut outcomes = Vec::with_capacity(batch.len());
         for ((_, row), now) in batch.iter().zip(instants) {
             let input = match row {
@@ -304,8 +357,27 @@ impl<S: Store> Casebook<S> {
                     continue;
                 }
             };
-            match self.create_profile_in(tx, ids, by, input, options.reject_duplicates, *now) {
-                Ok(profile) => outcomes.push(Ok(profile.customer_id)),
+            let mut attempt = std::borrow::Cow::Borrowed(input);
+            let mut dropped = Vec::new();
+            let mut passes = 0;
+            let outcome = loop {
+                match self.create_profile_in(tx, ids, by, &attempt, options.reject_duplicates, *now)
+                {
+                    // A later pass catches what an earlier change revealed; the
+                    // bound keeps an error that names no stored value from looping.
+                    Err(e) if options.lenient && !e.field_errors().is_empty() && passes < 3 => {
+                        passes += 1;
+                        let acted = lenient::drop_bad_values(attempt.to_mut(), e.field_errors());
+                        if acted.is_empty() {
+                            break Err(e);
+                        }
+                        dropped.extend(acted);
+                    }
+                    other => break other,
+                }
+            };
+            match outcome {
+                Ok(profile) => outcomes.push(Ok((profile.customer_id, dropped))),
                 // Only problems of the row itself reject it; anything else
                 // (storage, internal) aborts the batch so nothing half-done is kept.
                 Err(e) if is_row_problem(&e) => outcomes.push(Err(e)),
@@ -339,6 +411,9 @@ impl<S: Store> Casebook<S> {
         }
     }
 }
+
+/// A row's customer ID and the values left out of it, or why it was rejected.
+type RowOutcome = std::result::Result<(String, Vec<FieldError>), Error>;
 
 fn is_row_problem(error: &Error) -> bool {
     matches!(

@@ -1,6 +1,7 @@
 //! Where import rows come from: profile inputs already in memory, JSON
 //! Lines, or CSV through a column mapping.
 
+use super::formats::CellFormat;
 use super::{CsvMapping, MAX_LINE_BYTES};
 use crate::error::{Error, Result};
 use crate::model::{ContactKind, ContactPointInput, Identification, ProfileInput};
@@ -149,9 +150,15 @@ impl Target {
     }
 }
 
+/// One target and the cells that feed it (several for a `join`), in order.
+struct Column {
+    cells: Vec<(usize, Option<CellFormat>)>,
+    target: Target,
+}
+
 pub(super) struct CsvSource<R: std::io::Read> {
     reader: csv::Reader<R>,
-    columns: Vec<(usize, Target)>,
+    columns: Vec<Column>,
     record: csv::StringRecord,
     template: Option<String>,
 }
@@ -179,20 +186,44 @@ impl<R: std::io::Read> CsvSource<R> {
             .headers()
             .map_err(|e| Error::InvalidInput(format!("CSV header row: {e}")))?
             .clone();
-        if mapping.columns.is_empty() {
+        if mapping.columns.is_empty() && mapping.join.is_empty() {
             return Err(Error::InvalidInput("the CSV mapping maps no column".into()));
         }
-        let mut columns = Vec::new();
-        for (header, spec) in &mapping.columns {
-            let index = headers
+        let index_of = |header: &str| {
+            headers
                 .iter()
                 .position(|h| h.trim() == header.trim())
                 .ok_or_else(|| {
                     Error::InvalidInput(format!("the CSV input has no column `{header}`"))
-                })?;
-            columns.push((index, Target::parse(spec, template)?));
+                })
+        };
+        let mut formats = std::collections::BTreeMap::new();
+        for (header, spec) in &mapping.formats {
+            formats.insert(index_of(header)?, CellFormat::parse(header, spec)?);
         }
-        columns.sort_by_key(|(index, _)| *index);
+        let cell = |header: &str| -> Result<(usize, Option<CellFormat>)> {
+            let index = index_of(header)?;
+            Ok((index, formats.get(&index).cloned()))
+        };
+        let mut columns = Vec::new();
+        for (header, spec) in &mapping.columns {
+            columns.push(Column {
+                cells: vec![cell(header)?],
+                target: Target::parse(spec, template)?,
+            });
+        }
+        for (spec, joined) in &mapping.join {
+            if joined.is_empty() {
+                return Err(Error::InvalidInput(format!(
+                    "CSV join into `{spec}` names no column"
+                )));
+            }
+            columns.push(Column {
+                cells: joined.iter().map(|h| cell(h)).collect::<Result<_>>()?,
+                target: Target::parse(spec, template)?,
+            });
+        }
+        columns.sort_by_key(|c| c.cells.first().map(|(index, _)| *index));
         Ok(CsvSource {
             reader,
             columns,
@@ -201,19 +232,40 @@ impl<R: std::io::Read> CsvSource<R> {
         })
     }
 
-    fn row(&self) -> ProfileInput {
-        let mut input = ProfileInput {
-            template: self.template.clone(),
-            ..ProfileInput::default()
-        };
-        for (index, target) in &self.columns {
+    /// The value of a column: its cells read by their formats, the non-empty
+    /// ones joined with a space.
+    fn value(&self, column: &Column) -> String {
+        let mut value = String::new();
+        for (index, format) in &column.cells {
             let Some(cell) = self.record.get(*index).map(str::trim) else {
                 continue;
             };
             if cell.is_empty() {
                 continue;
             }
-            match target {
+            if !value.is_empty() {
+                value.push(' ');
+            }
+            match format {
+                Some(format) => value.push_str(&format.apply(cell)),
+                None => value.push_str(cell),
+            }
+        }
+        value
+    }
+
+    fn row(&self) -> ProfileInput {
+        let mut input = ProfileInput {
+            template: self.template.clone(),
+            ..ProfileInput::default()
+        };
+        for column in &self.columns {
+            let value = self.value(column);
+            let cell = value.as_str();
+            if cell.is_empty() {
+                continue;
+            }
+            match &column.target {
                 Target::GivenName => input.given_name = cell.into(),
                 Target::FamilyName => input.family_name = cell.into(),
                 Target::DateOfBirth => input.date_of_birth = Some(cell.into()),

@@ -39,6 +39,7 @@ fn csv_mapping() -> ImportFormat {
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect(),
         delimiter: None,
+        ..CsvMapping::default()
     })
 }
 
@@ -162,6 +163,7 @@ fn bad_mappings_and_options_are_refused_before_anything_is_stored() {
         ImportFormat::Csv(CsvMapping {
             columns: [("First".to_string(), target.to_string())].into(),
             delimiter: None,
+            ..CsvMapping::default()
         })
     };
     let options = ImportOptions::default();
@@ -185,6 +187,7 @@ fn bad_mappings_and_options_are_refused_before_anything_is_stored() {
     let missing_column = ImportFormat::Csv(CsvMapping {
         columns: [("Surname".to_string(), "family_name".to_string())].into(),
         delimiter: None,
+        ..CsvMapping::default()
     });
     let err = cb
         .import_profiles(
