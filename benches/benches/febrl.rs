@@ -142,17 +142,12 @@ fn run(name: &str, rows: &[String]) {
             }
         }
     }
-    let precision = if predicted == 0 {
-        1.0
-    } else {
-        correct as f64 / predicted as f64
-    };
-    let recall = if true_pairs == 0 {
-        1.0
-    } else {
-        correct as f64 / true_pairs as f64
-    };
-    let f1 = 2.0 * precision * recall / (precision + recall).max(f64::MIN_POSITIVE);
+    let q = casebook_benches::quality::Quality::from_counts(
+        true_pairs as u64,
+        predicted as u64,
+        correct as u64,
+    );
+    let (precision, recall, f1) = (q.precision, q.recall, q.f1);
     println!(
         "casebook {name}: records {}, refused {refused}, true pairs {true_pairs}, precision {precision:.4} recall {recall:.4} F1 {f1:.4}, comparisons {}, {:.1} ms",
         rows.len(),

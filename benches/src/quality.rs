@@ -23,6 +23,34 @@ pub struct Quality {
     pub f1: f64,
 }
 
+impl Quality {
+    /// Precision, recall and F1 from pair counts (1 where nothing was to find or predicted).
+    pub fn from_counts(true_pairs: u64, predicted_pairs: u64, correct_pairs: u64) -> Quality {
+        let ratio = |part: u64, whole: u64| {
+            if whole == 0 {
+                1.0
+            } else {
+                part as f64 / whole as f64
+            }
+        };
+        let precision = ratio(correct_pairs, predicted_pairs);
+        let recall = ratio(correct_pairs, true_pairs);
+        let f1 = if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        };
+        Quality {
+            true_pairs,
+            predicted_pairs,
+            correct_pairs,
+            precision,
+            recall,
+            f1,
+        }
+    }
+}
+
 impl std::fmt::Display for Quality {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -72,28 +100,5 @@ pub fn evaluate(report: &DuplicateReport, data: &Dataset, customer_ids: &[String
             }
         }
     }
-    let true_pairs = data.true_pairs() as u64;
-    let precision = if predicted == 0 {
-        1.0
-    } else {
-        correct as f64 / predicted as f64
-    };
-    let recall = if true_pairs == 0 {
-        1.0
-    } else {
-        correct as f64 / true_pairs as f64
-    };
-    let f1 = if precision + recall == 0.0 {
-        0.0
-    } else {
-        2.0 * precision * recall / (precision + recall)
-    };
-    Quality {
-        true_pairs,
-        predicted_pairs: predicted,
-        correct_pairs: correct,
-        precision,
-        recall,
-        f1,
-    }
+    Quality::from_counts(data.true_pairs() as u64, predicted, correct)
 }
