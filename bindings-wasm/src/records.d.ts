@@ -989,8 +989,9 @@ export type PriorityMatrix = [[number, number, number], [number, number, number]
  * - `tombstone_without_journal`: A merged-away profile has no merge journal.
  * - `stale_index`: A record is not indexed by exactly what it should be found by.
  * - `store`: The store's own check of its files and indexes found a problem.
+ * - `invalid_record`: A record holds what no operation stores: a custom field key that is not an identifier (such as `__proto__`), a contact point whose value does not read as its kind or whose key is not the one its value gives.
  */
-export type ProblemKind = "duplicate_key" | "broken_redirect" | "missing_parent" | "dangling_reference" | "contact_on_tombstone" | "self_relation" | "broken_merge" | "tombstone_without_journal" | "stale_index" | "store";
+export type ProblemKind = "duplicate_key" | "broken_redirect" | "missing_parent" | "dangling_reference" | "contact_on_tombstone" | "self_relation" | "broken_merge" | "tombstone_without_journal" | "stale_index" | "store" | "invalid_record";
 
 /** A customer profile. */
 export interface Profile {

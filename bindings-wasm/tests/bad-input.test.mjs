@@ -162,3 +162,18 @@ test('random arguments to every method: a result or a CasebookError', () => {
   assert.ok(calls > 1000);
   stillWorks(cb);
 });
+
+test('a zero limit, NaN in a number slot and a clock running backwards are invalid_input', () => {
+  const cb = new Casebook(OPTIONS);
+  const p = cb.createProfile('agent', { given_name: 'Ada', family_name: 'Lovelace' }, true);
+  refused(() => cb.findProfiles({ name: 'Ada' }, 0), 'invalid_input', 'findProfiles limit 0');
+  refused(() => cb.searchCases('printer', 0), 'invalid_input', 'searchCases limit 0');
+  refused(() => cb.contactHistory(p.customer_id, undefined, undefined, 0), 'invalid_input', 'contactHistory limit 0');
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    const e = refused(() => cb.findProfiles({ name: 'Ada' }, bad), 'invalid_input', `findProfiles limit ${bad}`);
+    assert.match(e.message, /finite number/);
+  }
+  assert.equal(cb.findProfiles({ name: 'Ada' }, 1).length, 1);
+  refused(() => new Casebook({ clock: { start: '2026-03-02T09:00:00Z', step_ms: -1 } }), 'invalid_input', 'negative step');
+  stillWorks(cb);
+});

@@ -38,6 +38,10 @@ pub enum ProblemKind {
     StaleIndex,
     /// The store's own check of its files and indexes found a problem.
     Store,
+    /// A record holds what no operation stores: a custom field key that is
+    /// not an identifier (such as `__proto__`), a contact point whose value
+    /// does not read as its kind or whose key is not the one its value gives.
+    InvalidRecord,
 }
 
 /// One broken invariant.
@@ -74,6 +78,26 @@ impl fmt::Display for InvariantProblem {
 }
 
 /// Every broken invariant of the records themselves.
+/// Custom field keys no template can define: every key a template may use is
+/// an identifier, so `__proto__`, `constructor` or an empty key only enter
+/// through a tampered snapshot (and would set a prototype in JavaScript).
+fn field_key_problems(subject: &str, fields: &crate::template::Fields) -> Vec<InvariantProblem> {
+    fields
+        .keys()
+        .filter(|key| !crate::template::is_identifier(key, false))
+        .map(|key| {
+            InvariantProblem::new(
+                ProblemKind::InvalidRecord,
+                subject,
+                format!(
+                    "{subject} has a field `{}` that no template can define",
+                    key.chars().take(40).collect::<String>()
+                ),
+            )
+        })
+        .collect()
+}
+
 pub(crate) fn record_problems(snapshot: &Snapshot) -> Vec<InvariantProblem> {
     use ProblemKind::*;
     let mut problems = Vec::new();
@@ -88,6 +112,7 @@ pub(crate) fn record_problems(snapshot: &Snapshot) -> Vec<InvariantProblem> {
                 format!("customer ID {} is used twice", p.customer_id),
             ));
         }
+        problems.extend(field_key_problems(&p.customer_id, &p.fields));
         if let Some(target) = p.merged_into {
             let mut cursor = Some(target);
             let mut hops = 0;
@@ -117,6 +142,7 @@ pub(crate) fn record_problems(snapshot: &Snapshot) -> Vec<InvariantProblem> {
     }
     let mut numbers = HashSet::new();
     for c in &snapshot.cases {
+        problems.extend(field_key_problems(&c.number, &c.fields));
         if !numbers.insert(c.number.as_str()) {
             problems.push(InvariantProblem::new(
                 DuplicateKey,

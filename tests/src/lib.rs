@@ -43,6 +43,7 @@ macro_rules! conformance_suite {
             contacts::contact_case_association_rule,
             contacts::recognition_outcomes,
             whole_store::snapshot_round_trip,
+            whole_store::tampered_snapshots_are_refused_by_name,
             whole_store::bulk_import_in_batches,
             duplicates::duplicate_warning_on_create,
             duplicates::duplicate_candidates_explain_themselves,

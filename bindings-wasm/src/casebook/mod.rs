@@ -46,6 +46,15 @@ impl Args {
     }
 
     pub(crate) fn put(mut self, name: &str, value: &JsValue) -> casebook::Result<Self> {
+        // `JSON.stringify` writes NaN and the infinities as null, which would
+        // read as "absent": a number slot holding one is refused instead.
+        if let Some(number) = value.as_f64() {
+            if !number.is_finite() {
+                return Err(Error::InvalidInput(format!(
+                    "argument `{name}` must be a finite number, not {number}"
+                )));
+            }
+        }
         match convert::from_js(value, &format!("argument `{name}`"))? {
             Value::Null => {}
             value => {

@@ -56,9 +56,17 @@ impl Args<'_> {
         Ok(self.opt(name)?.unwrap_or(false))
     }
 
-    /// The `limit` argument, or `default` when absent.
+    /// The `limit` argument, or `default` when absent. Zero is refused: an
+    /// answer of nothing is never what a caller means, and "no limit" is
+    /// spelt by leaving the argument out.
     pub(super) fn limit(&self, default: usize) -> Result<usize> {
-        Ok(self.opt::<usize>("limit")?.unwrap_or(default))
+        match self.opt::<usize>("limit")? {
+            Some(0) => Err(Error::InvalidInput(
+                "argument `limit` must be at least 1 (leave it out for the default)".into(),
+            )),
+            Some(limit) => Ok(limit),
+            None => Ok(default),
+        }
     }
 
     /// A definition given as JSON text or as a JSON value, as text.

@@ -80,6 +80,14 @@ impl EngineOptions {
                 )))
             }
         };
+        if let Some(clock) = &options.clock {
+            if clock.step_ms < 0 {
+                return Err(Error::InvalidInput(format!(
+                    "the clock's `step_ms` must not be negative (got {}): a clock never runs backwards",
+                    clock.step_ms
+                )));
+            }
+        }
         options.config.check()?;
         Ok(options)
     }

@@ -78,3 +78,43 @@ fn deterministic_options_give_deterministic_answers() {
         .unwrap()
         .starts_with("2026-01-01T00:00:00"));
 }
+
+#[test]
+fn a_zero_limit_is_invalid_input_for_every_operation_that_takes_one() {
+    let cb = engine();
+    for (op, args) in [
+        ("find_profiles", json!({"query": {"name": "a"}, "limit": 0})),
+        ("search_cases", json!({"text": "printer", "limit": 0})),
+        (
+            "sla_due",
+            json!({"until": "2026-01-02T00:00:00Z", "limit": 0}),
+        ),
+        (
+            "due_sla_events",
+            json!({"by": "a", "now": "2026-01-02T00:00:00Z", "limit": 0}),
+        ),
+    ] {
+        let e = call(&cb, op, &args).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidInput, "{op}: {e}");
+        assert!(e.to_string().contains("limit"), "{op}: {e}");
+    }
+    // One is the smallest limit, and it is kept.
+    let found = call(
+        &cb,
+        "find_profiles",
+        &json!({"query": {"name": "a"}, "limit": 1}),
+    )
+    .unwrap();
+    assert!(found.as_array().is_some_and(|a| a.is_empty()));
+}
+
+#[test]
+fn a_clock_running_backwards_is_refused() {
+    let e =
+        EngineOptions::from_json(r#"{"clock": {"start": "2026-01-01T00:00:00Z", "step_ms": -5}}"#)
+            .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
+    assert!(e.to_string().contains("step_ms"), "{e}");
+    EngineOptions::from_json(r#"{"clock": {"start": "2026-01-01T00:00:00Z", "step_ms": 0}}"#)
+        .expect("a frozen clock is fine");
+}

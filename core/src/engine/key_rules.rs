@@ -7,6 +7,7 @@ use super::Casebook;
 use crate::email::EmailDomainRule;
 use crate::error::Result;
 use crate::identity::{profile_index, KEY_RULES_VERSION};
+use crate::integrity::{InvariantProblem, ProblemKind};
 use crate::model::{ContactKind, ContactPointInput, Profile};
 use crate::phone::PhoneEquivalence;
 use crate::store::{ProfileIndex, ReadTx, Store, WriteTx};
@@ -179,6 +180,36 @@ impl<S: Store> Casebook<S> {
             }
         }
         changed
+    }
+
+    /// Contact points that do not read under this engine's rules, or whose
+    /// key is not the one their value gives (a tampered record: recognition
+    /// would miss it without a word).
+    pub(super) fn contact_point_problems(&self, profile: &Profile) -> Vec<InvariantProblem> {
+        let subject = &profile.customer_id;
+        let shown = |s: &str| s.chars().take(60).collect::<String>();
+        profile
+            .contact_points
+            .iter()
+            .filter_map(|point| {
+                let input = ContactPointInput::from(point);
+                match self.contact_point(0, &input, &mut Vec::new()) {
+                    None => Some(format!(
+                        "{subject} has a contact point `{}` that is not a valid {}",
+                        shown(&point.value),
+                        point.kind.as_str()
+                    )),
+                    Some(fresh) if fresh.key != point.key => Some(format!(
+                        "{subject} has a contact point `{}` keyed `{}`; its value gives `{}`",
+                        shown(&point.value),
+                        shown(&point.key),
+                        shown(&fresh.key)
+                    )),
+                    Some(_) => None,
+                }
+            })
+            .map(|message| InvariantProblem::new(ProblemKind::InvalidRecord, subject, message))
+            .collect()
     }
 }
 

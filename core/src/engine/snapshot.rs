@@ -110,6 +110,22 @@ impl<S: Store> Casebook<S> {
                 .fingerprint
                 .as_ref()
                 != Some(&target);
+            // Keys made by the same rules must be the ones the values give:
+            // a mismatch is a tampered record, refused by name.
+            if !stale {
+                let tampered: Vec<String> = snapshot
+                    .profiles
+                    .iter()
+                    .flat_map(|p| self.contact_point_problems(p))
+                    .map(|p| p.message)
+                    .collect();
+                if !tampered.is_empty() {
+                    return Err(Error::InvalidInput(format!(
+                        "the snapshot is inconsistent: {}",
+                        tampered.join("; ")
+                    )));
+                }
+            }
             for p in &snapshot.profiles {
                 let mut p = p.clone();
                 if stale {
@@ -174,6 +190,7 @@ impl<S: Store> Casebook<S> {
             let mut problems = record_problems(&snapshot);
             let slas = self.sla_set(tx)?;
             for p in &snapshot.profiles {
+                problems.extend(self.contact_point_problems(p));
                 let stored = tx.profile_index(p.id)?;
                 let derived = self.profile_index_in(tx, p)?;
                 problems.extend(profile_index_problem(p, &derived, stored.as_ref()));

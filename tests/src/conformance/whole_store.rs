@@ -109,3 +109,54 @@ pub fn bulk_import_in_batches<S: Store>(store: S) {
     assert_eq!(found.len(), 11);
     no_invariant_problems(&cb);
 }
+
+/// A snapshot whose records were rewritten by hand is refused, naming the
+/// record, and nothing of it is imported: a contact point whose value is
+/// garbage or whose key is not the one its value gives (recognition would
+/// miss it silently), a custom field no template can define (`__proto__`).
+pub fn tampered_snapshots_are_refused_by_name<S: Store>(store: S) {
+    let source = engine(casebook::MemoryStore::new());
+    let p = add(
+        &source,
+        ProfileInput {
+            contact_points: vec![phone("020 7946 0958")],
+            ..person("Tam", "Pered")
+        },
+    );
+    let exported = source.export_snapshot().unwrap();
+    let target = casebook::Casebook::builder(store)
+        .config(crate::fixtures::config())
+        .build()
+        .unwrap();
+
+    let mut garbage = exported.clone();
+    garbage.profiles[0].contact_points[0].value = "not a number at all".into();
+    let mut rekeyed = exported.clone();
+    rekeyed.profiles[0].contact_points[0].key = "phone:+441632960000".into();
+    let mut proto = exported.clone();
+    proto.profiles[0]
+        .fields
+        .insert("__proto__".into(), serde_json::json!({"is_admin": true}));
+    for (what, snapshot, names) in [
+        ("garbage value", &garbage, "not a valid phone"),
+        ("foreign key", &rekeyed, "its value gives"),
+        ("__proto__ field", &proto, "__proto__"),
+    ] {
+        let e = target.import_snapshot(snapshot).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidInput, "{what}: {e}");
+        let message = e.to_string();
+        assert!(message.contains(&p.customer_id), "{what}: {message}");
+        assert!(message.contains(names), "{what}: {message}");
+        assert_eq!(
+            target.store().read_with(|tx| tx.profile_count()).unwrap(),
+            0,
+            "{what}: something was imported"
+        );
+    }
+    target.import_snapshot(&exported).unwrap();
+    assert!(target.check_invariants().unwrap().is_empty());
+    let found = target
+        .recognize(Channel::Voice, "+44 20 7946 0958")
+        .unwrap();
+    assert!(matches!(found, Recognition::Known { .. }), "{found:?}");
+}
