@@ -107,6 +107,8 @@ pub use sla::{
 pub use stores::MemoryStore;
 #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
 pub use stores::{Durability, SqliteOptions, SqliteStore};
+#[cfg(all(feature = "postgres", not(target_arch = "wasm32")))]
+pub use stores::{PostgresOptions, PostgresStore};
 pub use template::{
     ChoiceOption, Condition, FieldDef, FieldKind, FieldSpec, Fields, MissingField, Mode,
     PatternRegex, Template, TemplateDef, TemplateKind, TemplateRef, ValidationContext,

@@ -9,6 +9,8 @@
 
 pub mod conformance;
 pub mod fixtures;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod rerun;
 pub mod sqlite;
 pub mod vectors;

@@ -3,13 +3,14 @@
 
 use super::schema::damaged;
 use crate::error::{Error, Result, StorageError, StorageErrorKind};
-use jiff::Timestamp;
 use rusqlite::types::FromSql;
 use rusqlite::{Connection, OptionalExtension, Params};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::path::Path;
 use uuid::Uuid;
+
+pub(super) use crate::stores::sql::{instant, limit, plain_token, prefix_successor};
 
 /// Runs a statement without parameters from the connection's statement cache.
 pub(super) fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
@@ -64,43 +65,9 @@ pub(super) fn damaged_value(path: &Path, what: &str) -> Error {
     )
 }
 
-/// A limit as SQLite takes it.
-pub(super) fn limit(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-/// A timestamp as sortable (seconds, nanoseconds): both carry its sign.
-pub(super) fn instant(t: Timestamp) -> (i64, i32) {
-    (t.as_second(), t.subsec_nanosecond())
-}
-
-/// The smallest string greater than every string starting with `prefix`
-/// (`None`: no such bound). Compares as SQLite's BINARY collation does.
-pub(super) fn prefix_successor(prefix: &str) -> Option<String> {
-    let mut chars: Vec<char> = prefix.chars().collect();
-    while let Some(last) = chars.pop() {
-        let next = match last as u32 + 1 {
-            0xD800 => 0xE000,
-            n => n,
-        };
-        if let Some(c) = char::from_u32(next) {
-            chars.push(c);
-            return Some(chars.into_iter().collect());
-        }
-    }
-    None
-}
-
 /// One FTS5 query term, quoted so it can never be query syntax.
 pub(super) fn fts_term(token: &str) -> String {
     format!("\"{}\"", token.replace('"', "\"\""))
-}
-
-/// Search tokens as the engine hands them: folded ASCII alphanumerics.
-pub(super) fn plain_token(token: &str) -> bool {
-    token
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 /// A transaction on one connection (read or write).

@@ -1,0 +1,350 @@
+//! PostgreSQL store: one database shared by several application servers.
+//!
+//! Records are stored as JSON text beside indexed columns for every lookup
+//! the [`ReadTx`] trait makes; case keyword search runs on a `tsvector`
+//! column with a GIN index. Every write transaction is `SERIALIZABLE`:
+//! PostgreSQL refuses to commit one that would lose an update or see half
+//! of another, and the store runs the body again after such a failure
+//! (SQLSTATE 40001) or a deadlock (40P01), up to
+//! [`PostgresOptions::max_retries`] times. The same loop serves databases
+//! that require clients to retry (CockroachDB and other serializable ones).
+//! Versioned records are also written by compare-and-set, so a stale edit
+//! is a `conflict`, never an overwrite. Reads run in `REPEATABLE READ READ
+//! ONLY` transactions: one consistent snapshot each.
+//!
+//! The client is synchronous (the `postgres` crate, which runs its own
+//! small runtime): call the store from plain threads. An async host calls
+//! it from a blocking thread (`tokio::task::spawn_blocking`), never from
+//! inside an async task. Connections are plain TCP or a Unix socket;
+//! for TLS run a local proxy (such as PgBouncer) or a socket.
+
+mod checks;
+mod codec;
+mod pool;
+mod read;
+mod schema;
+mod slas;
+mod write;
+
+use crate::error::{Error, Result, StorageError, StorageErrorKind};
+use crate::store::{ReadTx, Store, WriteTx};
+use codec::{pg_error, store_error, Tx};
+use pool::{describe, Conn, Manager};
+use postgres::{Config, IsolationLevel};
+use schema::{foreign, inspect, migrate, too_new, Found, SCHEMA_VERSION};
+use std::cell::RefCell;
+use std::time::Duration;
+
+/// Options of [`PostgresStore::open_with`].
+///
+/// ```
+/// use casebook::PostgresOptions;
+/// use std::time::Duration;
+/// let options = PostgresOptions { pool_size: 16, ..PostgresOptions::default() };
+/// assert_eq!(options.connect_timeout, Duration::from_secs(5));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostgresOptions {
+    /// Most connections open at once (default 8, at least 2: a write may
+    /// read on a second connection).
+    pub pool_size: u32,
+    /// How long connecting, or waiting for a free pooled connection, may
+    /// take before a storage error of kind `unavailable` (default 5 s).
+    pub connect_timeout: Duration,
+    /// How many times a write transaction that lost a serialization
+    /// conflict or a deadlock runs again before the error of kind
+    /// `retryable` is returned (default 10).
+    pub max_retries: u32,
+}
+
+impl Default for PostgresOptions {
+    fn default() -> Self {
+        PostgresOptions {
+            pool_size: 8,
+            connect_timeout: Duration::from_secs(5),
+            max_retries: 10,
+        }
+    }
+}
+
+/// A store in one PostgreSQL database (the tables of its current schema).
+///
+/// Any number of handles, in any number of threads, processes and
+/// machines, may use the same database.
+///
+/// ```no_run
+/// use casebook::{Actor, Casebook, CreateOptions, PostgresStore, ProfileInput};
+/// let store = PostgresStore::open("host=db.internal user=casebook dbname=casebook")?;
+/// let cb = Casebook::builder(store).build()?;
+/// let ada = cb.create_profile(&Actor::new("agent-7"), ProfileInput {
+///     given_name: "Ada".into(),
+///     family_name: "Lovelace".into(),
+///     ..Default::default()
+/// }, CreateOptions::default())?;
+/// assert_eq!(cb.profile(ada.customer_id.as_str())?.family_name, "Lovelace");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct PostgresStore {
+    pool: r2d2::Pool<Manager>,
+    target: String,
+    options: PostgresOptions,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("target", &self.target)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How one try of a write transaction ended.
+enum Attempt {
+    Done(Result<()>),
+    /// The connection was found broken before anything was sent (a server
+    /// restart): a fresh connection may succeed.
+    Broken(Error),
+}
+
+impl PostgresStore {
+    /// The schema version this casebook writes (the newest migration).
+    ///
+    /// ```
+    /// assert!(casebook::PostgresStore::SCHEMA_VERSION >= 1);
+    /// ```
+    pub const SCHEMA_VERSION: u32 = SCHEMA_VERSION;
+
+    /// Opens the store in the database a libpq connection string names
+    /// (`host=... port=... user=... password=... dbname=...` or a
+    /// `postgresql://` URL) with default options, creating the schema if
+    /// the database has none and upgrading an older one. Servers starting
+    /// at once migrate once (under an advisory lock).
+    ///
+    /// Refused, with a storage error naming the server and database (never
+    /// the password) and nothing written: an unreachable server, a refused
+    /// login, a missing database, a database holding tables named like
+    /// casebook's that are not casebook's, and a schema newer than
+    /// [`PostgresStore::SCHEMA_VERSION`] (`incompatible_version`).
+    pub fn open(conninfo: &str) -> Result<PostgresStore> {
+        Self::open_with(conninfo, PostgresOptions::default())
+    }
+
+    /// Opens the store with `options` (see [`PostgresStore::open`]).
+    pub fn open_with(conninfo: &str, options: PostgresOptions) -> Result<PostgresStore> {
+        let mut config: Config = conninfo.parse().map_err(|e| {
+            Error::InvalidInput(format!(
+                "the PostgreSQL connection string cannot be read: {e}"
+            ))
+        })?;
+        if options.connect_timeout.is_zero() {
+            return Err(Error::InvalidInput(
+                "connect_timeout must be more than zero".into(),
+            ));
+        }
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(options.connect_timeout);
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("casebook");
+        }
+        let target = describe(&config);
+        let manager = Manager { config };
+        let mut client = manager.connect_client().map_err(|e| pg_error(&target, e))?;
+        match inspect(&mut client, &target)? {
+            Found::Foreign => return Err(foreign(&target)),
+            Found::Casebook(v) if v > SCHEMA_VERSION => {
+                return Err(too_new(&target, v, SCHEMA_VERSION))
+            }
+            Found::Casebook(v) if v == SCHEMA_VERSION => {}
+            _ => migrate(&mut client, &target, SCHEMA_VERSION)?,
+        }
+        drop(client);
+        let pool = r2d2::Pool::builder()
+            .max_size(options.pool_size.max(2))
+            .min_idle(Some(0))
+            .connection_timeout(options.connect_timeout)
+            // A broken connection is found when used (and replaced then).
+            .test_on_check_out(false)
+            .build_unchecked(manager);
+        Ok(PostgresStore {
+            pool,
+            target,
+            options,
+        })
+    }
+
+    /// The server and database, as error messages name them (user, hosts,
+    /// ports, database; never the password).
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// The schema version recorded in the database now.
+    pub fn schema_version(&self) -> Result<u32> {
+        let mut version = 0;
+        self.read_tx(&mut |tx| {
+            version = tx.stored_version()?;
+            Ok(())
+        })?;
+        Ok(version)
+    }
+
+    fn connection(&self) -> Result<r2d2::PooledConnection<Manager>> {
+        self.pool.get().map_err(|e| {
+            store_error(
+                StorageErrorKind::Unavailable,
+                format!("{}: no connection: {e}", self.target),
+            )
+        })
+    }
+
+    /// Runs `f` in one read-only snapshot transaction; once more on a fresh
+    /// connection if the pooled one was found broken.
+    fn read_tx(&self, f: &mut dyn FnMut(&Tx<'_>) -> Result<()>) -> Result<()> {
+        let mut retried = false;
+        loop {
+            let mut conn = self.connection()?;
+            let Conn { client, statements } = &mut *conn;
+            let begun = client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start();
+            let tx = match begun {
+                Ok(tx) => tx,
+                Err(e) => {
+                    // No SQLSTATE: the connection failed, nothing ran.
+                    if !retried && e.code().is_none() {
+                        retried = true;
+                        continue;
+                    }
+                    return Err(pg_error(&self.target, e));
+                }
+            };
+            let tx = Tx {
+                tx: RefCell::new(tx),
+                statements: RefCell::new(statements),
+                target: &self.target,
+            };
+            let outcome = self.check_schema(&tx).and_then(|()| f(&tx));
+            // Nothing to keep: dropping the transaction rolls it back.
+            drop(tx);
+            return outcome;
+        }
+    }
+
+    /// Runs `f` in a serializable write transaction, again after a lost
+    /// serialization conflict or a deadlock (at most `max_retries` times),
+    /// with a growing, jittered pause between tries.
+    fn write_tx(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        let mut tries: u32 = 0;
+        loop {
+            let error = match self.write_once(f) {
+                Attempt::Done(Ok(())) => return Ok(()),
+                Attempt::Done(Err(e)) if is_retryable_error(&e) => e,
+                Attempt::Done(Err(e)) => return Err(e),
+                Attempt::Broken(e) => e,
+            };
+            if tries >= self.options.max_retries {
+                return Err(error);
+            }
+            tries += 1;
+            std::thread::sleep(backoff(tries));
+        }
+    }
+
+    fn write_once(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Attempt {
+        let mut conn = match self.connection() {
+            Ok(conn) => conn,
+            Err(e) => return Attempt::Done(Err(e)),
+        };
+        let Conn { client, statements } = &mut *conn;
+        let begun = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::Serializable)
+            .start();
+        let tx = match begun {
+            Ok(tx) => tx,
+            Err(e) => {
+                // No SQLSTATE: the connection failed before anything ran.
+                let broken = e.code().is_none();
+                let error = pg_error(&self.target, e);
+                return if broken {
+                    Attempt::Broken(error)
+                } else {
+                    Attempt::Done(Err(error))
+                };
+            }
+        };
+        let mut tx = Tx {
+            tx: RefCell::new(tx),
+            statements: RefCell::new(statements),
+            target: &self.target,
+        };
+        // A panic in `f` unwinds through `tx`, whose drop rolls back.
+        if let Err(e) = self.check_schema(&tx).and_then(|()| f(&mut tx)) {
+            return Attempt::Done(Err(e));
+        }
+        let Tx { tx, .. } = tx;
+        Attempt::Done(tx.into_inner().commit().map_err(|e| {
+            let error = pg_error(&self.target, e);
+            if let Error::Storage(s) = &error {
+                if s.kind() == StorageErrorKind::Unavailable {
+                    // The commit may or may not have happened: say so.
+                    return StorageError::new(
+                        StorageErrorKind::Unavailable,
+                        format!(
+                            "{}: the connection was lost while committing; the change may or may not have been committed: {}",
+                            self.target,
+                            s.message()
+                        ),
+                    )
+                    .into();
+                }
+            }
+            error
+        }))
+    }
+
+    /// Refuses to work on a database another casebook has upgraded meanwhile.
+    fn check_schema(&self, tx: &Tx<'_>) -> Result<()> {
+        let stored = tx.stored_version()?;
+        if stored != SCHEMA_VERSION {
+            return Err(Error::IncompatibleVersion(format!(
+                "{} is now at casebook schema version {stored}, this casebook works with version {SCHEMA_VERSION}: use a casebook that reads version {stored}",
+                self.target
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A lost serialization conflict or deadlock (the only failures run again).
+fn is_retryable_error(e: &Error) -> bool {
+    matches!(e, Error::Storage(s) if s.kind() == StorageErrorKind::Retryable)
+}
+
+/// The pause before try `n + 1`: about 1 ms doubling to at most 64 ms,
+/// jittered so two losers of one conflict do not collide again.
+fn backoff(n: u32) -> Duration {
+    use std::hash::{BuildHasher, RandomState};
+    let ceiling_us = 1_000u64 << n.min(6);
+    let jitter = RandomState::new().hash_one(std::time::Instant::now()) % ceiling_us;
+    Duration::from_micros(ceiling_us / 2 + jitter / 2)
+}
+
+impl Store for PostgresStore {
+    fn read(&self, f: &mut dyn FnMut(&dyn ReadTx) -> Result<()>) -> Result<()> {
+        self.read_tx(&mut |tx| f(tx))
+    }
+
+    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        self.write_tx(f)
+    }
+
+    /// [`PostgresStore::integrity_problems`].
+    fn self_check(&self) -> Result<Vec<String>> {
+        self.integrity_problems()
+    }
+}

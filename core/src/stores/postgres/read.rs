@@ -1,0 +1,348 @@
+//! Reads: every lookup of the storage trait as SQL.
+
+use super::codec::Tx;
+use crate::error::Result;
+use crate::model::{AuditEntry, Case, CaseLink, Contact, Profile, Relation};
+use crate::sla::{SlaDue, SlaDueKey};
+use crate::store::{CaseIndex, ProfileIndex, ReadTx, Snapshot, StoredDefinition, SNAPSHOT_FORMAT};
+use crate::stores::sql::{instant, limit, plain_token, prefix_successor};
+use crate::template::{Template, TemplateRef};
+use jiff::Timestamp;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// A full-text query matching every token exactly and the last one as a
+/// prefix. Tokens are folded ASCII letters and digits (checked by the
+/// caller), so quoting them makes each one lexeme, never query syntax.
+fn text_query(exact: &[String], prefix: &str) -> String {
+    let mut terms: Vec<String> = exact.iter().map(|t| format!("'{t}'")).collect();
+    if !prefix.is_empty() {
+        terms.push(format!("'{prefix}':*"));
+    }
+    terms.join(" & ")
+}
+
+impl ReadTx for Tx<'_> {
+    fn profile(&self, id: Uuid) -> Result<Option<Profile>> {
+        self.record("profile", "SELECT body FROM profiles WHERE id = $1", &[&id])
+    }
+
+    fn profile_id_by_customer_id(&self, customer_id: &str) -> Result<Option<Uuid>> {
+        self.value(
+            "SELECT id FROM profiles WHERE customer_id = $1",
+            &[&customer_id],
+        )
+    }
+
+    fn profiles_by_key(&self, key: &str) -> Result<Vec<Uuid>> {
+        self.column(
+            "SELECT profile_id FROM profile_keys WHERE key = $1 ORDER BY profile_id",
+            &[&key],
+        )
+    }
+
+    fn profiles_by_name_prefix(&self, prefix: &str, limit_to: usize) -> Result<Vec<Uuid>> {
+        // A range over the token index (C collation: code point order).
+        match prefix_successor(prefix) {
+            Some(upper) => self.column(
+                "SELECT DISTINCT profile_id FROM profile_names
+                 WHERE token >= $1 AND token < $2 ORDER BY profile_id LIMIT $3",
+                &[&prefix, &upper, &limit(limit_to)],
+            ),
+            None => self.column(
+                "SELECT DISTINCT profile_id FROM profile_names
+                 WHERE token >= $1 ORDER BY profile_id LIMIT $2",
+                &[&prefix, &limit(limit_to)],
+            ),
+        }
+    }
+
+    fn profile_ids(&self, after: Option<Uuid>, limit_to: usize) -> Result<Vec<Uuid>> {
+        match after {
+            Some(after) => self.column(
+                "SELECT id FROM profiles WHERE id > $1 ORDER BY id LIMIT $2",
+                &[&after, &limit(limit_to)],
+            ),
+            None => self.column(
+                "SELECT id FROM profiles ORDER BY id LIMIT $1",
+                &[&limit(limit_to)],
+            ),
+        }
+    }
+
+    fn profiles_page(&self, after: Option<Uuid>, limit_to: usize) -> Result<Vec<Profile>> {
+        match after {
+            Some(after) => self.records(
+                "profile",
+                "SELECT body FROM profiles WHERE id > $1 ORDER BY id LIMIT $2",
+                &[&after, &limit(limit_to)],
+            ),
+            None => self.records(
+                "profile",
+                "SELECT body FROM profiles ORDER BY id LIMIT $1",
+                &[&limit(limit_to)],
+            ),
+        }
+    }
+
+    fn profile_count(&self) -> Result<usize> {
+        self.count("SELECT count(*) FROM profiles")
+    }
+
+    fn profile_index(&self, id: Uuid) -> Result<Option<ProfileIndex>> {
+        let exists: Option<i32> = self.value("SELECT 1 FROM profiles WHERE id = $1", &[&id])?;
+        if exists.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(ProfileIndex {
+            keys: self.column(
+                "SELECT key FROM profile_keys WHERE profile_id = $1 ORDER BY key",
+                &[&id],
+            )?,
+            name_tokens: self.column(
+                "SELECT token FROM profile_names WHERE profile_id = $1 ORDER BY token",
+                &[&id],
+            )?,
+        }))
+    }
+
+    fn case(&self, id: Uuid) -> Result<Option<Case>> {
+        self.record("case", "SELECT body FROM cases WHERE id = $1", &[&id])
+    }
+
+    fn case_id_by_number(&self, number: &str) -> Result<Option<Uuid>> {
+        self.value("SELECT id FROM cases WHERE number = $1", &[&number])
+    }
+
+    fn search_cases(&self, tokens: &[String], limit_to: usize) -> Result<Vec<Uuid>> {
+        let Some((last, exact)) = tokens.split_last() else {
+            return Ok(Vec::new());
+        };
+        // Stored tokens are folded ASCII alphanumerics: nothing else can match.
+        if exact.iter().any(|t| t.is_empty() || !plain_token(t)) || !plain_token(last) {
+            return Ok(Vec::new());
+        }
+        if exact.is_empty() && last.is_empty() {
+            // An empty prefix matches every case with at least one token.
+            return self.column(
+                "SELECT id FROM cases WHERE cardinality(search_tokens) > 0
+                 ORDER BY seq DESC LIMIT $1",
+                &[&limit(limit_to)],
+            );
+        }
+        self.column(
+            "SELECT id FROM cases WHERE search @@ $1::text::tsquery ORDER BY seq DESC LIMIT $2",
+            &[&text_query(exact, last), &limit(limit_to)],
+        )
+    }
+
+    fn case_count(&self) -> Result<usize> {
+        self.count("SELECT count(*) FROM cases")
+    }
+
+    fn case_index(&self, id: Uuid) -> Result<Option<CaseIndex>> {
+        let tokens: Option<Vec<String>> =
+            self.value("SELECT search_tokens FROM cases WHERE id = $1", &[&id])?;
+        Ok(tokens.map(|search_tokens| CaseIndex { search_tokens }))
+    }
+
+    fn links_of_case(&self, case: Uuid) -> Result<Vec<CaseLink>> {
+        self.records(
+            "case link",
+            "SELECT body FROM links WHERE case_id = $1 ORDER BY profile_id",
+            &[&case],
+        )
+    }
+
+    fn links_of_profile(&self, profile: Uuid) -> Result<Vec<CaseLink>> {
+        self.records(
+            "case link",
+            "SELECT body FROM links WHERE profile_id = $1 ORDER BY case_id",
+            &[&profile],
+        )
+    }
+
+    fn linked_cases(&self, profile: Uuid) -> Result<Vec<(CaseLink, Case)>> {
+        let rows = self.rows(
+            "SELECT l.body, c.body FROM links l JOIN cases c ON c.id = l.case_id
+             WHERE l.profile_id = $1 ORDER BY l.case_id",
+            &[&profile],
+        )?;
+        rows.iter()
+            .map(|row| {
+                let link: String = self.get(row, 0)?;
+                let case: String = self.get(row, 1)?;
+                Ok((
+                    self.decode("case link", &link)?,
+                    self.decode("case", &case)?,
+                ))
+            })
+            .collect()
+    }
+
+    fn contact(&self, id: Uuid) -> Result<Option<Contact>> {
+        self.record("contact", "SELECT body FROM contacts WHERE id = $1", &[&id])
+    }
+
+    fn contacts_of_profile(
+        &self,
+        profile: Uuid,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+        limit_to: usize,
+    ) -> Result<Vec<Contact>> {
+        let (from_s, from_ns) = from.map_or((i64::MIN, i32::MIN), instant);
+        // No timestamp reaches i64::MAX seconds: an open end excludes nothing.
+        let (to_s, to_ns) = to.map_or((i64::MAX, i32::MAX), instant);
+        self.records(
+            "contact",
+            "SELECT body FROM contacts
+             WHERE profile_id = $1
+               AND (started_s, started_ns) >= ($2, $3)
+               AND (started_s, started_ns) < ($4, $5)
+             ORDER BY started_s DESC, started_ns DESC, id DESC
+             LIMIT $6",
+            &[&profile, &from_s, &from_ns, &to_s, &to_ns, &limit(limit_to)],
+        )
+    }
+
+    fn contacts_of_case(&self, case: Uuid) -> Result<Vec<Contact>> {
+        self.records(
+            "contact",
+            "SELECT c.body FROM contact_cases x JOIN contacts c ON c.id = x.contact_id
+             WHERE x.case_id = $1
+             ORDER BY x.started_s DESC, x.started_ns DESC, x.contact_id DESC",
+            &[&case],
+        )
+    }
+
+    fn relations_of(&self, profile: Uuid) -> Result<Vec<Relation>> {
+        self.records(
+            "relation",
+            "SELECT body FROM (
+                 SELECT k2 AS other, body FROM relations WHERE k1 = $1
+                 UNION ALL
+                 SELECT k1 AS other, body FROM relations WHERE k2 = $1 AND k1 <> $1
+             ) r ORDER BY other",
+            &[&profile],
+        )
+    }
+
+    fn template(&self, id: &str, version: u32) -> Result<Option<Template>> {
+        self.record(
+            "template",
+            "SELECT body FROM templates WHERE id = $1 AND version = $2",
+            &[&id, &i64::from(version)],
+        )
+    }
+
+    fn latest_template_version(&self, id: &str) -> Result<Option<u32>> {
+        let v: Option<Option<i64>> =
+            self.value("SELECT max(version) FROM templates WHERE id = $1", &[&id])?;
+        v.flatten()
+            .map(|v| u32::try_from(v).map_err(|_| self.damaged_value("template version")))
+            .transpose()
+    }
+
+    fn template_refs(&self) -> Result<Vec<TemplateRef>> {
+        let rows = self.rows(
+            "SELECT id, version FROM templates ORDER BY id, version",
+            &[],
+        )?;
+        rows.iter()
+            .map(|row| {
+                let version: i64 = self.get(row, 1)?;
+                Ok(TemplateRef {
+                    id: self.get(row, 0)?,
+                    version: u32::try_from(version)
+                        .map_err(|_| self.damaged_value("template version"))?,
+                })
+            })
+            .collect()
+    }
+
+    fn definitions(&self, kind: &str) -> Result<Vec<StoredDefinition>> {
+        self.definitions_of(kind)
+    }
+
+    fn sla_due_before(&self, until: Timestamp, limit_to: usize) -> Result<Vec<SlaDue>> {
+        self.due_before(until, limit_to)
+    }
+
+    fn sla_due_of_case(&self, case: Uuid) -> Result<Vec<SlaDue>> {
+        self.due_of_case(case)
+    }
+
+    fn sla_taken_of_case(&self, case: Uuid) -> Result<Vec<SlaDueKey>> {
+        self.taken_of_case(case)
+    }
+
+    fn sequence(&self, name: &str) -> Result<u64> {
+        let v: Option<i64> = self.value("SELECT value FROM sequences WHERE name = $1", &[&name])?;
+        u64::try_from(v.unwrap_or(0)).map_err(|_| self.damaged_value("sequence"))
+    }
+
+    fn audit(&self, subject: Option<Uuid>) -> Result<Vec<AuditEntry>> {
+        match subject {
+            None => self.records("audit entry", "SELECT body FROM audit ORDER BY seq", &[]),
+            Some(s) => self.records(
+                "audit entry",
+                "SELECT a.body FROM audit_subjects x JOIN audit a ON a.seq = x.seq
+                 WHERE x.subject = $1 ORDER BY x.seq",
+                &[&s],
+            ),
+        }
+    }
+
+    fn blob(&self, kind: &str, id: Uuid) -> Result<Option<serde_json::Value>> {
+        self.record(
+            "blob",
+            "SELECT body FROM blobs WHERE kind = $1 AND id = $2",
+            &[&kind, &id],
+        )
+    }
+
+    fn export(&self) -> Result<Snapshot> {
+        let mut sequences = BTreeMap::new();
+        for row in self.rows("SELECT name, value FROM sequences ORDER BY name", &[])? {
+            let value: i64 = self.get(&row, 1)?;
+            let value = u64::try_from(value).map_err(|_| self.damaged_value("sequence"))?;
+            sequences.insert(self.get(&row, 0)?, value);
+        }
+        let mut blobs = Vec::new();
+        for row in self.rows("SELECT kind, id, body FROM blobs ORDER BY kind, id", &[])? {
+            let body: String = self.get(&row, 2)?;
+            blobs.push((
+                self.get(&row, 0)?,
+                self.get(&row, 1)?,
+                self.decode("blob", &body)?,
+            ));
+        }
+        Ok(Snapshot {
+            format: SNAPSHOT_FORMAT,
+            templates: self.records(
+                "template",
+                "SELECT body FROM templates ORDER BY id, version",
+                &[],
+            )?,
+            profiles: self.records("profile", "SELECT body FROM profiles ORDER BY id", &[])?,
+            cases: self.records("case", "SELECT body FROM cases ORDER BY seq", &[])?,
+            links: self.records(
+                "case link",
+                "SELECT body FROM links ORDER BY case_id, profile_id",
+                &[],
+            )?,
+            contacts: self.records("contact", "SELECT body FROM contacts ORDER BY id", &[])?,
+            relations: self.records(
+                "relation",
+                "SELECT body FROM relations ORDER BY k1, k2",
+                &[],
+            )?,
+            sequences,
+            audit: self.records("audit entry", "SELECT body FROM audit ORDER BY seq", &[])?,
+            blobs,
+            definitions: self.all_definitions()?,
+            sla_taken: self.all_taken()?,
+        })
+    }
+}

@@ -1,0 +1,358 @@
+//! Writes: every change of the storage trait as SQL. Inserts that may meet
+//! an existing key use `ON CONFLICT`, never a caught unique violation: in
+//! PostgreSQL a failed statement aborts the whole transaction.
+
+use super::codec::{bigint, store_error, Tx};
+use crate::error::{Entity, Error, Result, StorageErrorKind};
+use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
+use crate::sla::{SlaDue, SlaDueKey};
+use crate::store::{
+    check_key_holder, check_version, CaseIndex, ProfileIndex, ReadTx, StoredDefinition, WriteTx,
+};
+use crate::stores::sql::instant;
+use crate::template::Template;
+use uuid::Uuid;
+
+/// Longest lexeme PostgreSQL's `tsvector` holds, in bytes.
+const MAX_LEXEME_BYTES: usize = 2046;
+
+/// The lexemes of a case's search vector: its tokens, without empty ones
+/// and without any too long for a `tsvector` (such a word stays in the
+/// stored tokens but cannot be searched for).
+fn lexemes(tokens: &[String]) -> Vec<&str> {
+    tokens
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !t.is_empty() && t.len() <= MAX_LEXEME_BYTES)
+        .collect()
+}
+
+impl Tx<'_> {
+    /// Compare-and-set failure: the stored record is not at the expected version.
+    fn conflict(
+        &self,
+        entity: Entity,
+        stored: Result<Option<i64>>,
+        key: &str,
+        expected: u64,
+    ) -> Error {
+        match stored {
+            Ok(actual) => Error::Conflict {
+                entity,
+                id: key.to_string(),
+                expected,
+                actual: actual.map_or(0, i64::unsigned_abs),
+            },
+            Err(e) => e,
+        }
+    }
+
+    fn write_profile_row(
+        &self,
+        profile: &Profile,
+        body: &str,
+        expected_version: Option<u64>,
+    ) -> Result<()> {
+        let version = bigint(profile.version, "record version")?;
+        match expected_version {
+            None => {
+                let inserted = self.exec(
+                    "INSERT INTO profiles (id, customer_id, version, body) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT DO NOTHING",
+                    &[&profile.id, &profile.customer_id, &version, &body],
+                )?;
+                if inserted == 0 {
+                    return Err(Error::AlreadyExists {
+                        entity: Entity::Profile,
+                        id: profile.customer_id.clone(),
+                    });
+                }
+                Ok(())
+            }
+            Some(expected) => {
+                let changed = self.exec(
+                    "UPDATE profiles SET customer_id = $2, version = $3, body = $4
+                     WHERE id = $1 AND version = $5",
+                    &[
+                        &profile.id,
+                        &profile.customer_id,
+                        &version,
+                        &body,
+                        &bigint(expected, "record version")?,
+                    ],
+                )?;
+                if changed == 0 {
+                    let stored =
+                        self.value("SELECT version FROM profiles WHERE id = $1", &[&profile.id]);
+                    return Err(self.conflict(
+                        Entity::Profile,
+                        stored,
+                        &profile.customer_id,
+                        expected,
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn set_sequence(&self, name: &str, value: i64) -> Result<()> {
+        self.exec(
+            "INSERT INTO sequences (name, value) VALUES ($1, $2)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            &[&name, &value],
+        )?;
+        Ok(())
+    }
+}
+
+impl WriteTx for Tx<'_> {
+    fn put_profile(
+        &mut self,
+        profile: &Profile,
+        index: ProfileIndex,
+        expected_version: Option<u64>,
+    ) -> Result<()> {
+        let holder = self.profile_id_by_customer_id(&profile.customer_id)?;
+        check_key_holder(Entity::Profile, &profile.customer_id, holder, profile.id)?;
+        self.write_profile_row(profile, &self.encode(profile)?, expected_version)?;
+        self.exec(
+            "DELETE FROM profile_keys WHERE profile_id = $1",
+            &[&profile.id],
+        )?;
+        if !index.keys.is_empty() {
+            self.exec(
+                "INSERT INTO profile_keys (key, profile_id) SELECT DISTINCT unnest($1::text[]), $2::uuid
+                 ON CONFLICT DO NOTHING",
+                &[&index.keys, &profile.id],
+            )?;
+        }
+        self.exec(
+            "DELETE FROM profile_names WHERE profile_id = $1",
+            &[&profile.id],
+        )?;
+        if !index.name_tokens.is_empty() {
+            self.exec(
+                "INSERT INTO profile_names (token, profile_id) SELECT DISTINCT unnest($1::text[]), $2::uuid
+                 ON CONFLICT DO NOTHING",
+                &[&index.name_tokens, &profile.id],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn put_case(
+        &mut self,
+        case: &Case,
+        index: CaseIndex,
+        expected_version: Option<u64>,
+    ) -> Result<()> {
+        let holder = self.case_id_by_number(&case.number)?;
+        check_key_holder(Entity::Case, &case.number, holder, case.id)?;
+        let stored: Option<i64> =
+            self.value("SELECT version FROM cases WHERE id = $1", &[&case.id])?;
+        check_version(
+            Entity::Case,
+            &case.number,
+            stored.map(i64::unsigned_abs),
+            expected_version,
+        )?;
+        let body = self.encode(case)?;
+        let version = bigint(case.version, "record version")?;
+        let lexemes = lexemes(&index.search_tokens);
+        match (stored, expected_version) {
+            (Some(_), Some(expected)) => {
+                // Compared again as it is set: a concurrent writer that got
+                // in since the read above makes this change nothing.
+                let changed = self.exec(
+                    "UPDATE cases SET number = $2, version = $3, search_tokens = $4,
+                         search = array_to_tsvector($5::text[]), body = $6
+                     WHERE id = $1 AND version = $7",
+                    &[
+                        &case.id,
+                        &case.number,
+                        &version,
+                        &index.search_tokens,
+                        &lexemes,
+                        &body,
+                        &bigint(expected, "record version")?,
+                    ],
+                )?;
+                if changed == 0 {
+                    let now = self.value("SELECT version FROM cases WHERE id = $1", &[&case.id]);
+                    return Err(self.conflict(Entity::Case, now, &case.number, expected));
+                }
+            }
+            _ => {
+                let inserted = self.exec(
+                    "INSERT INTO cases (id, number, version, search_tokens, search, body)
+                     VALUES ($1, $2, $3, $4, array_to_tsvector($5::text[]), $6)
+                     ON CONFLICT DO NOTHING",
+                    &[
+                        &case.id,
+                        &case.number,
+                        &version,
+                        &index.search_tokens,
+                        &lexemes,
+                        &body,
+                    ],
+                )?;
+                if inserted == 0 {
+                    return Err(Error::AlreadyExists {
+                        entity: Entity::Case,
+                        id: case.number.clone(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn put_link(&mut self, link: &CaseLink) -> Result<()> {
+        self.exec(
+            "INSERT INTO links (case_id, profile_id, body) VALUES ($1, $2, $3)
+             ON CONFLICT (case_id, profile_id) DO UPDATE SET body = excluded.body",
+            &[&link.case_id, &link.profile_id, &self.encode(link)?],
+        )?;
+        Ok(())
+    }
+
+    fn delete_link(&mut self, case: Uuid, profile: Uuid) -> Result<bool> {
+        let n = self.exec(
+            "DELETE FROM links WHERE case_id = $1 AND profile_id = $2",
+            &[&case, &profile],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn put_contact(&mut self, contact: &Contact) -> Result<()> {
+        let (s, ns) = instant(contact.started_at);
+        self.exec(
+            "INSERT INTO contacts (id, profile_id, started_s, started_ns, body)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (id) DO UPDATE SET profile_id = excluded.profile_id,
+                 started_s = excluded.started_s, started_ns = excluded.started_ns,
+                 body = excluded.body",
+            &[
+                &contact.id,
+                &contact.profile_id,
+                &s,
+                &ns,
+                &self.encode(contact)?,
+            ],
+        )?;
+        self.exec(
+            "DELETE FROM contact_cases WHERE contact_id = $1",
+            &[&contact.id],
+        )?;
+        if !contact.case_ids.is_empty() {
+            self.exec(
+                "INSERT INTO contact_cases (case_id, started_s, started_ns, contact_id)
+                 SELECT DISTINCT unnest($1::uuid[]), $2::bigint, $3::integer, $4::uuid
+                 ON CONFLICT DO NOTHING",
+                &[&contact.case_ids, &s, &ns, &contact.id],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn put_relation(&mut self, relation: &Relation) -> Result<()> {
+        let (k1, k2) = relation.key();
+        self.exec(
+            "INSERT INTO relations (k1, k2, body) VALUES ($1, $2, $3)
+             ON CONFLICT (k1, k2) DO UPDATE SET body = excluded.body",
+            &[&k1, &k2, &self.encode(relation)?],
+        )?;
+        Ok(())
+    }
+
+    fn delete_relation(&mut self, a: Uuid, b: Uuid) -> Result<bool> {
+        let (k1, k2) = relation_key(a, b);
+        let n = self.exec(
+            "DELETE FROM relations WHERE k1 = $1 AND k2 = $2",
+            &[&k1, &k2],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn put_template(&mut self, template: &Template) -> Result<()> {
+        let inserted = self.exec(
+            "INSERT INTO templates (id, version, body) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+            &[
+                &template.id,
+                &i64::from(template.version),
+                &self.encode(template)?,
+            ],
+        )?;
+        if inserted == 0 {
+            return Err(Error::AlreadyExists {
+                entity: Entity::Template,
+                id: format!("{} v{}", template.id, template.version),
+            });
+        }
+        Ok(())
+    }
+
+    fn put_definition(&mut self, definition: &StoredDefinition) -> Result<()> {
+        self.insert_definition(definition)
+    }
+
+    fn put_sla_due(&mut self, case: Uuid, due: &[SlaDue]) -> Result<()> {
+        self.replace_due(case, due)
+    }
+
+    fn take_sla_due(&mut self, key: &SlaDueKey) -> Result<bool> {
+        self.take_due(key)
+    }
+
+    fn next_sequence(&mut self, name: &str) -> Result<u64> {
+        let next = i64::try_from(self.sequence(name)?)
+            .ok()
+            .and_then(|n| n.checked_add(1))
+            .ok_or_else(|| {
+                store_error(
+                    StorageErrorKind::Other,
+                    format!("{}: sequence `{name}` is exhausted", self.target),
+                )
+            })?;
+        self.set_sequence(name, next)?;
+        Ok(next.unsigned_abs())
+    }
+
+    fn raise_sequence(&mut self, name: &str, value: u64) -> Result<()> {
+        if self.sequence(name)? < value {
+            let value = i64::try_from(value).map_err(|_| {
+                Error::InvalidInput(format!("sequence `{name}` value {value} is too large"))
+            })?;
+            self.set_sequence(name, value)?;
+        }
+        Ok(())
+    }
+
+    fn append_audit(&mut self, entry: &AuditEntry) -> Result<()> {
+        let seq: i64 = self
+            .value(
+                "INSERT INTO audit (body) VALUES ($1) RETURNING seq",
+                &[&self.encode(entry)?],
+            )?
+            .ok_or_else(|| Error::Internal("an audit insert returned no row".into()))?;
+        if !entry.subjects.is_empty() {
+            self.exec(
+                "INSERT INTO audit_subjects (subject, seq) SELECT DISTINCT unnest($1::uuid[]), $2::bigint
+                 ON CONFLICT DO NOTHING",
+                &[&entry.subjects, &seq],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn put_blob(&mut self, kind: &str, id: Uuid, value: &serde_json::Value) -> Result<()> {
+        self.exec(
+            "INSERT INTO blobs (kind, id, body) VALUES ($1, $2, $3)
+             ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body",
+            &[&kind, &id, &self.encode(value)?],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,5 @@
+//! The storage conformance suite against the PostgreSQL store, each test
+//! in a fresh database of the test server (`scripts/with-postgres`).
+#![cfg(feature = "postgres")]
+
+casebook_tests::conformance_suite!(casebook_tests::postgres::TempPostgres::new());
