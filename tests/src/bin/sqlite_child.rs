@@ -1,4 +1,6 @@
-//! A child process for the SQLite multi-process and crash tests.
+//! A child process for the multi-process and crash tests of the SQLite and
+//! PostgreSQL stores. `<db>` is a SQLite file, or `postgres:` followed by
+//! a connection string (with the `postgres` feature).
 //!
 //! `sqlite_child work <db> <seed> <ops>` creates profiles, cases linked to
 //! them, contacts and merges (`ops` = 0: until killed). After each committed
@@ -18,7 +20,7 @@
 //! and breaches due at `now` (RFC 3339), a few at a time for `rounds`
 //! rounds, and prints one `taken <case number> <threshold>` line per event.
 
-use casebook::store::StoreExt;
+use casebook::store::{Store, StoreExt};
 use casebook::MergePlan;
 use casebook::{
     Actor, Casebook, Channel, ContactInput, ContactKind, ContactPointInput, CreateOptions,
@@ -27,7 +29,7 @@ use casebook::{
 use std::io::Write;
 use std::process::ExitCode;
 
-type Engine = Casebook<SqliteStore>;
+type Engine = Casebook<Box<dyn Store>>;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -58,7 +60,15 @@ fn main() -> ExitCode {
 }
 
 fn open(db: &str) -> Result<Engine, String> {
-    let store = SqliteStore::open(db).map_err(|e| e.to_string())?;
+    let store: Box<dyn Store> = match db.strip_prefix("postgres:") {
+        #[cfg(feature = "postgres")]
+        Some(conninfo) => {
+            Box::new(casebook::PostgresStore::open(conninfo).map_err(|e| e.to_string())?)
+        }
+        #[cfg(not(feature = "postgres"))]
+        Some(_) => return Err("built without the postgres feature".into()),
+        None => Box::new(SqliteStore::open(db).map_err(|e| e.to_string())?),
+    };
     Casebook::builder(store).build().map_err(|e| e.to_string())
 }
 

@@ -80,6 +80,8 @@ pub(super) struct Tx<'a> {
     pub(super) statements: RefCell<&'a mut HashMap<&'static str, Statement>>,
     /// The server and database, for messages.
     pub(super) target: &'a str,
+    /// A write transaction: profiles and cases it reads are share-locked.
+    pub(super) writing: bool,
 }
 
 impl Tx<'_> {

@@ -2,15 +2,22 @@
 //!
 //! Records are stored as JSON text beside indexed columns for every lookup
 //! the [`ReadTx`] trait makes; case keyword search runs on a `tsvector`
-//! column with a GIN index. Every write transaction is `SERIALIZABLE`:
-//! PostgreSQL refuses to commit one that would lose an update or see half
-//! of another, and the store runs the body again after such a failure
-//! (SQLSTATE 40001) or a deadlock (40P01), up to
-//! [`PostgresOptions::max_retries`] times. The same loop serves databases
-//! that require clients to retry (CockroachDB and other serializable ones).
-//! Versioned records are also written by compare-and-set, so a stale edit
-//! is a `conflict`, never an overwrite. Reads run in `REPEATABLE READ READ
-//! ONLY` transactions: one consistent snapshot each.
+//! column with a GIN index.
+//!
+//! Concurrency: a write transaction works on one snapshot (`REPEATABLE
+//! READ`) and share-locks every profile and case it reads, so no record
+//! it read can change before it commits: a concurrent change of one of
+//! them, or of a row it writes, fails it with a serialization failure
+//! (SQLSTATE 40001) or a deadlock (40P01), and the store runs the body
+//! again on a fresh snapshot, up to [`PostgresOptions::max_retries`]
+//! times. Unique constraints guard customer IDs, case numbers and taken
+//! service-level crossings. The same loop serves databases that require
+//! clients to retry (CockroachDB and other serializable ones). Versioned
+//! records are also written by compare-and-set, so a stale edit is a
+//! `conflict`, never an overwrite. (`SERIALIZABLE` would also fail
+//! transactions that merely read the same index pages, and a long merge
+//! beside a stream of short writes then rarely commits.) Reads run in
+//! `REPEATABLE READ READ ONLY` transactions: one consistent snapshot each.
 //!
 //! The client is synchronous (the `postgres` crate, which runs its own
 //! small runtime): call the store from plain threads. An async host calls
@@ -226,6 +233,7 @@ impl PostgresStore {
                 tx: RefCell::new(tx),
                 statements: RefCell::new(statements),
                 target: &self.target,
+                writing: false,
             };
             let outcome = self.check_schema(&tx).and_then(|()| f(&tx));
             // Nothing to keep: dropping the transaction rolls it back.
@@ -234,7 +242,7 @@ impl PostgresStore {
         }
     }
 
-    /// Runs `f` in a serializable write transaction, again after a lost
+    /// Runs `f` in a write transaction, again after a lost
     /// serialization conflict or a deadlock (at most `max_retries` times),
     /// with a growing, jittered pause between tries.
     fn write_tx(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
@@ -262,7 +270,7 @@ impl PostgresStore {
         let Conn { client, statements } = &mut *conn;
         let begun = client
             .build_transaction()
-            .isolation_level(IsolationLevel::Serializable)
+            .isolation_level(IsolationLevel::RepeatableRead)
             .start();
         let tx = match begun {
             Ok(tx) => tx,
@@ -281,6 +289,7 @@ impl PostgresStore {
             tx: RefCell::new(tx),
             statements: RefCell::new(statements),
             target: &self.target,
+            writing: true,
         };
         // A panic in `f` unwinds through `tx`, whose drop rolls back.
         if let Err(e) = self.check_schema(&tx).and_then(|()| f(&mut tx)) {

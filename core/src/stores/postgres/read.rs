@@ -24,6 +24,13 @@ fn text_query(exact: &[String], prefix: &str) -> String {
 
 impl ReadTx for Tx<'_> {
     fn profile(&self, id: Uuid) -> Result<Option<Profile>> {
+        if self.writing {
+            return self.record(
+                "profile",
+                "SELECT body FROM profiles WHERE id = $1 FOR SHARE",
+                &[&id],
+            );
+        }
         self.record("profile", "SELECT body FROM profiles WHERE id = $1", &[&id])
     }
 
@@ -107,6 +114,13 @@ impl ReadTx for Tx<'_> {
     }
 
     fn case(&self, id: Uuid) -> Result<Option<Case>> {
+        if self.writing {
+            return self.record(
+                "case",
+                "SELECT body FROM cases WHERE id = $1 FOR SHARE",
+                &[&id],
+            );
+        }
         self.record("case", "SELECT body FROM cases WHERE id = $1", &[&id])
     }
 
