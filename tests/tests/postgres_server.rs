@@ -4,7 +4,7 @@
 //! processes on one database, and clients killed mid-write.
 #![cfg(feature = "postgres")]
 
-use casebook::store::{Store, StoreExt};
+use casebook::store::StoreExt;
 use casebook::*;
 use casebook_tests::fixtures::{self, add};
 use casebook_tests::postgres::{server, TempDatabase, TempPostgres};
