@@ -261,6 +261,28 @@ casebook_status casebook_open_memory(const char *options_json, casebook_t **out)
 casebook_status casebook_open_sqlite(const char *path, const char *options_json, casebook_t **out);
 
 /**
+ * Opens an engine over a PostgreSQL database, creating the schema in it
+ * (or upgrading an older one) if needed. Any number of handles, processes
+ * and machines may share the database: this is the store for several
+ * telephony nodes and application servers seeing the same customers.
+ *
+ * `conninfo`: a libpq connection string (`host=db port=5432 user=casebook
+ * password=... dbname=casebook`) or a `postgresql://` URL.
+ * `options_json`: as for `casebook_open_memory`. An unreachable server, a
+ * refused login, a missing database or one that is not casebook's gives
+ * `CASEBOOK_STATUS_STORAGE` with a message naming the server and database
+ * (never the password); a newer casebook's database gives
+ * `CASEBOOK_STATUS_INCOMPATIBLE_VERSION`. Nothing is written then.
+ *
+ * The handle keeps a pool of connections; a call waits for a free one at
+ * most 5 s. After a lost connection (a server restart) the next calls
+ * reconnect by themselves.
+ */
+casebook_status casebook_open_postgres(const char *conninfo,
+                                       const char *options_json,
+                                       casebook_t **out);
+
+/**
  * Frees a handle. NULL is fine; an unknown or already freed handle gives
  * `CASEBOOK_STATUS_INVALID_INPUT`.
  */

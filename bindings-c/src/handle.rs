@@ -1,4 +1,4 @@
-//! Engine handles: opening one over a memory or SQLite store, freeing it,
+//! Engine handles: opening one over a memory, SQLite or PostgreSQL store, freeing it,
 //! and running operations on it, by name (`casebook_call`) or through the
 //! typed functions of the other files.
 
@@ -9,7 +9,7 @@ use crate::status_codes::casebook_status;
 use crate::{casebook_t, Engine};
 use casebook::api::{self, EngineOptions};
 use casebook::store::Store;
-use casebook::{Error, MemoryStore, RandomIds, SqliteStore, SystemClock};
+use casebook::{Error, MemoryStore, PostgresStore, RandomIds, SqliteStore, SystemClock};
 use serde_json::Value;
 use std::ffi::c_char;
 use std::sync::Arc;
@@ -83,6 +83,36 @@ pub unsafe extern "C" fn casebook_open_sqlite(
         let path = arg_str(path, "path")?;
         let options = options(options_json)?;
         open(options, Box::new(SqliteStore::open(path)?), out)
+    })
+}
+
+/// Opens an engine over a PostgreSQL database, creating the schema in it
+/// (or upgrading an older one) if needed. Any number of handles, processes
+/// and machines may share the database: this is the store for several
+/// telephony nodes and application servers seeing the same customers.
+///
+/// `conninfo`: a libpq connection string (`host=db port=5432 user=casebook
+/// password=... dbname=casebook`) or a `postgresql://` URL.
+/// `options_json`: as for `casebook_open_memory`. An unreachable server, a
+/// refused login, a missing database or one that is not casebook's gives
+/// `CASEBOOK_STATUS_STORAGE` with a message naming the server and database
+/// (never the password); a newer casebook's database gives
+/// `CASEBOOK_STATUS_INCOMPATIBLE_VERSION`. Nothing is written then.
+///
+/// The handle keeps a pool of connections; a call waits for a free one at
+/// most 5 s. After a lost connection (a server restart) the next calls
+/// reconnect by themselves.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_open_postgres(
+    conninfo: *const c_char,
+    options_json: *const c_char,
+    out: *mut *mut casebook_t,
+) -> casebook_status {
+    guard(|| {
+        let out = Out::new(out, "out")?;
+        let conninfo = arg_str(conninfo, "conninfo")?;
+        let options = options(options_json)?;
+        open(options, Box::new(PostgresStore::open(conninfo)?), out)
     })
 }
 

@@ -1,5 +1,8 @@
 /* Every exported function of casebook.h, on its success and failure paths,
- * over the memory store and again over a SQLite file (with test_telephony.c). */
+ * over the memory store and again over a SQLite file and a PostgreSQL
+ * database (with test_telephony.c). The PostgreSQL databases are fresh
+ * ones named by CASEBOOK_C_TEST_POSTGRES and CASEBOOK_C_TEST_POSTGRES_SLAS
+ * (scripts/test-c creates them). */
 #define _XOPEN_SOURCE 700
 #include "test_api.h"
 
@@ -194,6 +197,36 @@ static void test_sqlite_files(const char *dir) {
     CHECK(slurp(bad, after, sizeof after) > 0 && strcmp(before, after) == 0);
     CHECK(cb == kept);
     remove(bad);
+}
+
+/* A second handle on the database sees what the first committed; a server
+ * that cannot be reached or a bad connection string is refused clearly. */
+static void test_postgres_databases(const char *conninfo) {
+    casebook_t *cb = NULL, *second = NULL;
+    casebook_t *kept = (casebook_t *)&checks;
+    char *out = NULL;
+
+    /* Random ids: the fixed seed of OPTIONS would give ids already used. */
+    OK(casebook_open_postgres(conninfo, "{\"config\": {\"default_region\": \"GB\"}}", &cb));
+    OK(casebook_open_postgres(conninfo, NULL, &second));
+    OK(casebook_create_profile(cb, "ivr",
+        "{\"given_name\": \"Second\", \"family_name\": \"Handle\","
+        " \"contact_points\": [{\"kind\": \"phone\", \"value\": \"020 7946 0111\"}]}", true, &out));
+    CHECK(has(out, "\"family_name\":\"Handle\""));
+    OK(casebook_call(second, "recognize", "{\"channel\": \"voice\", \"address\": \"+442079460111\"}", &out));
+    CHECK(has(out, "Second Handle"));
+    OK(casebook_free(second));
+    OK(casebook_free(cb));
+
+    cb = kept;
+    FAILS(casebook_open_postgres(NULL, NULL, &cb), CASEBOOK_STATUS_INVALID_INPUT);
+    FAILS(casebook_open_postgres("host=127.0.0.1 port=not-a-port", NULL, &cb), CASEBOOK_STATUS_INVALID_INPUT);
+    FAILS(casebook_open_postgres("host=127.0.0.1 port=1 user=ivr password=s3cret-pw dbname=customers connect_timeout=2",
+                                 NULL, &cb), CASEBOOK_STATUS_STORAGE);
+    CHECK(strstr(casebook_last_error_message(), "127.0.0.1:1/customers") != NULL);
+    CHECK(strstr(casebook_last_error_message(), "s3cret-pw") == NULL);
+    CHECK(error_has("\"storage_kind\":\"unavailable\""));
+    CHECK(cb == kept);
 }
 
 static void test_generic_call(casebook_t *cb) {
@@ -696,6 +729,32 @@ int main(void) {
         test_sqlite_files(dir);
         snprintf(path, sizeof path, "rm -rf '%s'", dir);
         CHECK(system(path) == 0);
+    }
+
+    /* And over PostgreSQL: the same calls, the same answers. */
+    {
+        const char *pg = getenv("CASEBOOK_C_TEST_POSTGRES");
+        const char *pg_slas = getenv("CASEBOOK_C_TEST_POSTGRES_SLAS");
+        CHECK(pg != NULL && pg_slas != NULL);
+        if (pg == NULL || pg_slas == NULL) {
+            fprintf(stderr, "  CASEBOOK_C_TEST_POSTGRES(_SLAS) unset: run through scripts/test-c\n");
+        } else {
+            OK(casebook_open_postgres(pg, OPTIONS, &cb));
+            test_generic_call(cb);
+            test_templates_and_validation(cb);
+            test_profiles(cb);
+            test_cases_and_contacts(cb);
+            test_recognition(cb);
+            test_telephony_accessors(cb);
+            test_duplicates_and_merges(cb);
+            OK(casebook_call(cb, "check_invariants", NULL, &out));
+            CHECK(has(out, "[]"));
+            OK(casebook_free(cb));
+            OK(casebook_open_postgres(pg_slas, SLA_OPTIONS, &cb));
+            test_service_levels(cb);
+            OK(casebook_free(cb));
+            test_postgres_databases(pg);
+        }
     }
 
     /* Everything handed out was freed. */

@@ -36,7 +36,7 @@ mod write;
 use crate::error::{Error, Result, StorageError, StorageErrorKind};
 use crate::store::{ReadTx, Store, WriteTx};
 use codec::{pg_error, store_error, Tx};
-use pool::{describe, Conn, Manager};
+use pool::{describe, Conn, Manager, Pool, PoolError, Pooled};
 use postgres::{Config, IsolationLevel};
 use schema::{foreign, inspect, migrate, too_new, Found, SCHEMA_VERSION};
 use std::cell::RefCell;
@@ -92,7 +92,7 @@ impl Default for PostgresOptions {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct PostgresStore {
-    pool: r2d2::Pool<Manager>,
+    pool: Pool,
     target: String,
     options: PostgresOptions,
 }
@@ -167,13 +167,8 @@ impl PostgresStore {
             _ => migrate(&mut client, &target, SCHEMA_VERSION)?,
         }
         drop(client);
-        let pool = r2d2::Pool::builder()
-            .max_size(options.pool_size.max(2))
-            .min_idle(Some(0))
-            .connection_timeout(options.connect_timeout)
-            // A broken connection is found when used (and replaced then).
-            .test_on_check_out(false)
-            .build_unchecked(manager);
+        let size = usize::try_from(options.pool_size.max(2)).unwrap_or(usize::MAX);
+        let pool = Pool::new(manager, size, options.connect_timeout);
         Ok(PostgresStore {
             pool,
             target,
@@ -197,12 +192,16 @@ impl PostgresStore {
         Ok(version)
     }
 
-    fn connection(&self) -> Result<r2d2::PooledConnection<Manager>> {
-        self.pool.get().map_err(|e| {
-            store_error(
-                StorageErrorKind::Unavailable,
-                format!("{}: no connection: {e}", self.target),
-            )
+    fn connection(&self) -> Result<Pooled<'_>> {
+        self.pool.get().map_err(|e| match e {
+            PoolError::Connect(e) => pg_error(&self.target, e),
+            PoolError::Exhausted { size, wait } => store_error(
+                StorageErrorKind::Busy,
+                format!(
+                    "{}: all {size} connections of this handle stayed in use for {wait:?}",
+                    self.target
+                ),
+            ),
         })
     }
 
@@ -224,6 +223,7 @@ impl PostgresStore {
                     // No SQLSTATE: the connection failed, nothing ran.
                     if !retried && e.code().is_none() {
                         retried = true;
+                        self.pool.discard_idle();
                         continue;
                     }
                     return Err(pg_error(&self.target, e));
@@ -278,6 +278,9 @@ impl PostgresStore {
                 // No SQLSTATE: the connection failed before anything ran.
                 let broken = e.code().is_none();
                 let error = pg_error(&self.target, e);
+                if broken {
+                    self.pool.discard_idle();
+                }
                 return if broken {
                     Attempt::Broken(error)
                 } else {

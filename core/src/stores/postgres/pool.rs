@@ -4,6 +4,8 @@
 use postgres::config::Host;
 use postgres::{Client, Config, NoTls, Statement};
 use std::collections::HashMap;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 /// A pooled connection and the statements prepared on it.
 pub(super) struct Conn {
@@ -11,8 +13,8 @@ pub(super) struct Conn {
     pub(super) statements: HashMap<&'static str, Statement>,
 }
 
-/// Opens connections for the pool (plain TCP or a Unix socket; see the
-/// store's docs for TLS).
+/// Opens connections (plain TCP or a Unix socket; see the store's docs
+/// for TLS).
 #[derive(Debug)]
 pub(super) struct Manager {
     pub(super) config: Config,
@@ -24,23 +26,145 @@ impl Manager {
     }
 }
 
-impl r2d2::ManageConnection for Manager {
-    type Connection = Conn;
-    type Error = postgres::Error;
+/// The pool: idle connections, and how many are open in all. Connections
+/// open on demand up to the limit and close when found broken. No thread
+/// of its own: dropping the store closes every connection at once (a host
+/// checking for leaks at exit finds none).
+pub(super) struct Pool {
+    manager: Manager,
+    state: Mutex<PoolState>,
+    freed: Condvar,
+    size: usize,
+    wait: Duration,
+}
 
-    fn connect(&self) -> Result<Conn, postgres::Error> {
-        Ok(Conn {
-            client: self.connect_client()?,
-            statements: HashMap::new(),
-        })
+struct PoolState {
+    idle: Vec<Conn>,
+    open: usize,
+}
+
+/// Why no connection could be had.
+pub(super) enum PoolError {
+    /// Connecting failed.
+    Connect(postgres::Error),
+    /// Every connection stayed in use for the whole wait.
+    Exhausted { size: usize, wait: Duration },
+}
+
+impl Pool {
+    pub(super) fn new(manager: Manager, size: usize, wait: Duration) -> Pool {
+        Pool {
+            manager,
+            state: Mutex::new(PoolState {
+                idle: Vec::new(),
+                open: 0,
+            }),
+            freed: Condvar::new(),
+            size: size.max(1),
+            wait,
+        }
     }
 
-    fn is_valid(&self, conn: &mut Conn) -> Result<(), postgres::Error> {
-        conn.client.simple_query("").map(drop)
+    fn state(&self) -> MutexGuard<'_, PoolState> {
+        // Ignoring poison: the state is two plain values, never half-updated.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn has_broken(&self, conn: &mut Conn) -> bool {
-        conn.client.is_closed()
+    /// An idle connection, a new one while under the limit, or the next
+    /// one given back within the wait.
+    pub(super) fn get(&self) -> Result<Pooled<'_>, PoolError> {
+        let deadline = Instant::now() + self.wait;
+        let mut state = self.state();
+        loop {
+            if let Some(conn) = state.idle.pop() {
+                return Ok(Pooled {
+                    pool: self,
+                    conn: Some(conn),
+                });
+            }
+            if state.open < self.size {
+                state.open += 1;
+                drop(state);
+                return match self.manager.connect_client() {
+                    Ok(client) => Ok(Pooled {
+                        pool: self,
+                        conn: Some(Conn {
+                            client,
+                            statements: HashMap::new(),
+                        }),
+                    }),
+                    Err(e) => {
+                        self.state().open -= 1;
+                        self.freed.notify_one();
+                        Err(PoolError::Connect(e))
+                    }
+                };
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(PoolError::Exhausted {
+                    size: self.size,
+                    wait: self.wait,
+                });
+            }
+            state = self
+                .freed
+                .wait_timeout(state, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    /// Closes the idle connections: after one was found broken (a server
+    /// restart), the others are too.
+    pub(super) fn discard_idle(&self) {
+        let idle = {
+            let mut state = self.state();
+            let idle = std::mem::take(&mut state.idle);
+            state.open -= idle.len();
+            idle
+        };
+        drop(idle);
+        self.freed.notify_all();
+    }
+}
+
+/// A connection on loan from the pool; given back on drop (closed instead
+/// when broken).
+pub(super) struct Pooled<'a> {
+    pool: &'a Pool,
+    conn: Option<Conn>,
+}
+
+impl std::ops::Deref for Pooled<'_> {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        self.conn
+            .as_ref()
+            .expect("a pooled connection is held until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Pooled<'_> {
+    fn deref_mut(&mut self) -> &mut Conn {
+        self.conn
+            .as_mut()
+            .expect("a pooled connection is held until dropped")
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let mut state = self.pool.state();
+            if conn.client.is_closed() {
+                state.open -= 1;
+            } else {
+                state.idle.push(conn);
+            }
+            drop(state);
+            self.pool.freed.notify_one();
+        }
     }
 }
 
