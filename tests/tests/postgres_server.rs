@@ -306,3 +306,61 @@ fn clients_killed_mid_merge_leave_nothing_half_done() {
         reported.len()
     );
 }
+
+#[test]
+fn processes_polling_one_database_take_each_sla_event_once() {
+    let t = TempPostgres::new();
+    let db = format!("postgres:{}", t.database().conninfo());
+    let clock = Arc::new(ManualClock::with_step(
+        "2026-03-09T08:00:00Z".parse().unwrap(),
+        60_000_000_000,
+    ));
+    let cb = Casebook::builder(t).clock(clock).build().unwrap();
+    let admin = Actor::new("admin");
+    cb.load_calendar(
+        &admin,
+        r#"{"id": "24x7", "name": "Always", "time_zone": "UTC", "always_open": true}"#,
+    )
+    .unwrap();
+    cb.load_sla(
+        &admin,
+        r#"{"id": "resolve", "name": "R", "target": "resolution", "duration": "2h",
+        "calendar": "24x7", "warnings": [25, 50, 75],
+        "escalations": [{"at": "breach", "inform": ["duty-manager"]}]}"#,
+    )
+    .unwrap();
+    let cases: Vec<String> = (0..10)
+        .map(|i| {
+            let input = CaseInput {
+                short_description: format!("Fault {i}"),
+                ..CaseInput::default()
+            };
+            cb.create_case(&fixtures::agent(), input).unwrap().number
+        })
+        .collect();
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            child(CHILD, &["poll", &db, "2026-03-10T00:00:00Z", "40"])
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut taken: Vec<String> = children.into_iter().flat_map(finish).collect();
+    taken.sort();
+    let mut expected: Vec<String> = cases
+        .iter()
+        .flat_map(|n| [25, 50, 75, 100].map(|t| format!("taken {n} {t}")))
+        .collect();
+    expected.sort();
+    assert_eq!(
+        taken, expected,
+        "every warning and breach once, by one process"
+    );
+    for number in &cases {
+        assert_eq!(
+            cb.case(number.as_str()).unwrap().informed_users,
+            ["duty-manager"]
+        );
+    }
+    fixtures::no_invariant_problems(&cb);
+}

@@ -1,7 +1,12 @@
 /* Screen pop: reads caller numbers from stdin, one per line, and prints who
  * is calling and their open cases, as an agent's desktop would on a ringing
  * phone. The engine starts with a few demo customers; `--generate N` adds N
- * synthetic customers first (to see memory and speed at a realistic size). */
+ * synthetic customers first (to see memory and speed at a realistic size).
+ *
+ * The customers live in memory, or in a store several processes share:
+ * `--sqlite FILE` (one machine) or `--postgres CONNINFO` (several telephony
+ * nodes on one database, e.g. "host=db user=ivr password=... dbname=crm").
+ * A store that already holds the demo customers is not seeded again. */
 #include <casebook.h>
 
 #include <stdio.h>
@@ -87,21 +92,47 @@ static void pop(casebook_t *cb, const char *number) {
     casebook_recognition_free(rec);
 }
 
+/* Whether the demo customers are there already (a shared store). */
+static int seeded(casebook_t *cb) {
+    char *out = NULL;
+    casebook_status status = casebook_profile(cb, "C-000001", &out);
+    casebook_string_free(out);
+    return status == CASEBOOK_STATUS_OK;
+}
+
 int main(int argc, char **argv) {
+    static const char *OPTIONS = "{\"config\": {\"default_region\": \"GB\"}}";
     casebook_t *cb = NULL;
     char line[256];
     long generate = 0;
+    const char *sqlite = NULL, *postgres = NULL;
+    casebook_status opened;
+    int i;
 
-    if (argc == 3 && strcmp(argv[1], "--generate") == 0) {
-        generate = strtol(argv[2], NULL, 10);
-    } else if (argc != 1) {
-        fprintf(stderr, "usage: %s [--generate N] < numbers.txt\n", argv[0]);
-        return 2;
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--generate") == 0 && i + 1 < argc) {
+            generate = strtol(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--sqlite") == 0 && i + 1 < argc) {
+            sqlite = argv[++i];
+        } else if (strcmp(argv[i], "--postgres") == 0 && i + 1 < argc) {
+            postgres = argv[++i];
+        } else {
+            fprintf(stderr, "usage: %s [--generate N] [--sqlite FILE | --postgres CONNINFO] < numbers.txt\n",
+                    argv[0]);
+            return 2;
+        }
     }
-    if (!check(casebook_open_memory("{\"config\": {\"default_region\": \"GB\"}}", &cb), "open")) {
+    if (postgres != NULL) {
+        opened = casebook_open_postgres(postgres, OPTIONS, &cb);
+    } else if (sqlite != NULL) {
+        opened = casebook_open_sqlite(sqlite, OPTIONS, &cb);
+    } else {
+        opened = casebook_open_memory(OPTIONS, &cb);
+    }
+    if (!check(opened, "open")) {
         return 1;
     }
-    if (!seed(cb, generate)) {
+    if (!seeded(cb) && !seed(cb, generate)) {
         casebook_free(cb);
         return 1;
     }
