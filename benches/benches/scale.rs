@@ -6,6 +6,10 @@
 //! cargo bench -p casebook-benches --bench scale -- --quick   # small sizes, seconds
 //! ```
 //!
+//! With `--features postgres` (run beside a server: `scripts/with-postgres
+//! cargo bench -p casebook-benches --features postgres --bench scale`) the
+//! PostgreSQL store is measured too.
+//!
 //! Run without `--bench` (as `cargo test --benches` does) it takes the quick
 //! sizes, so the test command keeps it compiling and working. Results are
 //! printed and written to `target/bench-results/scale.json`.
@@ -16,6 +20,10 @@ use casebook_benches::measure::{live_bytes, race, Contender, CountingAllocator, 
 use casebook_benches::{quality, DatasetSpec, Generator, Rng};
 use std::collections::HashMap;
 use std::time::Instant;
+
+#[cfg(feature = "postgres")]
+#[path = "scale/postgres.rs"]
+mod postgres;
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
@@ -669,7 +677,8 @@ fn main() {
             || wants("duplicate")
             || wants("memory")
             || wants("import")
-            || wants("sqlite"))
+            || wants("sqlite")
+            || wants("postgres"))
         {
             break;
         }
@@ -701,8 +710,17 @@ fn main() {
         {
             sqlite_benches(&plan, people, &loaded, &mut results, &wants);
         }
+        #[cfg(feature = "postgres")]
+        if filter.is_none()
+            || wants("postgres")
+            || wants("recognize")
+            || wants("search")
+            || wants("import")
+        {
+            postgres::benches(&plan, people, &loaded, &mut results, &wants);
+        }
     }
-    if wants("merge") {
+    if wants("merge") || wants("postgres") {
         for &size in &plan.merges {
             merge_bench(
                 size,
@@ -712,6 +730,8 @@ fn main() {
             );
             let sqlite = SqliteStore::open(sqlite_path(0)).expect("sqlite file");
             merge_bench(size, &engine(sqlite), &mut results, "sqlite store");
+            #[cfg(feature = "postgres")]
+            postgres::merge(size, &mut results);
         }
     }
     println!("\ntotal {:.1?}", total.elapsed());
