@@ -47,53 +47,84 @@ impl Tx<'_> {
         }
     }
 
-    fn write_profile_row(
+    /// A new profile with its index entries, in one statement.
+    fn insert_profile(&self, profile: &Profile, index: &ProfileIndex) -> Result<()> {
+        let inserted: i64 = self
+            .value(
+                "WITH p AS (
+                     INSERT INTO profiles (id, customer_id, version, body) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT DO NOTHING RETURNING id),
+                 k AS (
+                     INSERT INTO profile_keys (key, profile_id)
+                     SELECT DISTINCT unnest($5::text[]), p.id FROM p ON CONFLICT DO NOTHING),
+                 n AS (
+                     INSERT INTO profile_names (token, profile_id)
+                     SELECT DISTINCT unnest($6::text[]), p.id FROM p ON CONFLICT DO NOTHING)
+                 SELECT count(*) FROM p",
+                &[
+                    &profile.id,
+                    &profile.customer_id,
+                    &bigint(profile.version, "record version")?,
+                    &self.encode(profile)?,
+                    &index.keys,
+                    &index.name_tokens,
+                ],
+            )?
+            .unwrap_or(0);
+        if inserted == 0 {
+            // Its id or its customer ID is taken.
+            return Err(Error::AlreadyExists {
+                entity: Entity::Profile,
+                id: profile.customer_id.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// A profile replaced at the version it was read at, and its index
+    /// entries brought in line (only those that changed), in one statement.
+    fn replace_profile(
         &self,
         profile: &Profile,
-        body: &str,
-        expected_version: Option<u64>,
+        index: &ProfileIndex,
+        expected: u64,
     ) -> Result<()> {
-        let version = bigint(profile.version, "record version")?;
-        match expected_version {
-            None => {
-                let inserted = self.exec(
-                    "INSERT INTO profiles (id, customer_id, version, body) VALUES ($1, $2, $3, $4)
-                     ON CONFLICT DO NOTHING",
-                    &[&profile.id, &profile.customer_id, &version, &body],
-                )?;
-                if inserted == 0 {
-                    return Err(Error::AlreadyExists {
-                        entity: Entity::Profile,
-                        id: profile.customer_id.clone(),
-                    });
-                }
-                Ok(())
-            }
-            Some(expected) => {
-                let changed = self.exec(
-                    "UPDATE profiles SET customer_id = $2, version = $3, body = $4
-                     WHERE id = $1 AND version = $5",
-                    &[
-                        &profile.id,
-                        &profile.customer_id,
-                        &version,
-                        &body,
-                        &bigint(expected, "record version")?,
-                    ],
-                )?;
-                if changed == 0 {
-                    let stored =
-                        self.value("SELECT version FROM profiles WHERE id = $1", &[&profile.id]);
-                    return Err(self.conflict(
-                        Entity::Profile,
-                        stored,
-                        &profile.customer_id,
-                        expected,
-                    ));
-                }
-                Ok(())
-            }
+        let holder = self.profile_id_by_customer_id(&profile.customer_id)?;
+        check_key_holder(Entity::Profile, &profile.customer_id, holder, profile.id)?;
+        let changed: i64 = self
+            .value(
+                "WITH u AS (
+                     UPDATE profiles SET customer_id = $2, version = $3, body = $4
+                     WHERE id = $1 AND version = $5 RETURNING id),
+                 dk AS (
+                     DELETE FROM profile_keys
+                     WHERE profile_id IN (SELECT id FROM u) AND key <> ALL($6::text[])),
+                 ik AS (
+                     INSERT INTO profile_keys (key, profile_id)
+                     SELECT DISTINCT unnest($6::text[]), u.id FROM u ON CONFLICT DO NOTHING),
+                 dn AS (
+                     DELETE FROM profile_names
+                     WHERE profile_id IN (SELECT id FROM u) AND token <> ALL($7::text[])),
+                 iname AS (
+                     INSERT INTO profile_names (token, profile_id)
+                     SELECT DISTINCT unnest($7::text[]), u.id FROM u ON CONFLICT DO NOTHING)
+                 SELECT count(*) FROM u",
+                &[
+                    &profile.id,
+                    &profile.customer_id,
+                    &bigint(profile.version, "record version")?,
+                    &self.encode(profile)?,
+                    &bigint(expected, "record version")?,
+                    &index.keys,
+                    &index.name_tokens,
+                ],
+            )?
+            .unwrap_or(0);
+        if changed == 0 {
+            let stored = self.value("SELECT version FROM profiles WHERE id = $1", &[&profile.id]);
+            return Err(self.conflict(Entity::Profile, stored, &profile.customer_id, expected));
         }
+        Ok(())
     }
 
     fn set_sequence(&self, name: &str, value: i64) -> Result<()> {
@@ -113,32 +144,10 @@ impl WriteTx for Tx<'_> {
         index: ProfileIndex,
         expected_version: Option<u64>,
     ) -> Result<()> {
-        let holder = self.profile_id_by_customer_id(&profile.customer_id)?;
-        check_key_holder(Entity::Profile, &profile.customer_id, holder, profile.id)?;
-        self.write_profile_row(profile, &self.encode(profile)?, expected_version)?;
-        self.exec(
-            "DELETE FROM profile_keys WHERE profile_id = $1",
-            &[&profile.id],
-        )?;
-        if !index.keys.is_empty() {
-            self.exec(
-                "INSERT INTO profile_keys (key, profile_id) SELECT DISTINCT unnest($1::text[]), $2::uuid
-                 ON CONFLICT DO NOTHING",
-                &[&index.keys, &profile.id],
-            )?;
+        match expected_version {
+            None => self.insert_profile(profile, &index),
+            Some(expected) => self.replace_profile(profile, &index, expected),
         }
-        self.exec(
-            "DELETE FROM profile_names WHERE profile_id = $1",
-            &[&profile.id],
-        )?;
-        if !index.name_tokens.is_empty() {
-            self.exec(
-                "INSERT INTO profile_names (token, profile_id) SELECT DISTINCT unnest($1::text[]), $2::uuid
-                 ON CONFLICT DO NOTHING",
-                &[&index.name_tokens, &profile.id],
-            )?;
-        }
-        Ok(())
     }
 
     fn put_case(
@@ -147,63 +156,58 @@ impl WriteTx for Tx<'_> {
         index: CaseIndex,
         expected_version: Option<u64>,
     ) -> Result<()> {
-        let holder = self.case_id_by_number(&case.number)?;
-        check_key_holder(Entity::Case, &case.number, holder, case.id)?;
-        let stored: Option<i64> =
-            self.value("SELECT version FROM cases WHERE id = $1", &[&case.id])?;
-        check_version(
-            Entity::Case,
-            &case.number,
-            stored.map(i64::unsigned_abs),
-            expected_version,
-        )?;
         let body = self.encode(case)?;
         let version = bigint(case.version, "record version")?;
         let lexemes = lexemes(&index.search_tokens);
-        match (stored, expected_version) {
-            (Some(_), Some(expected)) => {
-                // Compared again as it is set: a concurrent writer that got
-                // in since the read above makes this change nothing.
-                let changed = self.exec(
-                    "UPDATE cases SET number = $2, version = $3, search_tokens = $4,
-                         search = array_to_tsvector($5::text[]), body = $6
-                     WHERE id = $1 AND version = $7",
-                    &[
-                        &case.id,
-                        &case.number,
-                        &version,
-                        &index.search_tokens,
-                        &lexemes,
-                        &body,
-                        &bigint(expected, "record version")?,
-                    ],
-                )?;
-                if changed == 0 {
-                    let now = self.value("SELECT version FROM cases WHERE id = $1", &[&case.id]);
-                    return Err(self.conflict(Entity::Case, now, &case.number, expected));
-                }
+        let Some(expected) = expected_version else {
+            // Its id or its number is taken when nothing was inserted.
+            let inserted = self.exec(
+                "INSERT INTO cases (id, number, version, search_tokens, search, body)
+                 VALUES ($1, $2, $3, $4, array_to_tsvector($5::text[]), $6)
+                 ON CONFLICT DO NOTHING",
+                &[
+                    &case.id,
+                    &case.number,
+                    &version,
+                    &index.search_tokens,
+                    &lexemes,
+                    &body,
+                ],
+            )?;
+            if inserted == 0 {
+                return Err(Error::AlreadyExists {
+                    entity: Entity::Case,
+                    id: case.number.clone(),
+                });
             }
-            _ => {
-                let inserted = self.exec(
-                    "INSERT INTO cases (id, number, version, search_tokens, search, body)
-                     VALUES ($1, $2, $3, $4, array_to_tsvector($5::text[]), $6)
-                     ON CONFLICT DO NOTHING",
-                    &[
-                        &case.id,
-                        &case.number,
-                        &version,
-                        &index.search_tokens,
-                        &lexemes,
-                        &body,
-                    ],
-                )?;
-                if inserted == 0 {
-                    return Err(Error::AlreadyExists {
-                        entity: Entity::Case,
-                        id: case.number.clone(),
-                    });
-                }
-            }
+            return Ok(());
+        };
+        let holder = self.case_id_by_number(&case.number)?;
+        check_key_holder(Entity::Case, &case.number, holder, case.id)?;
+        let changed = self.exec(
+            "UPDATE cases SET number = $2, version = $3, search_tokens = $4,
+                 search = array_to_tsvector($5::text[]), body = $6
+             WHERE id = $1 AND version = $7",
+            &[
+                &case.id,
+                &case.number,
+                &version,
+                &index.search_tokens,
+                &lexemes,
+                &body,
+                &bigint(expected, "record version")?,
+            ],
+        )?;
+        if changed == 0 {
+            let stored: Option<i64> =
+                self.value("SELECT version FROM cases WHERE id = $1", &[&case.id])?;
+            check_version(
+                Entity::Case,
+                &case.number,
+                stored.map(i64::unsigned_abs),
+                Some(expected),
+            )?;
+            return Err(self.conflict(Entity::Case, Ok(stored), &case.number, expected));
         }
         Ok(())
     }
@@ -227,32 +231,33 @@ impl WriteTx for Tx<'_> {
 
     fn put_contact(&mut self, contact: &Contact) -> Result<()> {
         let (s, ns) = instant(contact.started_at);
+        // The row and its case entries in one statement: entries of other
+        // cases or of another start time go, the others stay.
         self.exec(
-            "INSERT INTO contacts (id, profile_id, started_s, started_ns, body)
-             VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (id) DO UPDATE SET profile_id = excluded.profile_id,
-                 started_s = excluded.started_s, started_ns = excluded.started_ns,
-                 body = excluded.body",
+            "WITH c AS (
+                 INSERT INTO contacts (id, profile_id, started_s, started_ns, body)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (id) DO UPDATE SET profile_id = excluded.profile_id,
+                     started_s = excluded.started_s, started_ns = excluded.started_ns,
+                     body = excluded.body
+                 RETURNING id),
+             d AS (
+                 DELETE FROM contact_cases WHERE contact_id = $1
+                 AND (case_id <> ALL($6::uuid[]) OR started_s <> $3 OR started_ns <> $4)),
+             i AS (
+                 INSERT INTO contact_cases (case_id, started_s, started_ns, contact_id)
+                 SELECT DISTINCT unnest($6::uuid[]), $3::bigint, $4::integer, c.id FROM c
+                 ON CONFLICT DO NOTHING)
+             SELECT 1",
             &[
                 &contact.id,
                 &contact.profile_id,
                 &s,
                 &ns,
                 &self.encode(contact)?,
+                &contact.case_ids,
             ],
         )?;
-        self.exec(
-            "DELETE FROM contact_cases WHERE contact_id = $1",
-            &[&contact.id],
-        )?;
-        if !contact.case_ids.is_empty() {
-            self.exec(
-                "INSERT INTO contact_cases (case_id, started_s, started_ns, contact_id)
-                 SELECT DISTINCT unnest($1::uuid[]), $2::bigint, $3::integer, $4::uuid
-                 ON CONFLICT DO NOTHING",
-                &[&contact.case_ids, &s, &ns, &contact.id],
-            )?;
-        }
         Ok(())
     }
 
@@ -307,17 +312,20 @@ impl WriteTx for Tx<'_> {
     }
 
     fn next_sequence(&mut self, name: &str) -> Result<u64> {
-        let next = i64::try_from(self.sequence(name)?)
-            .ok()
-            .and_then(|n| n.checked_add(1))
-            .ok_or_else(|| {
-                store_error(
-                    StorageErrorKind::Other,
-                    format!("{}: sequence `{name}` is exhausted", self.target),
-                )
-            })?;
-        self.set_sequence(name, next)?;
-        Ok(next.unsigned_abs())
+        let next: i64 = self
+            .value(
+                "INSERT INTO sequences (name, value) VALUES ($1, 1)
+                 ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1
+                 RETURNING value",
+                &[&name],
+            )?
+            .ok_or_else(|| Error::Internal("a sequence update returned no row".into()))?;
+        u64::try_from(next).map_err(|_| {
+            store_error(
+                StorageErrorKind::Corrupt,
+                format!("{}: sequence `{name}` holds {next}", self.target),
+            )
+        })
     }
 
     fn raise_sequence(&mut self, name: &str, value: u64) -> Result<()> {
@@ -331,19 +339,12 @@ impl WriteTx for Tx<'_> {
     }
 
     fn append_audit(&mut self, entry: &AuditEntry) -> Result<()> {
-        let seq: i64 = self
-            .value(
-                "INSERT INTO audit (body) VALUES ($1) RETURNING seq",
-                &[&self.encode(entry)?],
-            )?
-            .ok_or_else(|| Error::Internal("an audit insert returned no row".into()))?;
-        if !entry.subjects.is_empty() {
-            self.exec(
-                "INSERT INTO audit_subjects (subject, seq) SELECT DISTINCT unnest($1::uuid[]), $2::bigint
-                 ON CONFLICT DO NOTHING",
-                &[&entry.subjects, &seq],
-            )?;
-        }
+        self.exec(
+            "WITH a AS (INSERT INTO audit (body) VALUES ($1) RETURNING seq)
+             INSERT INTO audit_subjects (subject, seq)
+             SELECT DISTINCT unnest($2::uuid[]), a.seq FROM a ON CONFLICT DO NOTHING",
+            &[&self.encode(entry)?, &entry.subjects],
+        )?;
         Ok(())
     }
 
