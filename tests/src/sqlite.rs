@@ -158,3 +158,36 @@ pub fn complete_lines(output: &[u8]) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// Waits for a child to finish and returns its complete output lines;
+/// fails the test if it failed.
+pub fn finish(process: std::process::Child) -> Vec<String> {
+    let output = process.wait_with_output().expect("child reaped");
+    assert!(
+        output.status.success(),
+        "child failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    complete_lines(&output.stdout)
+}
+
+/// Kills the child and returns its complete output lines; fails the test if
+/// it had stopped on its own (an error in the child).
+pub fn kill(mut process: std::process::Child) -> Vec<String> {
+    use std::io::Read;
+    let _ = process.kill();
+    let status = process.wait().expect("child reaped");
+    let mut out = Vec::new();
+    let mut err = String::new();
+    if let Some(mut stdout) = process.stdout.take() {
+        stdout.read_to_end(&mut out).expect("child output");
+    }
+    if let Some(mut stderr) = process.stderr.take() {
+        let _ = stderr.read_to_string(&mut err);
+    }
+    assert!(
+        status.code().is_none(),
+        "the child stopped on its own ({status}): {err}"
+    );
+    complete_lines(&out)
+}

@@ -8,8 +8,7 @@ use casebook::store::StoreExt;
 use casebook::*;
 use casebook_tests::fixtures::{self, add};
 use casebook_tests::postgres::{server, TempDatabase, TempPostgres};
-use casebook_tests::sqlite::{child, complete_lines, record_count, reported_problems};
-use std::io::Read;
+use casebook_tests::sqlite::{child, finish, kill, record_count, reported_problems};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Barrier};
 use std::time::Duration;
@@ -200,16 +199,6 @@ fn without_retries_the_conflict_is_a_retryable_storage_error() {
     assert_eq!(stored, 2, "only the other handle's change is there");
 }
 
-fn finish(process: std::process::Child) -> Vec<String> {
-    let output = process.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "child failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    complete_lines(&output.stdout)
-}
-
 #[test]
 fn processes_creating_linking_and_merging_on_one_database() {
     let t = TempPostgres::new();
@@ -249,26 +238,6 @@ fn processes_editing_one_profile_lose_no_update() {
         assert!(lines[0].starts_with("bumped 10 "), "{lines:?}");
     }
     assert_eq!(cb.profile(ada.id).unwrap().version, ada.version + 30);
-}
-
-/// Kills the child and returns its complete output lines; fails the test if
-/// it had stopped on its own (an error in the child).
-fn kill(mut process: std::process::Child) -> Vec<String> {
-    let _ = process.kill();
-    let status = process.wait().expect("child reaped");
-    let mut out = Vec::new();
-    let mut err = String::new();
-    if let Some(mut stdout) = process.stdout.take() {
-        stdout.read_to_end(&mut out).expect("child output");
-    }
-    if let Some(mut stderr) = process.stderr.take() {
-        let _ = stderr.read_to_string(&mut err);
-    }
-    assert!(
-        status.code().is_none(),
-        "the child stopped on its own ({status}): {err}"
-    );
-    complete_lines(&out)
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use casebook::store::{Store, StoreExt};
 use casebook::*;
 use casebook_tests::fixtures::{self, add, engine, open_case, Rng};
-use casebook_tests::sqlite::{child, complete_lines, record_count, reported_problems, TempSqlite};
+use casebook_tests::sqlite::{child, finish, record_count, reported_problems, TempSqlite};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -507,16 +507,6 @@ fn stale_versions_conflict_across_handles() {
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
     assert_eq!(second.profile(ada.id).unwrap(), updated);
-}
-
-fn finish(process: std::process::Child) -> Vec<String> {
-    let output = process.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "child failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    complete_lines(&output.stdout)
 }
 
 #[test]

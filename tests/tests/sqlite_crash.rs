@@ -4,9 +4,7 @@
 //! record the child reported committed, and at most one it did not report.
 
 use casebook::{Casebook, SqliteStore};
-use casebook_tests::sqlite::{child, complete_lines, record_count, reported_problems};
-use std::io::Read;
-use std::process::Child;
+use casebook_tests::sqlite::{child, kill, record_count, reported_problems};
 use std::time::{Duration, Instant};
 
 const SEED: u64 = 0x5EED_CA5E;
@@ -19,26 +17,6 @@ fn next(state: &mut u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
-}
-
-/// Kills the child and returns its complete output lines; fails the test if
-/// it had stopped on its own (an error in the child).
-fn kill(mut process: Child) -> Vec<String> {
-    let _ = process.kill();
-    let status = process.wait().expect("child reaped");
-    let mut out = Vec::new();
-    let mut err = String::new();
-    if let Some(mut stdout) = process.stdout.take() {
-        stdout.read_to_end(&mut out).expect("child output");
-    }
-    if let Some(mut stderr) = process.stderr.take() {
-        let _ = stderr.read_to_string(&mut err);
-    }
-    assert!(
-        status.code().is_none(),
-        "the child stopped on its own ({status}): {err}"
-    );
-    complete_lines(&out)
 }
 
 #[test]
