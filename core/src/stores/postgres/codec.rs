@@ -2,21 +2,20 @@
 //! helpers every transaction uses (with the connection's prepared
 //! statements, so a lookup is one round trip).
 
+pub(super) use super::wire::Param;
+use super::wire::Wire;
 use crate::error::{Error, Result, StorageError, StorageErrorKind};
-use postgres::error::SqlState;
-use postgres::types::{FromSqlOwned, ToSql};
-use postgres::{Row, Statement, Transaction};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::HashMap;
-
-/// A statement parameter.
-pub(super) type Param<'a> = &'a (dyn ToSql + Sync);
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::FromSqlOwned;
+use tokio_postgres::{Row, Statement};
 
 /// Whether a failure is a lost serialization conflict or a deadlock: the
 /// transaction can run again from the start.
-pub(super) fn is_retryable(e: &postgres::Error) -> bool {
+pub(super) fn is_retryable(e: &tokio_postgres::Error) -> bool {
     matches!(
         e.code(),
         Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED
@@ -25,7 +24,7 @@ pub(super) fn is_retryable(e: &postgres::Error) -> bool {
 
 /// A storage error naming the server (never the password), with
 /// PostgreSQL's error as its cause.
-pub(super) fn pg_error(target: &str, e: postgres::Error) -> Error {
+pub(super) fn pg_error(target: &str, e: tokio_postgres::Error) -> Error {
     let kind = match e.code() {
         Some(_) if is_retryable(&e) => StorageErrorKind::Retryable,
         Some(c)
@@ -72,20 +71,27 @@ pub(super) fn bigint(value: u64, what: &str) -> Result<i64> {
 }
 
 /// A transaction on one pooled connection (read or write). Lookups take
-/// `&self` (the storage trait's reads do), so the transaction sits in a
-/// cell; no helper holds it across a call to another.
+/// `&self` (the storage trait's reads do), so the connection sits in a
+/// cell; no helper holds it across a call to another. Dropped before it
+/// committed, it rolls back.
 pub(super) struct Tx<'a> {
-    pub(super) tx: RefCell<Transaction<'a>>,
+    pub(super) wire: RefCell<&'a mut Wire>,
     /// The connection's prepared statements, by their text.
     pub(super) statements: RefCell<&'a mut HashMap<&'static str, Statement>>,
     /// The server and database, for messages.
     pub(super) target: &'a str,
-    /// A write transaction: profiles and cases it reads are share-locked.
+    /// A write transaction: profiles and cases it reads are locked.
     pub(super) writing: bool,
 }
 
+impl Drop for Tx<'_> {
+    fn drop(&mut self) {
+        self.wire.get_mut().rollback();
+    }
+}
+
 impl Tx<'_> {
-    pub(super) fn err(&self, e: postgres::Error) -> Error {
+    pub(super) fn err(&self, e: tokio_postgres::Error) -> Error {
         pg_error(self.target, e)
     }
 
@@ -102,30 +108,37 @@ impl Tx<'_> {
         if let Some(stmt) = self.statements.borrow().get(sql) {
             return Ok(stmt.clone());
         }
-        let stmt = self.tx.borrow_mut().prepare(sql).map_err(|e| self.err(e))?;
+        let stmt = self
+            .wire
+            .borrow_mut()
+            .prepare(sql)
+            .map_err(|e| self.err(e))?;
         self.statements.borrow_mut().insert(sql, stmt.clone());
         Ok(stmt)
     }
 
     pub(super) fn rows(&self, sql: &'static str, params: &[Param<'_>]) -> Result<Vec<Row>> {
         let stmt = self.statement(sql)?;
-        self.tx
+        self.wire
             .borrow_mut()
             .query(&stmt, params)
             .map_err(|e| self.err(e))
     }
 
     pub(super) fn row(&self, sql: &'static str, params: &[Param<'_>]) -> Result<Option<Row>> {
-        let stmt = self.statement(sql)?;
-        self.tx
-            .borrow_mut()
-            .query_opt(&stmt, params)
-            .map_err(|e| self.err(e))
+        let mut rows = self.rows(sql, params)?;
+        match rows.len() {
+            0 | 1 => Ok(rows.pop()),
+            n => Err(store_error(
+                StorageErrorKind::Corrupt,
+                format!("{}: a lookup of one row found {n}", self.target),
+            )),
+        }
     }
 
     pub(super) fn exec(&self, sql: &'static str, params: &[Param<'_>]) -> Result<u64> {
         let stmt = self.statement(sql)?;
-        self.tx
+        self.wire
             .borrow_mut()
             .execute(&stmt, params)
             .map_err(|e| self.err(e))

@@ -5,24 +5,33 @@
 //! column with a GIN index.
 //!
 //! Concurrency: a write transaction works on one snapshot (`REPEATABLE
-//! READ`) and share-locks every profile and case it reads, so no record
-//! it read can change before it commits: a concurrent change of one of
-//! them, or of a row it writes, fails it with a serialization failure
-//! (SQLSTATE 40001) or a deadlock (40P01), and the store runs the body
+//! READ`) and locks every profile and case it reads (`FOR NO KEY
+//! UPDATE`), so no record it read can change before it commits: writers
+//! of one record queue behind each other, and one that finds the record
+//! changed once it gets the lock fails with a serialization failure
+//! (SQLSTATE 40001), as do writers of rows written meanwhile; a deadlock
+//! (40P01) fails one side. Either way the store runs the body
 //! again on a fresh snapshot, up to [`PostgresOptions::max_retries`]
 //! times. Unique constraints guard customer IDs, case numbers and taken
 //! service-level crossings. The same loop serves databases that require
 //! clients to retry (CockroachDB and other serializable ones). Versioned
 //! records are also written by compare-and-set, so a stale edit is a
-//! `conflict`, never an overwrite. (`SERIALIZABLE` would also fail
+//! `conflict`, never an overwrite. (Share locks would let writers of one
+//! record all lock it and then deadlock on their updates, over and over
+//! under load; `SERIALIZABLE` would also fail
 //! transactions that merely read the same index pages, and a long merge
 //! beside a stream of short writes then rarely commits.) Reads run in
 //! `REPEATABLE READ READ ONLY` transactions: one consistent snapshot each.
 //!
-//! The client is synchronous (the `postgres` crate, which runs its own
-//! small runtime): call the store from plain threads. An async host calls
-//! it from a blocking thread (`tokio::task::spawn_blocking`), never from
-//! inside an async task. Connections are plain TCP or a Unix socket;
+//! Round trips: a transaction's `BEGIN` goes out with its first
+//! statement, and a read's `ROLLBACK` is not waited for, so a lookup of one
+//! statement costs one round trip.
+//!
+//! The store blocks: each connection runs `tokio-postgres` on a small
+//! runtime of its own, with no thread of its own. Call it from plain
+//! threads; an async host calls it from a blocking thread
+//! (`tokio::task::spawn_blocking`). Called from inside a tokio task it
+//! refuses with `invalid_input` rather than stall the host's runtime. Connections are plain TCP or a Unix socket;
 //! for TLS run a local proxy (such as PgBouncer) or a socket.
 
 mod checks;
@@ -31,16 +40,18 @@ mod pool;
 mod read;
 mod schema;
 mod slas;
+mod wire;
 mod write;
 
 use crate::error::{Error, Result, StorageError, StorageErrorKind};
 use crate::store::{ReadTx, Store, WriteTx};
 use codec::{pg_error, store_error, Tx};
 use pool::{describe, Conn, Manager, Pool, PoolError, Pooled};
-use postgres::{Config, IsolationLevel};
 use schema::{foreign, inspect, migrate, too_new, Found, SCHEMA_VERSION};
 use std::cell::RefCell;
 use std::time::Duration;
+use tokio_postgres::Config;
+use wire::ConnectError;
 
 /// Options of [`PostgresStore::open_with`].
 ///
@@ -109,7 +120,7 @@ impl std::fmt::Debug for PostgresStore {
 /// How one try of a write transaction ended.
 enum Attempt {
     Done(Result<()>),
-    /// The connection was found broken before anything was sent (a server
+    /// The connection was found broken before anything ran (a server
     /// restart): a fresh connection may succeed.
     Broken(Error),
 }
@@ -156,8 +167,9 @@ impl PostgresStore {
             config.application_name("casebook");
         }
         let target = describe(&config);
+        refuse_inside_async_task()?;
         let manager = Manager { config };
-        let mut client = manager.connect_client().map_err(|e| pg_error(&target, e))?;
+        let mut client = manager.connect().map_err(|e| connect_error(&target, e))?;
         match inspect(&mut client, &target)? {
             Found::Foreign => return Err(foreign(&target)),
             Found::Casebook(v) if v > SCHEMA_VERSION => {
@@ -193,8 +205,9 @@ impl PostgresStore {
     }
 
     fn connection(&self) -> Result<Pooled<'_>> {
+        refuse_inside_async_task()?;
         self.pool.get().map_err(|e| match e {
-            PoolError::Connect(e) => pg_error(&self.target, e),
+            PoolError::Connect(e) => connect_error(&self.target, e),
             PoolError::Exhausted { size, wait } => store_error(
                 StorageErrorKind::Busy,
                 format!(
@@ -211,35 +224,28 @@ impl PostgresStore {
         let mut retried = false;
         loop {
             let mut conn = self.connection()?;
-            let Conn { client, statements } = &mut *conn;
-            let begun = client
-                .build_transaction()
-                .isolation_level(IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start();
-            let tx = match begun {
-                Ok(tx) => tx,
-                Err(e) => {
-                    // No SQLSTATE: the connection failed, nothing ran.
-                    if !retried && e.code().is_none() {
-                        retried = true;
-                        self.pool.discard_idle();
-                        continue;
-                    }
-                    return Err(pg_error(&self.target, e));
-                }
-            };
+            let Conn { wire, statements } = &mut *conn;
+            wire.begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
             let tx = Tx {
-                tx: RefCell::new(tx),
+                wire: RefCell::new(wire),
                 statements: RefCell::new(statements),
                 target: &self.target,
                 writing: false,
             };
             // The schema was checked at open, and every write checks it: a
-            // read stays one round trip per lookup plus its BEGIN and ROLLBACK.
+            // read stays one round trip per lookup.
             let outcome = f(&tx);
+            let broken = outcome.is_err() && tx.wire.borrow().broken_at_start();
             // Nothing to keep: dropping the transaction rolls it back.
             drop(tx);
+            if broken && !retried {
+                // The pooled connection had died (a server restart): nothing
+                // ran, so run again on a fresh one.
+                retried = true;
+                drop(conn);
+                self.pool.discard_idle();
+                continue;
+            }
             return outcome;
         }
     }
@@ -269,39 +275,29 @@ impl PostgresStore {
             Ok(conn) => conn,
             Err(e) => return Attempt::Done(Err(e)),
         };
-        let Conn { client, statements } = &mut *conn;
-        let begun = client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .start();
-        let tx = match begun {
-            Ok(tx) => tx,
-            Err(e) => {
-                // No SQLSTATE: the connection failed before anything ran.
-                let broken = e.code().is_none();
-                let error = pg_error(&self.target, e);
-                if broken {
-                    self.pool.discard_idle();
-                }
-                return if broken {
-                    Attempt::Broken(error)
-                } else {
-                    Attempt::Done(Err(error))
-                };
-            }
-        };
+        let Conn { wire, statements } = &mut *conn;
+        wire.begin("BEGIN ISOLATION LEVEL REPEATABLE READ");
         let mut tx = Tx {
-            tx: RefCell::new(tx),
+            wire: RefCell::new(wire),
             statements: RefCell::new(statements),
             target: &self.target,
             writing: true,
         };
         // A panic in `f` unwinds through `tx`, whose drop rolls back.
         if let Err(e) = self.check_schema(&tx).and_then(|()| f(&mut tx)) {
+            let broken = tx.wire.borrow().broken_at_start();
+            drop(tx);
+            if broken {
+                // The connection failed before anything ran.
+                drop(conn);
+                self.pool.discard_idle();
+                return Attempt::Broken(e);
+            }
             return Attempt::Done(Err(e));
         }
-        let Tx { tx, .. } = tx;
-        Attempt::Done(tx.into_inner().commit().map_err(|e| {
+        let committed = tx.wire.borrow_mut().commit();
+        drop(tx);
+        Attempt::Done(committed.map_err(|e| {
             let error = pg_error(&self.target, e);
             if let Error::Storage(s) = &error {
                 if s.kind() == StorageErrorKind::Unavailable {
@@ -331,6 +327,30 @@ impl PostgresStore {
             )));
         }
         Ok(())
+    }
+}
+
+/// The blocking client cannot run inside a tokio task: it would stall the
+/// host's runtime (and tokio refuses to nest runtimes with a panic).
+fn refuse_inside_async_task() -> Result<()> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(Error::InvalidInput(
+            "the PostgreSQL store blocks: call it from a blocking thread (such as tokio::task::spawn_blocking), not from inside an async task".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A storage error for a connection that could not be opened.
+fn connect_error(target: &str, e: ConnectError) -> Error {
+    match e {
+        ConnectError::Postgres(e) => pg_error(target, e),
+        ConnectError::Runtime(e) => StorageError::new(
+            StorageErrorKind::Io,
+            format!("{target}: no connection could be set up: {e}"),
+        )
+        .with_source(e)
+        .into(),
     }
 }
 

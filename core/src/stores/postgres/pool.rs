@@ -1,15 +1,16 @@
 //! Connections: the pool, each connection's prepared statements, and the
 //! server named without its password.
 
-use postgres::config::Host;
-use postgres::{Client, Config, NoTls, Statement};
+use super::wire::{ConnectError, Wire};
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
+use tokio_postgres::config::Host;
+use tokio_postgres::{Config, Statement};
 
 /// A pooled connection and the statements prepared on it.
 pub(super) struct Conn {
-    pub(super) client: Client,
+    pub(super) wire: Wire,
     pub(super) statements: HashMap<&'static str, Statement>,
 }
 
@@ -21,8 +22,8 @@ pub(super) struct Manager {
 }
 
 impl Manager {
-    pub(super) fn connect_client(&self) -> Result<Client, postgres::Error> {
-        self.config.connect(NoTls)
+    pub(super) fn connect(&self) -> Result<Wire, ConnectError> {
+        Wire::connect(&self.config)
     }
 }
 
@@ -46,7 +47,7 @@ struct PoolState {
 /// Why no connection could be had.
 pub(super) enum PoolError {
     /// Connecting failed.
-    Connect(postgres::Error),
+    Connect(ConnectError),
     /// Every connection stayed in use for the whole wait.
     Exhausted { size: usize, wait: Duration },
 }
@@ -85,11 +86,11 @@ impl Pool {
             if state.open < self.size {
                 state.open += 1;
                 drop(state);
-                return match self.manager.connect_client() {
-                    Ok(client) => Ok(Pooled {
+                return match self.manager.connect() {
+                    Ok(wire) => Ok(Pooled {
                         pool: self,
                         conn: Some(Conn {
-                            client,
+                            wire,
                             statements: HashMap::new(),
                         }),
                     }),
@@ -157,7 +158,7 @@ impl Drop for Pooled<'_> {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
             let mut state = self.pool.state();
-            if conn.client.is_closed() {
+            if conn.wire.is_closed() {
                 state.open -= 1;
             } else {
                 state.idle.push(conn);

@@ -27,7 +27,7 @@ impl ReadTx for Tx<'_> {
         if self.writing {
             return self.record(
                 "profile",
-                "SELECT body FROM profiles WHERE id = $1 FOR SHARE",
+                "SELECT body FROM profiles WHERE id = $1 FOR NO KEY UPDATE",
                 &[&id],
             );
         }
@@ -117,7 +117,7 @@ impl ReadTx for Tx<'_> {
         if self.writing {
             return self.record(
                 "case",
-                "SELECT body FROM cases WHERE id = $1 FOR SHARE",
+                "SELECT body FROM cases WHERE id = $1 FOR NO KEY UPDATE",
                 &[&id],
             );
         }

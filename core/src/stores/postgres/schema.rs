@@ -5,8 +5,8 @@
 //! orders are code point orders, as in the other stores.
 
 use super::codec::{pg_error, store_error};
+use super::wire::Wire;
 use crate::error::{Error, Result, StorageErrorKind};
-use postgres::{Client, GenericClient};
 
 /// The schema version this casebook writes. Opening an older database
 /// upgrades it; a newer one is refused.
@@ -166,9 +166,9 @@ pub(super) enum Found {
 }
 
 /// Looks at the database (its current schema) without writing to it.
-pub(super) fn inspect(client: &mut impl GenericClient, target: &str) -> Result<Found> {
-    let row = client
-        .query_one(
+pub(super) fn inspect(client: &mut Wire, target: &str) -> Result<Found> {
+    let rows = client
+        .query(
             "SELECT current_schema(),
                     to_regclass('casebook_schema') IS NOT NULL,
                     (SELECT count(*) FROM pg_catalog.pg_tables
@@ -176,6 +176,9 @@ pub(super) fn inspect(client: &mut impl GenericClient, target: &str) -> Result<F
             &[&OUR_TABLES],
         )
         .map_err(|e| pg_error(target, e))?;
+    let Some(row) = rows.first() else {
+        return Err(damaged(target));
+    };
     let schema: Option<String> = row.get(0);
     if schema.is_none() {
         return Err(store_error(
@@ -230,13 +233,22 @@ pub(super) fn too_new(target: &str, found: u32, supported: u32) -> Error {
 
 /// Creates or upgrades the schema to `target_version` in one transaction,
 /// under the advisory lock.
-pub(super) fn migrate(client: &mut Client, target: &str, target_version: u32) -> Result<()> {
-    let mut tx = client.transaction().map_err(|e| pg_error(target, e))?;
+pub(super) fn migrate(client: &mut Wire, target: &str, target_version: u32) -> Result<()> {
+    client.begin("BEGIN");
+    let outcome = migrate_in(client, target, target_version)
+        .and_then(|()| client.commit().map_err(|e| pg_error(target, e)));
+    if outcome.is_err() {
+        client.rollback();
+    }
+    outcome
+}
+
+fn migrate_in(tx: &mut Wire, target: &str, target_version: u32) -> Result<()> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .map_err(|e| pg_error(target, e))?;
     // Looked at again under the lock: another server may have created or
     // upgraded the schema meanwhile.
-    let from = match inspect(&mut tx, target)? {
+    let from = match inspect(tx, target)? {
         Found::Empty => {
             tx.batch_execute(
                 "CREATE TABLE casebook_schema (version bigint NOT NULL);
@@ -273,5 +285,5 @@ pub(super) fn migrate(client: &mut Client, target: &str, target_version: u32) ->
         )
         .map_err(|e| pg_error(target, e))?;
     }
-    tx.commit().map_err(|e| pg_error(target, e))
+    Ok(())
 }

@@ -11,7 +11,7 @@ use crate::sla::{SlaDue, SlaDueKey};
 use crate::store::StoredDefinition;
 use crate::stores::sql::{instant, limit};
 use jiff::Timestamp;
-use postgres::Row;
+use tokio_postgres::Row;
 use uuid::Uuid;
 
 /// The entity a definition kind is reported as.

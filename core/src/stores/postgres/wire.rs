@@ -1,0 +1,279 @@
+//! One blocking connection that saves round trips: a transaction's `BEGIN`
+//! travels with its first statement, and a finished read's `ROLLBACK` is
+//! sent without waiting for the answer (the next request on the connection
+//! queues behind it). A one-statement read is thus one round trip, as a
+//! hand-written query is.
+//!
+//! The client is `tokio-postgres` on a runtime of this connection's own
+//! (current-thread, no thread of its own), and the connection is driven
+//! only while a call blocks: every call blocks until its answer is in, as
+//! the synchronous `postgres` crate does, which cannot pipeline.
+
+use std::future::Future;
+use std::pin::{pin, Pin};
+use std::task::Poll;
+use tokio::runtime::{Builder, Runtime};
+use tokio_postgres::tls::NoTlsStream;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{
+    Client, Config, Connection, Error, NoTls, Row, Socket, Statement, ToStatement,
+};
+
+/// The connection's protocol driver, until it ends.
+type Driver = Option<Pin<Box<Connection<Socket, NoTlsStream>>>>;
+
+/// A statement parameter.
+pub(super) type Param<'a> = &'a (dyn ToSql + Sync);
+
+/// Why a connection could not be opened.
+#[derive(Debug)]
+pub(super) enum ConnectError {
+    /// The server refused or could not be reached.
+    Postgres(Error),
+    /// No runtime could be made for the connection (out of file handles).
+    Runtime(std::io::Error),
+}
+
+/// A connection, and where its current transaction stands.
+pub(super) struct Wire {
+    // In this order: the client closes, then its driver, then the runtime.
+    client: Client,
+    driver: Driver,
+    runtime: Runtime,
+    /// A `BEGIN` not sent yet: it goes out with the next request.
+    pending_begin: Option<&'static str>,
+    /// A transaction is open (or about to be, with `pending_begin`).
+    in_transaction: bool,
+    /// In a transaction nothing of which has been answered yet.
+    untouched: bool,
+    /// A request of the untouched transaction failed without a SQLSTATE:
+    /// the connection was found broken before anything ran.
+    broken_at_start: bool,
+}
+
+impl Wire {
+    /// Connects, refusing (rather than deadlocking) inside an async runtime.
+    pub(super) fn connect(config: &Config) -> Result<Wire, ConnectError> {
+        let runtime = Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(ConnectError::Runtime)?;
+        let (client, connection) = runtime
+            .block_on(config.connect(NoTls))
+            .map_err(ConnectError::Postgres)?;
+        Ok(Wire {
+            client,
+            driver: Some(Box::pin(connection)),
+            runtime,
+            pending_begin: None,
+            in_transaction: false,
+            untouched: false,
+            broken_at_start: false,
+        })
+    }
+
+    /// Whether the connection is known to be gone.
+    pub(super) fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
+    /// Starts a transaction with `begin` (a `BEGIN ...` statement), sent
+    /// with the first request of the transaction.
+    pub(super) fn begin(&mut self, begin: &'static str) {
+        self.pending_begin = Some(begin);
+        self.in_transaction = true;
+        self.untouched = true;
+        self.broken_at_start = false;
+    }
+
+    /// Whether the transaction failed on a broken connection before any of
+    /// it ran (so it can run again elsewhere, whatever it was).
+    pub(super) fn broken_at_start(&self) -> bool {
+        self.broken_at_start
+    }
+
+    /// Commits, and says whether the answer came back.
+    pub(super) fn commit(&mut self) -> Result<(), Error> {
+        // Whatever the answer, the server has ended the transaction.
+        self.in_transaction = false;
+        if self.pending_begin.take().is_some() {
+            // Nothing was sent: there is nothing to commit.
+            return Ok(());
+        }
+        let Wire {
+            client,
+            driver,
+            runtime,
+            ..
+        } = self;
+        let outcome = drive(runtime, driver, client.batch_execute("COMMIT"));
+        self.settle(outcome)
+    }
+
+    /// Ends the open transaction, if any, undone, without waiting for the
+    /// server's answer: `ROLLBACK` is written to the socket now, and its
+    /// answer is read (and dropped) before the next request's.
+    pub(super) fn rollback(&mut self) {
+        self.untouched = false;
+        if !std::mem::replace(&mut self.in_transaction, false)
+            || self.pending_begin.take().is_some()
+        {
+            return;
+        }
+        let Wire {
+            client,
+            driver,
+            runtime,
+            ..
+        } = self;
+        let mut rollback = pin!(client.batch_execute("ROLLBACK"));
+        runtime.block_on(std::future::poll_fn(|cx| {
+            // One poll puts the request in the queue, one poll of the driver
+            // writes it out; its answer is not waited for.
+            let _ = rollback.as_mut().poll(cx);
+            poll_driver(driver, cx);
+            Poll::Ready(())
+        }));
+    }
+
+    pub(super) fn prepare(&mut self, sql: &str) -> Result<Statement, Error> {
+        let Wire {
+            client,
+            driver,
+            runtime,
+            ..
+        } = self;
+        let outcome = drive(runtime, driver, client.prepare(sql));
+        self.settle(outcome)
+    }
+
+    pub(super) fn query<T>(&mut self, query: &T, params: &[Param<'_>]) -> Result<Vec<Row>, Error>
+    where
+        T: ?Sized + ToStatement,
+    {
+        let Wire {
+            client,
+            driver,
+            runtime,
+            pending_begin,
+            ..
+        } = self;
+        let outcome = match pending_begin.take() {
+            None => drive(runtime, driver, client.query(query, params)),
+            Some(begin) => drive(
+                runtime,
+                driver,
+                after_begin(client.batch_execute(begin), client.query(query, params)),
+            ),
+        };
+        self.settle(outcome)
+    }
+
+    pub(super) fn execute<T>(&mut self, query: &T, params: &[Param<'_>]) -> Result<u64, Error>
+    where
+        T: ?Sized + ToStatement,
+    {
+        let Wire {
+            client,
+            driver,
+            runtime,
+            pending_begin,
+            ..
+        } = self;
+        let outcome = match pending_begin.take() {
+            None => drive(runtime, driver, client.execute(query, params)),
+            Some(begin) => drive(
+                runtime,
+                driver,
+                after_begin(client.batch_execute(begin), client.execute(query, params)),
+            ),
+        };
+        self.settle(outcome)
+    }
+
+    /// Runs statements without parameters (the simple query protocol).
+    pub(super) fn batch_execute(&mut self, sql: &str) -> Result<(), Error> {
+        let Wire {
+            client,
+            driver,
+            runtime,
+            pending_begin,
+            ..
+        } = self;
+        let outcome = match pending_begin.take() {
+            None => drive(runtime, driver, client.batch_execute(sql)),
+            Some(begin) => drive(
+                runtime,
+                driver,
+                after_begin(client.batch_execute(begin), client.batch_execute(sql)),
+            ),
+        };
+        self.settle(outcome)
+    }
+
+    /// Notes what an answer says about the transaction.
+    fn settle<T>(&mut self, outcome: Result<T, Error>) -> Result<T, Error> {
+        match &outcome {
+            Err(e) if self.untouched && e.code().is_none() => self.broken_at_start = true,
+            _ => {}
+        }
+        self.untouched = false;
+        outcome
+    }
+}
+
+/// Blocks until `request` is answered, driving the connection meanwhile.
+fn drive<F: Future>(runtime: &Runtime, driver: &mut Driver, request: F) -> F::Output {
+    let mut request = pin!(request);
+    runtime.block_on(std::future::poll_fn(|cx| {
+        // The request first, so that the driver's poll writes it out.
+        let answer = request.as_mut().poll(cx);
+        poll_driver(driver, cx);
+        answer
+    }))
+}
+
+/// Lets the driver write what is queued and read what has come in. Once it
+/// ends (the server went away, or a protocol error) it is not polled again;
+/// requests then fail with a closed-connection error.
+fn poll_driver(driver: &mut Driver, cx: &mut std::task::Context<'_>) {
+    if let Some(connection) = driver {
+        if connection.as_mut().poll(cx).is_ready() {
+            *driver = None;
+        }
+    }
+}
+
+/// Sends `begin` and `request` together and waits for both answers; the
+/// request's answer, or the `BEGIN`'s error.
+async fn after_begin<T>(
+    begin: impl Future<Output = Result<(), Error>>,
+    request: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let mut begin = pin!(begin);
+    let mut request = pin!(request);
+    let mut begun: Option<Result<(), Error>> = None;
+    let mut answered: Option<Result<T, Error>> = None;
+    // Polled in this order, the two requests are queued in this order.
+    std::future::poll_fn(|cx| {
+        if begun.is_none() {
+            if let Poll::Ready(r) = begin.as_mut().poll(cx) {
+                begun = Some(r);
+            }
+        }
+        if answered.is_none() {
+            if let Poll::Ready(r) = request.as_mut().poll(cx) {
+                answered = Some(r);
+            }
+        }
+        match (begun.take(), answered.take()) {
+            (Some(b), Some(a)) => Poll::Ready(b.and(a)),
+            (b, a) => {
+                begun = b;
+                answered = a;
+                Poll::Pending
+            }
+        }
+    })
+    .await
+}
