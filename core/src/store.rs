@@ -84,6 +84,12 @@ pub trait ReadTx {
     fn profile_id_by_customer_id(&self, customer_id: &str) -> Result<Option<Uuid>>;
     /// Profiles indexed under an exact key, sorted by id.
     fn profiles_by_key(&self, key: &str) -> Result<Vec<Uuid>>;
+    /// The profiles indexed under an exact key (tombstones included),
+    /// sorted by id: [`ReadTx::profiles_by_key`] then [`ReadTx::profiles`],
+    /// unless the store reads both at once (a network store).
+    fn profiles_with_key(&self, key: &str) -> Result<Vec<Profile>> {
+        self.profiles(&self.profiles_by_key(key)?)
+    }
     /// Profiles with a name token starting with `prefix`, sorted by id, at most `limit`.
     fn profiles_by_name_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<Uuid>>;
     /// Up to `limit` profile ids greater than `after`, ascending (for paging through all profiles).

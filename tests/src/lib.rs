@@ -58,6 +58,8 @@ macro_rules! conformance_suite {
             slas::failed_takes_take_nothing,
             rekeying::template_phone_fields_identify,
             rekeying::changed_rules_rekey_on_open_once,
+            differential::answers_match_the_memory_store,
+            differential::prefixes_with_few_and_many_terms_match_the_memory_store,
         );
         #[test]
         fn bulk_cases_match_one_by_one() {

@@ -213,9 +213,9 @@ impl<S: Store> Casebook<S> {
 
     /// Profiles holding an index key; a merged-away profile counts as its survivor.
     pub(super) fn live_profiles_by_key(&self, tx: &dyn ReadTx, key: &str) -> Result<Vec<Profile>> {
-        let ids = tx.profiles_by_key(key)?;
-        let mut out: Vec<Profile> = Vec::with_capacity(ids.len());
-        for stored in tx.profiles(&ids)? {
+        let stored_profiles = tx.profiles_with_key(key)?;
+        let mut out: Vec<Profile> = Vec::with_capacity(stored_profiles.len());
+        for stored in stored_profiles {
             let p = super::follow_redirects(tx, stored)?;
             if !out.iter().any(|o| o.id == p.id) {
                 out.push(p);

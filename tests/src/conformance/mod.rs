@@ -8,6 +8,7 @@
 
 pub mod cases;
 pub mod contacts;
+pub mod differential;
 pub mod duplicates;
 pub mod merge;
 pub mod profiles;

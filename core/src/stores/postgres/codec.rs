@@ -223,6 +223,24 @@ impl Tx<'_> {
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
+    /// A sequence's value as the read transaction's `BEGIN` batch fetched
+    /// it with the others (0 for one never advanced).
+    pub(super) fn prefetched_sequence(&self, name: &str) -> Result<u64> {
+        let mut wire = self.wire.borrow_mut();
+        let rows = wire.begun_rows().map_err(|e| pg_error(self.target, e))?;
+        for row in rows {
+            if row.try_get(0).ok().flatten() == Some(name) {
+                return row
+                    .try_get(1)
+                    .ok()
+                    .flatten()
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .ok_or_else(|| self.damaged_value("sequence"));
+            }
+        }
+        Ok(0)
+    }
+
     /// The schema version recorded in the database.
     pub(super) fn stored_version(&self) -> Result<u32> {
         let v: i64 = self

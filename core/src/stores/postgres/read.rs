@@ -22,6 +22,13 @@ fn text_query(exact: &[String], prefix: &str) -> String {
     terms.join(" & ")
 }
 
+/// `found` in the order of `ids` (a record asked for twice comes twice).
+fn in_order_of<T: Clone>(ids: &[Uuid], found: Vec<T>, id_of: impl Fn(&T) -> Uuid) -> Vec<T> {
+    let by_id: std::collections::HashMap<Uuid, T> =
+        found.into_iter().map(|r| (id_of(&r), r)).collect();
+    ids.iter().filter_map(|id| by_id.get(id).cloned()).collect()
+}
+
 impl ReadTx for Tx<'_> {
     fn profile(&self, id: Uuid) -> Result<Option<Profile>> {
         if self.writing {
@@ -32,6 +39,39 @@ impl ReadTx for Tx<'_> {
             );
         }
         self.record("profile", "SELECT body FROM profiles WHERE id = $1", &[&id])
+    }
+
+    fn profiles(&self, ids: &[Uuid]) -> Result<Vec<Profile>> {
+        let bodies = if self.writing {
+            self.column::<String>(
+                "SELECT body FROM profiles WHERE id = ANY($1) FOR NO KEY UPDATE",
+                &[&ids],
+            )?
+        } else {
+            self.column::<String>("SELECT body FROM profiles WHERE id = ANY($1)", &[&ids])?
+        };
+        let found: Vec<Profile> = bodies
+            .iter()
+            .map(|b| self.decode("profile", b))
+            .collect::<Result<_>>()?;
+        Ok(in_order_of(ids, found, |p| p.id))
+    }
+
+    fn profiles_with_key(&self, key: &str) -> Result<Vec<Profile>> {
+        if self.writing {
+            return self.records(
+                "profile",
+                "SELECT p.body FROM profile_keys k JOIN profiles p ON p.id = k.profile_id
+                 WHERE k.key = $1 ORDER BY p.id FOR NO KEY UPDATE OF p",
+                &[&key],
+            );
+        }
+        self.records(
+            "profile",
+            "SELECT p.body FROM profile_keys k JOIN profiles p ON p.id = k.profile_id
+             WHERE k.key = $1 ORDER BY p.id",
+            &[&key],
+        )
     }
 
     fn profile_id_by_customer_id(&self, customer_id: &str) -> Result<Option<Uuid>> {
@@ -122,6 +162,22 @@ impl ReadTx for Tx<'_> {
             );
         }
         self.record("case", "SELECT body FROM cases WHERE id = $1", &[&id])
+    }
+
+    fn cases(&self, ids: &[Uuid]) -> Result<Vec<Case>> {
+        let bodies = if self.writing {
+            self.column::<String>(
+                "SELECT body FROM cases WHERE id = ANY($1) FOR NO KEY UPDATE",
+                &[&ids],
+            )?
+        } else {
+            self.column::<String>("SELECT body FROM cases WHERE id = ANY($1)", &[&ids])?
+        };
+        let found: Vec<Case> = bodies
+            .iter()
+            .map(|b| self.decode("case", b))
+            .collect::<Result<_>>()?;
+        Ok(in_order_of(ids, found, |c| c.id))
     }
 
     fn case_id_by_number(&self, number: &str) -> Result<Option<Uuid>> {
@@ -292,6 +348,9 @@ impl ReadTx for Tx<'_> {
     }
 
     fn sequence(&self, name: &str) -> Result<u64> {
+        if !self.writing {
+            return self.prefetched_sequence(name);
+        }
         let v: Option<i64> = self.value("SELECT value FROM sequences WHERE name = $1", &[&name])?;
         u64::try_from(v.unwrap_or(0)).map_err(|_| self.damaged_value("sequence"))
     }

@@ -16,7 +16,8 @@ use tokio::runtime::{Builder, Runtime};
 use tokio_postgres::tls::NoTlsStream;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{
-    Client, Config, Connection, Error, NoTls, Row, Socket, Statement, ToStatement,
+    Client, Config, Connection, Error, NoTls, Row, SimpleQueryMessage, SimpleQueryRow, Socket,
+    Statement, ToStatement,
 };
 
 /// The connection's protocol driver, until it ends.
@@ -40,8 +41,11 @@ pub(super) struct Wire {
     client: Client,
     driver: Driver,
     runtime: Runtime,
-    /// A `BEGIN` not sent yet: it goes out with the next request.
+    /// A `BEGIN` not sent yet: it goes out with the next request. It may
+    /// carry reads of its own (the simple query protocol), whose rows are
+    /// kept in `begun_rows`.
     pending_begin: Option<&'static str>,
+    begun_rows: Vec<SimpleQueryRow>,
     /// A transaction is open (or about to be, with `pending_begin`).
     in_transaction: bool,
     /// In a transaction nothing of which has been answered yet.
@@ -66,6 +70,7 @@ impl Wire {
             driver: Some(Box::pin(connection)),
             runtime,
             pending_begin: None,
+            begun_rows: Vec::new(),
             in_transaction: false,
             untouched: false,
             broken_at_start: false,
@@ -81,9 +86,38 @@ impl Wire {
     /// with the first request of the transaction.
     pub(super) fn begin(&mut self, begin: &'static str) {
         self.pending_begin = Some(begin);
+        self.begun_rows.clear();
         self.in_transaction = true;
         self.untouched = true;
         self.broken_at_start = false;
+    }
+
+    /// The rows the `BEGIN` batch's own reads returned (it is sent alone
+    /// now if no request has taken it along yet).
+    pub(super) fn begun_rows(&mut self) -> Result<&[SimpleQueryRow], Error> {
+        let Wire {
+            client,
+            driver,
+            runtime,
+            pending_begin,
+            ..
+        } = self;
+        if let Some(begin) = pending_begin.take() {
+            let outcome = drive(runtime, driver, client.simple_query(begin));
+            let messages = self.settle(outcome)?;
+            self.keep_begun(messages);
+        }
+        Ok(&self.begun_rows)
+    }
+
+    fn keep_begun(&mut self, messages: Vec<SimpleQueryMessage>) {
+        self.begun_rows = messages
+            .into_iter()
+            .filter_map(|m| match m {
+                SimpleQueryMessage::Row(row) => Some(row),
+                _ => None,
+            })
+            .collect();
     }
 
     /// Whether the transaction failed on a broken connection before any of
@@ -160,11 +194,20 @@ impl Wire {
         } = self;
         let outcome = match pending_begin.take() {
             None => drive(runtime, driver, client.query(query, params)),
-            Some(begin) => drive(
-                runtime,
-                driver,
-                after_begin(client.batch_execute(begin), client.query(query, params)),
-            ),
+            Some(begin) => {
+                let both = drive(
+                    runtime,
+                    driver,
+                    after_begin(client.simple_query(begin), client.query(query, params)),
+                );
+                match self.settle(both) {
+                    Ok((begun, answer)) => {
+                        self.keep_begun(begun);
+                        return Ok(answer);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
         };
         self.settle(outcome)
     }
@@ -182,11 +225,20 @@ impl Wire {
         } = self;
         let outcome = match pending_begin.take() {
             None => drive(runtime, driver, client.execute(query, params)),
-            Some(begin) => drive(
-                runtime,
-                driver,
-                after_begin(client.batch_execute(begin), client.execute(query, params)),
-            ),
+            Some(begin) => {
+                let both = drive(
+                    runtime,
+                    driver,
+                    after_begin(client.simple_query(begin), client.execute(query, params)),
+                );
+                match self.settle(both) {
+                    Ok((begun, answer)) => {
+                        self.keep_begun(begun);
+                        return Ok(answer);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
         };
         self.settle(outcome)
     }
@@ -202,11 +254,20 @@ impl Wire {
         } = self;
         let outcome = match pending_begin.take() {
             None => drive(runtime, driver, client.batch_execute(sql)),
-            Some(begin) => drive(
-                runtime,
-                driver,
-                after_begin(client.batch_execute(begin), client.batch_execute(sql)),
-            ),
+            Some(begin) => {
+                let both = drive(
+                    runtime,
+                    driver,
+                    after_begin(client.simple_query(begin), client.batch_execute(sql)),
+                );
+                match self.settle(both) {
+                    Ok((begun, answer)) => {
+                        self.keep_begun(begun);
+                        return Ok(answer);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
         };
         self.settle(outcome)
     }
@@ -244,15 +305,15 @@ fn poll_driver(driver: &mut Driver, cx: &mut std::task::Context<'_>) {
     }
 }
 
-/// Sends `begin` and `request` together and waits for both answers; the
-/// request's answer, or the `BEGIN`'s error.
-async fn after_begin<T>(
-    begin: impl Future<Output = Result<(), Error>>,
+/// Sends `begin` and `request` together and waits for both answers; both,
+/// or the first error.
+async fn after_begin<B, T>(
+    begin: impl Future<Output = Result<B, Error>>,
     request: impl Future<Output = Result<T, Error>>,
-) -> Result<T, Error> {
+) -> Result<(B, T), Error> {
     let mut begin = pin!(begin);
     let mut request = pin!(request);
-    let mut begun: Option<Result<(), Error>> = None;
+    let mut begun: Option<Result<B, Error>> = None;
     let mut answered: Option<Result<T, Error>> = None;
     // Polled in this order, the two requests are queued in this order.
     std::future::poll_fn(|cx| {
@@ -267,7 +328,7 @@ async fn after_begin<T>(
             }
         }
         match (begun.take(), answered.take()) {
-            (Some(b), Some(a)) => Poll::Ready(b.and(a)),
+            (Some(b), Some(a)) => Poll::Ready(b.and_then(|b| a.map(|a| (b, a)))),
             (b, a) => {
                 begun = b;
                 answered = a;
