@@ -67,6 +67,103 @@ pub struct StoredDefinition {
     pub body: serde_json::Value,
 }
 
+/// One lookup of [`ReadTx::read_many`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup<'a> {
+    /// [`ReadTx::sequence`].
+    Sequence(&'a str),
+    /// [`ReadTx::profiles_with_key`].
+    ProfilesWithKey(&'a str),
+    /// [`ReadTx::linked_cases`].
+    LinkedCases(Uuid),
+    /// [`ReadTx::contacts_of_profile`] over all time: the latest `limit`.
+    LatestContacts {
+        /// Whose contacts.
+        profile: Uuid,
+        /// How many at most.
+        limit: usize,
+    },
+}
+
+/// [`ReadTx::read_many`] one lookup after the other.
+pub fn read_one_by_one<T: ReadTx + ?Sized>(tx: &T, lookups: &[Lookup<'_>]) -> Result<Vec<Looked>> {
+    lookups
+        .iter()
+        .map(|lookup| match *lookup {
+            Lookup::Sequence(name) => tx.sequence(name).map(Looked::Sequence),
+            Lookup::ProfilesWithKey(key) => tx.profiles_with_key(key).map(Looked::Profiles),
+            Lookup::LinkedCases(profile) => tx.linked_cases(profile).map(Looked::LinkedCases),
+            Lookup::LatestContacts { profile, limit } => tx
+                .contacts_of_profile(profile, None, None, limit)
+                .map(Looked::Contacts),
+        })
+        .collect()
+}
+
+/// The answer to one [`Lookup`], of its kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Looked {
+    /// A sequence's value.
+    Sequence(u64),
+    /// Profiles.
+    Profiles(Vec<Profile>),
+    /// Links with their cases.
+    LinkedCases(Vec<(CaseLink, Case)>),
+    /// Contacts, latest first.
+    Contacts(Vec<Contact>),
+}
+
+impl Looked {
+    /// The next of a [`ReadTx::read_many`] batch's answers.
+    pub fn next_of(answers: &mut impl Iterator<Item = Looked>) -> Result<Looked> {
+        answers
+            .next()
+            .ok_or_else(|| Error::Internal("a store answered fewer lookups than asked".into()))
+    }
+
+    fn mismatch(&self, wanted: &str) -> Error {
+        let got = match self {
+            Looked::Sequence(_) => "a sequence",
+            Looked::Profiles(_) => "profiles",
+            Looked::LinkedCases(_) => "linked cases",
+            Looked::Contacts(_) => "contacts",
+        };
+        Error::Internal(format!("a store answered a {wanted} lookup with {got}"))
+    }
+
+    /// The sequence value this answer holds.
+    pub fn into_sequence(self) -> Result<u64> {
+        match self {
+            Looked::Sequence(v) => Ok(v),
+            other => Err(other.mismatch("sequence")),
+        }
+    }
+
+    /// The profiles this answer holds.
+    pub fn into_profiles(self) -> Result<Vec<Profile>> {
+        match self {
+            Looked::Profiles(v) => Ok(v),
+            other => Err(other.mismatch("profiles")),
+        }
+    }
+
+    /// The links and cases this answer holds.
+    pub fn into_linked_cases(self) -> Result<Vec<(CaseLink, Case)>> {
+        match self {
+            Looked::LinkedCases(v) => Ok(v),
+            other => Err(other.mismatch("linked cases")),
+        }
+    }
+
+    /// The contacts this answer holds.
+    pub fn into_contacts(self) -> Result<Vec<Contact>> {
+        match self {
+            Looked::Contacts(v) => Ok(v),
+            other => Err(other.mismatch("contacts")),
+        }
+    }
+}
+
 /// Read access inside a transaction.
 pub trait ReadTx {
     /// A profile (tombstones included).
@@ -89,6 +186,12 @@ pub trait ReadTx {
     /// unless the store reads both at once (a network store).
     fn profiles_with_key(&self, key: &str) -> Result<Vec<Profile>> {
         self.profiles(&self.profiles_by_key(key)?)
+    }
+    /// The answers to several independent lookups, in their order: one
+    /// after the other, unless the store sends them at once (a network
+    /// store, one round trip).
+    fn read_many(&self, lookups: &[Lookup<'_>]) -> Result<Vec<Looked>> {
+        read_one_by_one(self, lookups)
     }
     /// Profiles with a name token starting with `prefix`, sorted by id, at most `limit`.
     fn profiles_by_name_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<Uuid>>;

@@ -4,7 +4,8 @@
 use super::{Casebook, Ref};
 use crate::actor::Actor;
 use crate::error::{Entity, Error, Result};
-use crate::model::{CaseLink, CaseSummary, LinkRole};
+use crate::model::{Case, CaseLink, CaseSummary, LinkRole};
+use crate::sla::SlaSet;
 use crate::store::{ReadTx, Store, StoreExt};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -78,24 +79,37 @@ impl<S: Store> Casebook<S> {
         })
     }
 
-    /// A profile's cases, most urgent first, then most recently changed.
+    /// A profile's cases, most urgent first, then most recently changed,
+    /// their clocks by `slas` (read once per transaction, and first: a
+    /// network store sends the first read along with its `BEGIN`).
     pub(super) fn cases_of_profile_in(
         &self,
         tx: &dyn ReadTx,
+        slas: &SlaSet,
         profile: Uuid,
         open_only: bool,
     ) -> Result<Vec<ProfileCase>> {
-        let slas = self.sla_set(tx)?;
+        self.summarize_cases(tx, slas, tx.linked_cases(profile)?, open_only)
+    }
+
+    /// [`Casebook::cases_of_profile_in`] over links and cases already read.
+    pub(super) fn summarize_cases(
+        &self,
+        tx: &dyn ReadTx,
+        slas: &SlaSet,
+        linked: Vec<(CaseLink, Case)>,
+        open_only: bool,
+    ) -> Result<Vec<ProfileCase>> {
         // One instant for every clock of the answer (and no clock read without SLAs).
         let now = (!slas.is_empty()).then(|| self.now());
         let mut out = Vec::new();
-        for (link, case) in tx.linked_cases(profile)? {
+        for (link, case) in linked {
             if open_only && !case.status.is_open() {
                 continue;
             }
             let mut summary = CaseSummary::from(&case);
             if case.status.is_open() {
-                summary.slas = self.slas_of(tx, &slas, &case, now)?;
+                summary.slas = self.slas_of(tx, slas, &case, now)?;
             }
             out.push(ProfileCase {
                 case: summary,
@@ -120,8 +134,9 @@ impl<S: Store> Casebook<S> {
     ) -> Result<Vec<ProfileCase>> {
         let profile = profile.into();
         self.store.read_with(|tx| {
+            let slas = self.sla_set(tx)?;
             let p = self.resolve_profile(tx, profile)?;
-            self.cases_of_profile_in(tx, p.id, open_only)
+            self.cases_of_profile_in(tx, &slas, p.id, open_only)
         })
     }
 }

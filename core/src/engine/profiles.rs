@@ -213,7 +213,16 @@ impl<S: Store> Casebook<S> {
 
     /// Profiles holding an index key; a merged-away profile counts as its survivor.
     pub(super) fn live_profiles_by_key(&self, tx: &dyn ReadTx, key: &str) -> Result<Vec<Profile>> {
-        let stored_profiles = tx.profiles_with_key(key)?;
+        self.live_profiles(tx, tx.profiles_with_key(key)?)
+    }
+
+    /// The live profiles `stored` profiles stand for (tombstones followed
+    /// to the survivors), each once.
+    pub(super) fn live_profiles(
+        &self,
+        tx: &dyn ReadTx,
+        stored_profiles: Vec<Profile>,
+    ) -> Result<Vec<Profile>> {
         let mut out: Vec<Profile> = Vec::with_capacity(stored_profiles.len());
         for stored in stored_profiles {
             let p = super::follow_redirects(tx, stored)?;

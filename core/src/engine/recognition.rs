@@ -11,7 +11,7 @@ use crate::model::{
     CaseSummary, Channel, Contact, ContactKind, ContactPointInput, Profile, ProfileInput,
     ProfileSummary,
 };
-use crate::store::{Store, StoreExt};
+use crate::store::{Looked, Lookup, Store, StoreExt};
 use crate::text;
 use serde::{Deserialize, Serialize};
 
@@ -89,9 +89,25 @@ impl<S: Store> Casebook<S> {
             .as_ref()
             .is_some_and(|c| c.kind == CallerKind::Withheld);
         self.store.read_with(|tx| {
-            let mut profiles = match &key {
-                Some(k) => self.live_profiles_by_key(tx, k)?,
-                None => Vec::new(),
+            // The SLA definitions' load count and the key's profiles at
+            // once: one round trip on a network store.
+            let (slas, mut profiles) = match &key {
+                Some(k) => {
+                    let lookups = [Self::definitions_loaded(), Lookup::ProfilesWithKey(k)];
+                    let mut answers = tx.read_many(&lookups)?.into_iter();
+                    let loads = Looked::next_of(&mut answers)?.into_sequence()?;
+                    let stored = Looked::next_of(&mut answers)?.into_profiles()?;
+                    (
+                        Some(self.sla_set_at(tx, loads)?),
+                        self.live_profiles(tx, stored)?,
+                    )
+                }
+                None => (None, Vec::new()),
+            };
+            let slas = match slas {
+                Some(slas) => slas,
+                None if profiles.is_empty() => Default::default(),
+                None => self.sla_set(tx)?,
             };
             match profiles.len() {
                 0 => Ok(Recognition::Unknown {
@@ -106,19 +122,24 @@ impl<S: Store> Casebook<S> {
                 }),
                 1 => {
                     let profile = profiles.swap_remove(0);
+                    // Cases and contacts at once (one round trip on a network store).
+                    let lookups = [
+                        Lookup::LinkedCases(profile.id),
+                        Lookup::LatestContacts {
+                            profile: profile.id,
+                            limit: self.config.recognition_recent_contacts,
+                        },
+                    ];
+                    let mut answers = tx.read_many(&lookups)?.into_iter();
+                    let linked = Looked::next_of(&mut answers)?.into_linked_cases()?;
+                    let recent_contacts = Looked::next_of(&mut answers)?.into_contacts()?;
                     let open_cases: Vec<CaseSummary> = self
-                        .cases_of_profile_in(tx, profile.id, true)?
+                        .summarize_cases(tx, &slas, linked, true)?
                         .into_iter()
                         .map(|pc| pc.case)
                         .collect();
                     // The open cases are at hand: no second pass over the links.
                     let summary = summary_of(&profile, open_cases.len());
-                    let recent_contacts = tx.contacts_of_profile(
-                        profile.id,
-                        None,
-                        None,
-                        self.config.recognition_recent_contacts,
-                    )?;
                     Ok(Recognition::Known {
                         profile: Box::new(profile),
                         summary,
@@ -131,7 +152,7 @@ impl<S: Store> Casebook<S> {
                     let mut candidates = profiles
                         .iter()
                         .map(|p| {
-                            let open = self.cases_of_profile_in(tx, p.id, true)?;
+                            let open = self.cases_of_profile_in(tx, &slas, p.id, true)?;
                             let mut summary = summary_of(p, open.len());
                             summary.most_urgent_case =
                                 open.into_iter().next().map(|pc| Box::new(pc.case));

@@ -12,7 +12,7 @@ use crate::sla::{
     derive_clocks, due_crossings, CaseSlaHistory, DefinitionContext, SlaClock, SlaDefinition,
     SlaDue, SlaEvent, SlaEventKind, SlaSet, SlaStage,
 };
-use crate::store::{ReadTx, Store, StoreExt, StoredDefinition, WriteTx};
+use crate::store::{Lookup, ReadTx, Store, StoreExt, StoredDefinition, WriteTx};
 use crate::template::TemplateKind;
 use jiff::Timestamp;
 use serde_json::Value;
@@ -425,7 +425,17 @@ impl<S: Store> Casebook<S> {
     /// The loaded definitions and calendars, read again from the store
     /// only when one was loaded since (by any engine on the store).
     pub(super) fn sla_set(&self, tx: &dyn ReadTx) -> Result<Arc<SlaSet>> {
-        let loads = tx.sequence(DEFINITIONS_SEQUENCE)?;
+        self.sla_set_at(tx, tx.sequence(DEFINITIONS_SEQUENCE)?)
+    }
+
+    /// The lookup of the load count [`Casebook::sla_set_at`] takes, for a
+    /// [`ReadTx::read_many`] batch.
+    pub(super) fn definitions_loaded() -> Lookup<'static> {
+        Lookup::Sequence(DEFINITIONS_SEQUENCE)
+    }
+
+    /// [`Casebook::sla_set`] with the definitions' load count already read.
+    pub(super) fn sla_set_at(&self, tx: &dyn ReadTx, loads: u64) -> Result<Arc<SlaSet>> {
         if let Some((seen, set)) = self.slas.read().ok().and_then(|c| c.clone()) {
             if seen == loads {
                 return Ok(set);

@@ -125,6 +125,26 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))
     }
 
+    /// The rows of several queries, sent at once (one round trip).
+    pub(super) fn rows_many(
+        &self,
+        queries: &[(&'static str, Vec<Param<'_>>)],
+    ) -> Result<Vec<Vec<Row>>> {
+        let statements = queries
+            .iter()
+            .map(|(sql, _)| self.statement(sql))
+            .collect::<Result<Vec<_>>>()?;
+        let requests: Vec<(&Statement, &[Param<'_>])> = statements
+            .iter()
+            .zip(queries)
+            .map(|(stmt, (_, params))| (stmt, params.as_slice()))
+            .collect();
+        self.wire
+            .borrow_mut()
+            .query_all(&requests)
+            .map_err(|e| self.err(e))
+    }
+
     pub(super) fn row(&self, sql: &'static str, params: &[Param<'_>]) -> Result<Option<Row>> {
         let mut rows = self.rows(sql, params)?;
         match rows.len() {
@@ -221,24 +241,6 @@ impl Tx<'_> {
     pub(super) fn count(&self, sql: &'static str) -> Result<usize> {
         let n = self.value::<i64>(sql, &[])?.unwrap_or(0);
         Ok(usize::try_from(n).unwrap_or(0))
-    }
-
-    /// A sequence's value as the read transaction's `BEGIN` batch fetched
-    /// it with the others (0 for one never advanced).
-    pub(super) fn prefetched_sequence(&self, name: &str) -> Result<u64> {
-        let mut wire = self.wire.borrow_mut();
-        let rows = wire.begun_rows().map_err(|e| pg_error(self.target, e))?;
-        for row in rows {
-            if row.try_get(0).ok().flatten() == Some(name) {
-                return row
-                    .try_get(1)
-                    .ok()
-                    .flatten()
-                    .and_then(|v| v.parse::<u64>().ok())
-                    .ok_or_else(|| self.damaged_value("sequence"));
-            }
-        }
-        Ok(0)
     }
 
     /// The schema version recorded in the database.

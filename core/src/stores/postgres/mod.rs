@@ -225,11 +225,7 @@ impl PostgresStore {
         loop {
             let mut conn = self.connection()?;
             let Conn { wire, statements } = &mut *conn;
-            // The sequences (a handful of rows) come along: the engine reads
-            // one in most reads to see whether definitions changed.
-            wire.begin(
-                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT name, value FROM sequences",
-            );
+            wire.begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
             let tx = Tx {
                 wire: RefCell::new(wire),
                 statements: RefCell::new(statements),

@@ -1,14 +1,18 @@
 //! Reads: every lookup of the storage trait as SQL.
 
-use super::codec::Tx;
+use super::codec::{Param, Tx};
 use crate::error::Result;
 use crate::model::{AuditEntry, Case, CaseLink, Contact, Profile, Relation};
 use crate::sla::{SlaDue, SlaDueKey};
-use crate::store::{CaseIndex, ProfileIndex, ReadTx, Snapshot, StoredDefinition, SNAPSHOT_FORMAT};
+use crate::store::{
+    read_one_by_one, CaseIndex, Looked, Lookup, ProfileIndex, ReadTx, Snapshot, StoredDefinition,
+    SNAPSHOT_FORMAT,
+};
 use crate::stores::sql::{instant, limit, plain_token, prefix_successor};
 use crate::template::{Template, TemplateRef};
 use jiff::Timestamp;
 use std::collections::BTreeMap;
+use tokio_postgres::Row;
 use uuid::Uuid;
 
 /// A full-text query matching every token exactly and the last one as a
@@ -29,7 +33,99 @@ fn in_order_of<T: Clone>(ids: &[Uuid], found: Vec<T>, id_of: impl Fn(&T) -> Uuid
     ids.iter().filter_map(|id| by_id.get(id).cloned()).collect()
 }
 
+const SEQUENCE: &str = "SELECT value FROM sequences WHERE name = $1";
+const PROFILES_WITH_KEY: &str =
+    "SELECT p.body FROM profile_keys k JOIN profiles p ON p.id = k.profile_id
+     WHERE k.key = $1 ORDER BY p.id";
+const LINKED_CASES: &str = "SELECT l.body, c.body FROM links l JOIN cases c ON c.id = l.case_id
+     WHERE l.profile_id = $1 ORDER BY l.case_id";
+const CONTACTS_OF_PROFILE: &str = "SELECT body FROM contacts
+     WHERE profile_id = $1
+       AND (started_s, started_ns) >= ($2, $3)
+       AND (started_s, started_ns) < ($4, $5)
+     ORDER BY started_s DESC, started_ns DESC, id DESC
+     LIMIT $6";
+/// Open ends of a contact range: no timestamp reaches i64::MAX seconds.
+const EARLIEST: (i64, i32) = (i64::MIN, i32::MIN);
+const LATEST: (i64, i32) = (i64::MAX, i32::MAX);
+
+impl Tx<'_> {
+    fn sequence_of(&self, rows: &[Row]) -> Result<u64> {
+        let v: i64 = match rows.first() {
+            Some(row) => self.get(row, 0)?,
+            None => 0,
+        };
+        u64::try_from(v).map_err(|_| self.damaged_value("sequence"))
+    }
+
+    fn bodies_of<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        rows: &[Row],
+    ) -> Result<Vec<T>> {
+        rows.iter()
+            .map(|row| self.decode(what, &self.get::<String>(row, 0)?))
+            .collect()
+    }
+
+    fn linked_of(&self, rows: &[Row]) -> Result<Vec<(CaseLink, Case)>> {
+        rows.iter()
+            .map(|row| {
+                let link: String = self.get(row, 0)?;
+                let case: String = self.get(row, 1)?;
+                Ok((
+                    self.decode("case link", &link)?,
+                    self.decode("case", &case)?,
+                ))
+            })
+            .collect()
+    }
+}
+
 impl ReadTx for Tx<'_> {
+    /// Sent at once, in one round trip (one by one inside a write, whose
+    /// reads lock what they read).
+    fn read_many(&self, lookups: &[Lookup<'_>]) -> Result<Vec<Looked>> {
+        if self.writing || lookups.len() < 2 {
+            return read_one_by_one(self, lookups);
+        }
+        let limits: Vec<i64> = lookups
+            .iter()
+            .map(|l| match l {
+                Lookup::LatestContacts { limit: n, .. } => limit(*n),
+                _ => 0,
+            })
+            .collect();
+        let queries: Vec<(&'static str, Vec<Param<'_>>)> = lookups
+            .iter()
+            .zip(&limits)
+            .map(|(lookup, n)| -> (&'static str, Vec<Param<'_>>) {
+                match lookup {
+                    Lookup::Sequence(name) => (SEQUENCE, vec![name]),
+                    Lookup::ProfilesWithKey(key) => (PROFILES_WITH_KEY, vec![key]),
+                    Lookup::LinkedCases(profile) => (LINKED_CASES, vec![profile]),
+                    Lookup::LatestContacts { profile, .. } => (
+                        CONTACTS_OF_PROFILE,
+                        vec![profile, &EARLIEST.0, &EARLIEST.1, &LATEST.0, &LATEST.1, n],
+                    ),
+                }
+            })
+            .collect();
+        let answers = self.rows_many(&queries)?;
+        lookups
+            .iter()
+            .zip(&answers)
+            .map(|(lookup, rows)| match lookup {
+                Lookup::Sequence(_) => self.sequence_of(rows).map(Looked::Sequence),
+                Lookup::ProfilesWithKey(_) => self.bodies_of("profile", rows).map(Looked::Profiles),
+                Lookup::LinkedCases(_) => self.linked_of(rows).map(Looked::LinkedCases),
+                Lookup::LatestContacts { .. } => {
+                    self.bodies_of("contact", rows).map(Looked::Contacts)
+                }
+            })
+            .collect()
+    }
+
     fn profile(&self, id: Uuid) -> Result<Option<Profile>> {
         if self.writing {
             return self.record(
@@ -66,12 +162,7 @@ impl ReadTx for Tx<'_> {
                 &[&key],
             );
         }
-        self.records(
-            "profile",
-            "SELECT p.body FROM profile_keys k JOIN profiles p ON p.id = k.profile_id
-             WHERE k.key = $1 ORDER BY p.id",
-            &[&key],
-        )
+        self.records("profile", PROFILES_WITH_KEY, &[&key])
     }
 
     fn profile_id_by_customer_id(&self, customer_id: &str) -> Result<Option<Uuid>> {
@@ -233,21 +324,8 @@ impl ReadTx for Tx<'_> {
     }
 
     fn linked_cases(&self, profile: Uuid) -> Result<Vec<(CaseLink, Case)>> {
-        let rows = self.rows(
-            "SELECT l.body, c.body FROM links l JOIN cases c ON c.id = l.case_id
-             WHERE l.profile_id = $1 ORDER BY l.case_id",
-            &[&profile],
-        )?;
-        rows.iter()
-            .map(|row| {
-                let link: String = self.get(row, 0)?;
-                let case: String = self.get(row, 1)?;
-                Ok((
-                    self.decode("case link", &link)?,
-                    self.decode("case", &case)?,
-                ))
-            })
-            .collect()
+        let rows = self.rows(LINKED_CASES, &[&profile])?;
+        self.linked_of(&rows)
     }
 
     fn contact(&self, id: Uuid) -> Result<Option<Contact>> {
@@ -261,17 +339,11 @@ impl ReadTx for Tx<'_> {
         to: Option<Timestamp>,
         limit_to: usize,
     ) -> Result<Vec<Contact>> {
-        let (from_s, from_ns) = from.map_or((i64::MIN, i32::MIN), instant);
-        // No timestamp reaches i64::MAX seconds: an open end excludes nothing.
-        let (to_s, to_ns) = to.map_or((i64::MAX, i32::MAX), instant);
+        let (from_s, from_ns) = from.map_or(EARLIEST, instant);
+        let (to_s, to_ns) = to.map_or(LATEST, instant);
         self.records(
             "contact",
-            "SELECT body FROM contacts
-             WHERE profile_id = $1
-               AND (started_s, started_ns) >= ($2, $3)
-               AND (started_s, started_ns) < ($4, $5)
-             ORDER BY started_s DESC, started_ns DESC, id DESC
-             LIMIT $6",
+            CONTACTS_OF_PROFILE,
             &[&profile, &from_s, &from_ns, &to_s, &to_ns, &limit(limit_to)],
         )
     }
@@ -348,11 +420,8 @@ impl ReadTx for Tx<'_> {
     }
 
     fn sequence(&self, name: &str) -> Result<u64> {
-        if !self.writing {
-            return self.prefetched_sequence(name);
-        }
-        let v: Option<i64> = self.value("SELECT value FROM sequences WHERE name = $1", &[&name])?;
-        u64::try_from(v.unwrap_or(0)).map_err(|_| self.damaged_value("sequence"))
+        let rows = self.rows(SEQUENCE, &[&name])?;
+        self.sequence_of(&rows)
     }
 
     fn audit(&self, subject: Option<Uuid>) -> Result<Vec<AuditEntry>> {

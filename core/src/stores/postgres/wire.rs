@@ -16,8 +16,7 @@ use tokio::runtime::{Builder, Runtime};
 use tokio_postgres::tls::NoTlsStream;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{
-    Client, Config, Connection, Error, NoTls, Row, SimpleQueryMessage, SimpleQueryRow, Socket,
-    Statement, ToStatement,
+    Client, Config, Connection, Error, NoTls, Row, Socket, Statement, ToStatement,
 };
 
 /// The connection's protocol driver, until it ends.
@@ -41,11 +40,8 @@ pub(super) struct Wire {
     client: Client,
     driver: Driver,
     runtime: Runtime,
-    /// A `BEGIN` not sent yet: it goes out with the next request. It may
-    /// carry reads of its own (the simple query protocol), whose rows are
-    /// kept in `begun_rows`.
+    /// A `BEGIN` not sent yet: it goes out with the next request.
     pending_begin: Option<&'static str>,
-    begun_rows: Vec<SimpleQueryRow>,
     /// A transaction is open (or about to be, with `pending_begin`).
     in_transaction: bool,
     /// In a transaction nothing of which has been answered yet.
@@ -70,7 +66,6 @@ impl Wire {
             driver: Some(Box::pin(connection)),
             runtime,
             pending_begin: None,
-            begun_rows: Vec::new(),
             in_transaction: false,
             untouched: false,
             broken_at_start: false,
@@ -86,38 +81,9 @@ impl Wire {
     /// with the first request of the transaction.
     pub(super) fn begin(&mut self, begin: &'static str) {
         self.pending_begin = Some(begin);
-        self.begun_rows.clear();
         self.in_transaction = true;
         self.untouched = true;
         self.broken_at_start = false;
-    }
-
-    /// The rows the `BEGIN` batch's own reads returned (it is sent alone
-    /// now if no request has taken it along yet).
-    pub(super) fn begun_rows(&mut self) -> Result<&[SimpleQueryRow], Error> {
-        let Wire {
-            client,
-            driver,
-            runtime,
-            pending_begin,
-            ..
-        } = self;
-        if let Some(begin) = pending_begin.take() {
-            let outcome = drive(runtime, driver, client.simple_query(begin));
-            let messages = self.settle(outcome)?;
-            self.keep_begun(messages);
-        }
-        Ok(&self.begun_rows)
-    }
-
-    fn keep_begun(&mut self, messages: Vec<SimpleQueryMessage>) {
-        self.begun_rows = messages
-            .into_iter()
-            .filter_map(|m| match m {
-                SimpleQueryMessage::Row(row) => Some(row),
-                _ => None,
-            })
-            .collect();
     }
 
     /// Whether the transaction failed on a broken connection before any of
@@ -198,17 +164,34 @@ impl Wire {
                 let both = drive(
                     runtime,
                     driver,
-                    after_begin(client.simple_query(begin), client.query(query, params)),
+                    after_begin(client.batch_execute(begin), client.query(query, params)),
                 );
-                match self.settle(both) {
-                    Ok((begun, answer)) => {
-                        self.keep_begun(begun);
-                        return Ok(answer);
-                    }
-                    Err(e) => return Err(e),
-                }
+                return self.settle(both).map(|((), answer)| answer);
             }
         };
+        self.settle(outcome)
+    }
+
+    /// Sends several queries at once and waits for all their answers.
+    pub(super) fn query_all(
+        &mut self,
+        queries: &[(&Statement, &[Param<'_>])],
+    ) -> Result<Vec<Vec<Row>>, Error> {
+        let Wire {
+            client,
+            driver,
+            runtime,
+            pending_begin,
+            ..
+        } = self;
+        let begin = pending_begin
+            .take()
+            .map(|b| Box::pin(client.batch_execute(b)));
+        let requests = queries
+            .iter()
+            .map(|(stmt, params)| Box::pin(client.query(*stmt, params)))
+            .collect();
+        let outcome = drive(runtime, driver, all_answers(begin, requests));
         self.settle(outcome)
     }
 
@@ -229,15 +212,9 @@ impl Wire {
                 let both = drive(
                     runtime,
                     driver,
-                    after_begin(client.simple_query(begin), client.execute(query, params)),
+                    after_begin(client.batch_execute(begin), client.execute(query, params)),
                 );
-                match self.settle(both) {
-                    Ok((begun, answer)) => {
-                        self.keep_begun(begun);
-                        return Ok(answer);
-                    }
-                    Err(e) => return Err(e),
-                }
+                return self.settle(both).map(|((), answer)| answer);
             }
         };
         self.settle(outcome)
@@ -258,15 +235,9 @@ impl Wire {
                 let both = drive(
                     runtime,
                     driver,
-                    after_begin(client.simple_query(begin), client.batch_execute(sql)),
+                    after_begin(client.batch_execute(begin), client.batch_execute(sql)),
                 );
-                match self.settle(both) {
-                    Ok((begun, answer)) => {
-                        self.keep_begun(begun);
-                        return Ok(answer);
-                    }
-                    Err(e) => return Err(e),
-                }
+                return self.settle(both).map(|((), answer)| answer);
             }
         };
         self.settle(outcome)
@@ -303,6 +274,49 @@ fn poll_driver(driver: &mut Driver, cx: &mut std::task::Context<'_>) {
             *driver = None;
         }
     }
+}
+
+/// Waits for `begin` (if any) and every request, polled in order so they
+/// are queued in order; every answer, or the first error.
+async fn all_answers<B, F, T>(
+    mut begin: Option<Pin<Box<B>>>,
+    mut requests: Vec<Pin<Box<F>>>,
+) -> Result<Vec<T>, Error>
+where
+    B: Future<Output = Result<(), Error>>,
+    F: Future<Output = Result<T, Error>>,
+{
+    let mut begun: Option<Result<(), Error>> = None;
+    let mut answers: Vec<Option<Result<T, Error>>> = requests.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        if let Some(b) = begin.as_mut() {
+            if begun.is_none() {
+                if let Poll::Ready(r) = b.as_mut().poll(cx) {
+                    begun = Some(r);
+                }
+            }
+        }
+        let mut pending = begin.is_some() && begun.is_none();
+        for (request, answer) in requests.iter_mut().zip(answers.iter_mut()) {
+            if answer.is_none() {
+                match request.as_mut().poll(cx) {
+                    Poll::Ready(r) => *answer = Some(r),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    })
+    .await;
+    if let Some(Err(e)) = begun {
+        return Err(e);
+    }
+    // Every answer is in once the loop above ends.
+    answers.into_iter().flatten().collect()
 }
 
 /// Sends `begin` and `request` together and waits for both answers; both,
