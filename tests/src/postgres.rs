@@ -113,6 +113,10 @@ impl Store for TempPostgres {
         self.store.write(f)
     }
 
+    fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        self.store.write_bulk(f)
+    }
+
     fn self_check(&self) -> Result<Vec<String>> {
         self.store.self_check()
     }

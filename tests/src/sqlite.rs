@@ -53,6 +53,15 @@ impl Store for TempSqlite {
     fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
         self.store.write(f)
     }
+
+    // Forwarded, so the suite runs the store's own bulk writes and checks.
+    fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        self.store.write_bulk(f)
+    }
+
+    fn self_check(&self) -> Result<Vec<String>> {
+        self.store.self_check()
+    }
 }
 
 /// What the `sqlite_child` binary reported committing, checked against a

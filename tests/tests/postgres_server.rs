@@ -4,7 +4,7 @@
 //! processes on one database, and clients killed mid-write.
 #![cfg(feature = "postgres")]
 
-use casebook::store::StoreExt;
+use casebook::store::{ProfileIndex, StoreExt};
 use casebook::*;
 use casebook_tests::fixtures::{self, add};
 use casebook_tests::postgres::{server, TempDatabase, TempPostgres};
@@ -332,4 +332,62 @@ fn processes_polling_one_database_take_each_sla_event_once() {
         );
     }
     fixtures::no_invariant_problems(&cb);
+}
+
+/// A bulk write sends new profiles without waiting for each answer: one
+/// that fails (a taken customer ID) fails the write, at the next statement
+/// or at the commit, and nothing of the write is kept.
+#[test]
+fn a_failed_unawaited_insert_fails_the_whole_bulk_write() {
+    let store = TempPostgres::new();
+    let cb = fixtures::engine(store);
+    let taken = add(&cb, fixtures::person("Ada", "Lovelace"));
+    let fresh = |n: u128| {
+        let mut p = taken.clone();
+        p.id = uuid::Uuid::from_u128(n);
+        p
+    };
+    let index = |p: &Profile| ProfileIndex {
+        keys: vec![format!("test:{}", p.id)],
+        name_tokens: vec!["lovelace".into()],
+    };
+    // The failure is the last statement: the commit reports it.
+    let mut ok = fresh(1);
+    ok.customer_id = "C-900001".into();
+    let clash = fresh(2);
+    let at_commit = cb.store().write_bulk_with(|tx| {
+        tx.put_profile(&ok, index(&ok), None)?;
+        tx.put_profile(&clash, index(&clash), None)
+    });
+    assert!(
+        matches!(&at_commit, Err(Error::Storage(_))),
+        "{at_commit:?}"
+    );
+    // The failure is followed by a read: the read reports it.
+    let mut read_after = None;
+    let at_read = cb.store().write_bulk_with(|tx| {
+        tx.put_profile(&clash, index(&clash), None)?;
+        read_after = Some(tx.profile_count());
+        tx.put_profile(&ok, index(&ok), None)
+    });
+    assert!(matches!(&at_read, Err(Error::Storage(_))), "{at_read:?}");
+    assert!(
+        matches!(read_after, Some(Err(Error::Storage(_)))),
+        "{read_after:?}"
+    );
+    let count = cb.store().read_with(|tx| tx.profile_count()).unwrap();
+    assert_eq!(count, 1, "only the profile stored before");
+    for p in [&ok, &clash] {
+        assert_eq!(cb.store().read_with(|tx| tx.profile(p.id)).unwrap(), None);
+    }
+    // A bulk write without a clash keeps everything.
+    cb.store()
+        .write_bulk_with(|tx| tx.put_profile(&ok, index(&ok), None))
+        .unwrap();
+    assert_eq!(
+        cb.store()
+            .read_with(|tx| tx.profiles_by_key(&format!("test:{}", ok.id)))
+            .unwrap(),
+        vec![ok.id]
+    );
 }

@@ -3,7 +3,7 @@
 //! statements, so a lookup is one round trip).
 
 pub(super) use super::wire::Param;
-use super::wire::Wire;
+use super::wire::{OwnedParam, Wire};
 use crate::error::{Error, Result, StorageError, StorageErrorKind};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -82,6 +82,34 @@ pub(super) struct Tx<'a> {
     pub(super) target: &'a str,
     /// A write transaction: profiles and cases it reads are locked.
     pub(super) writing: bool,
+    /// Latest template versions looked up in this transaction (an import
+    /// asks for each row); forgotten when the transaction stores a template.
+    pub(super) template_versions: RefCell<HashMap<String, Option<u32>>>,
+    /// A bulk write: new profiles are sent without waiting for answers.
+    pub(super) bulk: bool,
+    /// Sequences this write transaction has advanced: the first step locks
+    /// the row and takes its value, later steps count here, and the value
+    /// reached is written just before the commit (`true`: not written yet).
+    pub(super) sequences: RefCell<HashMap<String, (u64, bool)>>,
+}
+
+impl<'a> Tx<'a> {
+    pub(super) fn new(
+        wire: &'a mut Wire,
+        statements: &'a mut HashMap<&'static str, Statement>,
+        target: &'a str,
+        writing: bool,
+    ) -> Tx<'a> {
+        Tx {
+            wire: RefCell::new(wire),
+            statements: RefCell::new(statements),
+            target,
+            writing,
+            template_versions: RefCell::new(HashMap::new()),
+            bulk: false,
+            sequences: RefCell::new(HashMap::new()),
+        }
+    }
 }
 
 impl Drop for Tx<'_> {
@@ -162,6 +190,14 @@ impl Tx<'_> {
             .borrow_mut()
             .execute(&stmt, params)
             .map_err(|e| self.err(e))
+    }
+
+    /// Sends a write without waiting for its answer (see
+    /// [`Wire::execute_deferred`]).
+    pub(super) fn exec_deferred(&self, sql: &'static str, params: Vec<OwnedParam>) -> Result<()> {
+        let stmt = self.statement(sql)?;
+        self.wire.borrow_mut().execute_deferred(&stmt, params);
+        Ok(())
     }
 
     /// Column `i` of a row, as `T`.

@@ -48,7 +48,6 @@ use crate::store::{ReadTx, Store, WriteTx};
 use codec::{pg_error, store_error, Tx};
 use pool::{describe, Conn, Manager, Pool, PoolError, Pooled};
 use schema::{foreign, inspect, migrate, too_new, Found, SCHEMA_VERSION};
-use std::cell::RefCell;
 use std::time::Duration;
 use tokio_postgres::Config;
 use wire::ConnectError;
@@ -226,12 +225,7 @@ impl PostgresStore {
             let mut conn = self.connection()?;
             let Conn { wire, statements } = &mut *conn;
             wire.begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-            let tx = Tx {
-                wire: RefCell::new(wire),
-                statements: RefCell::new(statements),
-                target: &self.target,
-                writing: false,
-            };
+            let tx = Tx::new(wire, statements, &self.target, false);
             // The schema was checked at open, and every write checks it: a
             // read stays one round trip per lookup.
             let outcome = f(&tx);
@@ -253,10 +247,14 @@ impl PostgresStore {
     /// Runs `f` in a write transaction, again after a lost
     /// serialization conflict or a deadlock (at most `max_retries` times),
     /// with a growing, jittered pause between tries.
-    fn write_tx(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+    fn write_tx(
+        &self,
+        bulk: bool,
+        f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>,
+    ) -> Result<()> {
         let mut tries: u32 = 0;
         loop {
-            let error = match self.write_once(f) {
+            let error = match self.write_once(bulk, f) {
                 Attempt::Done(Ok(())) => return Ok(()),
                 Attempt::Done(Err(e)) if is_retryable_error(&e) => e,
                 Attempt::Done(Err(e)) => return Err(e),
@@ -270,21 +268,21 @@ impl PostgresStore {
         }
     }
 
-    fn write_once(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Attempt {
+    fn write_once(&self, bulk: bool, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Attempt {
         let mut conn = match self.connection() {
             Ok(conn) => conn,
             Err(e) => return Attempt::Done(Err(e)),
         };
         let Conn { wire, statements } = &mut *conn;
         wire.begin("BEGIN ISOLATION LEVEL REPEATABLE READ");
-        let mut tx = Tx {
-            wire: RefCell::new(wire),
-            statements: RefCell::new(statements),
-            target: &self.target,
-            writing: true,
-        };
+        let mut tx = Tx::new(wire, statements, &self.target, true);
+        tx.bulk = bulk;
         // A panic in `f` unwinds through `tx`, whose drop rolls back.
-        if let Err(e) = self.check_schema(&tx).and_then(|()| f(&mut tx)) {
+        let run = self
+            .check_schema(&tx)
+            .and_then(|()| f(&mut tx))
+            .and_then(|()| tx.write_counted_sequences());
+        if let Err(e) = run {
             let broken = tx.wire.borrow().broken_at_start();
             drop(tx);
             if broken {
@@ -374,7 +372,14 @@ impl Store for PostgresStore {
     }
 
     fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
-        self.write_tx(f)
+        self.write_tx(false, f)
+    }
+
+    /// A write whose new profiles are sent without waiting for each
+    /// answer (an import): a failure surfaces at the next statement or the
+    /// commit and rolls back the whole transaction.
+    fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        self.write_tx(true, f)
     }
 
     /// [`PostgresStore::integrity_problems`].

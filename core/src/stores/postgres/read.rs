@@ -379,11 +379,19 @@ impl ReadTx for Tx<'_> {
     }
 
     fn latest_template_version(&self, id: &str) -> Result<Option<u32>> {
+        if let Some(known) = self.template_versions.borrow().get(id) {
+            return Ok(*known);
+        }
         let v: Option<Option<i64>> =
             self.value("SELECT max(version) FROM templates WHERE id = $1", &[&id])?;
-        v.flatten()
+        let latest = v
+            .flatten()
             .map(|v| u32::try_from(v).map_err(|_| self.damaged_value("template version")))
-            .transpose()
+            .transpose()?;
+        self.template_versions
+            .borrow_mut()
+            .insert(id.to_string(), latest);
+        Ok(latest)
     }
 
     fn template_refs(&self) -> Result<Vec<TemplateRef>> {
@@ -420,6 +428,9 @@ impl ReadTx for Tx<'_> {
     }
 
     fn sequence(&self, name: &str) -> Result<u64> {
+        if let Some((value, _)) = self.sequences.borrow().get(name) {
+            return Ok(*value);
+        }
         let rows = self.rows(SEQUENCE, &[&name])?;
         self.sequence_of(&rows)
     }

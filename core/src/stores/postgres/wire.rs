@@ -11,6 +11,7 @@
 
 use std::future::Future;
 use std::pin::{pin, Pin};
+use std::sync::Arc;
 use std::task::Poll;
 use tokio::runtime::{Builder, Runtime};
 use tokio_postgres::tls::NoTlsStream;
@@ -19,8 +20,48 @@ use tokio_postgres::{
     Client, Config, Connection, Error, NoTls, Row, Socket, Statement, ToStatement,
 };
 
-/// The connection's protocol driver, until it ends.
-type Driver = Option<Pin<Box<Connection<Socket, NoTlsStream>>>>;
+/// A write sent without waiting for its answer.
+type Deferred = Pin<Box<dyn Future<Output = Result<u64, Error>> + Send>>;
+
+/// An owned statement parameter, for a deferred write.
+pub(super) type OwnedParam = Box<dyn ToSql + Sync + Send>;
+
+/// The connection's protocol driver (until it ends), and the writes sent
+/// without waiting for their answers.
+struct Driver {
+    connection: Option<Pin<Box<Connection<Socket, NoTlsStream>>>>,
+    deferred: Vec<Deferred>,
+    /// The first deferred write that failed: every later request of the
+    /// transaction reports it (the server has aborted the transaction).
+    failure: Option<Error>,
+}
+
+impl Driver {
+    /// Lets the deferred writes take their answers, then the connection
+    /// write what is queued and read what has come in; whether no deferred
+    /// write is left. Once the connection ends (the server went away, or a
+    /// protocol error) it is not polled again; requests then fail with a
+    /// closed-connection error.
+    fn poll(&mut self, cx: &mut std::task::Context<'_>) -> bool {
+        let failure = &mut self.failure;
+        self.deferred
+            .retain_mut(|write| match write.as_mut().poll(cx) {
+                Poll::Ready(outcome) => {
+                    if let Err(e) = outcome {
+                        failure.get_or_insert(e);
+                    }
+                    false
+                }
+                Poll::Pending => true,
+            });
+        if let Some(connection) = &mut self.connection {
+            if connection.as_mut().poll(cx).is_ready() {
+                self.connection = None;
+            }
+        }
+        self.deferred.is_empty()
+    }
+}
 
 /// A statement parameter.
 pub(super) type Param<'a> = &'a (dyn ToSql + Sync);
@@ -37,7 +78,7 @@ pub(super) enum ConnectError {
 /// A connection, and where its current transaction stands.
 pub(super) struct Wire {
     // In this order: the client closes, then its driver, then the runtime.
-    client: Client,
+    client: Arc<Client>,
     driver: Driver,
     runtime: Runtime,
     /// A `BEGIN` not sent yet: it goes out with the next request.
@@ -62,8 +103,12 @@ impl Wire {
             .block_on(config.connect(NoTls))
             .map_err(ConnectError::Postgres)?;
         Ok(Wire {
-            client,
-            driver: Some(Box::pin(connection)),
+            client: Arc::new(client),
+            driver: Driver {
+                connection: Some(Box::pin(connection)),
+                deferred: Vec::new(),
+                failure: None,
+            },
             runtime,
             pending_begin: None,
             in_transaction: false,
@@ -81,6 +126,8 @@ impl Wire {
     /// with the first request of the transaction.
     pub(super) fn begin(&mut self, begin: &'static str) {
         self.pending_begin = Some(begin);
+        self.driver.deferred.clear();
+        self.driver.failure = None;
         self.in_transaction = true;
         self.untouched = true;
         self.broken_at_start = false;
@@ -126,12 +173,15 @@ impl Wire {
             runtime,
             ..
         } = self;
+        // Whatever the deferred writes answer no longer matters.
+        driver.deferred.clear();
+        driver.failure = None;
         let mut rollback = pin!(client.batch_execute("ROLLBACK"));
         runtime.block_on(std::future::poll_fn(|cx| {
             // One poll puts the request in the queue, one poll of the driver
             // writes it out; its answer is not waited for.
             let _ = rollback.as_mut().poll(cx);
-            poll_driver(driver, cx);
+            driver.poll(cx);
             Poll::Ready(())
         }));
     }
@@ -220,6 +270,34 @@ impl Wire {
         self.settle(outcome)
     }
 
+    /// Sends a write without waiting for its answer: a failure is reported
+    /// by the transaction's next request or its commit (the server aborts
+    /// the transaction, so nothing after it takes effect either).
+    pub(super) fn execute_deferred(&mut self, stmt: &Statement, params: Vec<OwnedParam>) {
+        if let Some(begin) = self.pending_begin.take() {
+            let client = Arc::clone(&self.client);
+            self.driver.deferred.push(Box::pin(async move {
+                client.batch_execute(begin).await.map(|()| 0)
+            }));
+        }
+        let client = Arc::clone(&self.client);
+        let stmt = stmt.clone();
+        self.driver.deferred.push(Box::pin(async move {
+            let params = params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync));
+            client.execute_raw(&stmt, params).await
+        }));
+        self.untouched = false;
+        let Wire {
+            driver, runtime, ..
+        } = self;
+        // One poll queues the write (the futures send on their first poll)
+        // and lets the connection write it out.
+        runtime.block_on(std::future::poll_fn(|cx| {
+            driver.poll(cx);
+            Poll::Ready(())
+        }));
+    }
+
     /// Runs statements without parameters (the simple query protocol).
     pub(super) fn batch_execute(&mut self, sql: &str) -> Result<(), Error> {
         let Wire {
@@ -245,6 +323,12 @@ impl Wire {
 
     /// Notes what an answer says about the transaction.
     fn settle<T>(&mut self, outcome: Result<T, Error>) -> Result<T, Error> {
+        // A deferred write that failed comes first: it is why the
+        // transaction is aborted, whatever this request answered.
+        let outcome = match self.driver.failure.take() {
+            Some(e) => Err(e),
+            None => outcome,
+        };
         match &outcome {
             Err(e) if self.untouched && e.code().is_none() => self.broken_at_start = true,
             _ => {}
@@ -254,26 +338,27 @@ impl Wire {
     }
 }
 
-/// Blocks until `request` is answered, driving the connection meanwhile.
+/// Blocks until `request` is answered (and every deferred write sent before
+/// it), driving the connection meanwhile.
 fn drive<F: Future>(runtime: &Runtime, driver: &mut Driver, request: F) -> F::Output {
     let mut request = pin!(request);
+    let mut answer = None;
     runtime.block_on(std::future::poll_fn(|cx| {
         // The request first, so that the driver's poll writes it out.
-        let answer = request.as_mut().poll(cx);
-        poll_driver(driver, cx);
-        answer
-    }))
-}
-
-/// Lets the driver write what is queued and read what has come in. Once it
-/// ends (the server went away, or a protocol error) it is not polled again;
-/// requests then fail with a closed-connection error.
-fn poll_driver(driver: &mut Driver, cx: &mut std::task::Context<'_>) {
-    if let Some(connection) = driver {
-        if connection.as_mut().poll(cx).is_ready() {
-            *driver = None;
+        if answer.is_none() {
+            if let Poll::Ready(a) = request.as_mut().poll(cx) {
+                answer = Some(a);
+            }
         }
-    }
+        let settled = driver.poll(cx);
+        match (settled, answer.take()) {
+            (true, Some(a)) => Poll::Ready(a),
+            (_, a) => {
+                answer = a;
+                Poll::Pending
+            }
+        }
+    }))
 }
 
 /// Waits for `begin` (if any) and every request, polled in order so they

@@ -49,6 +49,28 @@ impl Tx<'_> {
 
     /// A new profile with its index entries, in one statement.
     fn insert_profile(&self, profile: &Profile, index: &ProfileIndex) -> Result<()> {
+        if self.bulk {
+            // Not waited for: a taken id or customer ID fails the statement
+            // (no ON CONFLICT here), which aborts the whole transaction.
+            return self.exec_deferred(
+                "WITH p AS (
+                     INSERT INTO profiles (id, customer_id, version, body) VALUES ($1, $2, $3, $4)
+                     RETURNING id),
+                 k AS (
+                     INSERT INTO profile_keys (key, profile_id)
+                     SELECT DISTINCT unnest($5::text[]), p.id FROM p ON CONFLICT DO NOTHING)
+                 INSERT INTO profile_names (token, profile_id)
+                 SELECT DISTINCT unnest($6::text[]), p.id FROM p ON CONFLICT DO NOTHING",
+                vec![
+                    Box::new(profile.id),
+                    Box::new(profile.customer_id.clone()),
+                    Box::new(bigint(profile.version, "record version")?),
+                    Box::new(self.encode(profile)?),
+                    Box::new(index.keys.clone()),
+                    Box::new(index.name_tokens.clone()),
+                ],
+            );
+        }
         let inserted: i64 = self
             .value(
                 "WITH p AS (
@@ -123,6 +145,28 @@ impl Tx<'_> {
         if changed == 0 {
             let stored = self.value("SELECT version FROM profiles WHERE id = $1", &[&profile.id]);
             return Err(self.conflict(Entity::Profile, stored, &profile.customer_id, expected));
+        }
+        Ok(())
+    }
+
+    /// Writes the sequence values this transaction counted to, sent
+    /// without waiting (the commit right after waits for them).
+    pub(super) fn write_counted_sequences(&mut self) -> Result<()> {
+        let counted: Vec<(String, i64)> = self
+            .sequences
+            .get_mut()
+            .iter_mut()
+            .filter(|(_, (_, unwritten))| *unwritten)
+            .map(|(name, (value, unwritten))| {
+                *unwritten = false;
+                Ok((name.clone(), bigint(*value, "sequence value")?))
+            })
+            .collect::<Result<_>>()?;
+        for (name, value) in counted {
+            self.exec_deferred(
+                "UPDATE sequences SET value = $2 WHERE name = $1",
+                vec![Box::new(name), Box::new(value)],
+            )?;
         }
         Ok(())
     }
@@ -281,6 +325,7 @@ impl WriteTx for Tx<'_> {
     }
 
     fn put_template(&mut self, template: &Template) -> Result<()> {
+        self.template_versions.get_mut().clear();
         let inserted = self.exec(
             "INSERT INTO templates (id, version, body) VALUES ($1, $2, $3)
              ON CONFLICT DO NOTHING",
@@ -312,6 +357,12 @@ impl WriteTx for Tx<'_> {
     }
 
     fn next_sequence(&mut self, name: &str) -> Result<u64> {
+        if let Some((value, unwritten)) = self.sequences.get_mut().get_mut(name) {
+            // The row is locked since the first step: count on here.
+            *value += 1;
+            *unwritten = true;
+            return Ok(*value);
+        }
         let next: i64 = self
             .value(
                 "INSERT INTO sequences (name, value) VALUES ($1, 1)
@@ -320,12 +371,16 @@ impl WriteTx for Tx<'_> {
                 &[&name],
             )?
             .ok_or_else(|| Error::Internal("a sequence update returned no row".into()))?;
-        u64::try_from(next).map_err(|_| {
+        let next = u64::try_from(next).map_err(|_| {
             store_error(
                 StorageErrorKind::Corrupt,
                 format!("{}: sequence `{name}` holds {next}", self.target),
             )
-        })
+        })?;
+        self.sequences
+            .get_mut()
+            .insert(name.to_string(), (next, false));
+        Ok(next)
     }
 
     fn raise_sequence(&mut self, name: &str, value: u64) -> Result<()> {
@@ -334,6 +389,9 @@ impl WriteTx for Tx<'_> {
                 Error::InvalidInput(format!("sequence `{name}` value {value} is too large"))
             })?;
             self.set_sequence(name, value)?;
+            if let Some(known) = self.sequences.get_mut().get_mut(name) {
+                *known = (u64::try_from(value).unwrap_or(0), false);
+            }
         }
         Ok(())
     }
