@@ -9,6 +9,7 @@
 //! only while a call blocks: every call blocks until its answer is in, as
 //! the synchronous `postgres` crate does, which cannot pipeline.
 
+use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::{pin, Pin};
 use std::sync::Arc;
@@ -30,7 +31,8 @@ pub(super) type OwnedParam = Box<dyn ToSql + Sync + Send>;
 /// without waiting for their answers.
 struct Driver {
     connection: Option<Pin<Box<Connection<Socket, NoTlsStream>>>>,
-    deferred: Vec<Deferred>,
+    /// In the order sent, which is the order answered.
+    deferred: VecDeque<Deferred>,
     /// The first deferred write that failed: every later request of the
     /// transaction reports it (the server has aborted the transaction).
     failure: Option<Error>,
@@ -43,23 +45,44 @@ impl Driver {
     /// protocol error) it is not polled again; requests then fail with a
     /// closed-connection error.
     fn poll(&mut self, cx: &mut std::task::Context<'_>) -> bool {
-        let failure = &mut self.failure;
-        self.deferred
-            .retain_mut(|write| match write.as_mut().poll(cx) {
-                Poll::Ready(outcome) => {
-                    if let Err(e) = outcome {
-                        failure.get_or_insert(e);
+        loop {
+            let before = self.deferred.len();
+            // Answers come in the order sent: only the oldest can be complete
+            // (polling each of thousands every time would be quadratic).
+            while let Some(oldest) = self.deferred.front_mut() {
+                match oldest.as_mut().poll(cx) {
+                    Poll::Ready(outcome) => {
+                        if let Err(e) = outcome {
+                            self.failure.get_or_insert(e);
+                        }
+                        self.deferred.pop_front();
                     }
-                    false
+                    Poll::Pending => break,
                 }
-                Poll::Pending => true,
-            });
-        if let Some(connection) = &mut self.connection {
-            if connection.as_mut().poll(cx).is_ready() {
-                self.connection = None;
+            }
+            if let Some(connection) = &mut self.connection {
+                if connection.as_mut().poll(cx).is_ready() {
+                    self.connection = None;
+                }
+            }
+            // Again while answers keep coming in (the connection reads on
+            // only once the oldest write has taken what it was handed).
+            if self.deferred.is_empty() || self.deferred.len() == before {
+                return self.deferred.is_empty();
             }
         }
-        self.deferred.is_empty()
+    }
+
+    /// Sends a write: its first poll queues it, and it is polled again
+    /// only once the writes sent before it are answered.
+    fn send(&mut self, mut write: Deferred, cx: &mut std::task::Context<'_>) {
+        match write.as_mut().poll(cx) {
+            Poll::Ready(Err(e)) => {
+                self.failure.get_or_insert(e);
+            }
+            Poll::Ready(Ok(_)) => {}
+            Poll::Pending => self.deferred.push_back(write),
+        }
     }
 }
 
@@ -106,7 +129,7 @@ impl Wire {
             client: Arc::new(client),
             driver: Driver {
                 connection: Some(Box::pin(connection)),
-                deferred: Vec::new(),
+                deferred: VecDeque::new(),
                 failure: None,
             },
             runtime,
@@ -274,15 +297,16 @@ impl Wire {
     /// by the transaction's next request or its commit (the server aborts
     /// the transaction, so nothing after it takes effect either).
     pub(super) fn execute_deferred(&mut self, stmt: &Statement, params: Vec<OwnedParam>) {
+        let mut writes: Vec<Deferred> = Vec::with_capacity(2);
         if let Some(begin) = self.pending_begin.take() {
             let client = Arc::clone(&self.client);
-            self.driver.deferred.push(Box::pin(async move {
+            writes.push(Box::pin(async move {
                 client.batch_execute(begin).await.map(|()| 0)
             }));
         }
         let client = Arc::clone(&self.client);
         let stmt = stmt.clone();
-        self.driver.deferred.push(Box::pin(async move {
+        writes.push(Box::pin(async move {
             let params = params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync));
             client.execute_raw(&stmt, params).await
         }));
@@ -290,9 +314,11 @@ impl Wire {
         let Wire {
             driver, runtime, ..
         } = self;
-        // One poll queues the write (the futures send on their first poll)
-        // and lets the connection write it out.
         runtime.block_on(std::future::poll_fn(|cx| {
+            for write in writes.drain(..) {
+                driver.send(write, cx);
+            }
+            // Writes it out, and takes in the answers come meanwhile.
             driver.poll(cx);
             Poll::Ready(())
         }));
