@@ -2,7 +2,9 @@
 //! travels with its first statement, and a finished read's `ROLLBACK` is
 //! sent without waiting for the answer (the next request on the connection
 //! queues behind it). A one-statement read is thus one round trip, as a
-//! hand-written query is.
+//! hand-written query is. Several queries can go at once, and a bulk
+//! write's inserts go without waiting for their answers (a failure is
+//! reported by the next request or the commit).
 //!
 //! The client is `tokio-postgres` on a runtime of this connection's own
 //! (current-thread, no thread of its own), and the connection is driven
@@ -116,7 +118,7 @@ pub(super) struct Wire {
 }
 
 impl Wire {
-    /// Connects, refusing (rather than deadlocking) inside an async runtime.
+    /// Connects (the caller refuses to run inside an async task first).
     pub(super) fn connect(config: &Config) -> Result<Wire, ConnectError> {
         let runtime = Builder::new_current_thread()
             .enable_all()
@@ -162,7 +164,8 @@ impl Wire {
         self.broken_at_start
     }
 
-    /// Commits, and says whether the answer came back.
+    /// Commits once every write sent before is answered; a failed
+    /// unawaited write is the answer then (the server rolled back).
     pub(super) fn commit(&mut self) -> Result<(), Error> {
         // Whatever the answer, the server has ended the transaction.
         self.in_transaction = false;
