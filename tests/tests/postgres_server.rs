@@ -391,3 +391,30 @@ fn a_failed_unawaited_insert_fails_the_whole_bulk_write() {
         vec![ok.id]
     );
 }
+
+/// The store blocks: inside an async task it refuses with `invalid_input`
+/// (instead of stalling the host's runtime or panicking), and works from a
+/// blocking thread.
+#[test]
+fn inside_an_async_task_the_store_refuses_and_says_where_to_call_it() {
+    let database = TempDatabase::new();
+    let store = PostgresStore::open(&database.conninfo()).expect("open");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    let (opened, read) = runtime.block_on(async {
+        (
+            PostgresStore::open(&database.conninfo()),
+            store.read_with(|tx| tx.profile_count()),
+        )
+    });
+    for outcome in [opened.map(|_| 0), read] {
+        match outcome {
+            Err(Error::InvalidInput(message)) => {
+                assert!(message.contains("spawn_blocking"), "{message}")
+            }
+            other => panic!("expected invalid_input, got {other:?}"),
+        }
+    }
+    assert_eq!(store.read_with(|tx| tx.profile_count()).unwrap(), 0);
+}
