@@ -108,6 +108,21 @@ pub fn person(given: &str, family: &str) -> ProfileInput {
     }
 }
 
+/// A profile on the default template with a name and one e-mail address.
+pub fn emailed_person(given: &str, family: &str, email: &str) -> ProfileInput {
+    ProfileInput {
+        given_name: given.into(),
+        family_name: family.into(),
+        contact_points: vec![ContactPointInput {
+            kind: ContactKind::Email,
+            value: email.into(),
+            label: None,
+            primary: true,
+        }],
+        ..ProfileInput::default()
+    }
+}
+
 /// A retail customer with a name, a phone and a date of birth (for identity checks).
 pub fn caller(given: &str, family: &str, phone_number: &str, dob: &str) -> ProfileInput {
     ProfileInput {
@@ -128,6 +143,32 @@ pub fn support_case(summary: &str, links: Vec<LinkInput>) -> CaseInput {
         links,
         ..CaseInput::default()
     }
+}
+
+/// A case on the default template about `summary`, linked to `links`.
+pub fn plain_case(summary: &str, links: Vec<LinkInput>) -> CaseInput {
+    CaseInput {
+        short_description: summary.into(),
+        links,
+        ..CaseInput::default()
+    }
+}
+
+/// The profile with `customer_id` as the requester of a case.
+pub fn requester_id(customer_id: &str) -> LinkInput {
+    LinkInput {
+        profile: customer_id.into(),
+        role: LinkRole::Requester,
+    }
+}
+
+/// The numbers of the cases a keyword search finds (at most 50).
+pub fn case_numbers<S: Store>(cb: &Casebook<S>, words: &str) -> Vec<String> {
+    cb.search_cases(words, 50)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.number)
+        .collect()
 }
 
 /// `profile` as the requester of a case.

@@ -4,7 +4,9 @@
 
 use casebook::store::{Store, StoreExt};
 use casebook::*;
-use casebook_tests::fixtures::{self, add, engine, open_case};
+use casebook_tests::fixtures::{
+    self, add, case_numbers, emailed_person, engine, open_case, plain_case, requester_id,
+};
 use casebook_tests::sqlite::{child, finish, record_count, reported_problems, TempSqlite};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
@@ -30,47 +32,18 @@ fn reopen<S: Store>(store: S, seed: u64) -> Casebook<S> {
         .expect("engine")
 }
 
-fn person(given: &str, family: &str, email: &str) -> ProfileInput {
-    ProfileInput {
-        given_name: given.into(),
-        family_name: family.into(),
-        contact_points: vec![ContactPointInput {
-            kind: ContactKind::Email,
-            value: email.into(),
-            label: None,
-            primary: true,
-        }],
-        ..ProfileInput::default()
-    }
-}
-
-fn requester(customer_id: &str) -> LinkInput {
-    LinkInput {
-        profile: customer_id.into(),
-        role: LinkRole::Requester,
-    }
-}
-
-fn plain_case(summary: &str, links: Vec<LinkInput>) -> CaseInput {
-    CaseInput {
-        short_description: summary.into(),
-        links,
-        ..CaseInput::default()
-    }
-}
-
 /// Some of every kind of record: profiles, cases, a contact, a relation, a merge.
 fn populate<S: Store>(cb: &Casebook<S>) {
-    let ada = add(cb, person("Ada", "Lovelace", "ada@example.org"));
-    let grace = add(cb, person("Grace", "Hopper", "grace@example.org"));
-    let alan = add(cb, person("Alan", "Turing", "alan@example.org"));
+    let ada = add(cb, emailed_person("Ada", "Lovelace", "ada@example.org"));
+    let grace = add(cb, emailed_person("Grace", "Hopper", "grace@example.org"));
+    let alan = add(cb, emailed_person("Alan", "Turing", "alan@example.org"));
     let case = open_case(
         cb,
-        plain_case("Router has no signal", vec![requester(&ada.customer_id)]),
+        plain_case("Router has no signal", vec![requester_id(&ada.customer_id)]),
     );
     open_case(
         cb,
-        plain_case("Invoice questions", vec![requester(&alan.customer_id)]),
+        plain_case("Invoice questions", vec![requester_id(&alan.customer_id)]),
     );
     cb.add_case_entry(
         &Actor::new("agent"),
@@ -104,14 +77,6 @@ fn populate<S: Store>(cb: &Casebook<S>) {
         &MergePlan::new(ada.customer_id.as_str(), alan.customer_id.as_str()),
     )
     .unwrap();
-}
-
-fn case_numbers<S: Store>(cb: &Casebook<S>, words: &str) -> Vec<String> {
-    cb.search_cases(words, 50)
-        .unwrap()
-        .into_iter()
-        .map(|c| c.number)
-        .collect()
 }
 
 /// Opens a file without casebook, for setting up odd files.
@@ -168,7 +133,7 @@ fn an_old_handle_is_refused_after_another_upgraded_the_file() {
     let err = old
         .create_profile(
             &Actor::new("agent"),
-            person("Late", "Writer", "late@example.org"),
+            emailed_person("Late", "Writer", "late@example.org"),
             CreateOptions::default(),
         )
         .unwrap_err();
@@ -223,7 +188,7 @@ fn a_handle_is_refused_after_a_newer_casebook_upgraded_the_file() {
     let err = cb
         .create_profile(
             &Actor::new("agent"),
-            person("Ada", "Lovelace", "ada@example.org"),
+            emailed_person("Ada", "Lovelace", "ada@example.org"),
             CreateOptions::default(),
         )
         .unwrap_err();
@@ -346,7 +311,7 @@ fn read_only_files_and_handles_are_never_written() {
     let err = reader
         .create_profile(
             &Actor::new("agent"),
-            person("Ann", "Other", "ann@example.org"),
+            emailed_person("Ann", "Other", "ann@example.org"),
             CreateOptions::default(),
         )
         .unwrap_err();
@@ -452,7 +417,7 @@ fn handles_in_many_threads_write_the_same_file() {
                     let p = cb
                         .create_profile(
                             &Actor::new("agent"),
-                            person(
+                            emailed_person(
                                 "Ann",
                                 &name,
                                 &format!("{}@example.org", name.to_lowercase()),
@@ -462,7 +427,7 @@ fn handles_in_many_threads_write_the_same_file() {
                             },
                         )
                         .unwrap();
-                    open_case(cb, plain_case(&name, vec![requester(&p.customer_id)]));
+                    open_case(cb, plain_case(&name, vec![requester_id(&p.customer_id)]));
                     let _ = cb
                         .find_profiles(&ProfileQuery::Name("ann".into()), 5)
                         .unwrap();
@@ -493,7 +458,7 @@ fn stale_versions_conflict_across_handles() {
     let second = Casebook::builder(SqliteStore::open(t.path()).unwrap())
         .build()
         .unwrap();
-    let ada = add(&first, person("Ada", "Lovelace", "ada@example.org"));
+    let ada = add(&first, emailed_person("Ada", "Lovelace", "ada@example.org"));
     let seen = second.profile(ada.id).unwrap();
     let mut edit = ProfileInput::from(&ada);
     edit.accounts = vec!["ACC-1".into()];
@@ -533,7 +498,7 @@ fn processes_editing_one_profile_lose_no_update() {
     let db = t.path();
     let db = db.to_str().unwrap();
     let cb = Casebook::builder(t).build().unwrap();
-    let ada = add(&cb, person("Ada", "Lovelace", "ada@example.org"));
+    let ada = add(&cb, emailed_person("Ada", "Lovelace", "ada@example.org"));
     let children: Vec<_> = (0..2)
         .map(|_| {
             child(CHILD, &["bump", db, &ada.customer_id, "15"])

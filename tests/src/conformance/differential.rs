@@ -1,46 +1,11 @@
 //! Differential checks: the same operations on a store and on the memory
 //! store give the same answers, lookup by lookup.
 
-use crate::fixtures::{self, engine, open_case, Rng};
+use crate::fixtures::{
+    self, case_numbers, emailed_person, engine, open_case, plain_case, requester_id, Rng,
+};
 use casebook::store::{Store, StoreExt};
 use casebook::*;
-
-fn emailed(given: &str, family: &str, email: &str) -> ProfileInput {
-    ProfileInput {
-        given_name: given.into(),
-        family_name: family.into(),
-        contact_points: vec![ContactPointInput {
-            kind: ContactKind::Email,
-            value: email.into(),
-            label: None,
-            primary: true,
-        }],
-        ..ProfileInput::default()
-    }
-}
-
-fn requester_id(customer_id: &str) -> LinkInput {
-    LinkInput {
-        profile: customer_id.into(),
-        role: LinkRole::Requester,
-    }
-}
-
-fn plain_case(summary: &str, links: Vec<LinkInput>) -> CaseInput {
-    CaseInput {
-        short_description: summary.into(),
-        links,
-        ..CaseInput::default()
-    }
-}
-
-fn case_numbers<S: Store>(cb: &Casebook<S>, words: &str) -> Vec<String> {
-    cb.search_cases(words, 50)
-        .unwrap()
-        .into_iter()
-        .map(|c| c.number)
-        .collect()
-}
 
 /// `1..=most` words picked from `items`, joined by spaces.
 fn random_words(rng: &mut Rng, items: &[&str], most: usize) -> String {
@@ -104,7 +69,7 @@ pub fn answers_match_the_memory_store<S: Store>(store: S) {
     let mut cases: Vec<Case> = Vec::new();
     for i in 0..30 {
         let (given_name, family_name) = (*rng.pick(&given), *rng.pick(&family));
-        let input = emailed(given_name, family_name, &format!("p{i}@example.org"));
+        let input = emailed_person(given_name, family_name, &format!("p{i}@example.org"));
         if let Ok(p) = both!(cb => cb.create_profile(&Actor::new("agent"), input.clone(), CreateOptions { allow_duplicates: true }))
         {
             profiles.push(p);

@@ -138,18 +138,12 @@ impl ReadTx for Tx<'_> {
     }
 
     fn profiles(&self, ids: &[Uuid]) -> Result<Vec<Profile>> {
-        let bodies = if self.writing {
-            self.column::<String>(
-                "SELECT body FROM profiles WHERE id = ANY($1) FOR NO KEY UPDATE",
-                &[&ids],
-            )?
+        let sql = if self.writing {
+            "SELECT body FROM profiles WHERE id = ANY($1) FOR NO KEY UPDATE"
         } else {
-            self.column::<String>("SELECT body FROM profiles WHERE id = ANY($1)", &[&ids])?
+            "SELECT body FROM profiles WHERE id = ANY($1)"
         };
-        let found: Vec<Profile> = bodies
-            .iter()
-            .map(|b| self.decode("profile", b))
-            .collect::<Result<_>>()?;
+        let found: Vec<Profile> = self.records("profile", sql, &[&ids])?;
         Ok(in_order_of(ids, found, |p| p.id))
     }
 
@@ -256,18 +250,12 @@ impl ReadTx for Tx<'_> {
     }
 
     fn cases(&self, ids: &[Uuid]) -> Result<Vec<Case>> {
-        let bodies = if self.writing {
-            self.column::<String>(
-                "SELECT body FROM cases WHERE id = ANY($1) FOR NO KEY UPDATE",
-                &[&ids],
-            )?
+        let sql = if self.writing {
+            "SELECT body FROM cases WHERE id = ANY($1) FOR NO KEY UPDATE"
         } else {
-            self.column::<String>("SELECT body FROM cases WHERE id = ANY($1)", &[&ids])?
+            "SELECT body FROM cases WHERE id = ANY($1)"
         };
-        let found: Vec<Case> = bodies
-            .iter()
-            .map(|b| self.decode("case", b))
-            .collect::<Result<_>>()?;
+        let found: Vec<Case> = self.records("case", sql, &[&ids])?;
         Ok(in_order_of(ids, found, |c| c.id))
     }
 

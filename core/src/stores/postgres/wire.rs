@@ -234,17 +234,8 @@ impl Wire {
             pending_begin,
             ..
         } = self;
-        let outcome = match pending_begin.take() {
-            None => drive(runtime, driver, client.query(query, params)),
-            Some(begin) => {
-                let both = drive(
-                    runtime,
-                    driver,
-                    after_begin(client.batch_execute(begin), client.query(query, params)),
-                );
-                return self.settle(both).map(|((), answer)| answer);
-            }
-        };
+        let begin = pending_begin.take().map(|b| client.batch_execute(b));
+        let outcome = drive_after(runtime, driver, begin, client.query(query, params));
         self.settle(outcome)
     }
 
@@ -282,17 +273,8 @@ impl Wire {
             pending_begin,
             ..
         } = self;
-        let outcome = match pending_begin.take() {
-            None => drive(runtime, driver, client.execute(query, params)),
-            Some(begin) => {
-                let both = drive(
-                    runtime,
-                    driver,
-                    after_begin(client.batch_execute(begin), client.execute(query, params)),
-                );
-                return self.settle(both).map(|((), answer)| answer);
-            }
-        };
+        let begin = pending_begin.take().map(|b| client.batch_execute(b));
+        let outcome = drive_after(runtime, driver, begin, client.execute(query, params));
         self.settle(outcome)
     }
 
@@ -336,17 +318,8 @@ impl Wire {
             pending_begin,
             ..
         } = self;
-        let outcome = match pending_begin.take() {
-            None => drive(runtime, driver, client.batch_execute(sql)),
-            Some(begin) => {
-                let both = drive(
-                    runtime,
-                    driver,
-                    after_begin(client.batch_execute(begin), client.batch_execute(sql)),
-                );
-                return self.settle(both).map(|((), answer)| answer);
-            }
-        };
+        let begin = pending_begin.take().map(|b| client.batch_execute(b));
+        let outcome = drive_after(runtime, driver, begin, client.batch_execute(sql));
         self.settle(outcome)
     }
 
@@ -433,15 +406,28 @@ where
     answers.into_iter().flatten().collect()
 }
 
-/// Sends `begin` and `request` together and waits for both answers; both,
-/// or the first error.
-async fn after_begin<B, T>(
-    begin: impl Future<Output = Result<B, Error>>,
+/// [`drive`], with a pending `BEGIN` sent just before `request`.
+fn drive_after<T>(
+    runtime: &Runtime,
+    driver: &mut Driver,
+    begin: Option<impl Future<Output = Result<(), Error>>>,
     request: impl Future<Output = Result<T, Error>>,
-) -> Result<(B, T), Error> {
+) -> Result<T, Error> {
+    match begin {
+        None => drive(runtime, driver, request),
+        Some(begin) => drive(runtime, driver, after_begin(begin, request)),
+    }
+}
+
+/// Sends `begin` and `request` together and waits for both answers; the
+/// request's, or the first error.
+async fn after_begin<T>(
+    begin: impl Future<Output = Result<(), Error>>,
+    request: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
     let mut begin = pin!(begin);
     let mut request = pin!(request);
-    let mut begun: Option<Result<B, Error>> = None;
+    let mut begun: Option<Result<(), Error>> = None;
     let mut answered: Option<Result<T, Error>> = None;
     // Polled in this order, the two requests are queued in this order.
     std::future::poll_fn(|cx| {
@@ -456,7 +442,7 @@ async fn after_begin<B, T>(
             }
         }
         match (begun.take(), answered.take()) {
-            (Some(b), Some(a)) => Poll::Ready(b.and_then(|b| a.map(|a| (b, a)))),
+            (Some(b), Some(a)) => Poll::Ready(b.and(a)),
             (b, a) => {
                 begun = b;
                 answered = a;
