@@ -34,7 +34,11 @@ fn main() {
         }),
         "jsonschema-text" => Box::new(|i| peer.iter_errors(&parse(i)).count()),
         "jsonschema" => Box::new(|i| peer.iter_errors(&data[i]).count()),
-        _ => Box::new(|i| template.check(&data[i], Mode::Create, &ctx).len()),
+        _ => Box::new(|i| {
+            template
+                .check(&data[i], Mode::Create, &ctx)
+                .map_or(1, |e| e.len())
+        }),
     };
     let mut errors = 0;
     for _ in 0..rounds {

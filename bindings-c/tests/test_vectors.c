@@ -156,7 +156,7 @@ static void run_operations(const char *file, const json_t *vectors) {
                 } else if (!subset_match(expect_error, error)) {
                     mismatch(where, "error", expect_error, error);
                 }
-                json_decref(error);
+                json_decref(got);
             } else {
                 json_t *answer = json_loads(out, JSON_DECODE_ANY, NULL);
                 json_t *expect = json_object_get(step, "expect");
@@ -207,18 +207,18 @@ static void run_validation(const json_t *vectors) {
         json_t *record = json_object_get(item, "record");
         char *template_text = json_dumps(json_object_get(item, "template"), JSON_COMPACT | JSON_ENCODE_ANY);
         char *record_text = record ? json_dumps(record, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-        json_t *template_error = json_object_get(item, "template_error");
+        json_t *expected_error = json_object_get(item, "error");
         char *out = NULL;
         casebook_status status = casebook_validate_with_context(
             template_text, record_text ? record_text : "null", json_is_true(json_object_get(item, "draft")),
             context_text, &out);
 
-        if (template_error != NULL) {
-            json_t *error = status == CASEBOOK_STATUS_OK ? NULL : json_loads(casebook_last_error_json(), 0, NULL);
-            if (error == NULL || !json_equal(json_object_get(error, "code"), template_error)) {
-                mismatch(name, "template error", template_error, error);
+        if (expected_error != NULL) {
+            json_t *got = status == CASEBOOK_STATUS_OK ? NULL : json_loads(casebook_last_error_json(), 0, NULL);
+            if (got == NULL || !json_equal(json_object_get(got, "code"), expected_error)) {
+                mismatch(name, "error", expected_error, got);
             }
-            json_decref(error);
+            json_decref(got);
         } else if (status != CASEBOOK_STATUS_OK) {
             mismatch(name, casebook_last_error_message(), NULL, NULL);
         } else {

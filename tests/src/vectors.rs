@@ -91,12 +91,10 @@ pub fn run_validation(vectors: &Value) -> Vec<Mismatch> {
             case["draft"].as_bool().unwrap_or(false),
             &ctx,
         );
-        if let Some(code) = case.get("template_error") {
+        if let Some(code) = case.get("error") {
             match outcome {
                 Err(e) if json!(e.code().as_str()) == *code => {}
-                other => problems.push(format!(
-                    "{name}: expected template error {code}, got {other:?}"
-                )),
+                other => problems.push(format!("{name}: expected error {code}, got {other:?}")),
             }
             continue;
         }

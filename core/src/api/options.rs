@@ -202,6 +202,6 @@ pub fn validate_with_template(
     ctx: &ValidationContext,
 ) -> Result<Value> {
     let template = Template::from_value(template.clone())?;
-    serde_json::to_value(template.validate(record, Mode::new_record(draft), ctx))
+    serde_json::to_value(template.validate(record, Mode::new_record(draft), ctx)?)
         .map_err(|e| Error::Internal(format!("a validation report cannot be written: {e}")))
 }

@@ -98,7 +98,7 @@ impl<S: Store> Casebook<S> {
         let template = self
             .store
             .read_with(|tx| self.template_in(tx, template_id, version))?;
-        Ok(template.validate(record, Mode::new_record(draft), &self.validation_context()))
+        template.validate(record, Mode::new_record(draft), &self.validation_context())
     }
 
     /// A template version, compiled once and then served from the cache.

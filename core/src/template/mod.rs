@@ -14,9 +14,10 @@
 //!      "regex": "[A-Z]{2}[0-9]{6}[A-D]", "hint": "AA999999A"}
 //!   ]}"#).unwrap();
 //! let ctx = ValidationContext::new("2026-01-01".parse().unwrap());
-//! let report = template.validate(&json!({"ni_number": "QQ12345"}), Mode::Create, &ctx);
+//! let report = template.validate(&json!({"ni_number": "QQ12345"}), Mode::Create, &ctx)?;
 //! assert_eq!(report.errors.len(), 2); // segment is required, ni_number is malformed
 //! assert!(report.errors[1].message.contains("AA999999A"));
+//! # Ok::<(), casebook::Error>(())
 //! ```
 
 use crate::error::{Error, FieldError, FieldErrorCode, Result};

@@ -104,16 +104,21 @@ proptest! {
         let template = every_kind();
         let ctx = ValidationContext::with_phone(Date::constant(2026, 1, 1), PhoneRules::new(Some("GB"), &[]).unwrap());
         let mode = Mode::new_record(draft);
-        let report = template.validate(&record, mode, &ctx);
+        let Ok(report) = template.validate(&record, mode, &ctx) else {
+            // Only a record that is not an object is refused outright.
+            prop_assert!(!record.is_object() && !record.is_null());
+            prop_assert!(template.check(&record, mode, &ctx).is_err());
+            return Ok(());
+        };
         // The fast errors-only path finds exactly the same problems.
-        prop_assert_eq!(&template.check(&record, mode, &ctx), &report.errors);
+        prop_assert_eq!(&template.check(&record, mode, &ctx).unwrap(), &report.errors);
         for e in &report.errors {
             prop_assert!(e.field.is_empty() || template.field(&e.field).is_some() || record.get(&e.field).is_some());
             prop_assert!(!e.message.is_empty());
         }
         // Normalised values validate again to themselves.
         if report.errors.is_empty() {
-            let again = template.validate(&Value::Object(report.values.clone().into_iter().collect()), mode, &ctx);
+            let again = template.validate(&Value::Object(report.values.clone().into_iter().collect()), mode, &ctx).unwrap();
             prop_assert_eq!(again.values, report.values);
         }
     }
@@ -144,7 +149,7 @@ proptest! {
         let previous: Fields = previous.into_iter().collect();
         let mode = if update { Mode::Update { previous: &previous } } else { Mode::Create };
         let record = Value::Object(record.into_iter().collect());
-        let errors = template.check(&record, mode, &ctx);
+        let errors = template.check(&record, mode, &ctx).unwrap();
         let rank = |e: &FieldError| {
             let code = match e.code { FieldErrorCode::Required => 0, FieldErrorCode::ReadOnly => 2, _ => 1 };
             (template.field_index(&e.field).unwrap_or(usize::MAX), code)
@@ -182,8 +187,8 @@ proptest! {
         let ctx = ValidationContext::with_phone(Date::constant(2026, 1, 1), PhoneRules::new(Some("GB"), &[]).unwrap());
         let mode = Mode::new_record(draft);
         let record = Value::Object(entries.into_iter().collect());
-        let from_text = template.check_json(&record.to_string(), mode, &ctx).unwrap();
-        prop_assert_eq!(from_text, template.check(&record, mode, &ctx));
+        let from_text = template.check_json(&record.to_string(), mode, &ctx).map_err(|e| e.to_string());
+        prop_assert_eq!(from_text, template.check(&record, mode, &ctx).map_err(|e| e.to_string()));
     }
 
     /// Each field alone, with arbitrary values, never panics.

@@ -41,12 +41,14 @@ fn every_problem_is_reported_at_once() {
         {"key": "born", "type": "date", "not_in_future": true},
         {"key": "vip", "type": "boolean"}
     ]));
-    let report = t.validate(
-        &json!({"name": "Alexander", "seg": "b", "ni": "Q1", "mail": "x@", "tel": "12",
+    let report = t
+        .validate(
+            &json!({"name": "Alexander", "seg": "b", "ni": "Q1", "mail": "x@", "tel": "12",
                 "age": 7, "amount": "1.234", "born": "2030-01-01", "vip": "maybe", "extra": 1}),
-        Mode::Create,
-        &ctx(),
-    );
+            Mode::Create,
+            &ctx(),
+        )
+        .unwrap();
     assert_eq!(
         codes(&report),
         vec![
@@ -72,8 +74,10 @@ fn json_text_with_escapes_repeats_and_non_objects() {
     let same = |text: &str| {
         let parsed: Value = serde_json::from_str(text).unwrap();
         assert_eq!(
-            t.check_json(text, Mode::Create, &ctx).unwrap(),
-            t.check(&parsed, Mode::Create, &ctx),
+            t.check_json(text, Mode::Create, &ctx)
+                .map_err(|e| e.to_string()),
+            t.check(&parsed, Mode::Create, &ctx)
+                .map_err(|e| e.to_string()),
             "{text}"
         );
     };
@@ -107,12 +111,14 @@ fn values_are_normalised() {
         {"key": "n", "type": "integer"},
         {"key": "flag", "type": "boolean"}
     ]));
-    let report = t.validate(
-        &json!({"name": "  Ada  ", "mail": "Ada@EXAMPLE.org", "tel": "020 7946 0958",
+    let report = t
+        .validate(
+            &json!({"name": "  Ada  ", "mail": "Ada@EXAMPLE.org", "tel": "020 7946 0958",
                 "tags": ["b", "a", "b"], "n": "42", "flag": "TRUE"}),
-        Mode::Create,
-        &ctx(),
-    );
+            Mode::Create,
+            &ctx(),
+        )
+        .unwrap();
     assert!(report.is_valid(), "{:?}", report.errors);
     assert_eq!(report.values["name"], "Ada");
     assert_eq!(report.values["mail"], "Ada@example.org");
@@ -128,15 +134,21 @@ fn draft_reports_missing_not_invalid() {
         {"key": "name", "type": "text", "required": true},
         {"key": "tel", "type": "phone", "required": true}
     ]));
-    let draft = t.validate(&json!({"tel": "+44 20 7946 0958"}), Mode::Draft, &ctx());
+    let draft = t
+        .validate(&json!({"tel": "+44 20 7946 0958"}), Mode::Draft, &ctx())
+        .unwrap();
     assert!(draft.errors.is_empty());
     assert_eq!(draft.missing.len(), 1);
     assert_eq!(draft.missing[0].field, "name");
     assert!(!draft.is_valid());
-    let full = t.validate(&json!({"tel": "+44 20 7946 0958"}), Mode::Create, &ctx());
+    let full = t
+        .validate(&json!({"tel": "+44 20 7946 0958"}), Mode::Create, &ctx())
+        .unwrap();
     assert_eq!(codes(&full), vec![("name".into(), "required")]);
     // A malformed value is still an error in a draft.
-    let bad = t.validate(&json!({"tel": "nope"}), Mode::Draft, &ctx());
+    let bad = t
+        .validate(&json!({"tel": "nope"}), Mode::Draft, &ctx())
+        .unwrap();
     assert_eq!(codes(&bad), vec![("tel".into(), "invalid_format")]);
 }
 
@@ -147,7 +159,9 @@ fn required_when_follows_the_other_field() {
          "options": [{"key": "complaint", "label": "Complaint"}, {"key": "question", "label": "Question"}]},
         {"key": "reason", "type": "text", "required_when": {"field": "category", "equals": "complaint"}}
     ]));
-    let report = t.validate(&json!({"category": "complaint"}), Mode::Create, &ctx());
+    let report = t
+        .validate(&json!({"category": "complaint"}), Mode::Create, &ctx())
+        .unwrap();
     assert_eq!(codes(&report), vec![("reason".into(), "required")]);
     assert!(
         report.errors[0].message.contains("Complaint")
@@ -155,6 +169,7 @@ fn required_when_follows_the_other_field() {
     );
     assert!(t
         .validate(&json!({"category": "question"}), Mode::Create, &ctx())
+        .unwrap()
         .is_valid());
 }
 
@@ -164,16 +179,18 @@ fn defaults_and_read_only() {
         {"key": "source", "type": "choice", "default": "ivr", "read_only_after_create": true,
          "options": [{"key": "ivr", "label": "IVR"}, {"key": "web", "label": "Web"}]}
     ]));
-    let created = t.validate(&json!({}), Mode::Create, &ctx());
+    let created = t.validate(&json!({}), Mode::Create, &ctx()).unwrap();
     assert_eq!(created.values["source"], "ivr");
     let previous = created.values.clone();
-    let update = t.validate(
-        &json!({"source": "web"}),
-        Mode::Update {
-            previous: &previous,
-        },
-        &ctx(),
-    );
+    let update = t
+        .validate(
+            &json!({"source": "web"}),
+            Mode::Update {
+                previous: &previous,
+            },
+            &ctx(),
+        )
+        .unwrap();
     assert_eq!(codes(&update), vec![("source".into(), "read_only")]);
     let same = t.validate(
         &json!({"source": "ivr"}),
@@ -182,7 +199,7 @@ fn defaults_and_read_only() {
         },
         &ctx(),
     );
-    assert!(same.is_valid());
+    assert!(same.unwrap().is_valid());
 }
 
 #[test]
@@ -230,10 +247,27 @@ fn template_round_trips_through_json() {
 }
 
 #[test]
-fn non_object_record_is_wrong_type() {
+fn a_record_that_is_not_an_object_is_invalid_input() {
     let t = template(json!([]));
-    let report = t.validate(&json!([1, 2]), Mode::Create, &ctx());
-    assert_eq!(codes(&report), vec![("".into(), "wrong_type")]);
+    for record in [json!([1, 2]), json!("text"), json!(7), json!(true)] {
+        let err = t.validate(&record, Mode::Create, &ctx()).unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::InvalidInput, "{record}");
+        assert!(err.to_string().contains("must be a JSON object"), "{err}");
+        assert_eq!(
+            t.check(&record, Mode::Create, &ctx()).unwrap_err().code(),
+            err.code()
+        );
+        let text = t
+            .check_json(&record.to_string(), Mode::Create, &ctx())
+            .unwrap_err();
+        assert_eq!(text.to_string(), err.to_string());
+    }
+    // null is an empty record.
+    assert!(t
+        .validate(&json!(null), Mode::Create, &ctx())
+        .unwrap()
+        .errors
+        .is_empty());
 }
 
 #[test]

@@ -110,37 +110,32 @@ fn with_slots<T: Copy, R>(n: usize, empty: T, f: impl FnOnce(&mut [T]) -> R) -> 
     }
 }
 
-/// The record's object, or the error of a record that is not one.
-fn as_record(record: &Value) -> std::result::Result<&Fields, FieldError> {
+/// The record's object (`null` is an empty record); anything else is
+/// malformed input, not a field problem: no field could be named.
+fn as_record(record: &Value) -> Result<&Fields> {
     static EMPTY: std::sync::OnceLock<Fields> = std::sync::OnceLock::new();
     match record {
         Value::Object(map) => Ok(map),
         Value::Null => Ok(EMPTY.get_or_init(Fields::new)),
-        other => Err(FieldError::new(
-            "",
-            FieldErrorCode::WrongType,
-            format!("a record must be a JSON object, not {}", json_type(other)),
-        )),
+        other => Err(not_a_record(json_type(other))),
     }
+}
+
+fn not_a_record(kind: &str) -> Error {
+    Error::InvalidInput(format!("a record must be a JSON object, not {kind}"))
 }
 
 impl Template {
     /// Validates a record (a JSON object of field values), reporting every
-    /// problem at once, with the values as they would be stored.
+    /// problem at once, with the values as they would be stored. A record
+    /// that is not an object (nor `null`) is an [`Error::InvalidInput`].
     pub fn validate(
         &self,
         record: &Value,
         mode: Mode<'_>,
         ctx: &ValidationContext,
-    ) -> ValidationReport {
-        match as_record(record) {
-            Ok(fields) => self.validate_fields(fields, mode, ctx),
-            Err(error) => ValidationReport {
-                values: Fields::new(),
-                errors: vec![error],
-                missing: Vec::new(),
-            },
-        }
+    ) -> Result<ValidationReport> {
+        Ok(self.validate_fields(as_record(record)?, mode, ctx))
     }
 
     /// Validates a record given as a map of field values.
@@ -162,16 +157,14 @@ impl Template {
     /// Checks a record and returns only its problems (what a form shows),
     /// without building the normalised values: the fast path for live form
     /// validation. In draft mode missing required fields are not problems.
+    /// A record that is not an object is an [`Error::InvalidInput`].
     pub fn check(
         &self,
         record: &Value,
         mode: Mode<'_>,
         ctx: &ValidationContext,
-    ) -> Vec<FieldError> {
-        match as_record(record) {
-            Ok(fields) => self.run(fields, mode, ctx, None).0,
-            Err(error) => vec![error],
-        }
+    ) -> Result<Vec<FieldError>> {
+        Ok(self.run(as_record(record)?, mode, ctx, None).0)
     }
 
     /// Checks a record given as JSON text in one pass, without building a
@@ -228,13 +221,7 @@ impl Template {
         .map_err(|e| Error::InvalidInput(format!("the record is not valid JSON: {e}")))?;
         let mut unknown = match read {
             TextRecord::Fields { unknown } => unknown,
-            TextRecord::NotAnObject(kind) => {
-                return Ok(vec![FieldError::new(
-                    "",
-                    FieldErrorCode::WrongType,
-                    format!("a record must be a JSON object, not {kind}"),
-                )])
-            }
+            TextRecord::NotAnObject(kind) => return Err(not_a_record(kind)),
         };
         // As in a parsed object: keys in order, a repeated key once.
         unknown.sort_unstable();
