@@ -9,8 +9,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 
+import { Casebook, Validator, e164Pattern, warmUp, version } from '../pkg/node.js';
+
 const require = createRequire(import.meta.url);
-const { Casebook, Validator, e164Pattern, warmUp } = require('../pkg/node/casebook_wasm.js');
 const Ajv2020 = require('ajv/dist/2020').default;
 const addFormats = require('ajv-formats');
 
@@ -111,7 +112,7 @@ const fmt = (us) => `${us.toFixed(2)} us/record (${Math.round(1e6 / us).toLocale
 
 // ----- validation -----
 
-console.log(`casebook ${require('../pkg/node/casebook_wasm.js').version()}, Node ${process.version}${QUICK ? ', quick run' : ''}`);
+console.log(`casebook ${version()}, Node ${process.version}${QUICK ? ', quick run' : ''}`);
 console.log(`warm-up (phone metadata, Unicode tables): ${warmUp().toFixed(0)} ms`);
 
 const template = data('profile20_template.json');

@@ -2,7 +2,7 @@
 // capture a new customer from a profile template with live field errors,
 // open a case from a case template, link customers, and merge duplicates
 // after a preview. Every rule comes from casebook; this page only renders.
-import init, { Casebook, warmUp } from '../pkg/web/casebook_wasm.js';
+import init, { Casebook, warmUp } from '../pkg/index.js';
 
 const AGENT = 'agent-7';
 

@@ -1,5 +1,5 @@
 //! Values across the boundary: JS in through `JSON.stringify`, JSON out
-//! through serde-wasm-bindgen as plain objects.
+//! through `JSON.parse`, as plain objects.
 
 use casebook::Error;
 use serde::Serialize;
@@ -65,13 +65,13 @@ fn lone_surrogate(what: &str) -> Error {
     ))
 }
 
-/// A JSON result as a plain JS value: objects as objects (not `Map`s),
-/// null as `null`.
-pub(crate) fn to_js(value: &Value) -> Result<JsValue, Error> {
-    let serializer = serde_wasm_bindgen::Serializer::new()
-        .serialize_maps_as_objects(true)
-        .serialize_missing_as_null(true);
-    value
-        .serialize(&serializer)
-        .map_err(|e| Error::Internal(format!("converting the result for JavaScript: {e}")))
+/// A result as plain JS values, built by `JSON.parse` from its JSON text:
+/// every key becomes an own data property, so no key (not even
+/// `__proto__`) can set an object's prototype, and one string crosses the
+/// boundary instead of one call per property.
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Error> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| Error::Internal(format!("converting the result for JavaScript: {e}")))?;
+    js_sys::JSON::parse(&text)
+        .map_err(|_| Error::Internal("converting the result for JavaScript failed".into()))
 }

@@ -4,45 +4,35 @@ use casebook::Error;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(typescript_custom_section)]
-const TS_ERROR: &str = r#"
-/**
- * What every failing call throws: a JS `Error` whose `name` is
- * `"CasebookError"`, carrying the keys of the core's error JSON. `code` and
- * `status` are the core's stable codes; `field_errors` lists every field
- * problem of a `validation_failed` error (empty otherwise); `candidates`
- * comes with `duplicate_suspected` and `storage_kind` with `storage`.
- */
-export interface CasebookError extends Error {
-    name: "CasebookError";
-    code: ErrorCode;
-    status: number;
-    field_errors: FieldError[];
-    candidates?: DuplicateCandidate[];
-    storage_kind?: StorageErrorKind;
-}
-"#;
+// The class lives in js/errors.js (shipped beside the glue) so that the
+// package can export it: `instanceof CasebookError` holds for every error.
+#[wasm_bindgen(raw_module = "./errors.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = CasebookError)]
+    type JsCasebookError;
 
-/// The error every failing call throws: a JS `Error` named `CasebookError`
+    #[wasm_bindgen(constructor, js_class = "CasebookError")]
+    fn new(message: &str, details: &JsValue) -> JsCasebookError;
+}
+
+/// The error every failing call throws: a `CasebookError` (a JS `Error`)
 /// whose message is the core's and whose other properties are the keys of
 /// the core's error JSON (`Error::to_json`: `code`, `status`,
 /// `field_errors`, `candidates`, `storage_kind`), with `field_errors` an
 /// empty list when the JSON has none.
 pub(crate) fn to_js(error: &Error) -> JsValue {
-    let js = js_sys::Error::new(&error.to_string());
-    js.set_name("CasebookError");
-    let target: &JsValue = js.as_ref();
-    let set = |key: &str, value: &JsValue| {
-        // Setting a property on a fresh Error cannot fail.
-        let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
-    };
-    set("field_errors", &js_sys::Array::new());
-    if let Value::Object(json) = error.to_json() {
-        for (key, value) in json.iter().filter(|(key, _)| *key != "message") {
-            set(key, &plain(value));
-        }
-    }
-    js.into()
+    let details = plain(&error.to_json());
+    JsCasebookError::new(&error.to_string(), &details).into()
+}
+
+/// The error of a call on a freed instance, for js/lifecycle.js (not part of
+/// the package's API).
+#[wasm_bindgen(js_name = __freedError, skip_typescript)]
+pub fn freed_error(class: &str) -> JsValue {
+    to_js(&Error::InvalidState(format!(
+        "this {} has been freed: create a new one",
+        casebook::quote(class)
+    )))
 }
 
 fn plain(value: &Value) -> JsValue {

@@ -15,9 +15,11 @@ pub(crate) fn validation_context(
     Ok((options.context(host::today_utc())?, options))
 }
 
-/// A template compiled once, for checking a form on every keystroke: only
-/// the field errors, read straight from the record's JSON text (the core's
-/// `Template::check_json`), with exactly the rules of `validate`.
+/// A template compiled once, for checking a form on every keystroke:
+/// `check` gives only the field errors, read straight from the record's JSON
+/// text (the core's `Template::check_json`); `validate` also gives the
+/// normalised values. The rules are exactly those of the free `validate`
+/// and of the engine.
 #[wasm_bindgen]
 pub struct Validator {
     template: Template,
@@ -46,20 +48,56 @@ impl Validator {
         })())
     }
 
-    /// Every field error of `record` (an empty list when it is valid).
+    /// Every field error of `record` (an empty list when it is valid):
+    /// the fields object, or its JSON text as a form posts it. A record
+    /// that is not an object is refused with `invalid_input`.
     #[wasm_bindgen(unchecked_return_type = "FieldError[]")]
     pub fn check(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Fields")] record: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Fields | string")] record: JsValue,
     ) -> JsResult {
         ready();
         throw((|| {
-            let text = convert::json_text(&record, "record")?;
+            let text = record_text(&record)?;
             let errors = self
                 .template
                 .check_json(&text, self.options.mode(), &self.ctx)
                 .map_err(|e| convert::refine_parse_error(e, "record"))?;
-            convert::to_js(&serde_json::to_value(&errors)?)
+            convert::to_js(&errors)
         })())
+    }
+
+    /// The whole report of `record` (an object or its JSON text): the values
+    /// as they would be stored (trimmed, phone numbers in E.164, defaults
+    /// filled), every field error and, for a draft, the required fields still
+    /// missing. Slower than `check`, which builds no values.
+    #[wasm_bindgen(unchecked_return_type = "ValidationReport")]
+    pub fn validate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Fields | string")] record: JsValue,
+    ) -> JsResult {
+        ready();
+        throw((|| {
+            let text = record_text(&record)?;
+            let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                convert::refine_parse_error(
+                    casebook::Error::InvalidInput(format!("the record is not valid JSON: {e}")),
+                    "record",
+                )
+            })?;
+            let report = self
+                .template
+                .validate(&value, self.options.mode(), &self.ctx)?;
+            convert::to_js(&report)
+        })())
+    }
+}
+
+/// A record argument as JSON text: a string is already the text (a posted
+/// form), anything else goes through `JSON.stringify`.
+fn record_text(record: &JsValue) -> casebook::Result<String> {
+    match record.as_string() {
+        Some(text) => Ok(text),
+        None => convert::json_text(record, "record"),
     }
 }

@@ -1,7 +1,9 @@
 // Every export of the Node package: success and failure paths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pkg, { Casebook, Validator, validate, warmUp, operations, version, e164Pattern } from './load.mjs';
+import pkg, {
+  Casebook, Validator, validate, warmUp, operations, version, e164Pattern, CasebookError, isCasebookError,
+} from './load.mjs';
 
 const OPTIONS = {
   config: { default_region: 'GB' },
@@ -32,6 +34,8 @@ export function rejects(fn, code) {
     return true;
   });
   assert.ok(error instanceof Error, `not an Error: ${error}`);
+  assert.ok(error instanceof CasebookError, `not a CasebookError: ${error}`);
+  assert.ok(isCasebookError(error));
   assert.equal(error.name, 'CasebookError', String(error));
   assert.equal(error.code, code, error.message);
   assert.equal(typeof error.status, 'number');
@@ -59,7 +63,8 @@ function ada(cb, extra = {}) {
 
 test('the package exports exactly the documented API', () => {
   assert.deepEqual(Object.keys(pkg).filter((k) => !k.startsWith('__')).sort(),
-    ['Casebook', 'Validator', 'e164Pattern', 'operations', 'validate', 'version', 'warmUp']);
+    ['Casebook', 'CasebookError', 'Validator', 'default', 'e164Pattern', 'initSync', 'isCasebookError',
+      'operations', 'validate', 'version', 'warmUp']);
   const methods = Object.getOwnPropertyNames(Casebook.prototype)
     .filter((m) => m !== 'constructor' && !m.startsWith('__')).sort();
   assert.deepEqual(methods, [
@@ -354,11 +359,23 @@ test('a Validator finds exactly the errors of validate, compiled once', () => {
   const records = [
     { mail: 'a@example.org', tel: '020 7946 0958' },
     { mail: 'x@', born: '2030-01-01', tags: ['a', 'b'], colour: 'red' },
-    {}, [1], null, { mail: '\u00e9@example.org', tel: 12 },
+    {}, null, { mail: '\u00e9@example.org', tel: 12 },
   ];
   for (const record of records) {
-    assert.deepEqual(validator.check(record), validate(template, record, options).errors, JSON.stringify(record));
+    const report = validate(template, record, options);
+    assert.deepEqual(validator.check(record), report.errors, JSON.stringify(record));
+    // A form posted as JSON text, and the whole report with the normalised values.
+    assert.deepEqual(validator.check(JSON.stringify(record)), report.errors);
+    assert.deepEqual(validator.validate(record), report);
+    assert.deepEqual(validator.validate(JSON.stringify(record)), report);
   }
+  assert.equal(validator.validate({ mail: 'a@example.org', tel: '020 7946 0958' }).values.tel, '+442079460958');
+  // A record that is not an object names no field: it is invalid input.
+  for (const notARecord of [[1], 'x', '"text"', '[1]', 7, true, '{"mail": ']) {
+    rejects(() => validator.check(notARecord), 'invalid_input');
+    rejects(() => validator.validate(notARecord), 'invalid_input');
+  }
+  rejects(() => validate(template, [1], options), 'invalid_input');
   assert.deepEqual(validator.check({ mail: 'x@' }).map((e) => e.code), ['invalid_format']);
   assert.deepEqual(new Validator(template, true).check({}), []);
   rejects(() => validator.check({ mail: '\ud800' }), 'invalid_input');
@@ -385,7 +402,7 @@ test('validate works without a store', () => {
   assert.deepEqual(validate(template, {}, true).missing.map((m) => m.field), ['mail']);
   assert.deepEqual(validate(template, {}, false).errors.map((e) => e.code), ['required']);
   assert.deepEqual(validate(template, {}).errors.map((e) => e.code), ['required']);
-  assert.equal(validate(template, [1]).errors[0].code, 'wrong_type');
+  rejects(() => validate(template, [1]), 'invalid_input');
   rejects(() => validate({ id: 't' }, {}), 'invalid_template');
   rejects(() => validate(template, {}, { today: 'tomorrow' }), 'invalid_input');
   rejects(() => validate(template, {}, { colour: 'red' }), 'invalid_input');

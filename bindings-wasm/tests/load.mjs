@@ -1,8 +1,7 @@
-// The Node build of the package (bindings-wasm/pkg/node, made by scripts/test-wasm).
-import { createRequire } from 'node:module';
+// The package as Node loads it (bindings-wasm/pkg/node.js, made by scripts/test-wasm).
+import * as pkg from '../pkg/node.js';
 
-const require = createRequire(import.meta.url);
-const pkg = require('../pkg/node/casebook_wasm.js');
-
-export const { Casebook, Validator, validate, warmUp, operations, version, e164Pattern } = pkg;
+export const {
+  Casebook, Validator, validate, warmUp, operations, version, e164Pattern, CasebookError, isCasebookError,
+} = pkg;
 export default pkg;

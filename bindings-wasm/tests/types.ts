@@ -2,11 +2,11 @@
 // are valid and describe the API as it is used.
 import {
   Casebook, Validator, validate, warmUp, operations, version, e164Pattern,
-  type CasebookError, type EngineOptions, type Profile, type ProfileInput, type Recognition,
+  CasebookError, isCasebookError, type EngineOptions, type Profile, type ProfileInput, type Recognition,
   type ValidationReport, type MergePlan, type MergePreview, type DuplicateCandidate, type FieldError,
   type TemplateDef, type CaseInput, type FormValidation, type ErrorCode, type InvariantProblem,
   type CalendarDef, type CalendarRef, type SlaDef, type SlaClock, type SlaDue, type SlaEvent, type BusinessTime,
-} from '../pkg/node/casebook_wasm.js';
+} from '../pkg/index.js';
 
 const options: EngineOptions = { config: { default_region: 'GB' }, clock: { start: '2026-01-01T00:00:00Z' }, id_seed: 1 };
 const cb = new Casebook(options);
@@ -62,15 +62,18 @@ try {
   const moved: number = preview.contacts_moved;
   const candidates: DuplicateCandidate[] = cb.duplicateCandidates(profile.customer_id);
   console.log(moved, candidates.length);
-} catch (e) {
-  const error = e as CasebookError;
-  const code: ErrorCode = error.code;
-  console.log(code, error.status, error.field_errors.map((f) => f.code), error.message);
+} catch (e: unknown) {
+  if (!isCasebookError(e)) throw e;
+  const code: ErrorCode = e.code;
+  console.log(code, e.status, e.field_errors.map((f) => f.code), e.message, e instanceof CasebookError);
 }
 
 const report: ValidationReport = validate(template, { segment: 'gold' }, { draft: false, today: '2026-01-01' });
-const problems: FieldError[] = new Validator(template, { today: '2026-01-01' }).check({ segment: 'gold' });
-console.log(problems.length);
+const validator = new Validator(template, { today: '2026-01-01' });
+const problems: FieldError[] = validator.check({ segment: 'gold' });
+const posted: FieldError[] = validator.check('{"segment": "gold"}');
+const normalised: ValidationReport = validator.validate('{"segment": "private"}');
+console.log(problems.length, posted.length, normalised.values);
 const broken: InvariantProblem[] = cb.checkInvariants();
 console.log(broken.map((p) => `${p.kind} ${p.subject}: ${p.message}`));
 const bytes: Uint8Array = cb.exportSnapshot();

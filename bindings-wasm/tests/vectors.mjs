@@ -3,6 +3,7 @@
 // both must report the same answers.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 
 export const vectorsDir = fileURLToPath(new URL('../../tests/vectors/', import.meta.url));
 
@@ -69,21 +70,26 @@ export function runValidation(api, vectors) {
   const problems = [];
   for (const c of vectors.cases) {
     const name = c.name ?? '?';
+    const options = { draft: c.draft ?? false, today: vectors.today, default_region: vectors.default_region };
     let report;
     try {
-      report = api.validate(c.template, c.record, {
-        draft: c.draft ?? false,
-        today: vectors.today,
-        default_region: vectors.default_region,
-      });
+      report = api.validate(c.template, c.record, options);
+      // A compiled Validator gives the same report, from the object and from its JSON text.
+      const validator = new api.Validator(c.template, options);
+      for (const record of [c.record, JSON.stringify(c.record ?? null)]) {
+        const same = isDeepStrictEqual(validator.validate(record), report) &&
+          isDeepStrictEqual(validator.check(record), report.errors);
+        if (!same) problems.push(`${name}: the Validator disagrees with validate for ${JSON.stringify(record)}`);
+      }
+      validator.free();
     } catch (e) {
       const err = errorJson(e);
-      if (c.template_error !== undefined && err.code === c.template_error) continue;
+      if (c.error !== undefined && err.code === c.error) continue;
       problems.push(`${name}: unexpected error ${err.message}`);
       continue;
     }
-    if (c.template_error !== undefined) {
-      problems.push(`${name}: expected template error ${c.template_error}, got ${show(report)}`);
+    if (c.error !== undefined) {
+      problems.push(`${name}: expected error ${c.error}, got ${show(report)}`);
       continue;
     }
     const expect = c.expect ?? {};

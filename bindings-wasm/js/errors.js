@@ -1,0 +1,30 @@
+// The error every failing casebook call throws. The module constructs it
+// (see src/error.rs); the package exports it for `instanceof` checks.
+
+/** What every failing casebook call throws, with the core's stable code. */
+export class CasebookError extends Error {
+  /**
+   * @param {string} message the core's message
+   * @param {object} details the core's error JSON (`code`, `status`, ...)
+   */
+  constructor(message, details) {
+    super(message);
+    this.name = 'CasebookError';
+    this.code = details.code;
+    this.status = details.status;
+    this.field_errors = Array.isArray(details.field_errors) ? details.field_errors : [];
+    if (details.candidates !== undefined) this.candidates = details.candidates;
+    if (details.storage_kind !== undefined) this.storage_kind = details.storage_kind;
+  }
+}
+
+/**
+ * Whether `value` is an error thrown by casebook. Also true for one thrown
+ * by another copy of the package or from another realm (a worker's error
+ * passed on), judged by its name and its string `code`.
+ */
+export function isCasebookError(value) {
+  if (value instanceof CasebookError) return true;
+  return value instanceof Error && value.name === 'CasebookError' &&
+    typeof value.code === 'string' && typeof value.status === 'number';
+}
