@@ -23,13 +23,22 @@ fn validation(c: &mut Criterion) {
 
     // Same rules: both must accept and reject exactly the same records.
     for record in &data {
-        let ours = template.validate(record, Mode::Create, &ctx).expect("an object").is_valid();
+        let ours = template
+            .validate(record, Mode::Create, &ctx)
+            .expect("an object")
+            .is_valid();
         assert_eq!(
             ours,
             validator.is_valid(record),
             "validators disagree on {record}"
         );
-        assert_eq!(ours, template.check(record, Mode::Create, &ctx).expect("an object").is_empty());
+        assert_eq!(
+            ours,
+            template
+                .check(record, Mode::Create, &ctx)
+                .expect("an object")
+                .is_empty()
+        );
     }
 
     let mut group = c.benchmark_group("validate_20_fields");
@@ -39,7 +48,9 @@ fn validation(c: &mut Criterion) {
         b.iter(|| {
             let mut errors = 0;
             for record in &data {
-                errors += template.check(black_box(record), Mode::Create, &ctx).map_or(1, |e| e.len());
+                errors += template
+                    .check(black_box(record), Mode::Create, &ctx)
+                    .map_or(1, |e| e.len());
             }
             errors
         })
@@ -84,7 +95,9 @@ fn validation(c: &mut Criterion) {
         b.iter(|| {
             let mut errors = 0;
             for record in hot {
-                errors += template.check(black_box(record), Mode::Create, &ctx).map_or(1, |e| e.len());
+                errors += template
+                    .check(black_box(record), Mode::Create, &ctx)
+                    .map_or(1, |e| e.len());
             }
             errors
         })

@@ -139,6 +139,19 @@ function slaLeft(sla) {
   return sla.time_left_s >= 0 ? `${text} left` : `breached ${text} ago`;
 }
 
+/** The record's custom fields as "Label: shown value", labels and option names from its template. */
+function fieldLines(record) {
+  const template = record.template ? cb.template(record.template.id, record.template.version) : null;
+  const defs = new Map((template?.fields ?? []).map((f) => [f.key, f]));
+  return Object.entries(record.fields).map(([key, value]) => {
+    const def = defs.get(key);
+    const option = (v) => def?.options?.find((o) => o.key === v)?.label ?? v;
+    const shown = Array.isArray(value) ? value.map(option).join(', ')
+      : typeof value === 'boolean' ? (value ? 'Yes' : 'No') : option(value);
+    return el('div', { className: 'field', textContent: `${def?.label ?? key}: ${shown}` });
+  });
+}
+
 function showCustomer(customerId) {
   const profile = cb.profile(customerId);
   current = profile.customer_id;
@@ -153,9 +166,7 @@ function showCustomer(customerId) {
     points.append(el('li', { textContent: `${p.kind}: ${p.value}${p.label ? ` (${p.label})` : ''}` }));
   }
   card.append(points);
-  for (const [key, value] of Object.entries(profile.fields)) {
-    card.append(el('div', { textContent: `${key}: ${value}` }));
-  }
+  card.append(...fieldLines(profile));
   const caseList = el('ul', { id: 'customer-cases' });
   for (const { case: c, role } of cases) {
     const slas = (c.slas ?? []).map((s) => el('div', {

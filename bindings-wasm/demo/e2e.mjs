@@ -56,6 +56,10 @@ try {
   await page.click('#answer');
   await page.waitForSelector('#customer-card');
   assert.match(await text('#customer-card h3'), /Ada Lovelace/);
+  // Custom fields under their template labels, choices by their option names.
+  assert.match(await text('#customer-card'), /Segment: Private/);
+  assert.match(await text('#customer-card'), /NI number: AB123456C/);
+  assert.doesNotMatch(await text('#customer-card'), /segment:|ni_number/);
   assert.match(await text('#customer-cases'), /CS0001001 Router has no signal/);
   // The screen pop shows the open case's service levels.
   assert.match(await text('#customer-cases'), /First response: 0h 59m left|First response: 1h 00m left/);

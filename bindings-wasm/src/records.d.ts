@@ -601,36 +601,228 @@ export type FieldErrorCode = "required" | "too_short" | "too_long" | "invalid_fo
  */
 export type FieldSource = "survivor" | "merged";
 
-/** The JSON shape of one field (flat: common flags plus kind-specific settings). */
-export interface FieldSpec {
-    key: string;
-    type: string;
-    decimal_places?: number;
-    default?: Value;
-    help?: string;
-    hint?: string;
-    /**
-     * Phone fields of a profile template: whether recognition and phone
-     * search find the profile by this number (default `true`).
-     */
-    identifies?: boolean;
-    label?: string;
-    max?: Value;
-    max_length?: number;
-    min?: Value;
-    min_length?: number;
-    multiline?: boolean;
-    multiple?: boolean;
-    not_in_future?: boolean;
-    options?: ChoiceOption[];
-    pii?: boolean;
-    read_only_after_create?: boolean;
-    regex?: string;
-    region?: string;
-    required?: boolean;
-    required_when?: Condition;
-    searchable?: boolean;
-}
+/** One field of a template, by its `type`: the settings every field takes and those of its type. */
+export type FieldSpec =
+    /** Free text. */
+    | {
+        /** Stable key of the field in records. */
+        key: string;
+        type: "text";
+        default?: Value;
+        /** Help text shown beside the input. */
+        help?: string;
+        /** Label shown to users. */
+        label?: string;
+        /** Maximum length in characters (at least 1). */
+        max_length?: number;
+        /** Minimum length in characters. */
+        min_length?: number;
+        /** Line breaks are allowed. */
+        multiline?: boolean;
+        /** The field holds personal data (marked for export and erasure). */
+        pii?: boolean;
+        /** The value cannot change once the record exists. */
+        read_only_after_create?: boolean;
+        /** The field must have a value (default `false`). */
+        required?: boolean;
+        /** Required only when another field has a given value. */
+        required_when?: Condition;
+        /** Case templates: keyword search finds cases by this field. */
+        searchable?: boolean;
+    }
+    /** One (or with `multiple`, several) of fixed options. */
+    | {
+        /** Stable key of the field in records. */
+        key: string;
+        type: "choice";
+        options: ChoiceOption[];
+        default?: Value;
+        /** Help text shown beside the input. */
+        help?: string;
+        /** Label shown to users. */
+        label?: string;
+        /** Several options may be chosen (the value is a list). */
+        multiple?: boolean;
+        /** The field holds personal data (marked for export and erasure). */
+        pii?: boolean;
+        /** The value cannot change once the record exists. */
+        read_only_after_create?: boolean;
+        /** The field must have a value (default `false`). */
+        required?: boolean;
+        /** Required only when another field has a given value. */
+        required_when?: Condition;
+        /** Case templates: keyword search finds cases by this field. */
+        searchable?: boolean;
+    }
+    /** Text matching a regular expression (anchored at both ends). */
+    | {
+        /** Stable key of the field in records. */
+        key: string;
+        type: "pattern";
+        /** The regular expression. */
+        regex: string;
+        /** The expected format as users read it (`AA999999A`), quoted in errors. */
+        hint: string;
+        default?: Value;
+        /** Help text shown beside the input. */
+        help?: string;
+        /** Label shown to users. */
+        label?: string;
+        /** The field holds personal data (marked for export and erasure). */
+        pii?: boolean;
+        /** The value cannot change once the record exists. */
+        read_only_after_create?: boolean;
+        /** The field must have a value (default `false`). */
+        required?: boolean;
+        /** Required only when another field has a given value. */
+        required_when?: Condition;
+        /** Case templates: keyword search finds cases by this field. */
+        searchable?: boolean;
+    }
+    /** An e-mail address. */
+    | {
+        /** Stable key of the field in records. */
+        key: string;
+        type: "email";
+        default?: Value;
+        /** Help text shown beside the input. */
+        help?: string;
+        /** Label shown to users. */
+        label?: string;
+        /** The field holds personal data (marked for export and erasure). */
+        pii?: boolean;
+        /** The value cannot change once the record exists. */
+        read_only_after_create?: boolean;
+        /** The field must have a value (default `false`). */
+        required?: boolean;
+        /** Required only when another field has a given value. */
+        required_when?: Condition;
+        /** Case templates: keyword search finds cases by this field. */
+        searchable?: boolean;
+    }
+    /** A phone number, stored in E.164. */
+    | {
+        /** Stable key of the field in records. */
+        key: string;
+        type: "phone";
+        default?: Value;
+        /** Help text shown beside the input. */
+        help?: string;
+        /** Profile templates: recognition and phone search find the profile by this number (default `true`). */
+        identifies?: boolean;
+        /** Label shown to users. */
+        label?: string;
+        /** The field holds personal data (marked for export and erasure). */
+        pii?: boolean;
+        /** The value cannot change once the record exists. */
+        read_only_after_create?: boolean;
+        /** Region of national numbers (ISO 3166 code, such as GB); the engine's default region otherwise. */
+        region?: string;
+        /** The field must have a value (default `false`). */
+        required?: boolean;
+        /** Required only when another field has a given value. */
+        required_when?: Condition;
+        /** Case templates: keyword search finds cases by this field. */
+        searchable?: boolean;
+    }
+    /** A whole number. */
+    | {
+        /** Stable key of the field in records. */
+        key: string;
+        type: "integer";
+        default?: Value;
+        /** Help text shown beside the input. */
+        help?: string;
+        /** Label shown to users. */
+        label?: string;
+        /** Largest value allowed. */
+        max?: number;
+        /** Smallest value allowed. */
+        min?: number;
+        /** The field holds personal data (marked for export and erasure). */
+        pii?: boolean;
+        /** The value cannot change once the record exists. */
+        read_only_after_create?: boolean;
+        /** The field must have a value (default `false`). */
+        required?: boolean;
+        /** Required only when another field has a given value. */
+        required_when?: Condition;
+        /** Case templates: keyword search finds cases by this field. */
+        searchable?: boolean;
+    }
+    /** A decimal number. */
+    | {
+        /** Stable key of the field in records. */
+        key: string;
+        type: "decimal";
+        /** Most digits after the point (at most 12). */
+        decimal_places?: number;
+        default?: Value;
+        /** Help text shown beside the input. */
+        help?: string;
+        /** Label shown to users. */
+        label?: string;
+        /** Largest value allowed. */
+        max?: number;
+        /** Smallest value allowed. */
+        min?: number;
+        /** The field holds personal data (marked for export and erasure). */
+        pii?: boolean;
+        /** The value cannot change once the record exists. */
+        read_only_after_create?: boolean;
+        /** The field must have a value (default `false`). */
+        required?: boolean;
+        /** Required only when another field has a given value. */
+        required_when?: Condition;
+        /** Case templates: keyword search finds cases by this field. */
+        searchable?: boolean;
+    }
+    /** A calendar date. */
+    | {
+        /** Stable key of the field in records. */
+        key: string;
+        type: "date";
+        default?: Value;
+        /** Help text shown beside the input. */
+        help?: string;
+        /** Label shown to users. */
+        label?: string;
+        max?: CivilDate;
+        min?: CivilDate;
+        /** The date may not be after today. */
+        not_in_future?: boolean;
+        /** The field holds personal data (marked for export and erasure). */
+        pii?: boolean;
+        /** The value cannot change once the record exists. */
+        read_only_after_create?: boolean;
+        /** The field must have a value (default `false`). */
+        required?: boolean;
+        /** Required only when another field has a given value. */
+        required_when?: Condition;
+        /** Case templates: keyword search finds cases by this field. */
+        searchable?: boolean;
+    }
+    /** Yes or no. */
+    | {
+        /** Stable key of the field in records. */
+        key: string;
+        type: "boolean";
+        default?: Value;
+        /** Help text shown beside the input. */
+        help?: string;
+        /** Label shown to users. */
+        label?: string;
+        /** The field holds personal data (marked for export and erasure). */
+        pii?: boolean;
+        /** The value cannot change once the record exists. */
+        read_only_after_create?: boolean;
+        /** The field must have a value (default `false`). */
+        required?: boolean;
+        /** Required only when another field has a given value. */
+        required_when?: Condition;
+        /** Case templates: keyword search finds cases by this field. */
+        searchable?: boolean;
+    };
 
 /**
  * A test of one case attribute or custom field: exactly one of `equals`,
@@ -1068,15 +1260,15 @@ export interface ProfileInput {
 /** How to look profiles up. */
 export type ProfileQuery =
     /** Name words, case- and accent-insensitive, each matching the start of a name word. */
-    | { name: string }
+    | { name: string; email?: never; phone?: never; account?: never; customer_id?: never; identification?: never }
     /** E-mail address. */
-    | { email: string }
+    | { email: string; name?: never; phone?: never; account?: never; customer_id?: never; identification?: never }
     /** Phone number in any formatting. */
-    | { phone: string }
+    | { phone: string; name?: never; email?: never; account?: never; customer_id?: never; identification?: never }
     /** Account id. */
-    | { account: string }
+    | { account: string; name?: never; email?: never; phone?: never; customer_id?: never; identification?: never }
     /** Customer ID. */
-    | { customer_id: string }
+    | { customer_id: string; name?: never; email?: never; phone?: never; account?: never; identification?: never }
     /** Identification document. */
     | {
         identification: {
@@ -1085,6 +1277,11 @@ export type ProfileQuery =
             /** Number. */
             value: string;
         };
+        name?: never;
+        email?: never;
+        phone?: never;
+        account?: never;
+        customer_id?: never;
     };
 
 /** A short view of a profile for lists (search results, household pop-ups). */

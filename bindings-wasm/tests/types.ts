@@ -81,3 +81,24 @@ new Casebook().importSnapshot(bytes);
 const pattern: string | undefined = e164Pattern(44);
 console.log(report.errors.length, firstProblem, id, when, warmUp(), operations().length, version(), pattern);
 cb.free();
+
+// Precise types: each line below must fail to compile (tsc fails on an unused @ts-expect-error).
+const fieldsByType: TemplateDef['fields'] = [
+  { key: 'age', type: 'integer', min: 18, max: 130 },
+  { key: 'born', type: 'date', max: '2026-01-01', not_in_future: true },
+  { key: 'code', type: 'pattern', regex: '[A-Z]{2}', hint: 'AB' },
+  { key: 'tier', type: 'choice', multiple: true, options: [{ key: 'a', label: 'A' }] },
+];
+// @ts-expect-error a text field takes no options
+const textWithOptions: TemplateDef['fields'][number] = { key: 'x', type: 'text', options: [] };
+// @ts-expect-error an integer's bounds are numbers
+const integerWithTextBound: TemplateDef['fields'][number] = { key: 'n', type: 'integer', min: '1' };
+// @ts-expect-error a pattern field needs its hint
+const patternWithoutHint: TemplateDef['fields'][number] = { key: 'p', type: 'pattern', regex: 'a' };
+// @ts-expect-error a field type that does not exist
+const unknownType: TemplateDef['fields'][number] = { key: 'u', type: 'colour' };
+// @ts-expect-error a typo in an engine option
+const typoInOptions: EngineOptions = { config: { default_regoin: 'GB' } };
+// @ts-expect-error a profile query asks one thing at a time
+const twoQueries: Parameters<Casebook['findProfiles']>[0] = { name: 'Ada', email: 'ada@example.org' };
+console.log(fieldsByType, textWithOptions, integerWithTextBound, patternWithoutHint, unknownType, typoInOptions, twoQueries);

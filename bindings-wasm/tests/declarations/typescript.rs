@@ -285,7 +285,43 @@ fn union(members: Vec<Member>) -> Ty {
     if flat.len() == 1 {
         return flat.remove(0).ty;
     }
-    Ty::Union(flat)
+    Ty::Union(one_key_at_a_time(flat))
+}
+
+/// An externally tagged union (each member an object of one required key,
+/// all keys different): each member also gets the others' keys as
+/// `?: never`, so that an object with two of the keys fails to compile
+/// (TypeScript otherwise accepts it as one member with an extra key).
+fn one_key_at_a_time(mut members: Vec<Member>) -> Vec<Member> {
+    let keys: Option<Vec<String>> = members
+        .iter()
+        .map(|m| match &m.ty {
+            Ty::Object(props) if props.len() == 1 && !props[0].optional => {
+                Some(props[0].name.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let Some(keys) = keys else {
+        return members;
+    };
+    if keys.iter().collect::<BTreeSet<_>>().len() != keys.len() {
+        return members;
+    }
+    for member in &mut members {
+        if let Ty::Object(props) = &mut member.ty {
+            let own = props[0].name.clone();
+            for key in keys.iter().filter(|k| **k != own) {
+                props.push(Prop {
+                    name: key.clone(),
+                    ty: named("never"),
+                    optional: true,
+                    doc: None,
+                });
+            }
+        }
+    }
+    members
 }
 
 fn without_null(ty: Ty) -> Ty {

@@ -225,9 +225,10 @@ impl From<&Template> for TemplateDef {
     }
 }
 
-/// The JSON shape of one field (flat: common flags plus kind-specific settings).
+/// The JSON shape of one field (flat: common flags plus kind-specific
+/// settings). Its JSON Schema (feature `schema`, `spec_schema.rs`) is one
+/// object per `type`, each with only the settings that apply to it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct FieldSpec {

@@ -32,6 +32,8 @@ mod names;
 #[cfg(test)]
 mod properties;
 mod reader;
+#[cfg(feature = "schema")]
+mod spec_schema;
 #[cfg(test)]
 mod tests;
 mod validate;

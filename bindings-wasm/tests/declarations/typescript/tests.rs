@@ -85,7 +85,7 @@ fn externally_tagged_unions_are_single_key_objects() {
     ]});
     assert_eq!(
         ts(schema),
-        "export type T = { name: string } | { pair: { kind: string } };\n"
+        "export type T = { name: string; pair?: never } | { pair: { kind: string }; name?: never };\n"
     );
 }
 
