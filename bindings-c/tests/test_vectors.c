@@ -156,7 +156,7 @@ static void run_operations(const char *file, const json_t *vectors) {
                 } else if (!subset_match(expect_error, error)) {
                     mismatch(where, "error", expect_error, error);
                 }
-                json_decref(got);
+                json_decref(error);
             } else {
                 json_t *answer = json_loads(out, JSON_DECODE_ANY, NULL);
                 json_t *expect = json_object_get(step, "expect");
