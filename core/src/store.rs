@@ -83,6 +83,18 @@ pub enum Lookup<'a> {
         /// How many at most.
         limit: usize,
     },
+    /// [`ReadTx::linked_cases`] of the one profile holding a key (none when
+    /// no profile or several hold it): asked beside the key's profiles, so
+    /// a screen pop costs one round trip on a network store.
+    SoleProfileCases(&'a str),
+    /// [`Lookup::LatestContacts`] of the one profile holding a key (none
+    /// when no profile or several hold it).
+    SoleProfileContacts {
+        /// The contact key.
+        key: &'a str,
+        /// How many at most.
+        limit: usize,
+    },
 }
 
 /// [`ReadTx::read_many`] one lookup after the other.
@@ -96,8 +108,26 @@ pub fn read_one_by_one<T: ReadTx + ?Sized>(tx: &T, lookups: &[Lookup<'_>]) -> Re
             Lookup::LatestContacts { profile, limit } => tx
                 .contacts_of_profile(profile, None, None, limit)
                 .map(Looked::Contacts),
+            Lookup::SoleProfileCases(key) => match sole_profile(tx, key)? {
+                Some(profile) => tx.linked_cases(profile).map(Looked::LinkedCases),
+                None => Ok(Looked::LinkedCases(Vec::new())),
+            },
+            Lookup::SoleProfileContacts { key, limit } => match sole_profile(tx, key)? {
+                Some(profile) => tx
+                    .contacts_of_profile(profile, None, None, limit)
+                    .map(Looked::Contacts),
+                None => Ok(Looked::Contacts(Vec::new())),
+            },
         })
         .collect()
+}
+
+/// The profile holding `key` when exactly one does.
+fn sole_profile<T: ReadTx + ?Sized>(tx: &T, key: &str) -> Result<Option<Uuid>> {
+    Ok(match tx.profiles_by_key(key)?.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    })
 }
 
 /// The answer to one [`Lookup`], of its kind.
@@ -192,6 +222,12 @@ pub trait ReadTx {
     /// store, one round trip).
     fn read_many(&self, lookups: &[Lookup<'_>]) -> Result<Vec<Looked>> {
         read_one_by_one(self, lookups)
+    }
+    /// Whether a [`ReadTx::read_many`] batch costs about one lookup (a
+    /// network store sends it in one round trip): the engine then asks in
+    /// advance for what it will probably need. `false` by default.
+    fn batches_reads(&self) -> bool {
+        false
     }
     /// Profiles with a name token starting with `prefix`, sorted by id, at most `limit`.
     fn profiles_by_name_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<Uuid>>;

@@ -27,6 +27,7 @@ macro_rules! conformance_suite {
             store_contract::versions_are_compare_and_set,
             store_contract::stores_index_what_they_are_handed,
             store_contract::empty_and_reversed_ranges_hold_nothing,
+            store_contract::batched_lookups_answer_as_one_by_one,
             profiles::profile_round_trip,
             profiles::customer_ids_are_sequential_and_unique,
             profiles::stale_version_is_a_conflict_and_overwrites_nothing,

@@ -88,15 +88,33 @@ impl<S: Store> Casebook<S> {
         let withheld = caller
             .as_ref()
             .is_some_and(|c| c.kind == CallerKind::Withheld);
+        let recent = self.config.recognition_recent_contacts;
         self.store.read_with(|tx| {
             // The SLA definitions' load count and the key's profiles at
-            // once: one round trip on a network store.
+            // once: one round trip on a network store, which is also asked
+            // for the cases and contacts of the key's profile should only
+            // one hold it (the usual known caller).
+            let mut ahead = None;
             let (slas, mut profiles) = match &key {
                 Some(k) => {
-                    let lookups = [Self::definitions_loaded(), Lookup::ProfilesWithKey(k)];
+                    let mut lookups = vec![Self::definitions_loaded(), Lookup::ProfilesWithKey(k)];
+                    if tx.batches_reads() {
+                        lookups.push(Lookup::SoleProfileCases(k));
+                        lookups.push(Lookup::SoleProfileContacts {
+                            key: k,
+                            limit: recent,
+                        });
+                    }
                     let mut answers = tx.read_many(&lookups)?.into_iter();
                     let loads = Looked::next_of(&mut answers)?.into_sequence()?;
                     let stored = Looked::next_of(&mut answers)?.into_profiles()?;
+                    if lookups.len() > 2 {
+                        let linked = Looked::next_of(&mut answers)?.into_linked_cases()?;
+                        let contacts = Looked::next_of(&mut answers)?.into_contacts()?;
+                        if let [only] = stored.as_slice() {
+                            ahead = Some((only.id, linked, contacts));
+                        }
+                    }
                     (
                         Some(self.sla_set_at(tx, loads)?),
                         self.live_profiles(tx, stored)?,
@@ -122,17 +140,26 @@ impl<S: Store> Casebook<S> {
                 }),
                 1 => {
                     let profile = profiles.swap_remove(0);
-                    // Cases and contacts at once (one round trip on a network store).
-                    let lookups = [
-                        Lookup::LinkedCases(profile.id),
-                        Lookup::LatestContacts {
-                            profile: profile.id,
-                            limit: self.config.recognition_recent_contacts,
-                        },
-                    ];
-                    let mut answers = tx.read_many(&lookups)?.into_iter();
-                    let linked = Looked::next_of(&mut answers)?.into_linked_cases()?;
-                    let recent_contacts = Looked::next_of(&mut answers)?.into_contacts()?;
+                    let (linked, recent_contacts) = match ahead {
+                        // Read in advance for the key's only profile, which is this one
+                        // (not the survivor of a merged profile holding the key).
+                        Some((id, linked, contacts)) if id == profile.id => (linked, contacts),
+                        _ => {
+                            // Cases and contacts at once (one round trip on a network store).
+                            let lookups = [
+                                Lookup::LinkedCases(profile.id),
+                                Lookup::LatestContacts {
+                                    profile: profile.id,
+                                    limit: recent,
+                                },
+                            ];
+                            let mut answers = tx.read_many(&lookups)?.into_iter();
+                            (
+                                Looked::next_of(&mut answers)?.into_linked_cases()?,
+                                Looked::next_of(&mut answers)?.into_contacts()?,
+                            )
+                        }
+                    };
                     let open_cases: Vec<CaseSummary> = self
                         .summarize_cases(tx, &slas, linked, true)?
                         .into_iter()

@@ -9,49 +9,56 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 
+/// A referenced schema with a description of its use here.
+fn described(mut schema: Value, description: &str) -> Value {
+    if let Value::Object(map) = &mut schema {
+        map.insert("description".into(), json!(description));
+    }
+    schema
+}
+
 /// Settings every field type takes.
 fn common(generator: &mut SchemaGenerator) -> Map<String, Value> {
     let condition = generator.subschema_for::<Condition>().to_value();
     let any = generator.subschema_for::<Value>().to_value();
     let text = |description: &str| json!({"type": "string", "description": description});
     let flag = |description: &str| json!({"type": "boolean", "description": description});
-    let mut properties = Map::new();
-    properties.insert("key".into(), text("Stable key of the field in records."));
-    properties.insert("label".into(), text("Label shown to users."));
-    properties.insert(
-        "required".into(),
-        flag("The field must have a value (default `false`)."),
-    );
-    let mut when = condition;
-    if let Value::Object(map) = &mut when {
-        map.insert(
-            "description".into(),
-            json!("Required only when another field has a given value."),
-        );
-    }
-    properties.insert("required_when".into(), when);
-    let mut default = any;
-    if let Value::Object(map) = &mut default {
-        map.insert(
-            "description".into(),
-            json!("Value a new record gets when it leaves the field out."),
-        );
-    }
-    properties.insert("default".into(), default);
-    properties.insert(
-        "searchable".into(),
-        flag("Case templates: keyword search finds cases by this field."),
-    );
-    properties.insert(
-        "pii".into(),
-        flag("The field holds personal data (marked for export and erasure)."),
-    );
-    properties.insert(
-        "read_only_after_create".into(),
-        flag("The value cannot change once the record exists."),
-    );
-    properties.insert("help".into(), text("Help text shown beside the input."));
-    properties
+    let entries = [
+        ("key", text("Stable key of the field in records.")),
+        ("label", text("Label shown to users.")),
+        (
+            "required",
+            flag("The field must have a value (default `false`)."),
+        ),
+        (
+            "required_when",
+            described(
+                condition,
+                "Required only when another field has a given value.",
+            ),
+        ),
+        (
+            "default",
+            described(any, "Value a new record gets when it leaves the field out."),
+        ),
+        (
+            "searchable",
+            flag("Case templates: keyword search finds cases by this field."),
+        ),
+        (
+            "pii",
+            flag("The field holds personal data (marked for export and erasure)."),
+        ),
+        (
+            "read_only_after_create",
+            flag("The value cannot change once the record exists."),
+        ),
+        ("help", text("Help text shown beside the input.")),
+    ];
+    entries
+        .into_iter()
+        .map(|(name, schema)| (name.to_string(), schema))
+        .collect()
 }
 
 /// One field type: its `type`, the common settings and its own.

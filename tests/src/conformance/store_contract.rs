@@ -440,3 +440,99 @@ pub fn empty_and_reversed_ranges_hold_nothing<S: Store>(store: S) {
     );
     assert_eq!(cb.contact_history(p.id, None, None, 10).unwrap().len(), 1);
 }
+
+/// Lookups sent together answer exactly as one after the other, and the
+/// sole-profile lookups answer only for a key that one profile holds.
+pub fn batched_lookups_answer_as_one_by_one<S: Store>(store: S) {
+    use casebook::store::{read_one_by_one, Looked, Lookup};
+    let cb = engine(store);
+    let sole = add_anyway(&cb, caller("Sole", "Holder", "020 7946 0001", "1980-01-01"));
+    let first = add_anyway(&cb, caller("Anne", "House", "020 7946 0002", "1970-01-01"));
+    let second = add_anyway(&cb, caller("Bert", "House", "020 7946 0002", "1971-01-01"));
+    for p in [&sole, &first, &second] {
+        open_case(
+            &cb,
+            support_case(&format!("Case of {}", p.family_name), vec![requester(p)]),
+        );
+    }
+    let base: jiff::Timestamp = "2026-01-01T10:00:00Z".parse().unwrap();
+    for hour in [1i64, 3, 2] {
+        let mut input = ContactInput::inbound(Channel::Voice, "020 7946 0001");
+        input.started_at = Some(base + jiff::SignedDuration::from_hours(hour));
+        input.profile = Some(sole.customer_id.clone());
+        cb.log_contact(&agent(), input).unwrap();
+    }
+    let key = |number: &str| cb.address_key(Channel::Voice, number).unwrap();
+    let (sole_key, shared_key, unknown_key) = (
+        key("020 7946 0001"),
+        key("020 7946 0002"),
+        key("020 7946 0999"),
+    );
+    let lookups = [
+        Lookup::Sequence("case_number"),
+        Lookup::ProfilesWithKey(&shared_key),
+        Lookup::SoleProfileCases(&sole_key),
+        Lookup::SoleProfileContacts {
+            key: &sole_key,
+            limit: 2,
+        },
+        Lookup::SoleProfileCases(&shared_key),
+        Lookup::SoleProfileContacts {
+            key: &shared_key,
+            limit: 2,
+        },
+        Lookup::SoleProfileCases(&unknown_key),
+        Lookup::LinkedCases(sole.id),
+        Lookup::LatestContacts {
+            profile: sole.id,
+            limit: 2,
+        },
+    ];
+    let (together, one_by_one) = cb
+        .store()
+        .read_with(|tx| Ok((tx.read_many(&lookups)?, read_one_by_one(tx, &lookups)?)))
+        .unwrap();
+    assert_eq!(together, one_by_one);
+    let mut answers = together.into_iter();
+    let mut next = || Looked::next_of(&mut answers).unwrap();
+    next();
+    let shared: Vec<Uuid> = next()
+        .into_profiles()
+        .unwrap()
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    let mut household = vec![first.id, second.id];
+    household.sort();
+    assert_eq!(shared, household);
+    let sole_cases = next().into_linked_cases().unwrap();
+    assert_eq!(sole_cases.len(), 1);
+    assert_eq!(sole_cases[0].0.profile_id, sole.id);
+    let hours: Vec<jiff::Timestamp> = next()
+        .into_contacts()
+        .unwrap()
+        .iter()
+        .map(|c| c.started_at)
+        .collect();
+    assert_eq!(
+        hours,
+        [
+            base + jiff::SignedDuration::from_hours(3),
+            base + jiff::SignedDuration::from_hours(2)
+        ]
+    );
+    assert!(
+        next().into_linked_cases().unwrap().is_empty(),
+        "two profiles hold the key"
+    );
+    assert!(
+        next().into_contacts().unwrap().is_empty(),
+        "two profiles hold the key"
+    );
+    assert!(
+        next().into_linked_cases().unwrap().is_empty(),
+        "no profile holds the key"
+    );
+    assert_eq!(next().into_linked_cases().unwrap(), sole_cases);
+    assert_eq!(next().into_contacts().unwrap().len(), 2);
+}

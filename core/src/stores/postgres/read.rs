@@ -46,6 +46,17 @@ const CONTACTS_OF_PROFILE: &str = "SELECT body FROM contacts
      ORDER BY started_s DESC, started_ns DESC, id DESC
      LIMIT $6";
 /// Open ends of a contact range: no timestamp reaches i64::MAX seconds.
+const SOLE_PROFILE_CASES: &str = "SELECT l.body, c.body FROM profile_keys k
+     JOIN links l ON l.profile_id = k.profile_id JOIN cases c ON c.id = l.case_id
+     WHERE k.key = $1
+       AND NOT EXISTS (SELECT 1 FROM profile_keys o WHERE o.key = $1 AND o.profile_id <> k.profile_id)
+     ORDER BY l.case_id";
+const SOLE_PROFILE_CONTACTS: &str = "SELECT c.body FROM profile_keys k
+     JOIN contacts c ON c.profile_id = k.profile_id
+     WHERE k.key = $1
+       AND NOT EXISTS (SELECT 1 FROM profile_keys o WHERE o.key = $1 AND o.profile_id <> k.profile_id)
+     ORDER BY c.started_s DESC, c.started_ns DESC, c.id DESC
+     LIMIT $2";
 const EARLIEST: (i64, i32) = (i64::MIN, i32::MIN);
 const LATEST: (i64, i32) = (i64::MAX, i32::MAX);
 
@@ -92,7 +103,8 @@ impl ReadTx for Tx<'_> {
         let limits: Vec<i64> = lookups
             .iter()
             .map(|l| match l {
-                Lookup::LatestContacts { limit: n, .. } => limit(*n),
+                Lookup::LatestContacts { limit: n, .. }
+                | Lookup::SoleProfileContacts { limit: n, .. } => limit(*n),
                 _ => 0,
             })
             .collect();
@@ -108,6 +120,10 @@ impl ReadTx for Tx<'_> {
                         CONTACTS_OF_PROFILE,
                         vec![profile, &EARLIEST.0, &EARLIEST.1, &LATEST.0, &LATEST.1, n],
                     ),
+                    Lookup::SoleProfileCases(key) => (SOLE_PROFILE_CASES, vec![key]),
+                    Lookup::SoleProfileContacts { key, .. } => {
+                        (SOLE_PROFILE_CONTACTS, vec![key, n])
+                    }
                 }
             })
             .collect();
@@ -118,12 +134,18 @@ impl ReadTx for Tx<'_> {
             .map(|(lookup, rows)| match lookup {
                 Lookup::Sequence(_) => self.sequence_of(rows).map(Looked::Sequence),
                 Lookup::ProfilesWithKey(_) => self.bodies_of("profile", rows).map(Looked::Profiles),
-                Lookup::LinkedCases(_) => self.linked_of(rows).map(Looked::LinkedCases),
-                Lookup::LatestContacts { .. } => {
+                Lookup::LinkedCases(_) | Lookup::SoleProfileCases(_) => {
+                    self.linked_of(rows).map(Looked::LinkedCases)
+                }
+                Lookup::LatestContacts { .. } | Lookup::SoleProfileContacts { .. } => {
                     self.bodies_of("contact", rows).map(Looked::Contacts)
                 }
             })
             .collect()
+    }
+
+    fn batches_reads(&self) -> bool {
+        !self.writing
     }
 
     fn profile(&self, id: Uuid) -> Result<Option<Profile>> {
