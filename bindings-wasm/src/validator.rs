@@ -56,15 +56,9 @@ impl Validator {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Fields | string")] record: JsValue,
     ) -> JsResult {
-        ready();
-        throw((|| {
-            let text = record_text(&record)?;
-            let errors = self
-                .template
-                .check_json(&text, self.options.mode(), &self.ctx)
-                .map_err(|e| convert::refine_parse_error(e, "record"))?;
-            convert::to_js(&errors)
-        })())
+        self.on_text(&record, |v, text| {
+            convert::to_js(&v.template.check_json(text, v.options.mode(), &v.ctx)?)
+        })
     }
 
     /// The whole report of `record` (an object or its JSON text): the values
@@ -76,28 +70,28 @@ impl Validator {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Fields | string")] record: JsValue,
     ) -> JsResult {
-        ready();
-        throw((|| {
-            let text = record_text(&record)?;
-            let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-                convert::refine_parse_error(
-                    casebook::Error::InvalidInput(format!("the record is not valid JSON: {e}")),
-                    "record",
-                )
-            })?;
-            let report = self
-                .template
-                .validate(&value, self.options.mode(), &self.ctx)?;
-            convert::to_js(&report)
-        })())
+        self.on_text(&record, |v, text| {
+            convert::to_js(&v.template.validate_json(text, v.options.mode(), &v.ctx)?)
+        })
     }
 }
 
-/// A record argument as JSON text: a string is already the text (a posted
-/// form), anything else goes through `JSON.stringify`.
-fn record_text(record: &JsValue) -> casebook::Result<String> {
-    match record.as_string() {
-        Some(text) => Ok(text),
-        None => convert::json_text(record, "record"),
+impl Validator {
+    /// Runs `f` on the record's JSON text: a string is already the text (a
+    /// posted form), anything else goes through `JSON.stringify`.
+    fn on_text(
+        &self,
+        record: &JsValue,
+        f: impl FnOnce(&Self, &str) -> casebook::Result<JsValue>,
+    ) -> JsResult {
+        ready();
+        let text = match record.as_string() {
+            Some(text) => Ok(text),
+            None => convert::json_text(record, "record"),
+        };
+        throw(
+            text.and_then(|text| f(self, &text))
+                .map_err(|e| convert::refine_parse_error(e, "record")),
+        )
     }
 }

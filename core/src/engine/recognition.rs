@@ -97,8 +97,9 @@ impl<S: Store> Casebook<S> {
             let mut ahead = None;
             let (slas, mut profiles) = match &key {
                 Some(k) => {
+                    let ask_ahead = tx.batches_reads();
                     let mut lookups = vec![Self::definitions_loaded(), Lookup::ProfilesWithKey(k)];
-                    if tx.batches_reads() {
+                    if ask_ahead {
                         lookups.push(Lookup::SoleProfileCases(k));
                         lookups.push(Lookup::SoleProfileContacts {
                             key: k,
@@ -108,7 +109,7 @@ impl<S: Store> Casebook<S> {
                     let mut answers = tx.read_many(&lookups)?.into_iter();
                     let loads = Looked::next_of(&mut answers)?.into_sequence()?;
                     let stored = Looked::next_of(&mut answers)?.into_profiles()?;
-                    if lookups.len() > 2 {
+                    if ask_ahead {
                         let linked = Looked::next_of(&mut answers)?.into_linked_cases()?;
                         let contacts = Looked::next_of(&mut answers)?.into_contacts()?;
                         if let [only] = stored.as_slice() {

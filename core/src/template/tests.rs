@@ -261,6 +261,10 @@ fn a_record_that_is_not_an_object_is_invalid_input() {
             .check_json(&record.to_string(), Mode::Create, &ctx())
             .unwrap_err();
         assert_eq!(text.to_string(), err.to_string());
+        let report = t
+            .validate_json(&record.to_string(), Mode::Create, &ctx())
+            .unwrap_err();
+        assert_eq!(report.to_string(), err.to_string());
     }
     // null is an empty record.
     assert!(t

@@ -121,6 +121,10 @@ fn as_record(record: &Value) -> Result<&Fields> {
     }
 }
 
+fn not_json(e: serde_json::Error) -> Error {
+    Error::InvalidInput(format!("the record is not valid JSON: {e}"))
+}
+
 fn not_a_record(kind: &str) -> Error {
     Error::InvalidInput(format!("a record must be a JSON object, not {kind}"))
 }
@@ -203,6 +207,19 @@ impl Template {
         self.check_json_into(json, slots, mode, ctx)
     }
 
+    /// [`Template::validate`] of a record given as JSON text (a posted
+    /// form), with the values as they would be stored. Malformed JSON is an
+    /// [`Error::InvalidInput`], as in [`Template::check_json`].
+    pub fn validate_json(
+        &self,
+        json: &str,
+        mode: Mode<'_>,
+        ctx: &ValidationContext,
+    ) -> Result<ValidationReport> {
+        let record: Value = serde_json::from_str(json).map_err(not_json)?;
+        self.validate(&record, mode, ctx)
+    }
+
     fn check_json_into<'de>(
         &self,
         json: &'de str,
@@ -218,7 +235,7 @@ impl Template {
         }
         .deserialize(&mut de)
         .and_then(|record| de.end().map(|()| record))
-        .map_err(|e| Error::InvalidInput(format!("the record is not valid JSON: {e}")))?;
+        .map_err(not_json)?;
         let mut unknown = match read {
             TextRecord::Fields { unknown } => unknown,
             TextRecord::NotAnObject(kind) => return Err(not_a_record(kind)),
