@@ -49,6 +49,7 @@ macro_rules! conformance_suite {
             whole_store::snapshot_round_trip,
             whole_store::tampered_snapshots_are_refused_by_name,
             whole_store::bulk_import_in_batches,
+            whole_store::large_import_batches_see_their_own_rows,
             duplicates::duplicate_warning_on_create,
             duplicates::duplicate_candidates_explain_themselves,
             duplicates::duplicate_report_clusters,

@@ -110,10 +110,83 @@ pub fn bulk_import_in_batches<S: Store>(store: S) {
     no_invariant_problems(&cb);
 }
 
+/// An import batch larger than a store sends in one statement keeps every
+/// row findable, and a later row of a batch sees the earlier ones: the
+/// same person twice in one batch is refused as a suspected duplicate.
+pub fn large_import_batches_see_their_own_rows<S: Store>(store: S) {
+    let cb = engine(store);
+    let rows = 2_345u32;
+    let inputs: Vec<ProfileInput> = (0..rows)
+        .map(|i| ProfileInput {
+            contact_points: vec![phone(&format!("+44 7911 {:06}", 100_000 + i))],
+            ..person(&format!("Bulk{i}"), "Loaded")
+        })
+        .collect();
+    let options = ImportOptions {
+        batch_size: 5_000,
+        ..ImportOptions::default()
+    };
+    let report = cb
+        .import_inputs(&Actor::new("migration"), inputs, &options, None)
+        .expect("import runs");
+    assert_eq!(
+        (report.imported, report.rejected, report.batches),
+        (2_345, 0, 1),
+        "{:?}",
+        report.rejections.first()
+    );
+    assert_eq!(
+        cb.store().read_with(|tx| tx.profile_count()).unwrap(),
+        2_345
+    );
+    for i in [0, 999, 1_000, 1_999, 2_000, 2_344] {
+        match cb
+            .recognize(Channel::Voice, &format!("07911 {:06}", 100_000 + i))
+            .unwrap()
+        {
+            Recognition::Known { summary, .. } => {
+                assert_eq!(summary.display_name, format!("Bulk{i} Loaded"));
+                assert_eq!(summary.customer_id, format!("C-{:06}", i + 1));
+            }
+            other => panic!("row {i}: expected one profile, got {other:?}"),
+        }
+    }
+    let found = cb
+        .find_profiles(&ProfileQuery::Name("bulk2344".into()), 5)
+        .unwrap();
+    assert_eq!(found.len(), 1);
+
+    let twin = ProfileInput {
+        contact_points: vec![phone("+44 7911 800001")],
+        date_of_birth: Some("1980-02-03".into()),
+        ..person("Twin", "Twice")
+    };
+    let careful = ImportOptions {
+        reject_duplicates: true,
+        ..options
+    };
+    let report = cb
+        .import_inputs(
+            &Actor::new("migration"),
+            vec![twin.clone(), twin],
+            &careful,
+            None,
+        )
+        .expect("import runs");
+    assert_eq!((report.imported, report.rejected), (1, 1));
+    assert_eq!(report.rejections[0].row, 2);
+    assert_eq!(
+        report.rejections[0].code,
+        ErrorCode::DuplicateSuspected.as_str()
+    );
+    no_invariant_problems(&cb);
+}
+
 /// A snapshot whose records were rewritten by hand is refused, naming the
 /// record, and nothing of it is imported: a contact point whose value is
 /// garbage or whose key is not the one its value gives (recognition would
-/// miss it silently), a custom field no template can define (`__proto__`).
+/// miss it silently), a custom field no template can define (`__proto__`),
+/// a custom field value its template refuses, a template that is not there.
 pub fn tampered_snapshots_are_refused_by_name<S: Store>(store: S) {
     let source = engine(casebook::MemoryStore::new());
     let p = add(

@@ -2,6 +2,7 @@
 //! helpers every transaction uses (with the connection's prepared
 //! statements, so a lookup is one round trip).
 
+use super::bulk::NewProfiles;
 pub(super) use super::wire::Param;
 use super::wire::{OwnedParam, Wire};
 use crate::error::{Error, Result, StorageError, StorageErrorKind};
@@ -85,8 +86,12 @@ pub(super) struct Tx<'a> {
     /// Latest template versions looked up in this transaction (an import
     /// asks for each row); forgotten when the transaction stores a template.
     pub(super) template_versions: RefCell<HashMap<String, Option<u32>>>,
-    /// A bulk write: new profiles are sent without waiting for answers.
+    /// A bulk write: new profiles are gathered into multi-row inserts sent
+    /// without waiting for answers.
     pub(super) bulk: bool,
+    /// A bulk write's new profiles not sent yet: they go before the
+    /// transaction's next statement ([`Tx::send_new_profiles`]).
+    pub(super) new_profiles: RefCell<NewProfiles>,
     /// Sequences this write transaction has advanced: the first step locks
     /// the row and takes its value, later steps count here, and the value
     /// reached is written just before the commit (`true`: not written yet).
@@ -107,6 +112,7 @@ impl<'a> Tx<'a> {
             writing,
             template_versions: RefCell::new(HashMap::new()),
             bulk: false,
+            new_profiles: RefCell::new(NewProfiles::default()),
             sequences: RefCell::new(HashMap::new()),
         }
     }
@@ -131,7 +137,9 @@ impl Tx<'_> {
         )
     }
 
-    /// The prepared statement for `sql`, prepared on first use.
+    /// The prepared statement for `sql`, prepared on first use (statements
+    /// that read or write data send the gathered new profiles first, so
+    /// they see them).
     fn statement(&self, sql: &'static str) -> Result<Statement> {
         if let Some(stmt) = self.statements.borrow().get(sql) {
             return Ok(stmt.clone());
@@ -146,6 +154,7 @@ impl Tx<'_> {
     }
 
     pub(super) fn rows(&self, sql: &'static str, params: &[Param<'_>]) -> Result<Vec<Row>> {
+        self.send_new_profiles()?;
         let stmt = self.statement(sql)?;
         self.wire
             .borrow_mut()
@@ -158,6 +167,7 @@ impl Tx<'_> {
         &self,
         queries: &[(&'static str, Vec<Param<'_>>)],
     ) -> Result<Vec<Vec<Row>>> {
+        self.send_new_profiles()?;
         let statements = queries
             .iter()
             .map(|(sql, _)| self.statement(sql))
@@ -185,6 +195,7 @@ impl Tx<'_> {
     }
 
     pub(super) fn exec(&self, sql: &'static str, params: &[Param<'_>]) -> Result<u64> {
+        self.send_new_profiles()?;
         let stmt = self.statement(sql)?;
         self.wire
             .borrow_mut()
@@ -195,6 +206,7 @@ impl Tx<'_> {
     /// Sends a write without waiting for its answer (see
     /// [`Wire::execute_deferred`]).
     pub(super) fn exec_deferred(&self, sql: &'static str, params: Vec<OwnedParam>) -> Result<()> {
+        self.send_new_profiles()?;
         let stmt = self.statement(sql)?;
         self.wire.borrow_mut().execute_deferred(&stmt, params);
         Ok(())

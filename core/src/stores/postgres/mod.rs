@@ -34,6 +34,7 @@
 //! refuses with `invalid_input` rather than stall the host's runtime. Connections are plain TCP or a Unix socket;
 //! for TLS run a local proxy (such as PgBouncer) or a socket.
 
+mod bulk;
 mod checks;
 mod codec;
 mod pool;
@@ -281,6 +282,7 @@ impl PostgresStore {
         let run = self
             .check_schema(&tx)
             .and_then(|()| f(&mut tx))
+            .and_then(|()| tx.send_new_profiles())
             .and_then(|()| tx.write_counted_sequences());
         if let Err(e) = run {
             let broken = tx.wire.borrow().broken_at_start();
@@ -375,9 +377,10 @@ impl Store for PostgresStore {
         self.write_tx(false, f)
     }
 
-    /// A write whose new profiles are sent without waiting for each
-    /// answer (an import): a failure surfaces at the next statement or the
-    /// commit and rolls back the whole transaction.
+    /// A write whose new profiles go as multi-row inserts sent without
+    /// waiting for their answers (an import; see `bulk.rs`): a failure
+    /// surfaces at the next statement or the commit and rolls back the
+    /// whole transaction.
     fn write_bulk(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
         self.write_tx(true, f)
     }

@@ -47,29 +47,11 @@ impl Tx<'_> {
         }
     }
 
-    /// A new profile with its index entries, in one statement.
+    /// A new profile with its index entries, in one statement (in a bulk
+    /// write, gathered into a multi-row insert).
     fn insert_profile(&self, profile: &Profile, index: &ProfileIndex) -> Result<()> {
         if self.bulk {
-            // Not waited for: a taken id or customer ID fails the statement
-            // (no ON CONFLICT here), which aborts the whole transaction.
-            return self.exec_deferred(
-                "WITH p AS (
-                     INSERT INTO profiles (id, customer_id, version, body) VALUES ($1, $2, $3, $4)
-                     RETURNING id),
-                 k AS (
-                     INSERT INTO profile_keys (key, profile_id)
-                     SELECT DISTINCT unnest($5::text[]), p.id FROM p ON CONFLICT DO NOTHING)
-                 INSERT INTO profile_names (token, profile_id)
-                 SELECT DISTINCT unnest($6::text[]), p.id FROM p ON CONFLICT DO NOTHING",
-                vec![
-                    Box::new(profile.id),
-                    Box::new(profile.customer_id.clone()),
-                    Box::new(bigint(profile.version, "record version")?),
-                    Box::new(self.encode(profile)?),
-                    Box::new(index.keys.clone()),
-                    Box::new(index.name_tokens.clone()),
-                ],
-            );
+            return self.gather_new_profile(profile, index);
         }
         let inserted: i64 = self
             .value(
