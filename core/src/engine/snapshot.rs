@@ -65,7 +65,8 @@ impl<S: Store> Casebook<S> {
     /// region, other e-mail domain rules, none recorded) has its profiles'
     /// contact keys derived again too; a snapshot
     /// whose records break an invariant (a dangling link, a half-done
-    /// merge) is refused with the problems named.
+    /// merge, a custom field value its template refuses) is refused with
+    /// the problems named.
     pub fn import_snapshot(&self, snapshot: &Snapshot) -> Result<()> {
         if snapshot.format != SNAPSHOT_FORMAT {
             return Err(Error::IncompatibleVersion(format!(
@@ -110,6 +111,37 @@ impl<S: Store> Casebook<S> {
                 .fingerprint
                 .as_ref()
                 != Some(&target);
+            // Custom field values must be ones their templates accept.
+            let ctx = self.context_at(self.now());
+            let mut refused = Vec::new();
+            for p in &snapshot.profiles {
+                refused.extend(self.stored_field_problems(
+                    tx,
+                    &p.customer_id,
+                    p.template.as_ref(),
+                    &p.fields,
+                    &ctx,
+                )?);
+            }
+            for c in &snapshot.cases {
+                refused.extend(self.stored_field_problems(
+                    tx,
+                    &c.number,
+                    c.template.as_ref(),
+                    &c.fields,
+                    &ctx,
+                )?);
+            }
+            if !refused.is_empty() {
+                return Err(Error::InvalidInput(format!(
+                    "the snapshot is inconsistent: {}",
+                    refused
+                        .iter()
+                        .map(|p| p.message.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )));
+            }
             // Keys made by the same rules must be the ones the values give:
             // a mismatch is a tampered record, refused by name.
             if !stale {
@@ -189,8 +221,16 @@ impl<S: Store> Casebook<S> {
             let snapshot = tx.export()?;
             let mut problems = record_problems(&snapshot);
             let slas = self.sla_set(tx)?;
+            let ctx = self.context_at(self.now());
             for p in &snapshot.profiles {
                 problems.extend(self.contact_point_problems(p));
+                problems.extend(self.stored_field_problems(
+                    tx,
+                    &p.customer_id,
+                    p.template.as_ref(),
+                    &p.fields,
+                    &ctx,
+                )?);
                 let stored = tx.profile_index(p.id)?;
                 let derived = self.profile_index_in(tx, p)?;
                 problems.extend(profile_index_problem(p, &derived, stored.as_ref()));
@@ -199,6 +239,13 @@ impl<S: Store> Casebook<S> {
                 let stored = tx.case_index(c.id)?;
                 let derived = self.case_index(tx, c)?;
                 problems.extend(case_index_problem(&c.number, &derived, stored.as_ref()));
+                problems.extend(self.stored_field_problems(
+                    tx,
+                    &c.number,
+                    c.template.as_ref(),
+                    &c.fields,
+                    &ctx,
+                )?);
                 let mut indexed = tx.sla_due_of_case(c.id)?;
                 indexed.sort_by_key(SlaDue::key);
                 if indexed != self.sla_due_rows(tx, &slas, c)? {

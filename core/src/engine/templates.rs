@@ -4,9 +4,12 @@
 use super::rekey::TemplateScope;
 use super::Casebook;
 use crate::actor::Actor;
-use crate::error::{Entity, Error, Result};
+use crate::error::{Entity, Error, ErrorCode, Result};
+use crate::integrity::{InvariantProblem, ProblemKind};
 use crate::store::{ReadTx, Store, StoreExt};
-use crate::template::{Mode, Template, TemplateKind, TemplateRef, ValidationReport};
+use crate::template::{
+    Fields, Mode, Template, TemplateKind, TemplateRef, ValidationContext, ValidationReport,
+};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -167,5 +170,51 @@ impl<S: Store> Casebook<S> {
             )));
         }
         Ok(Some(template))
+    }
+}
+
+impl<S: Store> Casebook<S> {
+    /// Custom field values a stored record holds that its template refuses
+    /// (a value of the wrong type, an option the template does not offer, a
+    /// field it does not define), or the template it names is not stored:
+    /// what no operation stores, so a tampered snapshot or store. Missing
+    /// values are not problems (a draft may lack required ones), nor are
+    /// the fields of a record without a template.
+    pub(super) fn stored_field_problems(
+        &self,
+        tx: &dyn ReadTx,
+        subject: &str,
+        template: Option<&TemplateRef>,
+        fields: &Fields,
+        ctx: &ValidationContext,
+    ) -> Result<Vec<InvariantProblem>> {
+        let problem = |message| InvariantProblem::new(ProblemKind::InvalidRecord, subject, message);
+        let Some(reference) = template else {
+            return Ok(Vec::new());
+        };
+        let template = match self.template_in(tx, &reference.id, Some(reference.version)) {
+            Ok(t) => t,
+            Err(e) if e.code() == ErrorCode::NotFound => {
+                return Ok(vec![problem(format!(
+                    "{subject} names template {} v{}, which is not stored",
+                    reference.id, reference.version
+                ))])
+            }
+            Err(e) => return Err(e),
+        };
+        let record = Value::Object(fields.clone());
+        let report = template.validate(&record, Mode::Draft, ctx)?;
+        Ok(report
+            .errors
+            .iter()
+            .map(|e| {
+                let shown: String = e.message.chars().take(120).collect();
+                problem(format!(
+                    "{subject} field {} ({}): {shown}",
+                    e.field,
+                    e.code.as_str()
+                ))
+            })
+            .collect())
     }
 }

@@ -210,10 +210,28 @@ pub fn tampered_snapshots_are_refused_by_name<S: Store>(store: S) {
     proto.profiles[0]
         .fields
         .insert("__proto__".into(), serde_json::json!({"is_admin": true}));
+    let mut off_template = exported.clone();
+    off_template.profiles[0]
+        .fields
+        .insert("household_size".into(), serde_json::json!("a great many"));
+    let mut unknown_version = exported.clone();
+    if let Some(t) = unknown_version.profiles[0].template.as_mut() {
+        t.version = 99;
+    }
     for (what, snapshot, names) in [
         ("garbage value", &garbage, "not a valid phone"),
         ("foreign key", &rekeyed, "its value gives"),
         ("__proto__ field", &proto, "__proto__"),
+        (
+            "value its template refuses",
+            &off_template,
+            "household_size",
+        ),
+        (
+            "template not stored",
+            &unknown_version,
+            "v99, which is not stored",
+        ),
     ] {
         let e = target.import_snapshot(snapshot).unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidInput, "{what}: {e}");
