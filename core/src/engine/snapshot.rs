@@ -74,17 +74,7 @@ impl<S: Store> Casebook<S> {
                 snapshot.format
             )));
         }
-        let problems = record_problems(snapshot);
-        if !problems.is_empty() {
-            return Err(Error::InvalidInput(format!(
-                "the snapshot is inconsistent: {}",
-                problems
-                    .iter()
-                    .map(|p| p.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            )));
-        }
+        refuse_inconsistent(&record_problems(snapshot))?;
         let imported = self.store.write_with(|tx| {
             let has_definitions =
                 !tx.definitions("calendar")?.is_empty() || !tx.definitions("sla")?.is_empty();
@@ -113,50 +103,16 @@ impl<S: Store> Casebook<S> {
                 != Some(&target);
             // Custom field values must be ones their templates accept.
             let ctx = self.context_at(self.now());
-            let mut refused = Vec::new();
-            for p in &snapshot.profiles {
-                refused.extend(self.stored_field_problems(
-                    tx,
-                    &p.customer_id,
-                    p.template.as_ref(),
-                    &p.fields,
-                    &ctx,
-                )?);
-            }
-            for c in &snapshot.cases {
-                refused.extend(self.stored_field_problems(
-                    tx,
-                    &c.number,
-                    c.template.as_ref(),
-                    &c.fields,
-                    &ctx,
-                )?);
-            }
-            if !refused.is_empty() {
-                return Err(Error::InvalidInput(format!(
-                    "the snapshot is inconsistent: {}",
-                    refused
-                        .iter()
-                        .map(|p| p.message.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                )));
-            }
+            refuse_inconsistent(&self.snapshot_field_problems(tx, snapshot, &ctx)?)?;
             // Keys made by the same rules must be the ones the values give:
             // a mismatch is a tampered record, refused by name.
             if !stale {
-                let tampered: Vec<String> = snapshot
+                let tampered: Vec<InvariantProblem> = snapshot
                     .profiles
                     .iter()
                     .flat_map(|p| self.contact_point_problems(p))
-                    .map(|p| p.message)
                     .collect();
-                if !tampered.is_empty() {
-                    return Err(Error::InvalidInput(format!(
-                        "the snapshot is inconsistent: {}",
-                        tampered.join("; ")
-                    )));
-                }
+                refuse_inconsistent(&tampered)?;
             }
             for p in &snapshot.profiles {
                 let mut p = p.clone();
@@ -222,15 +178,9 @@ impl<S: Store> Casebook<S> {
             let mut problems = record_problems(&snapshot);
             let slas = self.sla_set(tx)?;
             let ctx = self.context_at(self.now());
+            problems.extend(self.snapshot_field_problems(tx, &snapshot, &ctx)?);
             for p in &snapshot.profiles {
                 problems.extend(self.contact_point_problems(p));
-                problems.extend(self.stored_field_problems(
-                    tx,
-                    &p.customer_id,
-                    p.template.as_ref(),
-                    &p.fields,
-                    &ctx,
-                )?);
                 let stored = tx.profile_index(p.id)?;
                 let derived = self.profile_index_in(tx, p)?;
                 problems.extend(profile_index_problem(p, &derived, stored.as_ref()));
@@ -239,13 +189,6 @@ impl<S: Store> Casebook<S> {
                 let stored = tx.case_index(c.id)?;
                 let derived = self.case_index(tx, c)?;
                 problems.extend(case_index_problem(&c.number, &derived, stored.as_ref()));
-                problems.extend(self.stored_field_problems(
-                    tx,
-                    &c.number,
-                    c.template.as_ref(),
-                    &c.fields,
-                    &ctx,
-                )?);
                 let mut indexed = tx.sla_due_of_case(c.id)?;
                 indexed.sort_by_key(SlaDue::key);
                 if indexed != self.sla_due_rows(tx, &slas, c)? {
@@ -266,4 +209,19 @@ impl<S: Store> Casebook<S> {
         );
         Ok(problems)
     }
+}
+
+/// Refuses a snapshot whose records have problems, naming each.
+fn refuse_inconsistent(problems: &[InvariantProblem]) -> Result<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::InvalidInput(format!(
+        "the snapshot is inconsistent: {}",
+        problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    )))
 }

@@ -6,7 +6,7 @@ use super::Casebook;
 use crate::actor::Actor;
 use crate::error::{Entity, Error, ErrorCode, Result};
 use crate::integrity::{InvariantProblem, ProblemKind};
-use crate::store::{ReadTx, Store, StoreExt};
+use crate::store::{ReadTx, Snapshot, Store, StoreExt};
 use crate::template::{
     Fields, Mode, Template, TemplateKind, TemplateRef, ValidationContext, ValidationReport,
 };
@@ -174,13 +174,36 @@ impl<S: Store> Casebook<S> {
 }
 
 impl<S: Store> Casebook<S> {
-    /// Custom field values a stored record holds that its template refuses
-    /// (a value of the wrong type, an option the template does not offer, a
-    /// field it does not define), or the template it names is not stored:
+    /// Custom field values the snapshot's profiles and cases hold that their
+    /// templates refuse (a value of the wrong type, an option the template
+    /// does not offer, a field it does not define), or a template a record
+    /// names that is not stored:
     /// what no operation stores, so a tampered snapshot or store. Missing
     /// values are not problems (a draft may lack required ones), nor are
     /// the fields of a record without a template.
-    pub(super) fn stored_field_problems(
+    pub(super) fn snapshot_field_problems(
+        &self,
+        tx: &dyn ReadTx,
+        snapshot: &Snapshot,
+        ctx: &ValidationContext,
+    ) -> Result<Vec<InvariantProblem>> {
+        let profiles = snapshot
+            .profiles
+            .iter()
+            .map(|p| (p.customer_id.as_str(), p.template.as_ref(), &p.fields));
+        let cases = snapshot
+            .cases
+            .iter()
+            .map(|c| (c.number.as_str(), c.template.as_ref(), &c.fields));
+        let mut problems = Vec::new();
+        for (subject, template, fields) in profiles.chain(cases) {
+            problems.extend(self.stored_field_problems(tx, subject, template, fields, ctx)?);
+        }
+        Ok(problems)
+    }
+
+    /// [`Casebook::snapshot_field_problems`] of one record.
+    fn stored_field_problems(
         &self,
         tx: &dyn ReadTx,
         subject: &str,
