@@ -13,9 +13,14 @@
 //! identification, the address parts joined as one address). A record's
 //! person is the number in its `rec-N-...` id. Prints pair precision,
 //! recall, F1 and the median report time of five runs.
+//!
+//! `CASEBOOK_FEBRL_MISSES=<n>` also prints up to n missed true pairs of each
+//! file with their rows and what they scored (or that no blocking key
+//! brought them together), to see what the configuration misses.
 
 use casebook::{
-    Actor, Casebook, ContactKind, ContactPointInput, CreateOptions, Identification, ProfileInput,
+    Actor, Casebook, Config, ContactKind, ContactPointInput, CreateOptions, Identification,
+    MatchingConfig, MemoryStore, ProfileInput,
 };
 use std::collections::HashMap;
 use std::path::Path;
@@ -96,7 +101,8 @@ fn run(name: &str, rows: &[String]) {
     let mut person_of: HashMap<String, String> = HashMap::new();
     let mut records_of: HashMap<String, usize> = HashMap::new();
     let mut refused = 0;
-    for (person, input) in rows.iter().filter_map(|r| profile_of(r)) {
+    let mut stored = Vec::new();
+    for (row, (person, input)) in rows.iter().filter_map(|r| Some((r, profile_of(r)?))) {
         *records_of.entry(person.clone()).or_default() += 1;
         // An impossible date (FEBRL corrupts some) is dropped, as a lenient import would.
         let created = cb
@@ -113,6 +119,7 @@ fn run(name: &str, rows: &[String]) {
             });
         match created {
             Ok(p) => {
+                stored.push((p.customer_id.clone(), row.as_str(), person.clone()));
                 person_of.insert(p.customer_id, person);
             }
             Err(_) => refused += 1,
@@ -129,6 +136,12 @@ fn run(name: &str, rows: &[String]) {
     let report = report.expect("five runs");
     let true_pairs: usize = records_of.values().map(|n| n * (n - 1) / 2).sum();
     let (mut predicted, mut correct) = (0usize, 0usize);
+    let mut cluster_of: HashMap<&str, usize> = HashMap::new();
+    for (i, cluster) in report.clusters.iter().enumerate() {
+        for m in &cluster.members {
+            cluster_of.insert(m.customer_id.as_str(), i);
+        }
+    }
     for cluster in &report.clusters {
         let people: Vec<&String> = cluster
             .members
@@ -154,4 +167,94 @@ fn run(name: &str, rows: &[String]) {
         report.comparisons,
         times[2].as_secs_f64() * 1000.0
     );
+    let misses: usize = std::env::var("CASEBOOK_FEBRL_MISSES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    if misses > 0 {
+        explain_misses(&cb, &stored, &cluster_of, misses);
+    }
+}
+
+/// Prints up to `limit` true pairs the report did not cluster together,
+/// with the score a configuration without thresholds gives them.
+fn explain_misses(
+    cb: &Casebook,
+    stored: &[(String, &str, String)],
+    cluster_of: &HashMap<&str, usize>,
+    limit: usize,
+) {
+    let open = Casebook::builder(MemoryStore::new())
+        .config(Config {
+            matching: MatchingConfig {
+                candidate_threshold: 0.0,
+                warn_threshold: 0.0,
+                max_candidates: usize::MAX,
+                ..cb.config().matching.clone()
+            },
+            ..cb.config().clone()
+        })
+        .build()
+        .expect("engine");
+    let actor = Actor::new("febrl");
+    let mut id_in_open = HashMap::new();
+    for (id, row, _) in stored {
+        let (_, input) = profile_of(row).expect("stored rows parse");
+        let created = open
+            .create_profile(
+                &actor,
+                input.clone(),
+                CreateOptions {
+                    allow_duplicates: true,
+                },
+            )
+            .or_else(|_| {
+                open.create_profile(
+                    &actor,
+                    ProfileInput {
+                        date_of_birth: None,
+                        ..input
+                    },
+                    CreateOptions {
+                        allow_duplicates: true,
+                    },
+                )
+            })
+            .expect("created once already");
+        id_in_open.insert(created.customer_id, id.as_str());
+    }
+    let mut shown = 0;
+    for (i, (a, row_a, person_a)) in stored.iter().enumerate() {
+        for (b, row_b, person_b) in &stored[i + 1..] {
+            if person_a != person_b
+                || matches!((cluster_of.get(a.as_str()), cluster_of.get(b.as_str())), (Some(x), Some(y)) if x == y)
+            {
+                continue;
+            }
+            if shown == limit {
+                return;
+            }
+            shown += 1;
+            println!("missed:\n  {row_a}\n  {row_b}");
+            let a_open = id_in_open
+                .iter()
+                .find(|(_, v)| **v == a.as_str())
+                .map(|(k, _)| k.clone());
+            let candidates = a_open
+                .map(|id| open.duplicate_candidates(id.as_str()).expect("candidates"))
+                .unwrap_or_default();
+            match candidates
+                .iter()
+                .find(|c| id_in_open.get(&c.profile.customer_id) == Some(&b.as_str()))
+            {
+                None => println!("  no shared blocking key"),
+                Some(c) => {
+                    println!("  score {:.3}", c.score);
+                    for r in &c.reasons {
+                        println!("    {:+.3} {}", r.contribution, r.detail);
+                    }
+                }
+            }
+        }
+    }
 }

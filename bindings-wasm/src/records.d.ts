@@ -949,7 +949,7 @@ export type MatchField = "phone" | "email" | "social" | "identification" | "acco
  *
  * - `exact`: Values equal as stored.
  * - `normalized`: Values equal after normalisation (phones in E.164, e-mails and names case- and accent-folded, nicknames resolved).
- * - `fuzzy`: Similarity at or above the rule's threshold: Jaro-Winkler for names, word overlap for addresses (Dice coefficient, a word one keystroke off counting as shared).
+ * - `fuzzy`: Similarity at or above the rule's threshold: Jaro-Winkler for names, for addresses the better of word overlap (Dice coefficient, a word one keystroke off counting as shared) and character-trigram overlap.
  */
 export type MatchMethod = "exact" | "normalized" | "fuzzy";
 

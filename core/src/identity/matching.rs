@@ -1,7 +1,7 @@
 //! Matching two profiles: the comparable view of a profile, its blocking
 //! keys, and the explainable pair score.
 
-use super::evidence::{address_similarity, dates_close, one_edit_apart, postcode};
+use super::evidence::{address_similarity, dates_close, one_edit_apart, postcode, AddressView};
 use super::nicknames::canonical_given;
 use super::rules::{MatchField, MatchMethod, MatchReason, MatchScore, MatchingConfig};
 use crate::model::{ContactKind, Profile};
@@ -23,7 +23,7 @@ pub struct MatchView {
     pub(crate) identifications: Vec<(String, String)>,
     pub(crate) accounts: Vec<String>,
     pub(crate) date_of_birth: Option<Date>,
-    pub(crate) addresses: Vec<BTreeSet<String>>,
+    pub(crate) addresses: Vec<AddressView>,
     pub(crate) postcodes: Vec<String>,
 }
 
@@ -80,10 +80,7 @@ impl MatchView {
                 .map(|a| super::keys::account_key(a))
                 .collect(),
             date_of_birth: profile.date_of_birth,
-            addresses: address_tokens
-                .into_iter()
-                .map(|t| t.into_iter().collect())
-                .collect(),
+            addresses: address_tokens.iter().map(|t| AddressView::of(t)).collect(),
             postcodes,
         }
     }
@@ -212,6 +209,16 @@ fn name_similarity(
 /// could be compared: a surname alone is weaker evidence than a whole name.
 const ONE_NAME_PART_SHARE: f64 = 0.6;
 
+/// Share of the name weight earned when the given names agree and the
+/// surnames do not: a surname changes on marriage or is replaced by
+/// another, the person stays.
+const GIVEN_NAME_ONLY_SHARE: f64 = 0.3;
+
+/// Share of the name penalty kept when the surnames agree and the given
+/// names do not: the same family's other member (a twin, a spouse) is the
+/// likelier reading, but one part is weaker evidence against than both.
+const SURNAME_ONLY_PENALTY_SHARE: f64 = 0.5;
+
 /// Share of a rule's weight earned by a near-equal value (an identity
 /// number or a date of birth one keystroke apart).
 const NEAR_EQUAL_SHARE: f64 = 0.5;
@@ -264,17 +271,21 @@ pub fn score(config: &MatchingConfig, a: &MatchView, b: &MatchView) -> MatchScor
         let agree = |reasons: &mut Vec<MatchReason>, similarity: f64, detail: String| {
             agree_share(reasons, similarity, 1.0, detail)
         };
+        let disagree_share =
+            |reasons: &mut Vec<MatchReason>, similarity: f64, share: f64, detail: String| {
+                if rule.penalty > 0.0 {
+                    reasons.push(MatchReason {
+                        field: rule.field,
+                        method: rule.method,
+                        agrees: false,
+                        similarity,
+                        contribution: -rule.penalty * share,
+                        detail,
+                    });
+                }
+            };
         let disagree = |reasons: &mut Vec<MatchReason>, similarity: f64, detail: String| {
-            if rule.penalty > 0.0 {
-                reasons.push(MatchReason {
-                    field: rule.field,
-                    method: rule.method,
-                    agrees: false,
-                    similarity,
-                    contribution: -rule.penalty,
-                    detail,
-                });
-            }
+            disagree_share(reasons, similarity, 1.0, detail)
         };
         match rule.field {
             MatchField::Phone | MatchField::Email | MatchField::Social | MatchField::Account => {
@@ -356,14 +367,34 @@ pub fn score(config: &MatchingConfig, a: &MatchView, b: &MatchView) -> MatchScor
                         share,
                         format!("{how}: {} ~ {}", a.display, b.display),
                     );
-                } else if similarity < rule.disagree_below.unwrap_or(0.7)
-                    && swapped_similarity(a, b) < 0.9
-                {
-                    disagree(
-                        &mut reasons,
-                        similarity,
-                        format!("different names: {} / {}", a.display, b.display),
-                    );
+                } else if swapped_similarity(a, b) < 0.9 {
+                    let part_agrees = |x: &str, y: &str| {
+                        !x.is_empty()
+                            && !y.is_empty()
+                            && if fuzzy { jw(x, y) >= threshold } else { x == y }
+                    };
+                    let names = format!("{} / {}", a.display, b.display);
+                    if parts == 2 && part_agrees(given_a, given_b) {
+                        agree_share(
+                            &mut reasons,
+                            jw(given_a, given_b),
+                            GIVEN_NAME_ONLY_SHARE,
+                            format!("same given name, another surname: {names}"),
+                        );
+                    } else if parts == 2 && part_agrees(&a.family, &b.family) {
+                        disagree_share(
+                            &mut reasons,
+                            similarity,
+                            SURNAME_ONLY_PENALTY_SHARE,
+                            format!("same surname, another given name: {names}"),
+                        );
+                    } else if similarity < rule.disagree_below.unwrap_or(0.7) {
+                        disagree(
+                            &mut reasons,
+                            similarity,
+                            format!("different names: {names}"),
+                        );
+                    }
                 }
             }
             MatchField::SwappedName => {

@@ -306,8 +306,76 @@ fn a_shared_landline_and_address_are_one_households_evidence() {
         .iter()
         .find(|r| r.field == MatchField::Address)
         .expect("address reason");
+    let address_weight = config
+        .rules
+        .iter()
+        .find(|r| r.field == MatchField::Address)
+        .expect("address rule")
+        .weight;
     assert!(
-        address.detail.contains("household") && address.contribution < 0.1,
+        address.detail.contains("household") && address.contribution < address_weight / 2.0,
+        "{s:?}"
+    );
+}
+
+#[test]
+fn a_changed_surname_keeps_the_person() {
+    let config = MatchingConfig::default();
+    let address = Some("4 dinnison circuit vila 178 clovelly 4123 wa");
+    let before = MatchView::of(&febrl_person(
+        "thomas",
+        "shepherd",
+        Some("1912-09-11"),
+        Some("6706820"),
+        address,
+    ));
+    let after = MatchView::of(&febrl_person(
+        "thomas",
+        "graue",
+        Some("1912-09-11"),
+        Some("5760570"),
+        Some("4 dinnison gcircuit vila 178 clovelly 4123 wa"),
+    ));
+    let s = score(&config, &before, &after);
+    assert!(s.score >= config.candidate_threshold, "{s:?}");
+    assert!(
+        s.reasons
+            .iter()
+            .any(|r| r.agrees && r.detail.starts_with("same given name, another surname")),
+        "{s:?}"
+    );
+}
+
+#[test]
+fn twins_at_one_address_are_not_one_person() {
+    let config = MatchingConfig::default();
+    let twin = |given: &str| {
+        let mut p = febrl_person(
+            given,
+            "ryan",
+            Some("1923-03-01"),
+            None,
+            Some("35 sidaway street avalon 3184 nsw"),
+        );
+        p.contact_points.push(ContactPoint {
+            kind: ContactKind::Phone,
+            value: "+441132480351".into(),
+            label: None,
+            primary: false,
+            key: "phone:+441132480351".into(),
+        });
+        p
+    };
+    let s = score(
+        &config,
+        &MatchView::of(&twin("amelia")),
+        &MatchView::of(&twin("edward")),
+    );
+    assert!(s.score < config.candidate_threshold, "{s:?}");
+    assert!(
+        s.reasons
+            .iter()
+            .any(|r| !r.agrees && r.detail.starts_with("same surname, another given name")),
         "{s:?}"
     );
 }

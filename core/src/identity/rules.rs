@@ -39,8 +39,8 @@ pub enum MatchMethod {
     /// Values equal after normalisation (phones in E.164, e-mails and names case- and accent-folded, nicknames resolved).
     Normalized,
     /// Similarity at or above the rule's threshold: Jaro-Winkler for names,
-    /// word overlap for addresses (Dice coefficient, a word one keystroke
-    /// off counting as shared).
+    /// for addresses the better of word overlap (Dice coefficient, a word
+    /// one keystroke off counting as shared) and character-trigram overlap.
     Fuzzy,
 }
 
@@ -103,7 +103,7 @@ impl Default for MatchingConfig {
         use MatchMethod::*;
         MatchingConfig {
             rules: vec![
-                MatchRule::new(Identification, Normalized, 0.6, 0.2),
+                MatchRule::new(Identification, Normalized, 0.6, 0.1),
                 MatchRule::new(Account, Normalized, 0.5, 0.0),
                 MatchRule::new(Email, Normalized, 0.45, 0.0),
                 MatchRule::new(Phone, Normalized, 0.35, 0.0),
@@ -117,10 +117,10 @@ impl Default for MatchingConfig {
                     threshold: Some(0.9),
                     ..MatchRule::new(SwappedName, Fuzzy, 0.35, 0.0)
                 },
-                MatchRule::new(DateOfBirth, Exact, 0.25, 0.4),
+                MatchRule::new(DateOfBirth, Exact, 0.25, 0.3),
                 MatchRule {
                     threshold: Some(0.6),
-                    ..MatchRule::new(Address, Fuzzy, 0.25, 0.0)
+                    ..MatchRule::new(Address, Fuzzy, 0.35, 0.0)
                 },
             ],
             candidate_threshold: 0.6,
