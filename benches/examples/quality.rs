@@ -36,5 +36,26 @@ fn main() -> casebook::Result<()> {
         t.elapsed()
     );
     println!("{}", quality::evaluate(&report, &data, &ids));
+    // `CASEBOOK_FALSE_PAIRS=<n>` prints up to n scored pairs of different people, with reasons.
+    let shown: usize = std::env::var("CASEBOOK_FALSE_PAIRS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let person: std::collections::HashMap<&str, usize> = ids
+        .iter()
+        .map(String::as_str)
+        .zip(data.person_of.iter().copied())
+        .collect();
+    let false_pairs = report
+        .clusters
+        .iter()
+        .flat_map(|c| &c.pairs)
+        .filter(|p| person.get(p.a.as_str()) != person.get(p.b.as_str()));
+    for pair in false_pairs.take(shown) {
+        println!("{} ~ {} score {:.3}", pair.a, pair.b, pair.score);
+        for r in &pair.reasons {
+            println!("    {:+.3} {}", r.contribution, r.detail);
+        }
+    }
     Ok(())
 }

@@ -60,6 +60,7 @@ mod identity;
 mod integrity;
 mod matcher;
 mod model;
+mod parallel;
 mod phone;
 #[cfg(feature = "schema")]
 mod schema;

@@ -83,7 +83,9 @@ impl<S: Store> Casebook<S> {
     /// Clusters of probable duplicates across the whole store. Profiles are
     /// compared only when they share a candidate key (a contact point, an
     /// account, an identification, the phonetic name key, the birth key),
-    /// never all pairs.
+    /// never all pairs; a large block by sorted neighbourhood (see
+    /// [`MatchingConfig::block_window`](crate::MatchingConfig::block_window)).
+    /// Views are built and pairs scored on all cores on native targets.
     pub fn duplicate_report(&self) -> Result<DuplicateReport> {
         let mut report = ReportBuilder::default();
         let mut after = None;
@@ -93,9 +95,7 @@ impl<S: Store> Casebook<S> {
                 .read_with(|tx| tx.profiles_page(after, REPORT_PAGE))?;
             let Some(last) = page.last() else { break };
             after = Some(last.id);
-            for p in page.iter().filter(|p| !p.is_tombstone()) {
-                report.add(p);
-            }
+            report.add_page(&page);
         }
         Ok(report.finish(&self.config.matching))
     }

@@ -2,9 +2,11 @@
 //! the whole-store report that clusters probable duplicates, comparing only
 //! profiles that share a blocking key.
 
-use super::matching::{score, MatchView};
+use super::blocking::{candidate_pairs, key_hash};
+use super::matching::{score, score_explained, MatchView};
 use super::rules::{MatchReason, MatchScore, MatchingConfig};
 use crate::model::{Profile, ProfileSummary};
+use crate::parallel;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -113,8 +115,15 @@ pub(crate) fn score_candidate(
     if other.id == profile.id || other.is_tombstone() {
         return None;
     }
-    let s = score(config, view, &MatchView::of(&other));
-    (s.score >= config.candidate_threshold).then_some((other, s))
+    let other_view = MatchView::of(&other);
+    strong_score(config, view, &other_view).map(|s| (other, s))
+}
+
+/// The explained score of a pair scoring at or above the candidate
+/// threshold: most pairs do not, and are scored without words.
+fn strong_score(config: &MatchingConfig, a: &MatchView, b: &MatchView) -> Option<MatchScore> {
+    let quick = score_explained(config, a, b, false);
+    (quick.score >= config.candidate_threshold).then(|| score(config, a, b))
 }
 
 /// Candidates best first (ties by customer ID), at most `max_candidates`.
@@ -131,87 +140,64 @@ pub(crate) fn rank_candidates(
     scored
 }
 
-/// The whole-store report, built from the live profiles one at a time.
+/// The whole-store report, built from the live profiles a page at a time.
 #[derive(Default)]
 pub(crate) struct ReportBuilder {
     members: Vec<DuplicateMember>,
     views: Vec<MatchView>,
-    keys_of: Vec<Vec<String>>,
+    /// Each profile's candidate keys, hashed, sorted and unique.
+    keys_of: Vec<Vec<u64>>,
 }
 
 impl ReportBuilder {
-    /// Adds a live profile.
-    pub(crate) fn add(&mut self, p: &Profile) {
-        let view = MatchView::of(p);
-        let mut keys = view.lookup_keys();
-        keys.sort();
-        keys.dedup();
-        self.keys_of.push(keys);
-        self.views.push(view);
-        self.members.push(DuplicateMember {
-            id: p.id,
-            customer_id: p.customer_id.clone(),
-            display_name: p.display_name(),
+    /// Adds the live profiles of a page (their views are built on all cores).
+    pub(crate) fn add_page(&mut self, page: &[Profile]) {
+        let live: Vec<&Profile> = page.iter().filter(|p| !p.is_tombstone()).collect();
+        let built = parallel::map(&live, |p| {
+            let view = MatchView::of(p);
+            let mut keys: Vec<u64> = Vec::new();
+            view.lookup_keys_into(&mut keys);
+            keys.sort_unstable();
+            keys.dedup();
+            let member = DuplicateMember {
+                id: p.id,
+                customer_id: p.customer_id.clone(),
+                display_name: p.display_name(),
+            };
+            (member, view, keys)
         });
+        for (member, view, keys) in built {
+            self.members.push(member);
+            self.views.push(view);
+            self.keys_of.push(keys);
+        }
     }
 
-    /// Compares the profiles that share a key and clusters the probable duplicates.
+    /// Compares the candidate pairs (on all cores) and clusters the probable duplicates.
     pub(crate) fn finish(self, config: &MatchingConfig) -> DuplicateReport {
         let ReportBuilder {
             members,
             views,
             keys_of,
         } = self;
-        let mut blocks: HashMap<&str, Vec<u32>> = HashMap::new();
-        for (i, keys) in keys_of.iter().enumerate() {
-            for k in keys {
-                blocks.entry(k.as_str()).or_default().push(i as u32);
-            }
-        }
-        let mut skipped = Vec::new();
-        let mut comparisons = 0u64;
-        let mut pairs: Vec<(u32, u32, MatchScore)> = Vec::new();
-        let mut sorted_blocks: Vec<(&str, Vec<u32>)> = blocks.into_iter().collect();
-        sorted_blocks.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        // A pair is scored in the first key they share that is compared:
-        // sharing an oversized key first must not hide a later, smaller one.
-        let oversized: std::collections::HashSet<&str> = sorted_blocks
+        let candidates = candidate_pairs(&keys_of, &views, config);
+        let comparisons = candidates.pairs.len() as u64;
+        let pairs: Vec<(u32, u32, MatchScore)> =
+            parallel::filter_map(&candidates.pairs, |&(i, j)| {
+                strong_score(config, &views[i as usize], &views[j as usize]).map(|s| (i, j, s))
+            });
+        let mut skipped: Vec<SkippedBlock> = candidates
+            .oversized
             .iter()
-            .filter(|(_, block)| block.len() > config.max_block_size)
-            .map(|(key, _)| *key)
+            .map(|block| SkippedBlock {
+                key: views[block.member as usize]
+                    .lookup_keys()
+                    .into_iter()
+                    .find(|k| key_hash(k) == block.key)
+                    .unwrap_or_default(),
+                size: block.size,
+            })
             .collect();
-        for (key, block) in &sorted_blocks {
-            if block.len() < 2 {
-                continue;
-            }
-            if block.len() > config.max_block_size {
-                skipped.push(SkippedBlock {
-                    key: key.to_string(),
-                    size: block.len(),
-                });
-                continue;
-            }
-            for (x, &i) in block.iter().enumerate() {
-                for &j in &block[x + 1..] {
-                    // Score each pair once: in the first key (in sort order) the two share.
-                    let first_shared = keys_of[i as usize]
-                        .iter()
-                        .find(|k| {
-                            !oversized.contains(k.as_str())
-                                && keys_of[j as usize].binary_search(k).is_ok()
-                        })
-                        .map(String::as_str);
-                    if first_shared != Some(*key) {
-                        continue;
-                    }
-                    comparisons += 1;
-                    let s = score(config, &views[i as usize], &views[j as usize]);
-                    if s.score >= config.candidate_threshold {
-                        pairs.push((i.min(j), i.max(j), s));
-                    }
-                }
-            }
-        }
         let mut sets = UnionFind((0..views.len() as u32).collect());
         for (i, j, _) in &pairs {
             sets.union(*i, *j);

@@ -3,13 +3,17 @@
 //! one word, and the postcode a free-text address is blocked on.
 
 use jiff::civil::Date;
-use std::collections::BTreeSet;
 
 /// Whether two values differ by exactly one keystroke: one character
 /// substituted, inserted or deleted, or two adjacent characters swapped.
 /// Equal values are not "one apart".
 pub(crate) fn one_edit_apart(a: &str, b: &str) -> bool {
     if a.len().abs_diff(b.len()) > 4 {
+        return false;
+    }
+    // One edit leaves the first or the last character in place.
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if x.len() >= 3 && y.len() >= 3 && x[0] != y[0] && x[x.len() - 1] != y[y.len() - 1] {
         return false;
     }
     if a.is_ascii() && b.is_ascii() {
@@ -47,15 +51,36 @@ pub(crate) fn dates_close(a: Date, b: Date) -> bool {
         return false;
     }
     let swapped = a.year() == b.year() && a.month() == b.day() && a.day() == b.month();
-    let digits = |d: Date| format!("{:04}{:02}{:02}", d.year(), d.month(), d.day());
-    swapped || one_edit_apart(&digits(a), &digits(b))
+    swapped || one_edit_apart_in(&digits(a), &digits(b))
+}
+
+/// A date's `YYYYMMDD` digits (years before 1 or after 9999 do not occur in
+/// `jiff`'s range of interest and are clamped).
+fn digits(d: Date) -> [u8; 8] {
+    let year = d.year().clamp(0, 9999) as u32;
+    let (month, day) = (d.month() as u32, d.day() as u32);
+    let mut out = [0u8; 8];
+    for (slot, value) in out.iter_mut().zip([
+        year / 1000,
+        year / 100,
+        year / 10,
+        year,
+        month / 10,
+        month,
+        day / 10,
+        day,
+    ]) {
+        *slot = b'0' + (value % 10) as u8;
+    }
+    out
 }
 
 /// An address as matching compares it: its folded words, and the
 /// character trigrams of those words written without spaces.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct AddressView {
-    words: BTreeSet<String>,
+    /// Sorted, unique.
+    words: Vec<String>,
     trigrams: Vec<[u8; 3]>,
 }
 
@@ -65,10 +90,10 @@ impl AddressView {
         let joined: Vec<u8> = tokens.iter().flat_map(|t| t.bytes()).collect();
         let mut trigrams: Vec<[u8; 3]> = joined.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
         trigrams.sort_unstable();
-        AddressView {
-            words: tokens.iter().cloned().collect(),
-            trigrams,
-        }
+        let mut words = tokens.to_vec();
+        words.sort_unstable();
+        words.dedup();
+        AddressView { words, trigrams }
     }
 }
 
@@ -104,12 +129,12 @@ fn trigram_overlap(a: &[[u8; 3]], b: &[[u8; 3]]) -> f64 {
 /// counts as shared when the other address holds it or, for words of four
 /// letters or more, a token one keystroke from it. Dice coefficient over
 /// those shared tokens, 0 when either address is empty.
-fn word_overlap(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+fn word_overlap(a: &[String], b: &[String]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    let holds = |set: &BTreeSet<String>, token: &String| {
-        set.contains(token)
+    let holds = |set: &[String], token: &String| {
+        set.binary_search(token).is_ok()
             || (token.len() >= 4
                 && !token.bytes().all(|c| c.is_ascii_digit())
                 && set.iter().any(|t| one_edit_apart(t, token)))

@@ -94,24 +94,12 @@ impl MatchView {
     /// each pair with a name initial.
     pub fn blocking_keys(&self) -> Vec<String> {
         let mut keys = Vec::new();
-        if let Some(k) = self.name_block() {
-            keys.push(k);
-        }
-        if let Some(dob) = self.date_of_birth {
-            let mut initials: Vec<char> = [
-                self.given_canonical.chars().next(),
-                self.family.chars().next(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            initials.sort_unstable();
-            keys.push(format!(
-                "bk:d:{dob}:{}",
-                initials.into_iter().collect::<String>()
-            ));
-        }
-        keys.extend(self.emails.iter().map(|e| format!("bk:e:{e}")));
+        self.blocking_keys_into(&mut keys);
+        keys
+    }
+
+    /// The blocking keys, handed to `sink` one at a time.
+    pub(crate) fn blocking_keys_into(&self, sink: &mut impl KeySink) {
         let initials: BTreeSet<char> = [
             self.given_canonical.chars().next(),
             self.family.chars().next(),
@@ -119,6 +107,25 @@ impl MatchView {
         .into_iter()
         .flatten()
         .collect();
+        if let Some((first, second)) = self.name_codes() {
+            sink.key(format_args!("bk:n:{first}:{second}"));
+        }
+        if let Some(dob) = self.date_of_birth {
+            // Both initials in order, a repeated one twice.
+            let mut pair: Vec<char> = [
+                self.given_canonical.chars().next(),
+                self.family.chars().next(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            pair.sort_unstable();
+            let pair: String = pair.into_iter().collect();
+            sink.key(format_args!("bk:d:{dob}:{pair}"));
+        }
+        for e in &self.emails {
+            sink.key(format_args!("bk:e:{e}"));
+        }
         for (kind, key) in &self.identifications {
             let number = identification_number(key);
             if number.chars().count() < 6 {
@@ -129,19 +136,19 @@ impl MatchView {
                 .nth(number.chars().count() / 2)
                 .map_or(number.len(), |(i, _)| i);
             for initial in &initials {
-                keys.push(format!("bk:i:{kind}:{}*:{initial}", &number[..middle]));
-                keys.push(format!("bk:i:{kind}:*{}:{initial}", &number[middle..]));
+                sink.key(format_args!("bk:i:{kind}:{}*:{initial}", &number[..middle]));
+                sink.key(format_args!("bk:i:{kind}:*{}:{initial}", &number[middle..]));
             }
         }
         for code in &self.postcodes {
             for initial in &initials {
-                keys.push(format!("bk:p:{code}:{initial}"));
+                sink.key(format_args!("bk:p:{code}:{initial}"));
             }
         }
-        keys
     }
 
-    fn name_block(&self) -> Option<String> {
+    /// The Double Metaphone codes of both names, sorted (so swapped names share them).
+    fn name_codes(&self) -> Option<(String, String)> {
         if self.given_canonical.is_empty() && self.family.is_empty() {
             return None;
         }
@@ -151,17 +158,42 @@ impl MatchView {
             encoder.encode(&self.family),
         ];
         codes.sort();
-        Some(format!("bk:n:{}:{}", codes[0], codes[1]))
+        let [first, second] = codes;
+        Some((first, second))
     }
 
     /// Every key this view can be found by in the store index.
     pub fn lookup_keys(&self) -> Vec<String> {
-        let mut keys = self.blocking_keys();
-        keys.extend(self.phones.iter().cloned());
-        keys.extend(self.socials.iter().cloned());
-        keys.extend(self.accounts.iter().cloned());
-        keys.extend(self.identifications.iter().map(|(_, k)| k.clone()));
+        let mut keys = Vec::new();
+        self.lookup_keys_into(&mut keys);
         keys
+    }
+
+    /// The lookup keys, handed to `sink` one at a time.
+    pub(crate) fn lookup_keys_into(&self, sink: &mut impl KeySink) {
+        self.blocking_keys_into(sink);
+        for key in self
+            .phones
+            .iter()
+            .chain(&self.socials)
+            .chain(&self.accounts)
+            .chain(self.identifications.iter().map(|(_, k)| k))
+        {
+            sink.key(format_args!("{key}"));
+        }
+    }
+}
+
+/// Where a view's candidate keys go: written out as strings, or hashed
+/// without being written (the whole-store report).
+pub(crate) trait KeySink {
+    /// Takes one key.
+    fn key(&mut self, key: std::fmt::Arguments<'_>);
+}
+
+impl KeySink for Vec<String> {
+    fn key(&mut self, key: std::fmt::Arguments<'_>) {
+        self.push(key.to_string());
     }
 }
 
@@ -187,22 +219,19 @@ fn name_similarity(
     fuzzy: bool,
 ) -> Option<(f64, u8)> {
     let parts = [(given_a, given_b), (a.family.as_str(), b.family.as_str())];
-    let compared: Vec<f64> = parts
-        .iter()
-        .filter(|(x, y)| !x.is_empty() && !y.is_empty())
-        .map(|(x, y)| {
-            if fuzzy {
-                jw(x, y)
-            } else {
-                f64::from(u8::from(x == y))
-            }
-        })
-        .collect();
-    if compared.is_empty() {
-        return None;
+    let (mut sum, mut n) = (0.0, 0u8);
+    for (x, y) in parts {
+        if x.is_empty() || y.is_empty() {
+            continue;
+        }
+        sum += if fuzzy {
+            jw(x, y)
+        } else {
+            f64::from(u8::from(x == y))
+        };
+        n += 1;
     }
-    let n = compared.len() as u8;
-    Some((compared.iter().sum::<f64>() / f64::from(n), n))
+    (n > 0).then(|| (sum / f64::from(n), n))
 }
 
 /// Share of a name rule's weight earned when only one part of the name
@@ -235,7 +264,7 @@ fn first_shared<'a>(a: &'a [String], b: &[String]) -> Option<&'a String> {
 /// of one household share both, so the two are one piece of evidence, not two.
 const ADDRESS_SHARE_WITH_PHONE: f64 = 1.0 / 3.0;
 
-fn household_discount(reasons: &mut [MatchReason]) {
+fn household_discount(reasons: &mut [MatchReason], explain: bool) {
     let phone_agrees = reasons
         .iter()
         .any(|r| r.agrees && r.field == MatchField::Phone);
@@ -247,46 +276,102 @@ fn household_discount(reasons: &mut [MatchReason]) {
         .filter(|r| r.agrees && r.field == MatchField::Address)
     {
         r.contribution *= ADDRESS_SHARE_WITH_PHONE;
-        r.detail
-            .push_str(", with a shared phone: one household's evidence");
+        if explain {
+            r.detail
+                .push_str(", with a shared phone: one household's evidence");
+        }
     }
 }
 
-/// Scores a pair of profiles under the rules.
+/// Which rules a quick score runs first: exact comparisons, then the name
+/// (the swapped-name rule needs its outcome), then the address.
+fn cost_class(field: MatchField) -> u8 {
+    match field {
+        MatchField::Name => 1,
+        MatchField::SwappedName => 2,
+        MatchField::Address => 3,
+        _ => 0,
+    }
+}
+
+/// Scores a pair of profiles under the rules, every reason in words.
 pub fn score(config: &MatchingConfig, a: &MatchView, b: &MatchView) -> MatchScore {
-    let mut reasons = Vec::new();
+    score_explained(config, a, b, true)
+}
+
+/// Scores a pair. With `explain`, the rules run in their order and every
+/// reason carries its words. Without, only whether the pair reaches the
+/// candidate threshold is sought (the whole-store report scores most pairs
+/// only to drop them): cheap rules run first, no words are written, and
+/// scoring stops once the rules left cannot lift the score to the
+/// threshold, so a score below it is then only a bound.
+pub(crate) fn score_explained(
+    config: &MatchingConfig,
+    a: &MatchView,
+    b: &MatchView,
+    explain: bool,
+) -> MatchScore {
+    let mut reasons: Vec<MatchReason> = Vec::new();
     let mut name_agreed = false;
-    for rule in &config.rules {
-        let agree_share =
-            |reasons: &mut Vec<MatchReason>, similarity: f64, share: f64, detail: String| {
+    let swapped = std::cell::OnceCell::new();
+    let swapped_similarity = || *swapped.get_or_init(|| swapped_similarity(a, b));
+    // Positive contributions the rules not yet run could still add.
+    let mut reachable: f64 = config.rules.iter().map(|r| r.weight).sum();
+    let passes: &[Option<u8>] = if explain {
+        &[None]
+    } else {
+        &[Some(0), Some(1), Some(2), Some(3)]
+    };
+    let rules = passes.iter().flat_map(|pass| {
+        config
+            .rules
+            .iter()
+            .filter(move |r| pass.is_none_or(|p| cost_class(r.field) == p))
+    });
+    for rule in rules {
+        if !explain {
+            let so_far: f64 = reasons.iter().map(|r| r.contribution).sum();
+            if so_far + reachable < config.candidate_threshold {
+                break;
+            }
+        }
+        reachable -= rule.weight;
+        let agree_share = |reasons: &mut Vec<MatchReason>,
+                           similarity: f64,
+                           share: f64,
+                           detail: &dyn Fn() -> String| {
+            reasons.push(MatchReason {
+                field: rule.field,
+                method: rule.method,
+                agrees: true,
+                similarity,
+                contribution: rule.weight * similarity * share,
+                detail: if explain { detail() } else { String::new() },
+            });
+        };
+        let agree =
+            |reasons: &mut Vec<MatchReason>, similarity: f64, detail: &dyn Fn() -> String| {
+                agree_share(reasons, similarity, 1.0, detail)
+            };
+        let disagree_share = |reasons: &mut Vec<MatchReason>,
+                              similarity: f64,
+                              share: f64,
+                              detail: &dyn Fn() -> String| {
+            if rule.penalty > 0.0 {
                 reasons.push(MatchReason {
                     field: rule.field,
                     method: rule.method,
-                    agrees: true,
+                    agrees: false,
                     similarity,
-                    contribution: rule.weight * similarity * share,
-                    detail,
+                    contribution: -rule.penalty * share,
+                    detail: if explain { detail() } else { String::new() },
                 });
-            };
-        let agree = |reasons: &mut Vec<MatchReason>, similarity: f64, detail: String| {
-            agree_share(reasons, similarity, 1.0, detail)
+            }
         };
-        let disagree_share =
-            |reasons: &mut Vec<MatchReason>, similarity: f64, share: f64, detail: String| {
-                if rule.penalty > 0.0 {
-                    reasons.push(MatchReason {
-                        field: rule.field,
-                        method: rule.method,
-                        agrees: false,
-                        similarity,
-                        contribution: -rule.penalty * share,
-                        detail,
-                    });
-                }
+        let disagree =
+            |reasons: &mut Vec<MatchReason>, similarity: f64, detail: &dyn Fn() -> String| {
+                disagree_share(reasons, similarity, 1.0, detail)
             };
-        let disagree = |reasons: &mut Vec<MatchReason>, similarity: f64, detail: String| {
-            disagree_share(reasons, similarity, 1.0, detail)
-        };
         match rule.field {
             MatchField::Phone | MatchField::Email | MatchField::Social | MatchField::Account => {
                 let (xs, ys, what) = match rule.field {
@@ -297,9 +382,9 @@ pub fn score(config: &MatchingConfig, a: &MatchView, b: &MatchView) -> MatchScor
                 };
                 if let Some(shared) = first_shared(xs, ys) {
                     let shown = shared.split_once(':').map_or(shared.as_str(), |(_, v)| v);
-                    agree(&mut reasons, 1.0, format!("same {what} {shown}"));
+                    agree(&mut reasons, 1.0, &|| format!("same {what} {shown}"));
                 } else if !xs.is_empty() && !ys.is_empty() {
-                    disagree(&mut reasons, 0.0, format!("no {what} in common"));
+                    disagree(&mut reasons, 0.0, &|| format!("no {what} in common"));
                 }
             }
             MatchField::Identification => {
@@ -324,18 +409,13 @@ pub fn score(config: &MatchingConfig, a: &MatchView, b: &MatchView) -> MatchScor
                     }
                 }
                 match (matched, near) {
-                    (Some(kind), _) => agree(&mut reasons, 1.0, format!("same {kind} number")),
-                    (None, Some(kind)) => agree_share(
-                        &mut reasons,
-                        1.0,
-                        NEAR_EQUAL_SHARE,
-                        format!("{kind} numbers one keystroke apart"),
-                    ),
-                    (None, None) if same_kind => disagree(
-                        &mut reasons,
-                        0.0,
-                        "different identification numbers of the same kind".into(),
-                    ),
+                    (Some(kind), _) => agree(&mut reasons, 1.0, &|| format!("same {kind} number")),
+                    (None, Some(kind)) => agree_share(&mut reasons, 1.0, NEAR_EQUAL_SHARE, &|| {
+                        format!("{kind} numbers one keystroke apart")
+                    }),
+                    (None, None) if same_kind => disagree(&mut reasons, 0.0, &|| {
+                        "different identification numbers of the same kind".into()
+                    }),
                     (None, None) => {}
                 }
             }
@@ -352,7 +432,7 @@ pub fn score(config: &MatchingConfig, a: &MatchView, b: &MatchView) -> MatchScor
                 let threshold = rule.threshold.unwrap_or(1.0);
                 if similarity >= threshold {
                     name_agreed = true;
-                    let how = match (fuzzy, parts) {
+                    let how = || match (fuzzy, parts) {
                         (true, 2) => format!("similar name (Jaro-Winkler {similarity:.2})"),
                         (true, _) => {
                             format!("similar name, one part missing (Jaro-Winkler {similarity:.2})")
@@ -361,39 +441,34 @@ pub fn score(config: &MatchingConfig, a: &MatchView, b: &MatchView) -> MatchScor
                         (false, _) => "same name, one part missing".to_string(),
                     };
                     let share = if parts == 2 { 1.0 } else { ONE_NAME_PART_SHARE };
-                    agree_share(
-                        &mut reasons,
-                        similarity,
-                        share,
-                        format!("{how}: {} ~ {}", a.display, b.display),
-                    );
-                } else if swapped_similarity(a, b) < 0.9 {
+                    agree_share(&mut reasons, similarity, share, &|| {
+                        format!("{}: {} ~ {}", how(), a.display, b.display)
+                    });
+                } else if swapped_similarity() < 0.9 {
                     let part_agrees = |x: &str, y: &str| {
                         !x.is_empty()
                             && !y.is_empty()
                             && if fuzzy { jw(x, y) >= threshold } else { x == y }
                     };
-                    let names = format!("{} / {}", a.display, b.display);
+                    let names = || format!("{} / {}", a.display, b.display);
                     if parts == 2 && part_agrees(given_a, given_b) {
                         agree_share(
                             &mut reasons,
                             jw(given_a, given_b),
                             GIVEN_NAME_ONLY_SHARE,
-                            format!("same given name, another surname: {names}"),
+                            &|| format!("same given name, another surname: {}", names()),
                         );
                     } else if parts == 2 && part_agrees(&a.family, &b.family) {
                         disagree_share(
                             &mut reasons,
                             similarity,
                             SURNAME_ONLY_PENALTY_SHARE,
-                            format!("same surname, another given name: {names}"),
+                            &|| format!("same surname, another given name: {}", names()),
                         );
                     } else if similarity < rule.disagree_below.unwrap_or(0.7) {
-                        disagree(
-                            &mut reasons,
-                            similarity,
-                            format!("different names: {names}"),
-                        );
+                        disagree(&mut reasons, similarity, &|| {
+                            format!("different names: {}", names())
+                        });
                     }
                 }
             }
@@ -401,35 +476,28 @@ pub fn score(config: &MatchingConfig, a: &MatchView, b: &MatchView) -> MatchScor
                 if name_agreed {
                     continue;
                 }
-                let similarity = swapped_similarity(a, b);
+                let similarity = swapped_similarity();
                 if similarity >= rule.threshold.unwrap_or(0.9) {
-                    agree(
-                        &mut reasons,
-                        similarity,
+                    agree(&mut reasons, similarity, &|| {
                         format!(
                             "given name and surname swapped: {} ~ {}",
                             a.display, b.display
-                        ),
-                    );
+                        )
+                    });
                 }
             }
             MatchField::DateOfBirth => {
                 if let (Some(x), Some(y)) = (a.date_of_birth, b.date_of_birth) {
                     if x == y {
-                        agree(&mut reasons, 1.0, format!("same date of birth {x}"));
+                        agree(&mut reasons, 1.0, &|| format!("same date of birth {x}"));
                     } else if dates_close(x, y) {
-                        agree_share(
-                            &mut reasons,
-                            1.0,
-                            NEAR_EQUAL_SHARE,
-                            format!("dates of birth one keystroke apart {x} / {y}"),
-                        );
+                        agree_share(&mut reasons, 1.0, NEAR_EQUAL_SHARE, &|| {
+                            format!("dates of birth one keystroke apart {x} / {y}")
+                        });
                     } else {
-                        disagree(
-                            &mut reasons,
-                            0.0,
-                            format!("different dates of birth {x} / {y}"),
-                        );
+                        disagree(&mut reasons, 0.0, &|| {
+                            format!("different dates of birth {x} / {y}")
+                        });
                     }
                 }
             }
@@ -444,16 +512,14 @@ pub fn score(config: &MatchingConfig, a: &MatchView, b: &MatchView) -> MatchScor
                     _ => 1.0,
                 };
                 if best >= threshold && best > 0.0 {
-                    agree(
-                        &mut reasons,
-                        best,
-                        format!("similar address (word overlap {best:.2})"),
-                    );
+                    agree(&mut reasons, best, &|| {
+                        format!("similar address (word overlap {best:.2})")
+                    });
                 }
             }
         }
     }
-    household_discount(&mut reasons);
+    household_discount(&mut reasons, explain);
     let total: f64 = reasons.iter().map(|r| r.contribution).sum();
     MatchScore {
         score: (total.clamp(0.0, 1.0) * 1000.0).round() / 1000.0,

@@ -3,40 +3,8 @@
 
 use super::*;
 use crate::identity::rules::MatchRule;
+use crate::identity::test_support::profile;
 use crate::model::ContactPoint;
-
-fn profile(given: &str, family: &str, phone: Option<&str>, dob: Option<&str>) -> Profile {
-    let now = jiff::Timestamp::UNIX_EPOCH;
-    Profile {
-        id: uuid::Uuid::nil(),
-        customer_id: "C-1".into(),
-        version: 1,
-        template: None,
-        given_name: given.into(),
-        family_name: family.into(),
-        identifications: vec![],
-        date_of_birth: dob.map(|d| d.parse().unwrap()),
-        contact_points: phone
-            .map(|p| ContactPoint {
-                kind: ContactKind::Phone,
-                value: p.into(),
-                label: None,
-                primary: true,
-                key: format!("phone:{p}"),
-            })
-            .into_iter()
-            .collect(),
-        accounts: vec![],
-        fields: Default::default(),
-        assigned_to: None,
-        created_at: now,
-        created_by: "t".into(),
-        updated_at: now,
-        updated_by: "t".into(),
-        last_interaction_at: None,
-        merged_into: None,
-    }
-}
 
 #[test]
 fn typo_and_shared_phone_is_a_probable_duplicate_with_reasons() {

@@ -6,6 +6,7 @@
 //! Nothing here merges on its own: detection suggests, a person (or the
 //! calling product) decides.
 
+mod blocking;
 mod duplicates;
 mod evidence;
 mod keys;
@@ -14,6 +15,8 @@ mod merge;
 mod merge_plan;
 mod nicknames;
 mod rules;
+#[cfg(test)]
+mod test_support;
 
 pub(crate) use duplicates::{rank_candidates, score_candidate, ReportBuilder};
 pub use duplicates::{

@@ -93,6 +93,11 @@ pub struct MatchingConfig {
     /// Blocks (profiles sharing a candidate key) larger than this are not compared pairwise
     /// (a call-centre number shared by thousands of records says nothing).
     pub max_block_size: usize,
+    /// The whole-store report compares a block of at most twice this many
+    /// profiles pairwise, and a larger one by sorted neighbourhood: each
+    /// profile against the next `block_window` in name order and in
+    /// birth-date order, so the work per profile stays flat as the store grows.
+    pub block_window: usize,
     /// Most candidates returned for one profile.
     pub max_candidates: usize,
 }
@@ -126,6 +131,7 @@ impl Default for MatchingConfig {
             candidate_threshold: 0.6,
             warn_threshold: 0.8,
             max_block_size: 1_000,
+            block_window: 16,
             max_candidates: 20,
         }
     }
@@ -175,8 +181,11 @@ impl MatchingConfig {
                 "thresholds must satisfy 0 <= candidate_threshold <= warn_threshold".into(),
             );
         }
-        if self.max_block_size < 2 || self.max_candidates == 0 {
-            return bad("max_block_size must be at least 2 and max_candidates at least 1".into());
+        if self.max_block_size < 2 || self.max_candidates == 0 || self.block_window == 0 {
+            return bad(
+                "max_block_size must be at least 2, max_candidates and block_window at least 1"
+                    .into(),
+            );
         }
         Ok(())
     }
