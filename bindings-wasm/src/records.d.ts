@@ -998,8 +998,8 @@ export interface MatchingConfig {
     /**
      * The whole-store report compares a block of at most twice this many
      * profiles pairwise, and a larger one by sorted neighbourhood: each
-     * profile against the next `block_window` in name order and in
-     * birth-date order, so the work per profile stays flat as the store grows.
+     * profile against the next `block_window` in name order (then date of
+     * birth), so the work per profile stays flat as the store grows.
      */
     block_window?: number;
     /** Score from which a pair is a probable duplicate (listed as a candidate, clustered in reports). */

@@ -235,6 +235,19 @@ pub trait ReadTx {
     fn profile_ids(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Uuid>>;
     /// Up to `limit` whole profiles with ids greater than `after`, ascending by id.
     fn profiles_page(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Profile>>;
+    /// Hands `visit` the page [`profiles_page`](ReadTx::profiles_page)
+    /// would return, borrowed where the store holds profiles in memory (no
+    /// copies), and returns the last id of the page (`None` when empty).
+    fn visit_profiles_page(
+        &self,
+        after: Option<Uuid>,
+        limit: usize,
+        visit: &mut dyn FnMut(&[&Profile]),
+    ) -> Result<Option<Uuid>> {
+        let page = self.profiles_page(after, limit)?;
+        visit(&page.iter().collect::<Vec<_>>());
+        Ok(page.last().map(|p| p.id))
+    }
     /// Number of profiles, tombstones included.
     fn profile_count(&self) -> Result<usize>;
     /// What the store indexes a profile by, as it was handed over (for

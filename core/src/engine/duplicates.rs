@@ -90,12 +90,16 @@ impl<S: Store> Casebook<S> {
         let mut report = ReportBuilder::default();
         let mut after = None;
         loop {
-            let page = self
-                .store
-                .read_with(|tx| tx.profiles_page(after, REPORT_PAGE))?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.id);
-            report.add_page(&page);
+            // A store may run a read again (a retry): each run builds its own part.
+            let (last, part) = self.store.read_with(|tx| {
+                let mut part = ReportBuilder::default();
+                let last =
+                    tx.visit_profiles_page(after, REPORT_PAGE, &mut |page| part.add_page(page))?;
+                Ok((last, part))
+            })?;
+            report.append(part);
+            let Some(last) = last else { break };
+            after = Some(last);
         }
         Ok(report.finish(&self.config.matching))
     }

@@ -151,8 +151,8 @@ pub(crate) struct ReportBuilder {
 
 impl ReportBuilder {
     /// Adds the live profiles of a page (their views are built on all cores).
-    pub(crate) fn add_page(&mut self, page: &[Profile]) {
-        let live: Vec<&Profile> = page.iter().filter(|p| !p.is_tombstone()).collect();
+    pub(crate) fn add_page(&mut self, page: &[&Profile]) {
+        let live: Vec<&Profile> = page.iter().copied().filter(|p| !p.is_tombstone()).collect();
         let built = parallel::map(&live, |p| {
             let view = MatchView::of(p);
             let mut keys: Vec<u64> = Vec::new();
@@ -171,6 +171,13 @@ impl ReportBuilder {
             self.views.push(view);
             self.keys_of.push(keys);
         }
+    }
+
+    /// Adds the profiles another builder holds.
+    pub(crate) fn append(&mut self, other: ReportBuilder) {
+        self.members.extend(other.members);
+        self.views.extend(other.views);
+        self.keys_of.extend(other.keys_of);
     }
 
     /// Compares the candidate pairs (on all cores) and clusters the probable duplicates.

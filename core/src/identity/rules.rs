@@ -95,8 +95,8 @@ pub struct MatchingConfig {
     pub max_block_size: usize,
     /// The whole-store report compares a block of at most twice this many
     /// profiles pairwise, and a larger one by sorted neighbourhood: each
-    /// profile against the next `block_window` in name order and in
-    /// birth-date order, so the work per profile stays flat as the store grows.
+    /// profile against the next `block_window` in name order (then date of
+    /// birth), so the work per profile stays flat as the store grows.
     pub block_window: usize,
     /// Most candidates returned for one profile.
     pub max_candidates: usize,
@@ -131,7 +131,7 @@ impl Default for MatchingConfig {
             candidate_threshold: 0.6,
             warn_threshold: 0.8,
             max_block_size: 1_000,
-            block_window: 16,
+            block_window: 8,
             max_candidates: 20,
         }
     }

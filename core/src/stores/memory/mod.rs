@@ -65,6 +65,15 @@ macro_rules! delegate_reads {
 }
 
 impl ReadTx for MemoryWrite<'_> {
+    fn visit_profiles_page(
+        &self,
+        after: Option<Uuid>,
+        limit: usize,
+        visit: &mut dyn FnMut(&[&Profile]),
+    ) -> Result<Option<Uuid>> {
+        self.data.visit_profiles_page(after, limit, visit)
+    }
+
     delegate_reads! {
         profile(id: Uuid) -> Option<Profile>;
         profiles(ids: &[Uuid]) -> Vec<Profile>;

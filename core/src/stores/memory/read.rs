@@ -90,6 +90,21 @@ impl ReadTx for Data {
         self.profiles(&ids)
     }
 
+    fn visit_profiles_page(
+        &self,
+        after: Option<Uuid>,
+        limit: usize,
+        visit: &mut dyn FnMut(&[&Profile]),
+    ) -> Result<Option<Uuid>> {
+        let ids = self.profile_ids(after, limit)?;
+        let page: Vec<&Profile> = ids
+            .iter()
+            .filter_map(|id| self.profiles.get(id).map(|s| &s.profile))
+            .collect();
+        visit(&page);
+        Ok(ids.last().copied())
+    }
+
     fn profile_count(&self) -> Result<usize> {
         Ok(self.profiles.len())
     }
