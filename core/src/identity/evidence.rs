@@ -54,8 +54,8 @@ pub(crate) fn dates_close(a: Date, b: Date) -> bool {
     swapped || one_edit_apart_in(&digits(a), &digits(b))
 }
 
-/// A date's `YYYYMMDD` digits (years before 1 or after 9999 do not occur in
-/// `jiff`'s range of interest and are clamped).
+/// A date's `YYYYMMDD` digits (a year before 0, which no birth date has,
+/// counts as 0).
 fn digits(d: Date) -> [u8; 8] {
     let year = d.year().clamp(0, 9999) as u32;
     let (month, day) = (d.month() as u32, d.day() as u32);

@@ -100,25 +100,17 @@ impl MatchView {
 
     /// The blocking keys, handed to `sink` one at a time.
     pub(crate) fn blocking_keys_into(&self, sink: &mut impl KeySink) {
-        let initials: BTreeSet<char> = [
+        let firsts = [
             self.given_canonical.chars().next(),
             self.family.chars().next(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        ];
+        let initials: BTreeSet<char> = firsts.into_iter().flatten().collect();
         if let Some((first, second)) = self.name_codes() {
             sink.key(format_args!("bk:n:{first}:{second}"));
         }
         if let Some(dob) = self.date_of_birth {
             // Both initials in order, a repeated one twice.
-            let mut pair: Vec<char> = [
-                self.given_canonical.chars().next(),
-                self.family.chars().next(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
+            let mut pair: Vec<char> = firsts.into_iter().flatten().collect();
             pair.sort_unstable();
             let pair: String = pair.into_iter().collect();
             sink.key(format_args!("bk:d:{dob}:{pair}"));

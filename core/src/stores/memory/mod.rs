@@ -65,15 +65,6 @@ macro_rules! delegate_reads {
 }
 
 impl ReadTx for MemoryWrite<'_> {
-    fn visit_profiles_page(
-        &self,
-        after: Option<Uuid>,
-        limit: usize,
-        visit: &mut dyn FnMut(&[&Profile]),
-    ) -> Result<Option<Uuid>> {
-        self.data.visit_profiles_page(after, limit, visit)
-    }
-
     delegate_reads! {
         profile(id: Uuid) -> Option<Profile>;
         profiles(ids: &[Uuid]) -> Vec<Profile>;
@@ -82,6 +73,7 @@ impl ReadTx for MemoryWrite<'_> {
         profiles_by_name_prefix(prefix: &str, limit: usize) -> Vec<Uuid>;
         profile_ids(after: Option<Uuid>, limit: usize) -> Vec<Uuid>;
         profiles_page(after: Option<Uuid>, limit: usize) -> Vec<Profile>;
+        visit_profiles_page(after: Option<Uuid>, limit: usize, visit: &mut dyn FnMut(&[&Profile])) -> Option<Uuid>;
         profile_count() -> usize;
         profile_index(id: Uuid) -> Option<ProfileIndex>;
         case(id: Uuid) -> Option<Case>;
