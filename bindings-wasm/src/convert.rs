@@ -1,12 +1,15 @@
 //! Values across the boundary: JS in through `JSON.stringify`, JSON out
-//! through `JSON.parse`, as plain objects.
+//! through `JSON.parse`, as plain objects; property names coming in may
+//! be JavaScript's camelCase (`js_names`).
 
+use crate::js_names;
 use casebook::Error;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-/// A JS argument as JSON. `undefined` and `null` are JSON null.
+/// A JS argument as wire JSON (snake_case names). `undefined` and `null`
+/// are JSON null.
 ///
 /// Going through `JSON.stringify` turns what JSON cannot carry into clear
 /// errors instead of crashes or silent damage: cycles and BigInts throw, a
@@ -14,6 +17,13 @@ use wasm_bindgen::prelude::*;
 /// conversion would replace it with U+FFFD), and nesting deeper than
 /// serde_json's limit is refused rather than overflowing the stack.
 pub(crate) fn from_js(value: &JsValue, what: &str) -> Result<Value, Error> {
+    let mut value = from_js_data(value, what)?;
+    js_names::to_wire_names(&mut value, what)?;
+    Ok(value)
+}
+
+/// A JS argument that is data (a record's fields) as JSON, its keys as given.
+pub(crate) fn from_js_data(value: &JsValue, what: &str) -> Result<Value, Error> {
     if value.is_undefined() || value.is_null() {
         return Ok(Value::Null);
     }

@@ -18,6 +18,7 @@ mod casebook;
 mod convert;
 mod error;
 mod host;
+mod js_names;
 mod validator;
 
 pub use crate::casebook::Casebook;
@@ -117,7 +118,7 @@ fn validate_inner(
     options: &JsValue,
 ) -> ::casebook::Result<JsValue> {
     let template = convert::from_js(template, "template")?;
-    let record = convert::from_js(record, "record")?;
+    let record = convert::from_js_data(record, "record")?;
     let (ctx, options) = validator::validation_context(options)?;
     let report = ::casebook::api::validate_with_template(&template, &record, options.draft, &ctx)?;
     convert::to_js(&report)

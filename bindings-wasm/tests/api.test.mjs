@@ -168,6 +168,24 @@ test('profiles: create, read, update, find, summary, relations', () => {
   assert.deepEqual(cb.relatedCustomers('C-000001'), []);
 });
 
+test('objects coming in may use camelCase names; field keys stay as written', () => {
+  const cb = engine();
+  const p = cb.createProfile('agent', { template: 'customer', givenName: 'Ada', familyName: 'Lovelace',
+    contactPoints: [{ kind: 'phone', value: '020 7946 0958' }], fields: { segment: 'private', ni_number: 'AB123456C' } });
+  assert.equal(p.given_name, 'Ada');
+  assert.equal(p.contact_points[0].value, '+442079460958');
+  assert.equal(p.fields.ni_number, 'AB123456C');
+  // A custom field key is data: written in camelCase it is not renamed, so the template does not know it.
+  const e = rejects(() => cb.createProfile('agent', { template: 'customer', givenName: 'Bo', fields: { segment: 'private', niNumber: 'AB123456C' } }), 'validation_failed');
+  assert.deepEqual(e.field_errors.map((f) => [f.field, f.code]), [['niNumber', 'unknown_field']]);
+  // One property named twice is refused, not silently resolved.
+  rejects(() => cb.createProfile('agent', { givenName: 'A', given_name: 'B' }), 'invalid_input');
+  // The generic call takes camelCase operation and argument names too.
+  const twin = cb.call('createProfile', { by: 'agent', input: { familyName: 'Lovelace', givenName: 'Ada', contactPoints: [{ kind: 'phone', value: '020 7946 0958' }] }, allowDuplicates: true });
+  assert.equal(twin.family_name, 'Lovelace');
+  assert.equal(cb.call('profile_summary', { ref: twin.customer_id }).display_name, 'Ada Lovelace');
+});
+
 test('cases: create, read, update, status, entries, links, search', () => {
   const cb = engine();
   const p = ada(cb);

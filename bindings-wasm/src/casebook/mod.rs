@@ -3,7 +3,7 @@
 //! holds the class, its constructor, `call` and the whole-store methods.
 
 use crate::error::{throw, JsResult};
-use crate::{convert, host, ready};
+use crate::{convert, host, js_names, ready};
 use casebook::api::EngineOptions;
 use casebook::{Error, MemoryStore};
 use serde_json::{Map, Value};
@@ -55,11 +55,13 @@ impl Args {
                 )));
             }
         }
-        match convert::from_js(value, &format!("argument `{name}`"))? {
-            Value::Null => {}
-            value => {
-                self.0.insert(name.to_string(), value);
-            }
+        let what = format!("argument `{name}`");
+        let mut value = convert::from_js_data(value, &what)?;
+        if !js_names::is_data(name, &value) {
+            js_names::to_wire_names(&mut value, &what)?;
+        }
+        if !value.is_null() {
+            self.0.insert(name.to_string(), value);
         }
         Ok(self)
     }
@@ -100,7 +102,9 @@ impl Casebook {
     }
 
     /// Runs any operation by name (see `operations()`) with its named
-    /// arguments, as the Rust `casebook::api::call` does.
+    /// arguments, as the Rust `casebook::api::call` does. Names may be
+    /// written in camelCase (`createProfile`, `allowDuplicates`) or as the
+    /// wire writes them (`create_profile`, `allow_duplicates`).
     pub fn call(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] op: JsValue,
@@ -112,7 +116,7 @@ impl Casebook {
         throw(
             op.and_then(|op| {
                 let args = convert::from_js(&args, "arguments")?;
-                casebook::api::call(&self.inner, &op, &args)
+                casebook::api::call(&self.inner, &js_names::wire_name(&op), &args)
             })
             .and_then(|out| convert::to_js(&out)),
         )
