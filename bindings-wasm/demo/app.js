@@ -23,7 +23,7 @@ const CASE_TEMPLATE = {
     { key: 'reason', label: 'Reason', type: 'choice', required: true,
       options: [{ key: 'fault', label: 'Fault' }, { key: 'complaint', label: 'Complaint' }, { key: 'billing', label: 'Billing' }] },
     { key: 'complaint_summary', label: 'Complaint summary', type: 'text',
-      required_when: { field: 'reason', equals: 'complaint' } },
+      requiredWhen: { field: 'reason', equals: 'complaint' } },
     { key: 'serial', label: 'Router serial', type: 'pattern', regex: '[A-Z0-9]{10}', hint: 'AB12CD34EF' },
   ],
 };
@@ -46,7 +46,7 @@ const started = performance.now();
 await init();
 const loaded = performance.now() - started;
 const warm = warmUp();
-cb = new Casebook({ config: { default_region: 'GB' } });
+cb = new Casebook({ config: { defaultRegion: 'GB' } });
 seed();
 $('status').textContent = `ready: module ${loaded.toFixed(0)} ms, warm-up ${warm.toFixed(0)} ms`;
 $('status').dataset.ready = 'true';
@@ -57,7 +57,7 @@ function seed() {
   // Service levels: a business calendar and two SLAs, all data.
   const weekday = [{ start: '08:00', end: '18:00' }];
   cb.loadCalendar('admin', {
-    id: 'uk-office', name: 'UK support desk', time_zone: 'Europe/London',
+    id: 'uk-office', name: 'UK support desk', timeZone: 'Europe/London',
     week: { monday: weekday, tuesday: weekday, wednesday: weekday, thursday: weekday, friday: weekday },
   });
   cb.loadSla('admin', {
@@ -69,26 +69,26 @@ function seed() {
     calendar: 'uk-office', warnings: [75], pause: { field: 'status', equals: 'awaiting_customer' },
   });
   const ada = remember(cb.createProfile(AGENT, {
-    template: 'retail', given_name: 'Ada', family_name: 'Lovelace',
-    contact_points: [{ kind: 'phone', value: '020 7946 0958', label: 'home' }, { kind: 'email', value: 'ada@example.org' }],
+    template: 'retail', givenName: 'Ada', familyName: 'Lovelace',
+    contactPoints: [{ kind: 'phone', value: '020 7946 0958', label: 'home' }, { kind: 'email', value: 'ada@example.org' }],
     fields: { segment: 'private', ni_number: 'AB123456C' },
   }));
   cb.createCase(AGENT, {
-    template: 'ticket', short_description: 'Router has no signal', fields: { reason: 'fault' },
-    impact: 'medium', urgency: 'high', links: [{ profile: ada.customer_id, role: 'requester' }],
+    template: 'ticket', shortDescription: 'Router has no signal', fields: { reason: 'fault' },
+    impact: 'medium', urgency: 'high', links: [{ profile: ada.customerId, role: 'requester' }],
   });
   // A household sharing one landline.
   for (const given of ['Anne', 'George']) {
     remember(cb.createProfile(AGENT, {
-      template: 'retail', given_name: given, family_name: 'Byron',
-      contact_points: [{ kind: 'phone', value: '0113 496 0000', label: 'home' }],
+      template: 'retail', givenName: given, familyName: 'Byron',
+      contactPoints: [{ kind: 'phone', value: '0113 496 0000', label: 'home' }],
       fields: { segment: 'private' },
     }, true));
   }
 }
 
 function remember(profile) {
-  known.set(profile.customer_id, `${profile.given_name} ${profile.family_name}`.trim());
+  known.set(profile.customerId, `${profile.givenName} ${profile.familyName}`.trim());
   return profile;
 }
 
@@ -107,21 +107,21 @@ $('answer-form').addEventListener('submit', (event) => {
     return;
   }
   const contact = cb.logContact(AGENT, { channel: 'voice', address: caller,
-    profile: seen.outcome === 'known' ? seen.profile.customer_id : undefined });
+    profile: seen.outcome === 'known' ? seen.profile.customerId : undefined });
   box.dataset.outcome = seen.outcome;
   if (seen.outcome === 'known') {
-    box.append(el('div', { className: 'notice', textContent: `Known caller: ${seen.summary.display_name}` }));
-    showCustomer(seen.profile.customer_id);
+    box.append(el('div', { className: 'notice', textContent: `Known caller: ${seen.summary.displayName}` }));
+    showCustomer(seen.profile.customerId);
   } else if (seen.outcome === 'several') {
     box.append(el('div', { className: 'notice warn', textContent: `Shared number: ${seen.candidates.length} customers` }));
     const list = el('ul', { id: 'household' });
     for (const c of seen.candidates) {
       const pick = el('button', { className: 'secondary', type: 'button', textContent: 'This one' });
       pick.addEventListener('click', () => {
-        cb.associateContact(AGENT, contact.id, c.customer_id);
-        showCustomer(c.customer_id);
+        cb.associateContact(AGENT, contact.id, c.customerId);
+        showCustomer(c.customerId);
       });
-      list.append(el('li', {}, `${c.display_name} (${c.customer_id}) `, pick));
+      list.append(el('li', {}, `${c.displayName} (${c.customerId}) `, pick));
     }
     box.append(list);
   } else {
@@ -134,9 +134,9 @@ $('answer-form').addEventListener('submit', (event) => {
 
 /** "3h 05m left", or how long ago it breached. */
 function slaLeft(sla) {
-  const s = Math.abs(sla.time_left_s);
+  const s = Math.abs(sla.timeLeftS);
   const text = `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-  return sla.time_left_s >= 0 ? `${text} left` : `breached ${text} ago`;
+  return sla.timeLeftS >= 0 ? `${text} left` : `breached ${text} ago`;
 }
 
 /** The record's custom fields as "Label: shown value", labels and option names from its template. */
@@ -154,15 +154,15 @@ function fieldLines(record) {
 
 function showCustomer(customerId) {
   const profile = cb.profile(customerId);
-  current = profile.customer_id;
+  current = profile.customerId;
   const summary = cb.profileSummary(current);
   const cases = cb.casesOfProfile(current);
   const related = cb.relatedCustomers(current);
   const card = el('div', { className: 'card', id: 'customer-card' },
-    el('h3', { textContent: summary.display_name }),
-    el('div', { className: 'hint', textContent: `${profile.customer_id} · version ${profile.version}` }));
+    el('h3', { textContent: summary.displayName }),
+    el('div', { className: 'hint', textContent: `${profile.customerId} · version ${profile.version}` }));
   const points = el('ul');
-  for (const p of profile.contact_points) {
+  for (const p of profile.contactPoints) {
     points.append(el('li', { textContent: `${p.kind}: ${p.value}${p.label ? ` (${p.label})` : ''}` }));
   }
   card.append(points);
@@ -173,12 +173,12 @@ function showCustomer(customerId) {
       className: s.breached || s.warning ? 'sla late' : 'sla',
       textContent: `${s.name}: ${slaLeft(s)}${s.warning ? `, ${s.warning} % used` : ''}`,
     }));
-    caseList.append(el('li', { textContent: `${c.number} ${c.short_description} [${c.status}, P${c.priority}] ` },
+    caseList.append(el('li', { textContent: `${c.number} ${c.shortDescription} [${c.status}, P${c.priority}] ` },
       el('span', { className: 'tag', textContent: role }), ...slas));
   }
   card.append(el('strong', { textContent: `Cases (${cases.length})` }), caseList);
   if (related.length) {
-    card.append(el('div', { textContent: `Related: ${related.map((r) => `${r.profile.display_name} (${r.relationship})`).join(', ')}` }));
+    card.append(el('div', { textContent: `Related: ${related.map((r) => `${r.profile.displayName} (${r.relationship})`).join(', ')}` }));
   }
   $('customer').replaceChildren(card);
   $('new-customer').hidden = true;
@@ -247,7 +247,7 @@ function showNewCustomer(draft) {
   form.replaceChildren();
   for (const f of CORE_PROFILE_FIELDS) form.append(...fieldInput(f, 'p'));
   for (const f of cb.template('retail').fields) form.append(...fieldInput(f, 'p'));
-  const phone = draft.contact_points?.find((p) => p.kind === 'phone');
+  const phone = draft.contactPoints?.find((p) => p.kind === 'phone');
   if (phone) $('p-phone').value = phone.value;
   form.oninput = () => liveProfile(true);
   $('profile-result').replaceChildren();
@@ -275,8 +275,8 @@ function profileInput() {
     if (v !== undefined) fields[f.key] = v;
   }
   const input = {
-    template: 'retail', given_name: value('given_name') ?? '', family_name: value('family_name') ?? '',
-    contact_points: contactPoints, fields,
+    template: 'retail', givenName: value('given_name') ?? '', familyName: value('family_name') ?? '',
+    contactPoints: contactPoints, fields,
   };
   return { input, paths };
 }
@@ -297,9 +297,9 @@ function showSuggestions(candidates) {
   const list = el('ul', { id: 'suggestions' });
   for (const c of candidates) {
     const open = el('button', { className: 'secondary', type: 'button', textContent: 'Open' });
-    open.addEventListener('click', () => showCustomer(c.profile.customer_id));
+    open.addEventListener('click', () => showCustomer(c.profile.customerId));
     list.append(el('li', {},
-      `${c.profile.display_name} (${c.profile.customer_id}) score ${c.score.toFixed(2)}: ${c.reasons.filter((r) => r.agrees).map((r) => r.detail).join('; ')} `,
+      `${c.profile.displayName} (${c.profile.customerId}) score ${c.score.toFixed(2)}: ${c.reasons.filter((r) => r.agrees).map((r) => r.detail).join('; ')} `,
       open));
   }
   box.append(list);
@@ -309,11 +309,11 @@ function createProfile(allowDuplicates) {
   const { input, paths } = profileInput();
   try {
     const profile = remember(cb.createProfile(AGENT, input, allowDuplicates));
-    $('profile-result').replaceChildren(el('div', { className: 'notice', textContent: `Created ${profile.customer_id}` }));
-    showCustomer(profile.customer_id);
+    $('profile-result').replaceChildren(el('div', { className: 'notice', textContent: `Created ${profile.customerId}` }));
+    showCustomer(profile.customerId);
   } catch (e) {
     if (e.code === 'validation_failed') {
-      showErrors($('profile-form'), e.field_errors, [], paths);
+      showErrors($('profile-form'), e.fieldErrors, [], paths);
     } else if (e.code === 'duplicate_suspected') {
       showSuggestions(e.candidates);
       const anyway = el('button', { id: 'create-anyway', type: 'button', textContent: 'Create anyway' });
@@ -347,7 +347,7 @@ function caseInput() {
     if (v !== undefined) fields[f.key] = v;
   }
   return {
-    input: { template: 'ticket', short_description: readValue($('c-short_description')) ?? '', fields, channel: 'voice' },
+    input: { template: 'ticket', shortDescription: readValue($('c-short_description')) ?? '', fields, channel: 'voice' },
     paths,
   };
 }
@@ -370,7 +370,7 @@ $('create-case').addEventListener('click', () => {
       textContent: `Opened ${opened.number} (P${opened.priority})` }));
     showLinks();
   } catch (e) {
-    if (e.code === 'validation_failed') showErrors($('case-form'), e.field_errors, [], paths);
+    if (e.code === 'validation_failed') showErrors($('case-form'), e.fieldErrors, [], paths);
     else $('case-result').replaceChildren(el('p', { className: 'error', textContent: e.message }));
   }
 });
@@ -380,13 +380,13 @@ $('create-case').addEventListener('click', () => {
 function showLinks() {
   $('link-panel').hidden = false;
   $('link-case-number').textContent = openedCase;
-  const linked = new Set(cb.caseLinks(openedCase).map((l) => cb.profileSummary(l.profile_id).customer_id));
+  const linked = new Set(cb.caseLinks(openedCase).map((l) => cb.profileSummary(l.profileId).customerId));
   $('link-profile').replaceChildren(...[...known].filter(([id]) => !linked.has(id))
     .map(([id, name]) => el('option', { value: id, textContent: `${name} (${id})` })));
   const list = el('ul', { id: 'case-links' });
   for (const link of cb.caseLinks(openedCase)) {
-    const who = cb.profileSummary(link.profile_id);
-    list.append(el('li', { textContent: `${who.display_name} (${who.customer_id}) ` }, el('span', { className: 'tag', textContent: link.role })));
+    const who = cb.profileSummary(link.profileId);
+    list.append(el('li', { textContent: `${who.displayName} (${who.customerId}) ` }, el('span', { className: 'tag', textContent: link.role })));
   }
   $('links').replaceChildren(list);
 }
@@ -415,9 +415,9 @@ function showDuplicates() {
   for (const c of candidates) {
     const preview = el('button', { className: 'secondary', type: 'button', textContent: 'Preview merge' });
     // The older record survives.
-    const [survivor, merged] = [current, c.profile.customer_id].sort();
+    const [survivor, merged] = [current, c.profile.customerId].sort();
     preview.addEventListener('click', () => showPreview({ survivor, merged }));
-    list.append(el('li', {}, `${c.profile.display_name} (${c.profile.customer_id}) score ${c.score.toFixed(2)} `, preview));
+    list.append(el('li', {}, `${c.profile.displayName} (${c.profile.customerId}) score ${c.score.toFixed(2)} `, preview));
   }
   $('merge-candidates').replaceChildren(list);
 }
@@ -426,13 +426,13 @@ function showPreview(next) {
   plan = next;
   const p = cb.mergePreview(plan);
   const rows = [
-    ['Survivor', `${p.survivor.customer_id} ${p.survivor.given_name} ${p.survivor.family_name}`],
-    ['Merged away', `${p.merged.customer_id} ${p.merged.given_name} ${p.merged.family_name}`],
-    ['Contact points moving', p.contact_points_moved.map((c) => c.value).join(', ') || 'none'],
-    ['Already held', p.contact_points_already_held.map((c) => c.value).join(', ') || 'none'],
-    ['Cases moving', p.cases_moved.map((c) => c.number).join(', ') || 'none'],
-    ['Contacts moving', String(p.contacts_moved)],
-    ['Field conflicts', p.field_conflicts.map((f) => `${f.field}: keeps ${f.chosen}`).join(', ') || 'none'],
+    ['Survivor', `${p.survivor.customerId} ${p.survivor.givenName} ${p.survivor.familyName}`],
+    ['Merged away', `${p.merged.customerId} ${p.merged.givenName} ${p.merged.familyName}`],
+    ['Contact points moving', p.contactPointsMoved.map((c) => c.value).join(', ') || 'none'],
+    ['Already held', p.contactPointsAlreadyHeld.map((c) => c.value).join(', ') || 'none'],
+    ['Cases moving', p.casesMoved.map((c) => c.number).join(', ') || 'none'],
+    ['Contacts moving', String(p.contactsMoved)],
+    ['Field conflicts', p.fieldConflicts.map((f) => `${f.field}: keeps ${f.chosen}`).join(', ') || 'none'],
     ['Problems', p.problems.map((f) => f.message).join('; ') || 'none'],
   ];
   $('merge-preview').replaceChildren(el('table', { id: 'preview-table' },
@@ -443,10 +443,10 @@ function showPreview(next) {
 $('merge').addEventListener('click', () => {
   try {
     const outcome = cb.merge(AGENT, plan);
-    known.delete(outcome.tombstone.customer_id);
-    showCustomer(outcome.survivor.customer_id);
+    known.delete(outcome.tombstone.customerId);
+    showCustomer(outcome.survivor.customerId);
     $('merge-result').replaceChildren(el('div', { className: 'notice', id: 'merged',
-      textContent: `Merged ${outcome.tombstone.customer_id} into ${outcome.survivor.customer_id}` }));
+      textContent: `Merged ${outcome.tombstone.customerId} into ${outcome.survivor.customerId}` }));
     $('merge-panel').hidden = false;
   } catch (e) {
     $('merge-result').replaceChildren(el('p', { className: 'error', textContent: e.message }));

@@ -3,18 +3,18 @@ import type { DuplicateCandidate, ErrorCode, FieldError, StorageErrorKind } from
 /**
  * What every failing call throws: an `Error` whose `name` is
  * `"CasebookError"`. `code` and `status` are the core's stable codes (the
- * C status codes are the same numbers); `field_errors` lists every field
+ * C status codes are the same numbers); `fieldErrors` lists every field
  * problem of a `validation_failed` error (empty otherwise); `candidates`
- * comes with `duplicate_suspected` and `storage_kind` with `storage`.
+ * comes with `duplicate_suspected` and `storageKind` with `storage`.
  */
 export declare class CasebookError extends Error {
   private constructor(message: string, details: object);
   readonly name: 'CasebookError';
   readonly code: ErrorCode;
   readonly status: number;
-  readonly field_errors: FieldError[];
+  readonly fieldErrors: FieldError[];
   readonly candidates?: DuplicateCandidate[];
-  readonly storage_kind?: StorageErrorKind;
+  readonly storageKind?: StorageErrorKind;
 }
 
 /** Whether `value` is an error thrown by casebook (a type guard for `catch`). */

@@ -5,16 +5,16 @@
 export class CasebookError extends Error {
   /**
    * @param {string} message the core's message
-   * @param {object} details the core's error JSON (`code`, `status`, ...)
+   * @param {object} details the core's error JSON in camelCase (`code`, `status`, `fieldErrors`, ...)
    */
   constructor(message, details) {
     super(message);
     this.name = 'CasebookError';
     this.code = details.code;
     this.status = details.status;
-    this.field_errors = Array.isArray(details.field_errors) ? details.field_errors : [];
+    this.fieldErrors = Array.isArray(details.fieldErrors) ? details.fieldErrors : [];
     if (details.candidates !== undefined) this.candidates = details.candidates;
-    if (details.storage_kind !== undefined) this.storage_kind = details.storage_kind;
+    if (details.storageKind !== undefined) this.storageKind = details.storageKind;
   }
 }
 

@@ -1,6 +1,6 @@
 //! Values across the boundary: JS in through `JSON.stringify`, JSON out
-//! through `JSON.parse`, as plain objects; property names coming in may
-//! be JavaScript's camelCase (`js_names`).
+//! through `JSON.parse`, as plain objects; property names go out in
+//! JavaScript's camelCase and may come in in it (`js_names`).
 
 use crate::js_names;
 use casebook::Error;
@@ -75,13 +75,21 @@ fn lone_surrogate(what: &str) -> Error {
     ))
 }
 
-/// A result as plain JS values, built by `JSON.parse` from its JSON text:
-/// every key becomes an own data property, so no key (not even
-/// `__proto__`) can set an object's prototype, and one string crosses the
-/// boundary instead of one call per property.
+/// A result as plain JS values with camelCase property names, built by
+/// `JSON.parse` from its JSON text: every key becomes an own data property,
+/// so no key (not even `__proto__`) can set an object's prototype, and one
+/// string crosses the boundary instead of one call per property.
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Error> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| Error::Internal(format!("converting the result for JavaScript: {e}")))?;
+    let failed = |e: serde_json::Error| {
+        Error::Internal(format!("converting the result for JavaScript: {e}"))
+    };
+    let mut text = serde_json::to_string(value).map_err(failed)?;
+    // Most answers to a form check (`[]`) have no name to convert.
+    if text.contains('_') {
+        let mut value: Value = serde_json::from_str(&text).map_err(failed)?;
+        js_names::to_js_names(&mut value);
+        text = serde_json::to_string(&value).map_err(failed)?;
+    }
     js_sys::JSON::parse(&text)
         .map_err(|_| Error::Internal("converting the result for JavaScript failed".into()))
 }

@@ -18,7 +18,7 @@ extern "C" {
 /// The error every failing call throws: a `CasebookError` (a JS `Error`)
 /// whose message is the core's and whose other properties are the keys of
 /// the core's error JSON (`Error::to_json`: `code`, `status`,
-/// `field_errors`, `candidates`, `storage_kind`), with `field_errors` an
+/// `fieldErrors`, `candidates`, `storageKind`, in camelCase), with `fieldErrors` an
 /// empty list when the JSON has none.
 pub(crate) fn to_js(error: &Error) -> JsValue {
     let details = plain(&error.to_json());

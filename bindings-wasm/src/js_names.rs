@@ -1,9 +1,9 @@
 //! Property names as JavaScript writes them. The core, the C binding and
-//! the shared vectors speak snake_case JSON; objects coming in from
-//! JavaScript may use camelCase (`givenName`, `contactPoints`). This is the
-//! one place that converts, mechanically: every key coming in is turned into
-//! the wire's name (a snake_case key already is one and passes as it is, so
-//! both shapes are accepted).
+//! the shared vectors speak snake_case JSON; JavaScript gets camelCase
+//! (`givenName`, `contactPoints`). This is the one place that converts,
+//! mechanically: every key going out becomes its camelCase name, and every
+//! key coming in the wire's name (a snake_case key already is one and
+//! passes as it is, so both shapes are accepted).
 //!
 //! Keys that are data rather than names are never touched: the custom
 //! field names of a record, a case change or a validation report, the
@@ -35,7 +35,7 @@ const DATA_SLOTS: &[&str] = &[
 ];
 
 /// Whether the value of wire property `slot` is data (its keys unchanged).
-pub(crate) fn is_data(slot: &str, value: &Value) -> bool {
+pub fn is_data(slot: &str, value: &Value) -> bool {
     match slot {
         "fields" => value.is_object(),
         _ => DATA_SLOTS.contains(&slot),
@@ -43,7 +43,7 @@ pub(crate) fn is_data(slot: &str, value: &Value) -> bool {
 }
 
 /// `givenName` → `given_name`: each capital becomes `_` and its small letter.
-pub(crate) fn wire_name(name: &str) -> Cow<'_, str> {
+pub fn wire_name(name: &str) -> Cow<'_, str> {
     if !name.bytes().any(|b| b.is_ascii_uppercase()) {
         return Cow::Borrowed(name);
     }
@@ -57,6 +57,56 @@ pub(crate) fn wire_name(name: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// `given_name` → `givenName`: an `_` between an ASCII letter or digit and a small
+/// letter goes, and that letter is capitalised. Other underscores
+/// (`__proto__`, `line_1`) stay, so [`wire_name`] always gives the name back.
+pub fn js_name(name: &str) -> Cow<'_, str> {
+    if !name.contains('_') {
+        return Cow::Borrowed(name);
+    }
+    let bytes = name.as_bytes();
+    let mut out = String::with_capacity(name.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let joins = b == b'_'
+            && i > 0
+            && bytes[i - 1].is_ascii_alphanumeric()
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+        if joins {
+            out.push(char::from(bytes[i + 1].to_ascii_uppercase()));
+            i += 2;
+        } else {
+            // Copy up to the next underscore whole (it may be UTF-8).
+            let next = name[i + 1..].find('_').map_or(bytes.len(), |n| i + 1 + n);
+            out.push_str(&name[i..next]);
+            i = next;
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Turns the keys of a result going out to JavaScript into camelCase,
+/// leaving data (see [`is_data`]) as it is.
+pub(crate) fn to_js_names(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let old = std::mem::take(map);
+            for (key, mut child) in old {
+                if !is_data(&key, &child) {
+                    to_js_names(&mut child);
+                }
+                match js_name(&key) {
+                    Cow::Borrowed(_) => map.insert(key, child),
+                    Cow::Owned(name) => map.insert(name, child),
+                };
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(to_js_names),
+        _ => {}
+    }
 }
 
 /// Turns the keys of a value coming in from JavaScript into the wire's
@@ -116,6 +166,44 @@ mod tests {
         ] {
             assert_eq!(wire_name(js), wire, "{js}");
         }
+    }
+
+    #[test]
+    fn names_go_out_in_camel_case_and_come_back() {
+        for (wire, js) in [
+            ("given_name", "givenName"),
+            ("contact_points", "contactPoints"),
+            ("a_to_b", "aToB"),
+            ("e164", "e164"),
+            ("line_1", "line_1"),
+            ("__proto__", "__proto__"),
+            ("trailing_", "trailing_"),
+            ("x__y", "x__y"),
+            ("zoë_name", "zoë_name"),
+        ] {
+            assert_eq!(js_name(wire), js, "{wire}");
+            assert_eq!(wire_name(js_name(wire).as_ref()), wire, "{wire} back");
+        }
+    }
+
+    #[test]
+    fn outgoing_keys_become_camel_case_but_data_keeps_its_keys() {
+        let mut out = json!({
+            "given_name": "Ann",
+            "fields": { "loyalty_tier": 1 },
+            "contact_points": [{ "kind": "phone", "is_primary": true }],
+            "values": { "work_email": "a@example.com" },
+        });
+        to_js_names(&mut out);
+        assert_eq!(
+            out,
+            json!({
+                "givenName": "Ann",
+                "fields": { "loyalty_tier": 1 },
+                "contactPoints": [{ "kind": "phone", "isPrimary": true }],
+                "values": { "work_email": "a@example.com" },
+            })
+        );
     }
 
     #[test]

@@ -18,7 +18,8 @@ mod casebook;
 mod convert;
 mod error;
 mod host;
-mod js_names;
+#[doc(hidden)]
+pub mod js_names;
 mod validator;
 
 pub use crate::casebook::Casebook;

@@ -45,11 +45,11 @@ export interface CalendarDef {
     /** Display name. */
     name: string;
     /** IANA time zone the windows are read in, e.g. `Europe/London`. */
-    time_zone: string;
+    timeZone: string;
     /** Open around the clock (then `week` stays empty); holidays still close whole local days. */
-    always_open?: boolean;
+    alwaysOpen?: boolean;
     /** Dates worked with their own windows (over a holiday or a day off). */
-    extra_days?: ExtraDay[];
+    extraDays?: ExtraDay[];
     /** Closed days. */
     holidays?: Holiday[];
     /** Version; leave it out when loading (the engine assigns it). */
@@ -85,21 +85,21 @@ export interface Case {
     /** Priority from impact and urgency. */
     priority: Priority;
     /** One-line summary. */
-    short_description: string;
+    shortDescription: string;
     /** Full description. */
     description: string;
     /** Work notes, comments and status changes, oldest first. */
     timeline: TimelineEntry[];
     /** Users kept informed. */
-    informed_users: string[];
+    informedUsers: string[];
     /** Creation time. */
-    created_at: Timestamp;
+    createdAt: Timestamp;
     /** Creator. */
-    created_by: string;
+    createdBy: string;
     /** Last change. */
-    updated_at: Timestamp;
+    updatedAt: Timestamp;
     /** Last editor. */
-    updated_by: string;
+    updatedBy: string;
     /** Asset (device, contract, ...). */
     asset?: string;
     /** Assigned agent. */
@@ -120,7 +120,7 @@ export interface Case {
     /** Resolution, while resolved or closed. */
     resolution?: Resolution;
     /** Support group. */
-    support_group?: string;
+    supportGroup?: string;
     /** Template the custom fields were validated against. */
     template?: TemplateRef;
 }
@@ -161,7 +161,7 @@ export interface CaseInput {
     /** Impact (default low). */
     impact?: Level;
     /** Users kept informed. */
-    informed_users?: string[];
+    informedUsers?: string[];
     /** Creation only: profiles to link, each by id or customer ID, with a role. */
     links?: LinkInput[];
     /** Parent case: its id or case number. */
@@ -169,13 +169,13 @@ export interface CaseInput {
     /** Product. */
     product?: string;
     /** One-line summary (required). */
-    short_description?: string;
+    shortDescription?: string;
     /** Support group. */
-    support_group?: string;
+    supportGroup?: string;
     /** Template id. */
     template?: string;
     /** Explicit template version. */
-    template_version?: number;
+    templateVersion?: number;
     /** Urgency (default low). */
     urgency?: Level;
 }
@@ -183,15 +183,15 @@ export interface CaseInput {
 /** A link between a case and a profile. */
 export interface CaseLink {
     /** Case. */
-    case_id: Uuid;
+    caseId: Uuid;
     /** Profile. */
-    profile_id: Uuid;
+    profileId: Uuid;
     /** Role. */
     role: LinkRole;
     /** When linked. */
-    linked_at: Timestamp;
+    linkedAt: Timestamp;
     /** Who linked. */
-    linked_by: string;
+    linkedBy: string;
 }
 
 /**
@@ -213,13 +213,13 @@ export interface CaseSummary {
     /** Case number. */
     number: string;
     /** One-line summary. */
-    short_description: string;
+    shortDescription: string;
     /** Status. */
     status: CaseStatus;
     /** Priority. */
     priority: Priority;
     /** Last change. */
-    updated_at: Timestamp;
+    updatedAt: Timestamp;
     /** Assignee. */
     assignee?: string;
     /** Its service levels, where a screen pop shows them (open cases). */
@@ -260,23 +260,23 @@ export interface Condition {
 /** Engine configuration. Every field has a sensible default. */
 export interface Config {
     /** Case number format (default `CS0001001`). */
-    case_number_format?: IdFormat;
+    caseNumberFormat?: IdFormat;
     /** Whether a contact may be associated with several cases (default: one). */
-    contact_multiple_cases?: boolean;
+    contactMultipleCases?: boolean;
     /** Customer ID format (default `C-000001`). */
-    customer_id_format?: IdFormat;
+    customerIdFormat?: IdFormat;
     /** Region (ISO 3166 alpha-2, e.g. `GB`) for phone numbers written without `+`. */
-    default_region?: string;
+    defaultRegion?: string;
     /** Per-domain e-mail matching rules (see `EmailDomainRule::defaults`). */
-    email_domain_rules?: EmailDomainRule[];
+    emailDomainRules?: EmailDomainRule[];
     /** Duplicate-detection rules and thresholds. */
     matching?: MatchingConfig;
     /** Numbers one country writes two ways (see `PhoneEquivalence::defaults`). */
-    phone_equivalences?: PhoneEquivalence[];
+    phoneEquivalences?: PhoneEquivalence[];
     /** Priority from impact and urgency. */
-    priority_matrix?: PriorityMatrix;
+    priorityMatrix?: PriorityMatrix;
     /** How many recent contacts recognition returns with a known caller. */
-    recognition_recent_contacts?: number;
+    recognitionRecentContacts?: number;
 }
 
 /** One interaction with a customer. */
@@ -288,25 +288,25 @@ export interface Contact {
     /** Direction. */
     direction: Direction;
     /** Start. */
-    started_at: Timestamp;
+    startedAt: Timestamp;
     /** Summary. */
     summary: string;
     /** Associated cases (at most one unless configured otherwise). */
-    case_ids: Uuid[];
+    caseIds: Uuid[];
     /** When it was logged. */
-    created_at: Timestamp;
+    createdAt: Timestamp;
     /** Who logged it. */
-    created_by: string;
+    createdBy: string;
     /** Address as received (caller number, e-mail address, handle). */
     address?: string;
     /** Matching key of the address, when it could be normalised. */
-    address_key?: string;
+    addressKey?: string;
     /** Agent who handled it. */
     agent?: string;
     /** End. */
-    ended_at?: Timestamp;
+    endedAt?: Timestamp;
     /** Associated profile. */
-    profile_id?: Uuid;
+    profileId?: Uuid;
 }
 
 /** A contact to log. */
@@ -322,11 +322,11 @@ export interface ContactInput {
     /** Direction (default inbound). */
     direction?: Direction;
     /** End. */
-    ended_at?: Timestamp;
+    endedAt?: Timestamp;
     /** Profile (id or customer ID). */
     profile?: string;
     /** Start (default: now). */
-    started_at?: Timestamp;
+    startedAt?: Timestamp;
     /** Summary. */
     summary?: string;
 }
@@ -371,7 +371,7 @@ export interface ContactPointInput {
 /** Options of `Casebook::create_profile`. */
 export interface CreateOptions {
     /** Create the profile even if it strongly matches existing profiles. */
-    allow_duplicates?: boolean;
+    allowDuplicates?: boolean;
 }
 
 /** A threshold a clock crossed, or will cross if nothing changes. */
@@ -424,9 +424,9 @@ export interface DuplicateMember {
     /** Internal id. */
     id: Uuid;
     /** Customer ID. */
-    customer_id: string;
+    customerId: string;
     /** Display name. */
-    display_name: string;
+    displayName: string;
 }
 
 /** A scored pair inside a cluster. */
@@ -446,11 +446,11 @@ export interface DuplicateReport {
     /** Clusters, strongest first. */
     clusters: DuplicateCluster[];
     /** Live profiles examined. */
-    profiles_scanned: number;
+    profilesScanned: number;
     /** Pairs scored (the work blocking left; all-pairs would be n(n-1)/2). */
     comparisons: number;
     /** Keys too common to compare on. */
-    skipped_blocks: SkippedBlock[];
+    skippedBlocks: SkippedBlock[];
 }
 
 /**
@@ -464,16 +464,16 @@ export interface EmailDomainRule {
     /** Domain (lower case), e.g. `gmail.com`. */
     domain: string;
     /** Match the local part with its case (`Ada@` and `ada@` are different). */
-    case_sensitive?: boolean;
+    caseSensitive?: boolean;
     /**
      * Kept so older configurations still read: local parts now match
      * case-insensitively unless `case_sensitive` is set.
      */
-    ignore_case?: boolean;
+    ignoreCase?: boolean;
     /** Ignore dots in the local part (`a.da` meets `ada`). */
-    ignore_dots?: boolean;
+    ignoreDots?: boolean;
     /** Ignore a `+tag` suffix of the local part (`ada+shop` meets `ada`). */
-    ignore_plus_tag?: boolean;
+    ignorePlusTag?: boolean;
 }
 
 /**
@@ -486,7 +486,7 @@ export interface EngineOptions {
     /** Engine configuration. */
     config?: Config;
     /** A seed for deterministic ids instead of random ones. */
-    id_seed?: number;
+    idSeed?: number;
 }
 
 /**
@@ -529,11 +529,11 @@ export interface Escalation {
     /** Add these users to the informed users. */
     inform?: string[];
     /** Raise the priority one step (urgency up a level, then impact). */
-    raise_priority?: boolean;
+    raisePriority?: boolean;
     /** Move the case to this support group. */
-    support_group?: string;
+    supportGroup?: string;
     /** Add this work note to the case. */
-    work_note?: string;
+    workNote?: string;
 }
 
 /** When an escalation runs: a warning threshold (percent) or the breach. */
@@ -558,9 +558,9 @@ export interface FieldConflict {
     /** Field key. */
     field: string;
     /** The survivor's value. */
-    survivor_value: Value;
+    survivorValue: Value;
     /** The other profile's value. */
-    merged_value: Value;
+    mergedValue: Value;
     /** The value the plan keeps. */
     chosen: FieldSource;
 }
@@ -614,19 +614,19 @@ export type FieldSpec =
         /** Label shown to users. */
         label?: string;
         /** Maximum length in characters (at least 1). */
-        max_length?: number;
+        maxLength?: number;
         /** Minimum length in characters. */
-        min_length?: number;
+        minLength?: number;
         /** Line breaks are allowed. */
         multiline?: boolean;
         /** The field holds personal data (marked for export and erasure). */
         pii?: boolean;
         /** The value cannot change once the record exists. */
-        read_only_after_create?: boolean;
+        readOnlyAfterCreate?: boolean;
         /** The field must have a value (default `false`). */
         required?: boolean;
         /** Required only when another field has a given value. */
-        required_when?: Condition;
+        requiredWhen?: Condition;
         /** Case templates: keyword search finds cases by this field. */
         searchable?: boolean;
     }
@@ -646,11 +646,11 @@ export type FieldSpec =
         /** The field holds personal data (marked for export and erasure). */
         pii?: boolean;
         /** The value cannot change once the record exists. */
-        read_only_after_create?: boolean;
+        readOnlyAfterCreate?: boolean;
         /** The field must have a value (default `false`). */
         required?: boolean;
         /** Required only when another field has a given value. */
-        required_when?: Condition;
+        requiredWhen?: Condition;
         /** Case templates: keyword search finds cases by this field. */
         searchable?: boolean;
     }
@@ -671,11 +671,11 @@ export type FieldSpec =
         /** The field holds personal data (marked for export and erasure). */
         pii?: boolean;
         /** The value cannot change once the record exists. */
-        read_only_after_create?: boolean;
+        readOnlyAfterCreate?: boolean;
         /** The field must have a value (default `false`). */
         required?: boolean;
         /** Required only when another field has a given value. */
-        required_when?: Condition;
+        requiredWhen?: Condition;
         /** Case templates: keyword search finds cases by this field. */
         searchable?: boolean;
     }
@@ -692,11 +692,11 @@ export type FieldSpec =
         /** The field holds personal data (marked for export and erasure). */
         pii?: boolean;
         /** The value cannot change once the record exists. */
-        read_only_after_create?: boolean;
+        readOnlyAfterCreate?: boolean;
         /** The field must have a value (default `false`). */
         required?: boolean;
         /** Required only when another field has a given value. */
-        required_when?: Condition;
+        requiredWhen?: Condition;
         /** Case templates: keyword search finds cases by this field. */
         searchable?: boolean;
     }
@@ -715,13 +715,13 @@ export type FieldSpec =
         /** The field holds personal data (marked for export and erasure). */
         pii?: boolean;
         /** The value cannot change once the record exists. */
-        read_only_after_create?: boolean;
+        readOnlyAfterCreate?: boolean;
         /** Region of national numbers (ISO 3166 code, such as GB); the engine's default region otherwise. */
         region?: string;
         /** The field must have a value (default `false`). */
         required?: boolean;
         /** Required only when another field has a given value. */
-        required_when?: Condition;
+        requiredWhen?: Condition;
         /** Case templates: keyword search finds cases by this field. */
         searchable?: boolean;
     }
@@ -742,11 +742,11 @@ export type FieldSpec =
         /** The field holds personal data (marked for export and erasure). */
         pii?: boolean;
         /** The value cannot change once the record exists. */
-        read_only_after_create?: boolean;
+        readOnlyAfterCreate?: boolean;
         /** The field must have a value (default `false`). */
         required?: boolean;
         /** Required only when another field has a given value. */
-        required_when?: Condition;
+        requiredWhen?: Condition;
         /** Case templates: keyword search finds cases by this field. */
         searchable?: boolean;
     }
@@ -756,7 +756,7 @@ export type FieldSpec =
         key: string;
         type: "decimal";
         /** Most digits after the point (at most 12). */
-        decimal_places?: number;
+        decimalPlaces?: number;
         default?: Value;
         /** Help text shown beside the input. */
         help?: string;
@@ -769,11 +769,11 @@ export type FieldSpec =
         /** The field holds personal data (marked for export and erasure). */
         pii?: boolean;
         /** The value cannot change once the record exists. */
-        read_only_after_create?: boolean;
+        readOnlyAfterCreate?: boolean;
         /** The field must have a value (default `false`). */
         required?: boolean;
         /** Required only when another field has a given value. */
-        required_when?: Condition;
+        requiredWhen?: Condition;
         /** Case templates: keyword search finds cases by this field. */
         searchable?: boolean;
     }
@@ -790,15 +790,15 @@ export type FieldSpec =
         max?: CivilDate;
         min?: CivilDate;
         /** The date may not be after today. */
-        not_in_future?: boolean;
+        notInFuture?: boolean;
         /** The field holds personal data (marked for export and erasure). */
         pii?: boolean;
         /** The value cannot change once the record exists. */
-        read_only_after_create?: boolean;
+        readOnlyAfterCreate?: boolean;
         /** The field must have a value (default `false`). */
         required?: boolean;
         /** Required only when another field has a given value. */
-        required_when?: Condition;
+        requiredWhen?: Condition;
         /** Case templates: keyword search finds cases by this field. */
         searchable?: boolean;
     }
@@ -815,11 +815,11 @@ export type FieldSpec =
         /** The field holds personal data (marked for export and erasure). */
         pii?: boolean;
         /** The value cannot change once the record exists. */
-        read_only_after_create?: boolean;
+        readOnlyAfterCreate?: boolean;
         /** The field must have a value (default `false`). */
         required?: boolean;
         /** Required only when another field has a given value. */
-        required_when?: Condition;
+        requiredWhen?: Condition;
         /** Case templates: keyword search finds cases by this field. */
         searchable?: boolean;
     };
@@ -840,7 +840,7 @@ export interface FieldTest {
     /** The value is one of these. */
     in?: Value[];
     /** The value is none of these (an absent value is none of them). */
-    not_in?: Value[];
+    notIn?: Value[];
     /** The field has a value (`true`) or has none (`false`). */
     present?: boolean;
 }
@@ -850,7 +850,7 @@ export interface FixedClock {
     /** First reading. */
     start: Timestamp;
     /** Milliseconds added per reading (default 1). */
-    step_ms?: number;
+    stepMs?: number;
 }
 
 /** Result of validating a form: the normalised input and every problem. */
@@ -978,7 +978,7 @@ export interface MatchRule {
     /** Added to the score when the field agrees (scaled by similarity for fuzzy rules). */
     weight: number;
     /** Fuzzy rules: the similarity below which the field disagrees (default 0.7). */
-    disagree_below?: number;
+    disagreeBelow?: number;
     /** Subtracted when both profiles have the field and it clearly disagrees. */
     penalty?: number;
     /** Fuzzy rules: the similarity (0..1) at which the field agrees. */
@@ -1001,26 +1001,26 @@ export interface MatchingConfig {
      * profile against the next `block_window` in name order (then date of
      * birth), so the work per profile stays flat as the store grows.
      */
-    block_window?: number;
+    blockWindow?: number;
     /** Score from which a pair is a probable duplicate (listed as a candidate, clustered in reports). */
-    candidate_threshold?: number;
+    candidateThreshold?: number;
     /**
      * Blocks (profiles sharing a candidate key) larger than this are not compared pairwise
      * (a call-centre number shared by thousands of records says nothing).
      */
-    max_block_size?: number;
+    maxBlockSize?: number;
     /** Most candidates returned for one profile. */
-    max_candidates?: number;
+    maxCandidates?: number;
     /** The rules, applied together; the score is the clamped sum of their contributions. */
     rules?: MatchRule[];
     /** Score from which creating a profile is refused without the duplicate override. */
-    warn_threshold?: number;
+    warnThreshold?: number;
 }
 
 /** The result of a merge. */
 export interface MergeOutcome {
     /** Merge id (to undo it). */
-    merge_id: Uuid;
+    mergeId: Uuid;
     /** The survivor after the merge. */
     survivor: Profile;
     /** The tombstone. */
@@ -1044,7 +1044,7 @@ export interface MergePlan {
      * Move the other profile's phones, e-mails, handles and addresses to the survivor.
      * Those not moved stay on the tombstone, still reachable through its redirect.
      */
-    contact_points?: boolean;
+    contactPoints?: boolean;
     /**
      * Per custom field, whose value to keep. Fields not listed keep the
      * survivor's value, or take the other's when the survivor has none.
@@ -1053,11 +1053,11 @@ export interface MergePlan {
     /** Move identity documents. */
     identifications?: boolean;
     /** The merged profile's version the decision was made on. */
-    merged_version?: number;
+    mergedVersion?: number;
     /** Re-point the other profile's relationships to the survivor (never to itself). */
     related?: boolean;
     /** The survivor version the decision was made on (refused if it changed since). */
-    survivor_version?: number;
+    survivorVersion?: number;
 }
 
 /** Exactly what a merge would do, computed without changing anything. */
@@ -1069,29 +1069,29 @@ export interface MergePreview {
     /** The survivor as it would be. */
     result: Profile;
     /** Contact points moving to the survivor. */
-    contact_points_moved: ContactPoint[];
+    contactPointsMoved: ContactPoint[];
     /** Contact points the survivor already has (not duplicated). */
-    contact_points_already_held: ContactPoint[];
+    contactPointsAlreadyHeld: ContactPoint[];
     /** Contact points staying on the tombstone (reachable through its redirect). */
-    contact_points_kept_on_tombstone: ContactPoint[];
+    contactPointsKeptOnTombstone: ContactPoint[];
     /** Identity documents moving. */
-    identifications_moved: Identification[];
+    identificationsMoved: Identification[];
     /** Accounts moving. */
-    accounts_moved: string[];
+    accountsMoved: string[];
     /** Cases re-linked to the survivor. */
-    cases_moved: CaseSummary[];
+    casesMoved: CaseSummary[];
     /** Cases linked to both, which end up linked once. */
-    cases_linked_to_both: CaseSummary[];
+    casesLinkedToBoth: CaseSummary[];
     /** Cases staying linked to the tombstone. */
-    cases_kept_on_tombstone: CaseSummary[];
+    casesKeptOnTombstone: CaseSummary[];
     /** Number of contacts (interactions) moving. */
-    contacts_moved: number;
+    contactsMoved: number;
     /** Relationships re-pointed to the survivor. */
-    relations_moved: Relation[];
+    relationsMoved: Relation[];
     /** Relationships dropped (between the two profiles, or already held by the survivor). */
-    relations_dropped: Relation[];
+    relationsDropped: Relation[];
     /** Custom fields filled differently, with the plan's choice. */
-    field_conflicts: FieldConflict[];
+    fieldConflicts: FieldConflict[];
     /** Validation problems of the result (the merge is refused while there are any). */
     problems: FieldError[];
 }
@@ -1103,35 +1103,35 @@ export interface MergeRecord {
     /** Status. */
     status: MergeStatus;
     /** Who merged. */
-    merged_by: string;
+    mergedBy: string;
     /** When. */
-    merged_at: Timestamp;
+    mergedAt: Timestamp;
     /** The plan. */
     plan: MergePlan;
     /** Survivor before the merge. */
-    survivor_before: Profile;
+    survivorBefore: Profile;
     /** Survivor right after the merge. */
-    survivor_after: Profile;
+    survivorAfter: Profile;
     /** Other profile before the merge. */
-    merged_before: Profile;
+    mergedBefore: Profile;
     /** The tombstone right after the merge. */
-    tombstone_after: Profile;
+    tombstoneAfter: Profile;
     /** Case links of either profile touched by the merge, before. */
-    links_before: CaseLink[];
+    linksBefore: CaseLink[];
     /** The same cases' links after. */
-    links_after: CaseLink[];
+    linksAfter: CaseLink[];
     /** Contacts moved, before. */
-    contacts_before: Contact[];
+    contactsBefore: Contact[];
     /** Contacts moved, after. */
-    contacts_after: Contact[];
+    contactsAfter: Contact[];
     /** Relations touched, before. */
-    relations_before: Relation[];
+    relationsBefore: Relation[];
     /** Relations touched, after. */
-    relations_after: Relation[];
+    relationsAfter: Relation[];
     /** When. */
-    unmerged_at?: Timestamp;
+    unmergedAt?: Timestamp;
     /** Who undid it. */
-    unmerged_by?: string;
+    unmergedBy?: string;
 }
 
 /**
@@ -1160,7 +1160,7 @@ export interface MissingField {
  */
 export interface PhoneEquivalence {
     /** Country calling code without `+`, e.g. `52` for Mexico. */
-    country_code: number;
+    countryCode: number;
     /** Regular expression matched against the whole national significant number. */
     pattern: string;
     /** Replacement (with `$1`, `${2}` groups) giving the canonical national number. */
@@ -1197,37 +1197,37 @@ export interface Profile {
     /** Internal id. */
     id: Uuid;
     /** Human customer ID (`C-000001`), unique and never reused. */
-    customer_id: string;
+    customerId: string;
     /** Optimistic-concurrency version, bumped on every edit. */
     version: number;
     /** Given name(s). */
-    given_name: string;
+    givenName: string;
     /** Family name. */
-    family_name: string;
+    familyName: string;
     /** Identity documents. */
     identifications: Identification[];
     /** Phones, e-mails, handles, addresses. */
-    contact_points: ContactPoint[];
+    contactPoints: ContactPoint[];
     /** Account ids held by the customer. */
     accounts: string[];
     /** Custom fields from the template. */
     fields: Record<string, Value>;
     /** Creation time. */
-    created_at: Timestamp;
+    createdAt: Timestamp;
     /** Who created it. */
-    created_by: string;
+    createdBy: string;
     /** Last edit time. */
-    updated_at: Timestamp;
+    updatedAt: Timestamp;
     /** Who edited it last. */
-    updated_by: string;
+    updatedBy: string;
     /** Agent or team owning the profile. */
-    assigned_to?: string;
+    assignedTo?: string;
     /** Date of birth. */
-    date_of_birth?: CivilDate;
+    dateOfBirth?: CivilDate;
     /** Start of the latest contact logged against the profile. */
-    last_interaction_at?: Timestamp;
+    lastInteractionAt?: Timestamp;
     /** Set when the profile was merged into another one (a tombstone). */
-    merged_into?: Uuid;
+    mergedInto?: Uuid;
     /** Template the custom fields were validated against. */
     template?: TemplateRef;
 }
@@ -1245,37 +1245,37 @@ export interface ProfileInput {
     /** Account ids. */
     accounts?: string[];
     /** Owner. */
-    assigned_to?: string;
+    assignedTo?: string;
     /** Contact points. */
-    contact_points?: ContactPointInput[];
+    contactPoints?: ContactPointInput[];
     /** Date of birth, `YYYY-MM-DD`. */
-    date_of_birth?: string;
+    dateOfBirth?: string;
     /** Family name. */
-    family_name?: string;
+    familyName?: string;
     /** Custom field values. */
     fields?: Record<string, Value>;
     /** Given name(s). */
-    given_name?: string;
+    givenName?: string;
     /** Identity documents. */
     identifications?: Identification[];
     /** Template id (creation: latest version; update: kept unless changed). */
     template?: string;
     /** Explicit template version (to validate against or upgrade to). */
-    template_version?: number;
+    templateVersion?: number;
 }
 
 /** How to look profiles up. */
 export type ProfileQuery =
     /** Name words, case- and accent-insensitive, each matching the start of a name word. */
-    | { name: string; email?: never; phone?: never; account?: never; customer_id?: never; identification?: never }
+    | { name: string; email?: never; phone?: never; account?: never; customerId?: never; identification?: never }
     /** E-mail address. */
-    | { email: string; name?: never; phone?: never; account?: never; customer_id?: never; identification?: never }
+    | { email: string; name?: never; phone?: never; account?: never; customerId?: never; identification?: never }
     /** Phone number in any formatting. */
-    | { phone: string; name?: never; email?: never; account?: never; customer_id?: never; identification?: never }
+    | { phone: string; name?: never; email?: never; account?: never; customerId?: never; identification?: never }
     /** Account id. */
-    | { account: string; name?: never; email?: never; phone?: never; customer_id?: never; identification?: never }
+    | { account: string; name?: never; email?: never; phone?: never; customerId?: never; identification?: never }
     /** Customer ID. */
-    | { customer_id: string; name?: never; email?: never; phone?: never; account?: never; identification?: never }
+    | { customerId: string; name?: never; email?: never; phone?: never; account?: never; identification?: never }
     /** Identification document. */
     | {
         identification: {
@@ -1288,7 +1288,7 @@ export type ProfileQuery =
         email?: never;
         phone?: never;
         account?: never;
-        customer_id?: never;
+        customerId?: never;
     };
 
 /** A short view of a profile for lists (search results, household pop-ups). */
@@ -1296,20 +1296,20 @@ export interface ProfileSummary {
     /** Internal id. */
     id: Uuid;
     /** Customer ID. */
-    customer_id: string;
+    customerId: string;
     /** Display name. */
-    display_name: string;
+    displayName: string;
     /** Number of open cases linked to the profile. */
-    open_cases: number;
+    openCases: number;
     /** Primary e-mail. */
     email?: string;
     /** Latest contact. */
-    last_interaction_at?: Timestamp;
+    lastInteractionAt?: Timestamp;
     /**
      * The most urgent open case, given where recognition lists the profiles
      * sharing an address for the agent to choose from; absent elsewhere.
      */
-    most_urgent_case?: CaseSummary;
+    mostUrgentCase?: CaseSummary;
     /** Primary phone. */
     phone?: string;
 }
@@ -1343,9 +1343,9 @@ export type Recognition =
         /** Its summary. */
         summary: ProfileSummary;
         /** Open cases, most urgent first. */
-        open_cases: CaseSummary[];
+        openCases: CaseSummary[];
         /** Latest contacts, most recent first. */
-        recent_contacts: Contact[];
+        recentContacts: Contact[];
         /** The extension the caller dialled from, kept apart from the number. */
         extension?: string;
     }
@@ -1373,13 +1373,13 @@ export interface Relation {
     /** The other profile. */
     b: Uuid;
     /** What `b` is to `a` (e.g. `spouse`, `employer`). */
-    a_to_b: string;
+    aToB: string;
     /** What `a` is to `b` (e.g. `spouse`, `employee`). */
-    b_to_a: string;
+    bToA: string;
     /** When created. */
-    created_at: Timestamp;
+    createdAt: Timestamp;
     /** Who created it. */
-    created_by: string;
+    createdBy: string;
 }
 
 /** How a case was resolved. */
@@ -1387,11 +1387,11 @@ export interface Resolution {
     /** Resolution notes. */
     notes: string;
     /** Whether the notes are shared with the requester. */
-    share_with_requester: boolean;
+    shareWithRequester: boolean;
     /** Who resolved it. */
-    resolved_by: string;
+    resolvedBy: string;
     /** When. */
-    resolved_at: Timestamp;
+    resolvedAt: Timestamp;
 }
 
 /** Resolution details supplied when moving a case to `resolved`. */
@@ -1399,7 +1399,7 @@ export interface ResolutionInput {
     /** Resolution notes (required). */
     notes: string;
     /** Share the notes with the requester. */
-    share_with_requester?: boolean;
+    shareWithRequester?: boolean;
 }
 
 /**
@@ -1435,29 +1435,29 @@ export interface SlaClock {
     /** Whether the duration was used up (a completed clock keeps it). */
     breached: boolean;
     /** When the clock started. */
-    started_at: Timestamp;
+    startedAt: Timestamp;
     /** The promised time, in seconds. */
-    duration_s: number;
+    durationS: number;
     /** Working time counted while running, in seconds (what the duration is measured against for business time). */
-    business_elapsed_s: number;
+    businessElapsedS: number;
     /** Wall-clock time while running, in seconds. */
-    actual_elapsed_s: number;
+    actualElapsedS: number;
     /** Wall-clock time paused, in seconds. */
-    paused_s: number;
+    pausedS: number;
     /** Share of the duration used, in percent (two decimals). */
     percentage: number;
     /** Duration left, in seconds (negative once breached). */
-    time_left_s: number;
+    timeLeftS: number;
     /** Thresholds crossed so far, then those to come while it runs. */
     crossings: Crossing[];
     /** Calendar counted in (none for calendar time). */
     calendar?: string;
     /** When it completed or was cancelled. */
-    completed_at?: Timestamp;
+    completedAt?: Timestamp;
     /** When it would breach without any pause. */
-    original_breach_at?: Timestamp;
+    originalBreachAt?: Timestamp;
     /** When it breaches (or breached), pauses included; while paused, if it ran again now. */
-    planned_breach_at?: Timestamp;
+    plannedBreachAt?: Timestamp;
     /** The highest warning threshold crossed, if any. */
     warning?: number;
 }
@@ -1497,7 +1497,7 @@ export interface SlaDef {
     /** Cancels the clock (default: the case is cancelled). */
     cancel?: SlaCondition;
     /** Only cases of this case template; custom-field conditions are checked against it. */
-    case_template?: string;
+    caseTemplate?: string;
     /** What happens at thresholds. */
     escalations?: Escalation[];
     /** While this holds, the clock is paused. */
@@ -1506,7 +1506,7 @@ export interface SlaDef {
      * Of the definitions of one group, the first by `position` whose start
      * condition holds applies; switching between them keeps the clock.
      */
-    policy_group?: string;
+    policyGroup?: string;
     /** Order within the policy group (lowest first). */
     position?: number;
     /** Restarts the clock from zero when it turns true. */
@@ -1514,7 +1514,7 @@ export interface SlaDef {
     /** A paused clock runs again when this holds (default: when `pause` stops holding). */
     resume?: SlaCondition;
     /** Count from a case timestamp instead of the start condition. */
-    retroactive_start?: RetroactiveStart;
+    retroactiveStart?: RetroactiveStart;
     /** When the clock attaches (default: always). */
     start?: SlaCondition;
     /** Completes the clock (default for resolution: resolved or closed). */
@@ -1533,15 +1533,15 @@ export interface SlaDef {
  */
 export interface SlaDue {
     /** The case. */
-    case_id: Uuid;
+    caseId: Uuid;
     /** The clock (policy group or definition id). */
     slot: string;
     /** When the clock's run started (a reset starts a new run). */
-    started_at: Timestamp;
+    startedAt: Timestamp;
     /** Percent of the duration (100: the breach). */
     threshold: number;
     /** When it is crossed. */
-    due_at: Timestamp;
+    dueAt: Timestamp;
     /** The definition in force. */
     sla: string;
     /** Its version. */
@@ -1551,9 +1551,9 @@ export interface SlaDue {
 /** A warning or breach taken by `Casebook::due_sla_events`. */
 export interface SlaEvent {
     /** The case. */
-    case_id: Uuid;
+    caseId: Uuid;
     /** Its number. */
-    case_number: string;
+    caseNumber: string;
     /** The definition in force. */
     sla: string;
     /** Its version. */
@@ -1563,15 +1563,15 @@ export interface SlaEvent {
     /** The clock (policy group or definition id). */
     slot: string;
     /** When the clock's run started. */
-    started_at: Timestamp;
+    startedAt: Timestamp;
     /** Percent of the duration (100: the breach). */
     threshold: number;
     /** Warning or breach. */
     kind: SlaEventKind;
     /** When it was crossed. */
-    due_at: Timestamp;
+    dueAt: Timestamp;
     /** When it was taken. */
-    taken_at: Timestamp;
+    takenAt: Timestamp;
     /** What the escalations did to the case (empty: none applied). */
     escalations: string[];
 }
@@ -1646,7 +1646,7 @@ export interface TemplateDef {
      * `false` lets a profile be stored without a name (e.g. one known only
      * by a number, or imported from a source with gaps).
      */
-    name_required?: boolean;
+    nameRequired?: boolean;
     /** Version; leave it out when loading (the engine assigns it). */
     version?: number;
 }
@@ -1690,7 +1690,7 @@ export type Timestamp = string;
  */
 export interface ValidateOptions {
     /** Region (ISO 3166 alpha-2, such as `GB`) for phone numbers written without `+`. */
-    default_region?: string;
+    defaultRegion?: string;
     /** Validate a draft: missing required fields are listed as missing, not as errors. */
     draft?: boolean;
     /** Today's date (`YYYY-MM-DD`) for `not_in_future` rules; default: the host's today. */

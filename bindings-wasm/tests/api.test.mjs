@@ -39,7 +39,7 @@ export function rejects(fn, code) {
   assert.equal(error.name, 'CasebookError', String(error));
   assert.equal(error.code, code, error.message);
   assert.equal(typeof error.status, 'number');
-  assert.ok(Array.isArray(error.field_errors));
+  assert.ok(Array.isArray(error.fieldErrors));
   assert.ok(!('fields' in error), 'the list is named field_errors, as in the JSON and C');
   assert.ok(error.message.length > 0);
   return error;
@@ -94,7 +94,7 @@ test('constructor: defaults, options, and bad options', () => {
   const plain = new Casebook();
   const p = plain.createProfile('a', { family_name: 'Nobody' });
   assert.match(p.id, /^[0-9a-f-]{36}$/);
-  assert.match(p.created_at, /^\d{4}-\d\d-\d\dT/);
+  assert.match(p.createdAt, /^\d{4}-\d\d-\d\dT/);
   plain.free();
   new Casebook(undefined).free();
   new Casebook(null).free();
@@ -105,7 +105,7 @@ test('constructor: defaults, options, and bad options', () => {
   const a = new Casebook(OPTIONS).createProfile('a', { family_name: 'Same' });
   const b = new Casebook(OPTIONS).createProfile('a', { family_name: 'Same' });
   assert.deepEqual(a, b);
-  assert.match(a.created_at, /^2026-03-02T09:00:00/);
+  assert.match(a.createdAt, /^2026-03-02T09:00:00/);
 });
 
 test('templates: load, list, read, validate records', () => {
@@ -128,7 +128,7 @@ test('templates: load, list, read, validate records', () => {
 test('form validation for profiles and cases', () => {
   const cb = engine();
   const v = cb.validateProfile({ template: 'customer', given_name: ' Ada ', contact_points: [{ kind: 'email', value: 'x@' }] });
-  assert.equal(v.normalized.given_name, 'Ada');
+  assert.equal(v.normalized.givenName, 'Ada');
   assert.deepEqual(v.errors.map((e) => e.field).sort(), ['contact_points[0].value', 'segment']);
   const d = cb.validateProfile({ template: 'customer', family_name: 'L' }, true);
   assert.deepEqual(d.missing.map((m) => m.field), ['segment']);
@@ -140,31 +140,31 @@ test('form validation for profiles and cases', () => {
 test('profiles: create, read, update, find, summary, relations', () => {
   const cb = engine();
   const p = ada(cb);
-  assert.equal(p.customer_id, 'C-000001');
-  assert.equal(p.contact_points[0].value, '+442079460958');
+  assert.equal(p.customerId, 'C-000001');
+  assert.equal(p.contactPoints[0].value, '+442079460958');
   assert.deepEqual(cb.profile('C-000001'), p);
   assert.deepEqual(cb.profile(p.id), p);
   assert.deepEqual(cb.profileRecord(p.id), p);
-  assert.equal(cb.profileSummary('C-000001').display_name, 'Ada Lovelace');
+  assert.equal(cb.profileSummary('C-000001').displayName, 'Ada Lovelace');
   const e = rejects(() => cb.createProfile('agent', { template: 'customer', given_name: 'Ada', fields: { segment: 'gold' } }), 'validation_failed');
-  assert.deepEqual(e.field_errors.map((f) => [f.field, f.code]), [['segment', 'not_an_option']]);
+  assert.deepEqual(e.fieldErrors.map((f) => [f.field, f.code]), [['segment', 'not_an_option']]);
   assert.equal(e.status, 2);
   const updated = cb.updateProfile('agent2', 'C-000001', 1, { template: 'customer', given_name: 'Ada', family_name: 'King',
     contact_points: [{ kind: 'phone', value: '+442079460958' }], fields: { segment: 'business' } });
-  assert.equal(updated.family_name, 'King');
+  assert.equal(updated.familyName, 'King');
   assert.equal(updated.version, 2);
   rejects(() => cb.updateProfile('agent3', 'C-000001', 1, { family_name: 'Byron' }), 'conflict');
-  assert.equal(cb.findProfiles({ phone: '+44 (0)20 7946-0958' })[0].customer_id, 'C-000001');
+  assert.equal(cb.findProfiles({ phone: '+44 (0)20 7946-0958' })[0].customerId, 'C-000001');
   assert.equal(cb.findProfiles({ name: 'ada' }, 5).length, 1);
   rejects(() => cb.findProfiles({ colour: 'red' }), 'invalid_input');
   rejects(() => cb.profile('C-000404'), 'not_found');
   rejects(() => cb.profileRecord('not-a-uuid'), 'invalid_input');
   const bob = cb.createProfile('agent', { template: 'customer', given_name: 'Bob', family_name: 'King', fields: { segment: 'private' } });
-  const rel = cb.relate('agent', 'C-000001', bob.customer_id, 'spouse', 'spouse');
-  assert.equal(rel.a_to_b, 'spouse');
-  assert.equal(cb.relatedCustomers('C-000001')[0].profile.customer_id, bob.customer_id);
+  const rel = cb.relate('agent', 'C-000001', bob.customerId, 'spouse', 'spouse');
+  assert.equal(rel.aToB, 'spouse');
+  assert.equal(cb.relatedCustomers('C-000001')[0].profile.customerId, bob.customerId);
   rejects(() => cb.relate('agent', 'C-000001', 'C-000001', 'self', 'self'), 'invalid_input');
-  assert.equal(cb.unrelate('agent', 'C-000001', bob.customer_id), undefined);
+  assert.equal(cb.unrelate('agent', 'C-000001', bob.customerId), undefined);
   assert.deepEqual(cb.relatedCustomers('C-000001'), []);
 });
 
@@ -172,25 +172,86 @@ test('objects coming in may use camelCase names; field keys stay as written', ()
   const cb = engine();
   const p = cb.createProfile('agent', { template: 'customer', givenName: 'Ada', familyName: 'Lovelace',
     contactPoints: [{ kind: 'phone', value: '020 7946 0958' }], fields: { segment: 'private', ni_number: 'AB123456C' } });
-  assert.equal(p.given_name, 'Ada');
-  assert.equal(p.contact_points[0].value, '+442079460958');
+  assert.equal(p.givenName, 'Ada');
+  assert.equal(p.contactPoints[0].value, '+442079460958');
   assert.equal(p.fields.ni_number, 'AB123456C');
   // A custom field key is data: written in camelCase it is not renamed, so the template does not know it.
   const e = rejects(() => cb.createProfile('agent', { template: 'customer', givenName: 'Bo', fields: { segment: 'private', niNumber: 'AB123456C' } }), 'validation_failed');
-  assert.deepEqual(e.field_errors.map((f) => [f.field, f.code]), [['niNumber', 'unknown_field']]);
+  assert.deepEqual(e.fieldErrors.map((f) => [f.field, f.code]), [['niNumber', 'unknown_field']]);
   // One property named twice is refused, not silently resolved.
   rejects(() => cb.createProfile('agent', { givenName: 'A', given_name: 'B' }), 'invalid_input');
   // The generic call takes camelCase operation and argument names too.
   const twin = cb.call('createProfile', { by: 'agent', input: { familyName: 'Lovelace', givenName: 'Ada', contactPoints: [{ kind: 'phone', value: '020 7946 0958' }] }, allowDuplicates: true });
-  assert.equal(twin.family_name, 'Lovelace');
-  assert.equal(cb.call('profile_summary', { ref: twin.customer_id }).display_name, 'Ada Lovelace');
+  assert.equal(twin.familyName, 'Lovelace');
+  assert.equal(cb.call('profile_summary', { ref: twin.customerId }).displayName, 'Ada Lovelace');
+});
+
+test('results come out in camelCase; custom field keys and values stay as stored', () => {
+  const cb = engine();
+  const p = cb.createProfile('agent', { template: 'customer', givenName: 'Ada', familyName: 'Lovelace',
+    contactPoints: [{ kind: 'phone', value: '020 7946 0958' }], fields: { segment: 'private', ni_number: 'AB123456C' } });
+  const c = cb.createCase('agent', { template: 'ticket', shortDescription: 'No signal', fields: { reason: 'fault' },
+    links: [{ profile: p.customerId, role: 'requester' }] });
+  const results = {
+    profile: cb.profile(p.customerId), summary: cb.profileSummary(p.customerId), case: cb.case(c.number),
+    links: cb.caseLinks(c.number), recognition: cb.recognize('voice', '+442079460958'), audit: cb.auditLog(p.id), draft: cb.recognize('voice', '+441134960000'),
+    template: cb.template('customer'), report: cb.validateRecord('customer', { segment: 'private', ni_number: 'bad' }),
+  };
+  // Every key outside data (custom fields, a report's values, audit details) has no `_x`.
+  const snake = [];
+  const walk = (value, path) => {
+    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${path}[${i}]`));
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, v] of Object.entries(value)) {
+      if (/[a-z0-9]_[a-z]/.test(key)) snake.push(`${path}.${key}`);
+      const data = (key === 'fields' && !Array.isArray(v)) || ['values', 'changed', 'details', 'default'].includes(key);
+      if (!data) walk(v, `${path}.${key}`);
+    }
+  };
+  walk(results, '');
+  assert.deepEqual(snake, []);
+  assert.equal(results.profile.customerId, p.customerId);
+  assert.equal(results.profile.fields.ni_number, 'AB123456C');
+  assert.equal(results.case.shortDescription, 'No signal');
+  assert.equal(results.recognition.profile.givenName, 'Ada');
+  assert.ok(results.report.errors.some((e) => e.field === 'ni_number'), JSON.stringify(results.report));
+});
+
+test('methods with long argument lists take one options object too', () => {
+  const cb = engine();
+  const a = ada(cb);
+  const b = cb.createProfile('agent', { template: 'customer', givenName: 'Byron', familyName: 'Lovelace', fields: { segment: 'private' } });
+  const r = cb.relate({ by: 'agent', a: a.customerId, b: b.customerId, aToB: 'child', bToA: 'parent' });
+  assert.deepEqual(cb.relatedCustomers(a.customerId).map((x) => x.relationship), ['child']);
+  assert.equal(r.aToB, 'child');
+  const u = cb.updateProfile({ by: 'agent', ref: b.customerId, version: b.version,
+    input: { template: 'customer', givenName: 'Byron', familyName: 'Lovelace', fields: { segment: 'business' } } });
+  assert.equal(u.fields.segment, 'business');
+  const c = cb.createCase('agent', { template: 'ticket', shortDescription: 'No signal', fields: { reason: 'fault' } });
+  const linked = cb.linkCase({ by: 'agent', case: c.number, profile: a.customerId, role: 'requester' });
+  assert.equal(linked.role, 'requester');
+  const noted = cb.addCaseEntry({ by: 'agent', ref: c.number, kind: 'work_note', text: 'Rang back' });
+  const moved = cb.setCaseStatus({ by: 'agent', ref: c.number, version: noted.version, status: 'in_progress' });
+  assert.equal(moved.status, 'in_progress');
+  const contact = cb.logContact('agent', { channel: 'voice', address: '+442079460958' });
+  assert.equal(cb.associateContact({ by: 'agent', contact: contact.id, profile: a.customerId }).profileId, a.id);
+  assert.equal(cb.contactHistory({ profile: a.customerId, limit: 1 }).length, 1);
+  // The positional form gives the same answers.
+  assert.deepEqual(cb.contactHistory(a.customerId, undefined, undefined, 1), cb.contactHistory({ profile: a.customerId, limit: 1 }));
+  // A typo or a property given twice is refused, not ignored; NaN is still no number.
+  const typo = rejects(() => cb.contactHistory({ profile: a.customerId, limt: 1 }), 'invalid_input');
+  assert.match(typo.message, /limt/);
+  rejects(() => cb.relate({ by: 'agent', a: a.customerId, b: b.customerId, aToB: 'x', a_to_b: 'y', bToA: 'z' }), 'invalid_input');
+  rejects(() => cb.contactHistory({ profile: a.customerId, limit: NaN }), 'invalid_input');
+  // Required arguments are named when missing.
+  assert.match(rejects(() => cb.linkCase({ by: 'agent', case: c.number, role: 'requester' }), 'invalid_input').message, /profile/);
 });
 
 test('cases: create, read, update, status, entries, links, search', () => {
   const cb = engine();
   const p = ada(cb);
   const c = cb.createCase('agent', { template: 'ticket', short_description: 'Router has no signal', fields: { reason: 'fault' },
-    links: [{ profile: p.customer_id, role: 'requester' }], impact: 'high', urgency: 'high' });
+    links: [{ profile: p.customerId, role: 'requester' }], impact: 'high', urgency: 'high' });
   assert.equal(c.number, 'CS0001001');
   assert.equal(c.priority, 1);
   assert.deepEqual(cb.case('CS0001001'), c);
@@ -206,14 +267,14 @@ test('cases: create, read, update, status, entries, links, search', () => {
   assert.ok(n.timeline.some((t) => t.kind === 'work_note'));
   rejects(() => cb.addCaseEntry('agent', c.number, 'gossip', 'x'), 'invalid_input');
   const bob = cb.createProfile('agent', { template: 'customer', given_name: 'Bob', family_name: 'Stone', fields: { segment: 'private' } });
-  assert.equal(cb.linkCase('agent', c.number, bob.customer_id, 'affected').role, 'affected');
+  assert.equal(cb.linkCase('agent', c.number, bob.customerId, 'affected').role, 'affected');
   rejects(() => cb.linkCase('agent', c.number, 'C-000404', 'affected'), 'not_found');
-  rejects(() => cb.linkCase('agent', c.number, bob.customer_id, 'boss'), 'invalid_input');
+  rejects(() => cb.linkCase('agent', c.number, bob.customerId, 'boss'), 'invalid_input');
   assert.equal(cb.caseLinks(c.number).length, 2);
-  assert.equal(cb.unlinkCase('agent', c.number, bob.customer_id), undefined);
+  assert.equal(cb.unlinkCase('agent', c.number, bob.customerId), undefined);
   assert.equal(cb.caseLinks(c.number).length, 1);
-  assert.equal(cb.casesOfProfile(p.customer_id)[0].role, 'requester');
-  assert.equal(cb.casesOfProfile(p.customer_id, true).length, 0);
+  assert.equal(cb.casesOfProfile(p.customerId)[0].role, 'requester');
+  assert.equal(cb.casesOfProfile(p.customerId, true).length, 0);
   assert.equal(cb.searchCases('router')[0].number, c.number);
   assert.equal(cb.searchCases('router', 1).length, 1);
   rejects(() => cb.case('CS9999999'), 'not_found');
@@ -225,24 +286,24 @@ test('contacts and recognition', () => {
   const p = ada(cb);
   const c = cb.createCase('agent', { template: 'ticket', short_description: 'Bill too high', fields: { reason: 'complaint' } });
   const contact = cb.logContact('agent', { channel: 'voice', address: '+44 20 7946 0958', summary: 'Asked about the bill' });
-  assert.equal(contact.profile_id, undefined);
-  const assoc = cb.associateContact('agent', contact.id, p.customer_id, c.number);
-  assert.equal(assoc.profile_id, p.id);
+  assert.equal(contact.profileId, undefined);
+  const assoc = cb.associateContact('agent', contact.id, p.customerId, c.number);
+  assert.equal(assoc.profileId, p.id);
   assert.deepEqual(cb.contact(contact.id), assoc);
-  assert.equal(cb.contactHistory(p.customer_id).length, 1);
-  assert.equal(cb.contactHistory(p.customer_id, '2020-01-01T00:00:00Z', new Date('2100-01-01'), 10).length, 1);
+  assert.equal(cb.contactHistory(p.customerId).length, 1);
+  assert.equal(cb.contactHistory(p.customerId, '2020-01-01T00:00:00Z', new Date('2100-01-01'), 10).length, 1);
   assert.equal(cb.caseContacts(c.number).length, 1);
   rejects(() => cb.contact('00000000-0000-4000-8000-000000000000'), 'not_found');
   rejects(() => cb.logContact('agent', { channel: 'pigeon' }), 'invalid_input');
   const known = cb.recognize('voice', '+44 (0)20 7946-0958');
   assert.equal(known.outcome, 'known');
-  assert.equal(known.summary.display_name, 'Ada Lovelace');
+  assert.equal(known.summary.displayName, 'Ada Lovelace');
   const unknown = cb.recognize('email', 'nobody@example.com');
   assert.equal(unknown.outcome, 'unknown');
-  assert.equal(unknown.draft.contact_points[0].kind, 'email');
+  assert.equal(unknown.draft.contactPoints[0].kind, 'email');
   const twin = cb.createProfile('agent', { template: 'customer', given_name: 'Charles', family_name: 'Babbage', fields: { segment: 'private' },
     contact_points: [{ kind: 'phone', value: '020 7946 0958' }] });
-  assert.ok(twin.customer_id);
+  assert.ok(twin.customerId);
   const several = cb.recognize('voice', '02079460958');
   assert.equal(several.outcome, 'several');
   assert.equal(several.candidates.length, 2);
@@ -252,16 +313,16 @@ test('contacts and recognition', () => {
 test('a reversed contact history range is invalid input, and the instance keeps working', () => {
   const cb = engine();
   const p = ada(cb);
-  cb.logContact('agent', { channel: 'voice', address: '+44 20 7946 0958', profile: p.customer_id });
-  const e = rejects(() => cb.contactHistory(p.customer_id, '2026-06-01T00:00:00Z', new Date('2026-01-01')), 'invalid_input');
+  cb.logContact('agent', { channel: 'voice', address: '+44 20 7946 0958', profile: p.customerId });
+  const e = rejects(() => cb.contactHistory(p.customerId, '2026-06-01T00:00:00Z', new Date('2026-01-01')), 'invalid_input');
   assert.doesNotMatch(e.message, /unreachable|panic|bug/i);
   // No trap: the same instance still writes and reads.
-  const again = cb.logContact('agent', { channel: 'email', address: 'ada@example.org', profile: p.customer_id });
+  const again = cb.logContact('agent', { channel: 'email', address: 'ada@example.org', profile: p.customerId });
   assert.equal(cb.contact(again.id).summary, again.summary);
-  assert.equal(cb.contactHistory(p.customer_id).length, 2);
-  assert.equal(cb.contactHistory(p.customer_id, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z').length, 0);
+  assert.equal(cb.contactHistory(p.customerId).length, 2);
+  assert.equal(cb.contactHistory(p.customerId, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z').length, 0);
   const bob = cb.createProfile('agent', { template: 'customer', given_name: 'Bob', family_name: 'Stone', fields: { segment: 'private' } });
-  assert.equal(cb.profile(bob.customer_id).family_name, 'Stone');
+  assert.equal(cb.profile(bob.customerId).familyName, 'Stone');
   assert.deepEqual(cb.checkInvariants(), []);
 });
 
@@ -271,7 +332,7 @@ test('updateCase without impact or urgency keeps the case\'s own', () => {
     impact: 'high', urgency: 'medium' });
   assert.equal(c.priority, 2);
   const u = cb.updateCase('agent', c.number, c.version, { template: 'ticket', short_description: 'Outage in town', fields: { reason: 'fault' } });
-  assert.equal(u.short_description, 'Outage in town');
+  assert.equal(u.shortDescription, 'Outage in town');
   assert.deepEqual([u.impact, u.urgency, u.priority], ['high', 'medium', 2]);
   // Given ones still replace them.
   const v = cb.updateCase('agent', c.number, u.version, { template: 'ticket', short_description: 'Outage in town', fields: { reason: 'fault' },
@@ -283,10 +344,10 @@ test('duplicates, merge preview, merge, unmerge, audit', () => {
   const cb = engine();
   const a = ada(cb);
   const e = rejects(() => ada(cb, { given_name: 'Ada', contact_points: [{ kind: 'email', value: 'ada@example.org' }] }), 'duplicate_suspected');
-  assert.equal(e.candidates[0].profile.customer_id, a.customer_id);
+  assert.equal(e.candidates[0].profile.customerId, a.customerId);
   const dup = cb.createProfile('agent', { template: 'customer', given_name: 'Ada', family_name: 'Lovelace', fields: { segment: 'private' },
     contact_points: [{ kind: 'email', value: 'ada@example.org' }] }, true);
-  const candidates = cb.duplicateCandidates(dup.customer_id);
+  const candidates = cb.duplicateCandidates(dup.customerId);
   assert.ok(candidates.length >= 1);
   assert.ok(candidates[0].reasons.length >= 1);
   assert.ok(cb.duplicateCandidatesForDraft({ given_name: 'Ada', family_name: 'Lovelace',
@@ -294,20 +355,20 @@ test('duplicates, merge preview, merge, unmerge, audit', () => {
   assert.deepEqual(cb.duplicateCandidatesForDraft({ family_name: 'Zzyzx' }), []);
   const report = cb.duplicateReport();
   assert.ok(report.clusters.length >= 1);
-  const plan = { survivor: a.customer_id, merged: dup.customer_id };
+  const plan = { survivor: a.customerId, merged: dup.customerId };
   const preview = cb.mergePreview(plan);
-  assert.equal(preview.survivor.customer_id, a.customer_id);
+  assert.equal(preview.survivor.customerId, a.customerId);
   assert.deepEqual(preview.problems, []);
   const outcome = cb.merge('agent', plan);
-  assert.equal(outcome.tombstone.merged_into, a.id);
-  assert.equal(cb.profile(dup.customer_id).customer_id, a.customer_id);
-  assert.equal(cb.mergeRecord(outcome.merge_id).status, 'merged');
+  assert.equal(outcome.tombstone.mergedInto, a.id);
+  assert.equal(cb.profile(dup.customerId).customerId, a.customerId);
+  assert.equal(cb.mergeRecord(outcome.mergeId).status, 'merged');
   rejects(() => cb.merge('agent', plan), 'invalid_state');
-  const undone = cb.unmerge('agent', outcome.merge_id);
-  assert.equal(undone.restored.customer_id, dup.customer_id);
-  assert.equal(cb.mergeRecord(outcome.merge_id).status, 'unmerged');
-  rejects(() => cb.unmerge('agent', outcome.merge_id), 'unmerge_refused');
-  rejects(() => cb.mergePreview({ survivor: a.customer_id }), 'invalid_input');
+  const undone = cb.unmerge('agent', outcome.mergeId);
+  assert.equal(undone.restored.customerId, dup.customerId);
+  assert.equal(cb.mergeRecord(outcome.mergeId).status, 'unmerged');
+  rejects(() => cb.unmerge('agent', outcome.mergeId), 'unmerge_refused');
+  rejects(() => cb.mergePreview({ survivor: a.customerId }), 'invalid_input');
   assert.ok(cb.auditLog().length >= 2);
   assert.ok(cb.auditLog(a.id).some((x) => x.action === 'merge'));
   assert.deepEqual(cb.checkInvariants(), []);
@@ -316,7 +377,7 @@ test('duplicates, merge preview, merge, unmerge, audit', () => {
 test('call runs any operation and refuses unknown ones', () => {
   const cb = engine();
   const p = cb.call('create_profile', { by: 'agent', input: { template: 'customer', family_name: 'Lovelace', fields: { segment: 'private' } } });
-  assert.equal(p.customer_id, 'C-000001');
+  assert.equal(p.customerId, 'C-000001');
   assert.deepEqual(cb.call('templates'), cb.templates());
   rejects(() => cb.call('teleport', {}), 'invalid_input');
   rejects(() => cb.call('profile', [1]), 'invalid_input');
@@ -335,7 +396,7 @@ test('call runs any operation and refuses unknown ones', () => {
 test('snapshots: export, import into an empty casebook, refusals', () => {
   const cb = engine();
   const p = ada(cb);
-  cb.createCase('agent', { template: 'ticket', short_description: 'Slow line', fields: { reason: 'fault' }, links: [{ profile: p.customer_id, role: 'requester' }] });
+  cb.createCase('agent', { template: 'ticket', short_description: 'Slow line', fields: { reason: 'fault' }, links: [{ profile: p.customerId, role: 'requester' }] });
   const bytes = cb.exportSnapshot();
   assert.ok(bytes instanceof Uint8Array);
   const json = JSON.parse(new TextDecoder().decode(bytes));
@@ -343,8 +404,8 @@ test('snapshots: export, import into an empty casebook, refusals', () => {
   for (const input of [bytes, new TextDecoder().decode(bytes), json]) {
     const copy = new Casebook(OPTIONS);
     assert.equal(copy.importSnapshot(input), undefined);
-    assert.deepEqual(copy.profile(p.customer_id), p);
-    assert.equal(copy.case('CS0001001').short_description, 'Slow line');
+    assert.deepEqual(copy.profile(p.customerId), p);
+    assert.equal(copy.case('CS0001001').shortDescription, 'Slow line');
     assert.deepEqual(copy.exportSnapshot(), bytes);
     copy.free();
   }
@@ -360,7 +421,7 @@ test('snapshots: export, import into an empty casebook, refusals', () => {
   rejects(() => future.importSnapshot(42), 'invalid_input');
   // The refused imports left it empty and usable.
   future.importSnapshot(bytes);
-  assert.equal(future.profile(p.customer_id).given_name, 'Ada');
+  assert.equal(future.profile(p.customerId).givenName, 'Ada');
 });
 
 test('a Validator finds exactly the errors of validate, compiled once', () => {

@@ -32,7 +32,7 @@ function refused(fn, code, label = '') {
 /** The instance still answers ordinary calls. */
 function stillWorks(cb) {
   const p = cb.createProfile('agent', { given_name: 'Still', family_name: `Works${Math.random()}` }, true);
-  assert.equal(cb.profile(p.customer_id).given_name, 'Still');
+  assert.equal(cb.profile(p.customerId).givenName, 'Still');
   assert.deepEqual(cb.checkInvariants(), []);
 }
 
@@ -91,7 +91,7 @@ test('huge strings (10 MB) are refused or handled, never a crash', () => {
   const cb = new Casebook(OPTIONS);
   cb.loadTemplate('admin', TEMPLATE);
   const e = refused(() => cb.createProfile('agent', { given_name: HUGE }), 'validation_failed');
-  assert.deepEqual(e.field_errors.map((f) => [f.field, f.code]), [['given_name', 'too_long']]);
+  assert.deepEqual(e.fieldErrors.map((f) => [f.field, f.code]), [['given_name', 'too_long']]);
   refused(() => cb.createProfile(HUGE, { family_name: 'X' }), 'invalid_input', 'huge actor');
   refused(() => cb.profile(HUGE), 'not_found', 'huge ref');
   refused(() => cb.call(HUGE, {}), 'invalid_input', 'huge op');
@@ -122,7 +122,7 @@ test('lone surrogates are refused, not silently replaced', () => {
   }
   // Well-formed astral characters are fine.
   const p = cb.createProfile('agent', { given_name: 'Zoë 😀', family_name: '𝒜da' });
-  assert.equal(cb.profile(p.customer_id).given_name, 'Zoë 😀');
+  assert.equal(cb.profile(p.customerId).givenName, 'Zoë 😀');
   stillWorks(cb);
 });
 
@@ -168,7 +168,7 @@ test('a zero limit, NaN in a number slot and a clock running backwards are inval
   const p = cb.createProfile('agent', { given_name: 'Ada', family_name: 'Lovelace' }, true);
   refused(() => cb.findProfiles({ name: 'Ada' }, 0), 'invalid_input', 'findProfiles limit 0');
   refused(() => cb.searchCases('printer', 0), 'invalid_input', 'searchCases limit 0');
-  refused(() => cb.contactHistory(p.customer_id, undefined, undefined, 0), 'invalid_input', 'contactHistory limit 0');
+  refused(() => cb.contactHistory(p.customerId, undefined, undefined, 0), 'invalid_input', 'contactHistory limit 0');
   for (const bad of [NaN, Infinity, -Infinity]) {
     const e = refused(() => cb.findProfiles({ name: 'Ada' }, bad), 'invalid_input', `findProfiles limit ${bad}`);
     assert.match(e.message, /finite number/);

@@ -13,7 +13,7 @@ test('CommonJS require gets the same module, already initialised', () => {
   assert.equal(cjs.Casebook, Casebook);
   assert.equal(cjs.CasebookError, CasebookError);
   const cb = new cjs.Casebook();
-  assert.equal(cb.createProfile('a', { family_name: 'Common' }).family_name, 'Common');
+  assert.equal(cb.createProfile('a', { family_name: 'Common' }).familyName, 'Common');
   cb.free();
 });
 
@@ -28,7 +28,7 @@ test('CasebookError is a class: instanceof, a type guard, the core\'s code and s
     assert.equal(e.name, 'CasebookError');
     assert.equal(e.code, 'not_found');
     assert.equal(e.status, 4);
-    assert.deepEqual(e.field_errors, []);
+    assert.deepEqual(e.fieldErrors, []);
     assert.match(e.stack, /CasebookError/);
   }
   assert.equal(isCasebookError(new Error('x')), false);
@@ -38,7 +38,7 @@ test('CasebookError is a class: instanceof, a type guard, the core\'s code and s
   const foreign = Object.assign(new Error('elsewhere'), { name: 'CasebookError', code: 'conflict', status: 5 });
   assert.equal(isCasebookError(foreign), true);
   const failed = rejects(() => cb.createProfile('a', { given_name: 'x'.repeat(500) }), 'validation_failed');
-  assert.equal(failed.field_errors[0].field, 'given_name');
+  assert.equal(failed.fieldErrors[0].field, 'given_name');
   cb.free();
 });
 

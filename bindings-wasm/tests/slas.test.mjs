@@ -51,7 +51,7 @@ function adaWithCase(cb) {
     given_name: 'Ada', family_name: 'Lovelace', contact_points: [{ kind: 'phone', value: '+44 20 7946 0958' }],
   });
   return cb.createCase('agent', {
-    short_description: 'No dial tone', links: [{ profile: ada.customer_id, role: 'requester' }],
+    short_description: 'No dial tone', links: [{ profile: ada.customerId, role: 'requester' }],
   });
 }
 
@@ -70,15 +70,15 @@ test('calendars and SLA definitions: load, list, read, new versions', () => {
   assert.deepEqual(sla.warnings, [50, 75]);
 
   assert.deepEqual(cb.calendars(), [{ id: 'office', version: 1 }]);
-  assert.equal(cb.calendar('office').time_zone, 'UTC');
+  assert.equal(cb.calendar('office').timeZone, 'UTC');
   assert.deepEqual(cb.slaDefinitions().map((d) => [d.id, d.version]), [['resolve', 1]]);
   assert.equal(cb.slaDefinition('resolve').name, RESOLVE.name);
 
   // A changed definition is a new version; the old one stays readable.
   assert.equal(cb.loadCalendar('admin', { ...OFFICE, time_zone: 'Europe/London' }).version, 2);
   assert.deepEqual(cb.calendars(), [{ id: 'office', version: 2 }]);
-  assert.equal(cb.calendar('office').time_zone, 'Europe/London');
-  assert.equal(cb.calendar('office', 1).time_zone, 'UTC');
+  assert.equal(cb.calendar('office').timeZone, 'Europe/London');
+  assert.equal(cb.calendar('office', 1).timeZone, 'UTC');
   assert.equal(cb.loadSla('admin', { ...RESOLVE, duration: '8h' }).version, 2);
   assert.equal(cb.slaDefinition('resolve', 1).duration, '9h');
   assert.equal(cb.slaDefinition('resolve').duration, '8h');
@@ -97,12 +97,12 @@ test("a case's SLA clock at an instant, and now", () => {
   assert.equal(clock.version, 1);
   assert.equal(clock.stage, 'in_progress');
   assert.equal(clock.breached, false);
-  assert.equal(clock.started_at, '2026-03-06T21:00:00Z');
-  assert.equal(clock.business_elapsed_s, 5400);
-  assert.equal(clock.actual_elapsed_s, 217800);
-  assert.equal(clock.duration_s, 32400);
-  assert.equal(clock.time_left_s, 27000);
-  assert.equal(clock.planned_breach_at, '2026-03-09T17:00:00Z');
+  assert.equal(clock.startedAt, '2026-03-06T21:00:00Z');
+  assert.equal(clock.businessElapsedS, 5400);
+  assert.equal(clock.actualElapsedS, 217800);
+  assert.equal(clock.durationS, 32400);
+  assert.equal(clock.timeLeftS, 27000);
+  assert.equal(clock.plannedBreachAt, '2026-03-09T17:00:00Z');
   assert.deepEqual(clock.crossings, [
     { threshold: 50, at: '2026-03-09T12:30:00Z' },
     { threshold: 75, at: '2026-03-09T14:45:00Z' },
@@ -111,8 +111,8 @@ test("a case's SLA clock at an instant, and now", () => {
   // The same case by its id; left out, `at` is now (the case was just opened).
   assert.deepEqual(cb.caseSlas(opened.id, '2026-03-09T09:30:00Z'), [clock]);
   const now = cb.caseSlas(opened.number);
-  assert.equal(now[0].actual_elapsed_s, 0);
-  assert.equal(now[0].time_left_s, 32400);
+  assert.equal(now[0].actualElapsedS, 0);
+  assert.equal(now[0].timeLeftS, 32400);
   // Reading a case shows its clocks.
   assert.deepEqual(cb.case(opened.number).slas, now);
   rejects(() => cb.caseSlas('CS404'), 'not_found');
@@ -126,13 +126,13 @@ test('the screen pop shows the SLA of an open case', () => {
   const opened = adaWithCase(cb);
   const seen = cb.recognize('voice', '020 7946 0958');
   assert.equal(seen.outcome, 'known');
-  assert.equal(seen.open_cases.length, 1);
-  assert.equal(seen.open_cases[0].number, opened.number);
-  const [clock] = seen.open_cases[0].slas;
-  assert.equal(seen.open_cases[0].slas.length, 1);
+  assert.equal(seen.openCases.length, 1);
+  assert.equal(seen.openCases[0].number, opened.number);
+  const [clock] = seen.openCases[0].slas;
+  assert.equal(seen.openCases[0].slas.length, 1);
   assert.equal(clock.sla, 'resolve');
   assert.equal(clock.stage, 'in_progress');
-  assert.equal(clock.time_left_s, 32400);
+  assert.equal(clock.timeLeftS, 32400);
   cb.free();
 });
 
@@ -140,14 +140,14 @@ test('due crossings are listed, then taken once as events with their escalations
   const cb = engine();
   const opened = adaWithCase(cb);
   const due = cb.slaDue('2026-03-09T15:00:00Z');
-  assert.deepEqual(due.map((d) => [d.threshold, d.due_at]), [[50, '2026-03-09T12:30:00Z'], [75, '2026-03-09T14:45:00Z']]);
-  assert.equal(due[0].case_id, opened.id);
+  assert.deepEqual(due.map((d) => [d.threshold, d.dueAt]), [[50, '2026-03-09T12:30:00Z'], [75, '2026-03-09T14:45:00Z']]);
+  assert.equal(due[0].caseId, opened.id);
   assert.deepEqual(cb.slaDue('2026-03-09T15:00:00Z', 1).map((d) => d.threshold), [50]);
   // Listing takes nothing.
   assert.equal(cb.slaDue('2026-03-09T15:00:00Z').length, 2);
 
   const events = cb.dueSlaEvents('sla-poller', '2026-03-09T15:00:00Z');
-  assert.deepEqual(events.map((e) => [e.threshold, e.kind, e.case_number]),
+  assert.deepEqual(events.map((e) => [e.threshold, e.kind, e.caseNumber]),
     [[50, 'warning', opened.number], [75, 'warning', opened.number]]);
   assert.deepEqual(events[0].escalations, []);
   assert.deepEqual(events[1].escalations, ['assigned to team-lead', 'work note']);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as api from './load.mjs';
-import { loadVectors, runOperations, runValidation, subsetMatch, substitute } from './vectors.mjs';
+import { camelize, loadVectors, runOperations, runValidation, subsetMatch, substitute } from './vectors.mjs';
 
 test('validation vectors', () => {
   const problems = runValidation(api, loadVectors('validation.json'));
@@ -41,6 +41,13 @@ test('subset match can fail, as the Rust one does', () => {
   assert.notEqual(subsetMatch(null, {}, ''), null);
 });
 
+test('wire names become camelCase outside data', () => {
+  assert.deepEqual(
+    camelize({ given_name: 'A', fields: { loyalty_tier: 1 }, contact_points: [{ is_primary: true }], __proto__x: 1 }),
+    { givenName: 'A', fields: { loyalty_tier: 1 }, contactPoints: [{ isPrimary: true }], __proto__x: 1 },
+  );
+});
+
 test('substitution follows object keys only', () => {
   const saved = { p: { id: 'x', list: ['a'] } };
   assert.equal(substitute('${p.id}', saved), 'x');
@@ -54,8 +61,10 @@ test('a changed expectation is reported (the runner is not vacuous)', () => {
   vectors.scenarios = [vectors.scenarios[0]];
   vectors.scenarios[0].steps[0].expect.customer_id = 'C-999999';
   const problems = runOperations(api, vectors);
-  assert.equal(problems.length, 1);
-  assert.match(problems[0], /customer_id: expected "C-999999", got "C-000001"/);
+  // Once per shape of the arguments: as the vectors write them, and in camelCase.
+  assert.equal(problems.length, 2, problems.join('\n'));
+  assert.match(problems[0], /\[wire\].*customerId: expected "C-999999", got "C-000001"/);
+  assert.match(problems[1], /\[camelCase\].*customerId: expected "C-999999", got "C-000001"/);
 
   const validation = loadVectors('validation.json');
   validation.cases = [validation.cases[0]];

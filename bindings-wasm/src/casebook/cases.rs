@@ -39,7 +39,7 @@ impl Casebook {
     ) -> JsResult {
         self.run(
             "update_case",
-            args!("by" => by, "ref" => r#ref, "version" => version, "input" => input),
+            args_or_options!("by" => by, "ref" => r#ref, "version" => version, "input" => input),
         )
     }
 
@@ -55,7 +55,7 @@ impl Casebook {
     ) -> JsResult {
         self.run(
             "set_case_status",
-            args!("by" => by, "ref" => r#ref, "version" => version, "status" => status, "resolution" => resolution),
+            args_or_options!("by" => by, "ref" => r#ref, "version" => version, "status" => status, "resolution" => resolution),
         )
     }
 
@@ -70,7 +70,7 @@ impl Casebook {
     ) -> JsResult {
         self.run(
             "add_case_entry",
-            args!("by" => by, "ref" => r#ref, "kind" => kind, "text" => text),
+            args_or_options!("by" => by, "ref" => r#ref, "kind" => kind, "text" => text),
         )
     }
 
@@ -85,7 +85,7 @@ impl Casebook {
     ) -> JsResult {
         self.run(
             "link_case",
-            args!("by" => by, "case" => case_ref, "profile" => profile, "role" => role),
+            args_or_options!("by" => by, "case" => case_ref, "profile" => profile, "role" => role),
         )
     }
 

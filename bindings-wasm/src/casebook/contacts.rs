@@ -28,7 +28,7 @@ impl Casebook {
     ) -> JsResult {
         self.run(
             "associate_contact",
-            args!("by" => by, "contact" => contact, "profile" => profile, "case" => case_ref),
+            args_or_options!("by" => by, "contact" => contact, "profile" => profile, "case" => case_ref),
         )
     }
 
@@ -52,7 +52,7 @@ impl Casebook {
     ) -> JsResult {
         self.run(
             "contact_history",
-            args!("profile" => profile, "from" => from, "to" => to, "limit" => limit),
+            args_or_options!("profile" => profile, "from" => from, "to" => to, "limit" => limit),
         )
     }
 

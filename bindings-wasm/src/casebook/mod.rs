@@ -17,6 +17,21 @@ macro_rules! args {
     };
 }
 
+/// The named arguments of a method that also takes them as one options
+/// object: `relate({ by, a, b, aToB, bToA })` as well as
+/// `relate(by, a, b, aToB, bToA)`. The first argument of such a method is a
+/// string, so an object there can only be the options.
+macro_rules! args_or_options {
+    ($first:literal => $first_value:expr $(, $name:literal => $value:expr)* $(,)?) => {{
+        let rest_absent = true $(&& $value.is_undefined())*;
+        if rest_absent && $crate::casebook::is_options(&$first_value) {
+            $crate::casebook::Args::from_options(&$first_value, &[$first $(, $name)*])
+        } else {
+            args!($first => $first_value $(, $name => $value)*)
+        }
+    }};
+}
+
 mod cases;
 mod contacts;
 mod identity;
@@ -24,8 +39,37 @@ mod profiles;
 mod slas;
 mod templates;
 
+// The options-object forms of the methods with long argument lists, as
+// overloads (an interface merges into the class of the same name).
+#[wasm_bindgen(typescript_custom_section)]
+const TS_OPTIONS: &str = r#"
+export interface Casebook {
+    /** Relates two profiles: what `b` is to `a` (`aToB`) and what `a` is to `b` (`bToA`). */
+    relate(options: { by: string; a: string; b: string; aToB: string; bToA: string }): Relation;
+    /** Replaces a profile's editable part; `version` is the one edited. */
+    updateProfile(options: { by: string; ref: string; version: number; input: ProfileInput }): Profile;
+    /** Replaces a case's editable part; `version` is the one edited. */
+    updateCase(options: { by: string; ref: string; version: number; input: CaseInput }): Case;
+    /** Moves a case to another status. */
+    setCaseStatus(options: { by: string; ref: string; version: number; status: CaseStatus; resolution?: ResolutionInput }): Case;
+    /** Adds a work note or a comment to a case's timeline. */
+    addCaseEntry(options: { by: string; ref: string; kind: EntryKind; text: string }): Case;
+    /** Links a profile to a case with a role. */
+    linkCase(options: { by: string; case: string; profile: string; role: LinkRole }): CaseLink;
+    /** Associates a contact with a profile, a case or both. */
+    associateContact(options: { by: string; contact: string; profile?: string; case?: string }): Contact;
+    /** A profile's contacts, most recent first, optionally between two instants. */
+    contactHistory(options: { profile: string; from?: Timestamp | Date; to?: Timestamp | Date; limit?: number }): Contact[];
+}
+"#;
+
 /// A casebook over an in-memory store: customer profiles, cases, the links
 /// between them and the contacts logged against both.
+///
+/// Methods with long argument lists (`relate`, `updateProfile`,
+/// `updateCase`, `setCaseStatus`, `addCaseEntry`, `linkCase`,
+/// `associateContact`, `contactHistory`) also take them as one options
+/// object: `relate({ by, a, b, aToB, bToA })`.
 ///
 /// Every method takes and returns plain JS objects and throws a
 /// `CasebookError` on failure; a failed call leaves the instance usable.
@@ -64,6 +108,42 @@ impl Args {
             self.0.insert(name.to_string(), value);
         }
         Ok(self)
+    }
+}
+
+/// Whether a method's first argument is its options object.
+pub(crate) fn is_options(value: &JsValue) -> bool {
+    value.is_object() && !js_sys::Array::is_array(value)
+}
+
+impl Args {
+    /// The named arguments of an options object, its properties in
+    /// camelCase or snake_case; a property the method does not take (a
+    /// typo) is refused rather than ignored.
+    pub(crate) fn from_options(options: &JsValue, names: &[&str]) -> casebook::Result<Self> {
+        let mut args = Args::new();
+        for entry in js_sys::Object::entries(options.unchecked_ref()).iter() {
+            let entry: js_sys::Array = entry.unchecked_into();
+            let key = entry.get(0).as_string().unwrap_or_default();
+            let name = js_names::wire_name(&key).into_owned();
+            if !names.contains(&name.as_str()) {
+                let known: Vec<String> = names
+                    .iter()
+                    .map(|n| js_names::js_name(n).into_owned())
+                    .collect();
+                return Err(Error::InvalidInput(format!(
+                    "options: unknown property `{key}` (this method takes {})",
+                    known.join(", ")
+                )));
+            }
+            if args.0.contains_key(&name) {
+                return Err(Error::InvalidInput(format!(
+                    "options: property `{key}` is given twice (as camelCase and as snake_case)"
+                )));
+            }
+            args = args.put(&name, &entry.get(1))?;
+        }
+        Ok(args)
     }
 }
 

@@ -61,7 +61,7 @@ impl Casebook {
     ) -> JsResult {
         self.run(
             "update_profile",
-            args!("by" => by, "ref" => r#ref, "version" => version, "input" => input),
+            args_or_options!("by" => by, "ref" => r#ref, "version" => version, "input" => input),
         )
     }
 
@@ -87,7 +87,7 @@ impl Casebook {
     ) -> JsResult {
         self.run(
             "relate",
-            args!("by" => by, "a" => a, "b" => b, "a_to_b" => a_to_b, "b_to_a" => b_to_a),
+            args_or_options!("by" => by, "a" => a, "b" => b, "a_to_b" => a_to_b, "b_to_a" => b_to_a),
         )
     }
 

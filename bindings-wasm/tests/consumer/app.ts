@@ -3,8 +3,8 @@ import init, { Casebook, CasebookError, isCasebookError, Validator, type FieldEr
 
 export async function main(): Promise<string> {
   await init();
-  const cb = new Casebook({ config: { default_region: 'GB' } });
-  const profile: Profile = cb.createProfile('agent', { family_name: 'Lovelace' });
+  const cb = new Casebook({ config: { defaultRegion: 'GB' } });
+  const profile: Profile = cb.createProfile('agent', { familyName: 'Lovelace' });
   const errors: FieldError[] = new Validator({ id: 't', kind: 'profile', name: 'T', fields: [] }).check('{}');
   try {
     cb.profile('C-404');
@@ -12,5 +12,5 @@ export async function main(): Promise<string> {
     if (isCasebookError(e)) return `${e.code} ${e.status} ${e instanceof CasebookError}`;
     throw e;
   }
-  return `${profile.customer_id} ${errors.length}`;
+  return `${profile.customerId} ${errors.length}`;
 }

@@ -3,7 +3,7 @@ const assert = require('node:assert/strict');
 const { Casebook, isCasebookError } = require('casebook-wasm');
 
 const cb = new Casebook();
-assert.equal(cb.createProfile('agent', { family_name: 'Byron' }).family_name, 'Byron');
+assert.equal(cb.createProfile('agent', { familyName: 'Byron' }).familyName, 'Byron');
 assert.throws(() => cb.case('CASE-404'), (e) => isCasebookError(e) && e.code === 'not_found');
 cb.free();
 console.log('CommonJS: ok');

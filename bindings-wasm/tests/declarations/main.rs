@@ -256,6 +256,32 @@ fn the_checked_in_declarations_are_fresh() {
     );
 }
 
+/// The binding turns every key into camelCase except inside data: each
+/// property holding a map (keyed by field keys, CSV headers, ...) must be
+/// one of its data slots, or those keys would be renamed too.
+#[test]
+fn every_map_keyed_by_data_keeps_its_keys() {
+    use casebook_wasm::js_names::{is_data, wire_name};
+    let declarations = generate();
+    let mut maps = 0;
+    for line in declarations.lines() {
+        let line = line.trim();
+        let Some((name, ty)) = line.split_once(':') else {
+            continue;
+        };
+        if !ty.trim_start().starts_with("Record<") {
+            continue;
+        }
+        let name = name.trim_end_matches('?');
+        maps += 1;
+        assert!(
+            is_data(&wire_name(name), &Value::Object(Map::new())),
+            "`{name}` holds a map keyed by data: add it to js_names::DATA_SLOTS"
+        );
+    }
+    assert!(maps > 0, "the declarations hold no map at all");
+}
+
 /// The names the binding's TypeScript uses: in `unchecked_*_type`
 /// attributes and in the hand-written custom sections.
 fn names_used(source: &str) -> BTreeSet<String> {

@@ -233,7 +233,7 @@ fn object_of(map: &Map<String, Value>) -> Ty {
                 ty = without_null(ty);
             }
             Prop {
-                name: name.to_string(),
+                name: casebook_wasm::js_names::js_name(name).into_owned(),
                 doc: doc_of(schema, &ty),
                 ty,
                 optional,

@@ -103,8 +103,8 @@ fn arrays_maps_and_tuples() {
     assert_eq!(
         ts(schema),
         "export interface T {\n    list: (string | number)[];\n    map: Record<string, Source>;\n    \
-         any_map: Record<string, Value>;\n    tuple: [string, Value];\n    \
-         open_tuple: [string, ...number[]];\n    grid: [number, number];\n    \
+         anyMap: Record<string, Value>;\n    tuple: [string, Value];\n    \
+         openTuple: [string, ...number[]];\n    grid: [number, number];\n    \
          /** Any JSON. */\n    anything: Value;\n}\n"
     );
 }
