@@ -77,7 +77,32 @@ pub(super) struct RegionPatterns {
     pub(super) general_lengths: Vec<u16>,
     /// For each national-number length, one pattern joining every number type
     /// (fixed line, mobile, toll free, ...) possible at that length.
-    pub(super) types_by_length: Vec<Option<Matcher>>,
+    pub(super) types_by_length: Vec<Option<LazyMatcher>>,
+}
+
+/// A pattern compiled on its first use: a region has one per possible
+/// length and a number reads only its own, so start-up (a browser's first
+/// number) compiles one instead of them all.
+pub(super) struct LazyMatcher {
+    source: String,
+    compiled: std::sync::OnceLock<Option<Matcher>>,
+}
+
+impl LazyMatcher {
+    fn new(source: String) -> Self {
+        LazyMatcher {
+            source,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The compiled pattern; `None` when it does not compile (the region then
+    /// has no valid number of that length, as when it was compiled eagerly).
+    pub(super) fn get(&self) -> Option<&Matcher> {
+        self.compiled
+            .get_or_init(|| compile(&self.source, true))
+            .as_ref()
+    }
 }
 
 /// The patterns of every region sharing a country calling code.
@@ -100,10 +125,7 @@ pub(super) fn compile(source: &str, whole: bool) -> Option<Matcher> {
     } else {
         format!("^(?:{source})")
     };
-    let regex = regex::RegexBuilder::new(&anchored)
-        .ignore_whitespace(true)
-        .build()
-        .ok()?;
+    let regex = digits_regex(&anchored, true).ok()?;
     let options = MatcherOptions {
         ignore_whitespace: true,
         // Only national numbers (ASCII digits) are matched.
@@ -153,9 +175,7 @@ pub(super) fn compile_code(code: u16) -> Option<CodePatterns> {
                     .filter(|(_, lengths)| lengths.is_empty() || lengths.contains(&length))
                     .map(|(source, _)| format!("(?:{source})"))
                     .collect();
-                (!sources.is_empty())
-                    .then(|| compile(&sources.join("|"), true))
-                    .flatten()
+                (!sources.is_empty()).then(|| LazyMatcher::new(sources.join("|")))
             })
             .collect();
         if let Some(general) = compile(general.national_number().as_str(), true) {
@@ -239,12 +259,7 @@ pub(super) fn build_national_shortcut(region: country::Id) -> Option<NationalSho
     // Anchored, the first match is the parser's when that one starts at the
     // beginning, and there is none when it does not.
     let prefix_for_parsing = match meta.national_prefix_for_parsing() {
-        Some(pattern) => Some(
-            regex::RegexBuilder::new(&format!("^(?:{})", pattern.as_str()))
-                .ignore_whitespace(true)
-                .build()
-                .ok()?,
-        ),
+        Some(pattern) => Some(digits_regex(&format!("^(?:{})", pattern.as_str()), true).ok()?),
         None => None,
     };
     let idd = match meta.international_prefix() {
@@ -294,6 +309,7 @@ pub(super) fn valid_in(patterns: &CodePatterns, national: &str) -> bool {
             && r.types_by_length
                 .get(length as usize)
                 .and_then(Option::as_ref)
+                .and_then(LazyMatcher::get)
                 .is_some_and(|types| both_match(types, &r.general, national))
     })
 }

@@ -80,9 +80,39 @@ pub enum PhoneProblem {
 pub struct PhoneRules {
     default_region: Option<country::Id>,
     region_code: Option<String>,
-    equivalences: Vec<(String, Regex, String)>,
+    equivalences: Vec<Equivalence>,
     /// How to read plain national numbers of the default region without the parser.
     national: Option<&'static NationalShortcut>,
+}
+
+/// A phone equivalence rule of the configuration, its expression compiled
+/// when first needed.
+#[derive(Debug, Clone)]
+struct Equivalence {
+    code: String,
+    pattern: String,
+    /// `None` when the checked pattern still does not compile (over the
+    /// regex crate's size limit): the rule then rewrites nothing.
+    regex: std::sync::OnceLock<Option<Regex>>,
+    canonical: String,
+}
+
+/// A regular expression only ever given ASCII digits (national numbers,
+/// E.164 digits): `\d` is read as `[0-9]`, which gives a fraction of the
+/// Unicode automaton and compiles several times faster (a browser compiles
+/// them at start-up) with the same answers on such input. An expression
+/// that needs Unicode mode on text (a `.`) keeps it.
+pub(crate) fn digits_regex(
+    pattern: &str,
+    ignore_whitespace: bool,
+) -> std::result::Result<Regex, regex::Error> {
+    let build = |unicode| {
+        regex::RegexBuilder::new(pattern)
+            .ignore_whitespace(ignore_whitespace)
+            .unicode(unicode)
+            .build()
+    };
+    build(false).or_else(|_| build(true))
 }
 
 impl PhoneRules {
@@ -104,13 +134,22 @@ impl PhoneRules {
         };
         let mut compiled = Vec::with_capacity(equivalences.len());
         for rule in equivalences {
-            let regex = Regex::new(&rule.pattern).map_err(|e| {
-                Error::InvalidInput(format!(
-                    "phone equivalence for +{}: bad pattern: {e}",
-                    rule.country_code
-                ))
-            })?;
-            compiled.push((rule.country_code.to_string(), regex, rule.canonical.clone()));
+            // Checked now, compiled on the first number of its country code:
+            // most engines never see most codes, and compiling is the slow part.
+            regex_syntax::Parser::new()
+                .parse(&rule.pattern)
+                .map_err(|e| {
+                    Error::InvalidInput(format!(
+                        "phone equivalence for +{}: bad pattern: {e}",
+                        rule.country_code
+                    ))
+                })?;
+            compiled.push(Equivalence {
+                code: rule.country_code.to_string(),
+                pattern: rule.pattern.clone(),
+                regex: std::sync::OnceLock::new(),
+                canonical: rule.canonical.clone(),
+            });
         }
         Ok(PhoneRules {
             default_region: region,
@@ -280,12 +319,16 @@ impl PhoneRules {
     /// Applies the equivalence rules to an E.164 number.
     pub fn canonical(&self, e164: &str) -> String {
         let digits = e164.strip_prefix('+').unwrap_or(e164);
-        for (code, regex, replacement) in &self.equivalences {
-            if let Some(national) = digits.strip_prefix(code.as_str()) {
-                if regex.is_match(national) {
-                    let rewritten = regex.replace(national, replacement.as_str());
-                    return format!("+{code}{rewritten}");
-                }
+        for rule in &self.equivalences {
+            let Some(national) = digits.strip_prefix(rule.code.as_str()) else {
+                continue;
+            };
+            let regex = rule
+                .regex
+                .get_or_init(|| digits_regex(&rule.pattern, false).ok());
+            if let Some(regex) = regex.as_ref().filter(|r| r.is_match(national)) {
+                let rewritten = regex.replace(national, rule.canonical.as_str());
+                return format!("+{}{rewritten}", rule.code);
             }
         }
         e164.to_string()

@@ -335,3 +335,64 @@ fn formatted_and_compact_numbers_share_a_key() {
         );
     }
 }
+
+/// The metadata's patterns are compiled on first use, not checked when it
+/// loads (see the vendored regex-cache): a pattern that did not compile
+/// would fail a call on a number of its region. Every one compiles, as the
+/// metadata reads them (insignificant whitespace).
+#[test]
+fn every_metadata_pattern_compiles() {
+    use phonenumber::metadata::DATABASE;
+    let mut checked = 0;
+    let mut check = |what: &str, source: &str| {
+        regex::RegexBuilder::new(source)
+            .ignore_whitespace(true)
+            .build()
+            .unwrap_or_else(|e| panic!("{what}: {source:?}: {e}"));
+        checked += 1;
+    };
+    for code in 1..1000u16 {
+        for meta in DATABASE.by_code(&code).unwrap_or_default() {
+            let region = meta.id().to_string();
+            let d = meta.descriptors();
+            let descriptors = [
+                Some(d.general()),
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.personal_number(),
+                d.voip(),
+                d.pager(),
+                d.uan(),
+                d.emergency(),
+                d.voicemail(),
+                d.short_code(),
+                d.standard_rate(),
+                d.carrier(),
+                d.no_international(),
+            ];
+            for descriptor in descriptors.into_iter().flatten() {
+                check(&region, descriptor.national_number().as_str());
+            }
+            for pattern in [
+                meta.international_prefix(),
+                meta.national_prefix_for_parsing(),
+                meta.leading_digits(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                check(&region, pattern.as_str());
+            }
+            for format in meta.formats().iter().chain(meta.international_formats()) {
+                check(&region, format.pattern().as_str());
+                for leading in format.leading_digits() {
+                    check(&region, leading.as_str());
+                }
+            }
+        }
+    }
+    assert!(checked > 4_000, "only {checked} patterns checked");
+}
