@@ -6,15 +6,13 @@
 //   node bindings-wasm/bench/startup.mjs           5 runs per region
 //   node bindings-wasm/bench/startup.mjs --quick   2 runs per region (scripts/test-wasm)
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:http';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { chromiumPath as findChromium, serve } from '../demo/serve.mjs';
 
 const QUICK = process.argv.includes('--quick');
 const RUNS = QUICK ? 2 : 5;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // A national number as a caller of the region is shown to an agent there.
 const CALLERS = [
   ['GB', '020 7946 0958'], ['US', '(202) 555-0143'], ['DE', '030 901820'], ['FR', '01 23 45 67 89'],
@@ -49,27 +47,13 @@ const nodeRows = CALLERS.map(([region, number]) => {
 report(`Node ${process.version}`, nodeRows);
 
 // ----- Chromium: a fresh profile per start -----
-let chromiumPath = '';
-try {
-  chromiumPath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
-} catch {
+const chromiumPath = findChromium();
+if (!chromiumPath) {
   console.log('\nChromium: not installed, skipped (scripts/test-wasm installs it)');
   process.exit(0);
 }
 const { chromium } = await import('playwright-core');
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
-const server = createServer(async (req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-  try {
-    const body = await readFile(join(ROOT, path));
-    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
-    res.end(body);
-  } catch {
-    res.writeHead(404).end('not found');
-  }
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const base = `http://127.0.0.1:${server.address().port}`;
+const { base, server } = await serve();
 const browserRows = [];
 try {
   for (const [region, number] of CALLERS) {

@@ -1,34 +1,19 @@
 // Browser journey through the demo: serves bindings-wasm/ on a loopback
 // port, drives Debian's Chromium with playwright-core and asserts on the
 // page at every step. Saves a screenshot to target/demo-e2e.png.
-import { createServer } from 'node:http';
-import { readFile, mkdtemp, rm, mkdir } from 'node:fs/promises';
-import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { chromiumPath, serve } from './serve.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCREENSHOT = fileURLToPath(new URL('../../target/demo-e2e.png', import.meta.url));
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css' };
 
-// A tiny static server for bindings-wasm/ (demo/ and pkg/), loopback only.
-const server = createServer(async (req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-  try {
-    const body = await readFile(join(ROOT, path));
-    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
-    res.end(body);
-  } catch {
-    res.writeHead(404).end('not found');
-  }
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const base = `http://127.0.0.1:${server.address().port}`;
-
-const executablePath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+const { base, server } = await serve();
+const executablePath = chromiumPath();
+assert.ok(executablePath, 'Chromium is not installed (scripts/test-wasm installs it)');
 const profileDir = await mkdtemp(join(tmpdir(), 'casebook-e2e-'));
 const context = await chromium.launchPersistentContext(profileDir, {
   executablePath,

@@ -83,13 +83,9 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Error> 
     let failed = |e: serde_json::Error| {
         Error::Internal(format!("converting the result for JavaScript: {e}"))
     };
-    let mut text = serde_json::to_string(value).map_err(failed)?;
-    // Most answers to a form check (`[]`) have no name to convert.
-    if text.contains('_') {
-        let mut value: Value = serde_json::from_str(&text).map_err(failed)?;
-        js_names::to_js_names(&mut value);
-        text = serde_json::to_string(&value).map_err(failed)?;
-    }
+    let mut value = serde_json::to_value(value).map_err(failed)?;
+    js_names::to_js_names(&mut value);
+    let text = serde_json::to_string(&value).map_err(failed)?;
     js_sys::JSON::parse(&text)
         .map_err(|_| Error::Internal("converting the result for JavaScript failed".into()))
 }

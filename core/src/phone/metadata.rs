@@ -137,6 +137,27 @@ pub(super) fn compile(source: &str, whole: bool) -> Option<Matcher> {
 /// Bounds one metadata pattern's DFA; the largest regions stay well within it.
 pub(super) const PATTERN_DFA_BYTES: usize = 1 << 20;
 
+/// The descriptors of the number types a valid number may be (fixed line,
+/// mobile, toll free, ...), those libphonenumber's validity check reads.
+pub(super) fn number_types(
+    d: &phonenumber::metadata::Descriptors,
+) -> impl Iterator<Item = &phonenumber::metadata::Descriptor> {
+    [
+        d.fixed_line(),
+        d.mobile(),
+        d.toll_free(),
+        d.premium_rate(),
+        d.shared_cost(),
+        d.personal_number(),
+        d.voip(),
+        d.pager(),
+        d.uan(),
+        d.voicemail(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
 pub(super) fn compile_code(code: u16) -> Option<CodePatterns> {
     let metadata = phonenumber::metadata::DATABASE.by_code(&code)?;
     let mut regions = Vec::new();
@@ -145,29 +166,16 @@ pub(super) fn compile_code(code: u16) -> Option<CodePatterns> {
         let descriptors = meta.descriptors();
         let general = descriptors.general();
         let general_lengths = general.possible_length().to_vec();
-        let types: Vec<(&str, Vec<u16>)> = [
-            descriptors.fixed_line(),
-            descriptors.mobile(),
-            descriptors.toll_free(),
-            descriptors.premium_rate(),
-            descriptors.shared_cost(),
-            descriptors.personal_number(),
-            descriptors.voip(),
-            descriptors.pager(),
-            descriptors.uan(),
-            descriptors.voicemail(),
-        ]
-        .into_iter()
-        .flatten()
-        .map(|d| {
-            let lengths = if d.possible_length().is_empty() {
-                general_lengths.clone()
-            } else {
-                d.possible_length().to_vec()
-            };
-            (d.national_number().as_str(), lengths)
-        })
-        .collect();
+        let types: Vec<(&str, Vec<u16>)> = number_types(descriptors)
+            .map(|d| {
+                let lengths = if d.possible_length().is_empty() {
+                    general_lengths.clone()
+                } else {
+                    d.possible_length().to_vec()
+                };
+                (d.national_number().as_str(), lengths)
+            })
+            .collect();
         let types_by_length = (0..=MAX_NATIONAL_LENGTH)
             .map(|length| {
                 let sources: Vec<String> = types

@@ -247,21 +247,7 @@ impl PhoneRules {
         let mut alternatives: Vec<String> = Vec::new();
         for meta in metadata {
             let d = meta.descriptors();
-            for desc in [
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ]
-            .into_iter()
-            .flatten()
-            {
+            for desc in number_types(d) {
                 let source: String = desc
                     .national_number()
                     .as_str()

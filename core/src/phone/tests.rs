@@ -355,25 +355,17 @@ fn every_metadata_pattern_compiles() {
         for meta in DATABASE.by_code(&code).unwrap_or_default() {
             let region = meta.id().to_string();
             let d = meta.descriptors();
-            let descriptors = [
+            // Beside the number types, the descriptors the parser alone reads.
+            let others = [
                 Some(d.general()),
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
                 d.emergency(),
-                d.voicemail(),
                 d.short_code(),
                 d.standard_rate(),
                 d.carrier(),
                 d.no_international(),
             ];
-            for descriptor in descriptors.into_iter().flatten() {
+            let descriptors = number_types(d).chain(others.into_iter().flatten());
+            for descriptor in descriptors {
                 check(&region, descriptor.national_number().as_str());
             }
             for pattern in [
