@@ -386,6 +386,43 @@ casebook_status casebook_find_profiles(const casebook_t *handle,
                                        char **out_json);
 
 /**
+ * Adds one contact point (`point_json`: kind, value, label, primary) to a
+ * profile edited at `version`, leaving the rest of it as it is; answers the
+ * updated profile. A stale version gives `CASEBOOK_STATUS_CONFLICT`.
+ */
+casebook_status casebook_add_contact_point(const casebook_t *handle,
+                                           const char *by,
+                                           const char *profile_ref,
+                                           uint64_t version,
+                                           const char *point_json,
+                                           char **out_json);
+
+/**
+ * Replaces one contact point of a profile, named by `which` (its key such
+ * as `phone:+447400123456`, or its value as stored or typed), with
+ * `point_json`; answers the updated profile. An unknown point gives
+ * `CASEBOOK_STATUS_NOT_FOUND`.
+ */
+casebook_status casebook_update_contact_point(const casebook_t *handle,
+                                              const char *by,
+                                              const char *profile_ref,
+                                              uint64_t version,
+                                              const char *which,
+                                              const char *point_json,
+                                              char **out_json);
+
+/**
+ * Removes one contact point of a profile, named as in
+ * `casebook_update_contact_point`; answers the updated profile.
+ */
+casebook_status casebook_remove_contact_point(const casebook_t *handle,
+                                              const char *by,
+                                              const char *profile_ref,
+                                              uint64_t version,
+                                              const char *which,
+                                              char **out_json);
+
+/**
  * Creates a case from `input_json` (short description, template, fields,
  * links to profiles, ...); answers the case with its number.
  */
@@ -684,6 +721,33 @@ casebook_status casebook_due_sla_events(const casebook_t *handle,
                                         char **out_json);
 
 /**
+ * Loads the intake rules (JSON: ordered rules with conditions and an
+ * action `open`, `join` or `log`, the case each opens, the case-number
+ * pattern, what replies to resolved and closed cases do) on behalf of
+ * `by`; answers the stored rules with their `version`. Rules the engine
+ * refuses give `CASEBOOK_STATUS_INVALID_DEFINITION`, naming what is wrong.
+ */
+casebook_status casebook_load_intake_rules(const casebook_t *handle,
+                                           const char *by,
+                                           const char *rules_json,
+                                           char **out_json);
+
+/**
+ * Takes an inbound message or call in (`inbound_json`: channel, from, to,
+ * subject, body, message_id, in_reply_to, references, conversation_id,
+ * received_at, headers, attachments, form, case) on behalf of `by`.
+ * Answers the outcome as JSON: `decision` (`joined`, `opened`, `logged`),
+ * `text` (`joined CS0001001 (thread)`), `rule`, `case_number`,
+ * `contact_id`, `customer_id` or a `draft`, and `replayed` when the same
+ * message id was taken before (nothing is stored twice).
+ * `casebook_answer_case_number` reads the case number off the answer.
+ */
+casebook_status casebook_intake(const casebook_t *handle,
+                                const char *by,
+                                const char *inbound_json,
+                                char **out_json);
+
+/**
  * The internal `id` of the profile, case or contact in `answer` (a string
  * handed out by `casebook_create_profile`, `casebook_update_profile`,
  * `casebook_create_case`, `casebook_log_contact`, ...). `*out` belongs to
@@ -699,8 +763,8 @@ casebook_status casebook_answer_id(const char *answer, const char **out);
 casebook_status casebook_answer_customer_id(const char *answer, const char **out);
 
 /**
- * The case number (`CS0001001`) of the case in `answer`; borrowed like
- * `casebook_answer_id`.
+ * The case number (`CS0001001`) of the case in `answer` (a case, or the
+ * case an intake outcome joined or opened); borrowed like `casebook_answer_id`.
  */
 casebook_status casebook_answer_case_number(const char *answer, const char **out);
 
@@ -721,6 +785,13 @@ casebook_status casebook_answer_merge_id(const char *answer, const char **out);
  * functions take).
  */
 casebook_status casebook_answer_version(const char *answer, uint64_t *out_version);
+
+/**
+ * The decision of an intake outcome (`"joined"`, `"opened"` or
+ * `"logged"`) in `answer` (from `casebook_intake`); borrowed like
+ * `casebook_answer_id`.
+ */
+casebook_status casebook_answer_decision(const char *answer, const char **out);
 
 #ifdef __cplusplus
 }  // extern "C"

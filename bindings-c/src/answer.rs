@@ -1,7 +1,7 @@
 //! Answers handed to C as JSON text, and the accessors that read their key
 //! values without any JSON parsing on the host's side: a created or updated
 //! profile's customer ID and id, a case's number and status, a contact's
-//! id, a merge's id, a record's version. The values are taken from the
+//! id, a merge's id, a record's version, an intake's decision. The values are taken from the
 //! answer when it is handed out and belong to the answer string: they stay
 //! valid until `casebook_string_free` frees it.
 
@@ -14,7 +14,14 @@ use serde_json::Value;
 use std::ffi::{c_char, CString};
 
 /// The top-level answer keys C may read, in [`Answer::fields`] order.
-const KEYS: [&str; 5] = ["id", "customer_id", "number", "status", "merge_id"];
+const KEYS: [&str; 6] = [
+    "id",
+    "customer_id",
+    "number",
+    "status",
+    "merge_id",
+    "decision",
+];
 
 /// An answer string and the key values read from it.
 pub(crate) struct Answer {
@@ -39,8 +46,12 @@ impl Answer {
         let text =
             CString::new(text).map_err(|_| Error::Internal("an answer holds a NUL byte".into()))?;
         let string = |key: &str| {
-            value
-                .get(key)
+            let found = match key {
+                // An intake outcome names its case as `case_number`.
+                "number" => value.get("number").or_else(|| value.get("case_number")),
+                _ => value.get(key),
+            };
+            found
                 .and_then(Value::as_str)
                 .map(|s| c_string_lossy(s.to_string()))
         };
@@ -106,8 +117,8 @@ pub unsafe extern "C" fn casebook_answer_customer_id(
     read_field(answer, 1, "customer ID (it is not a profile)", out)
 }
 
-/// The case number (`CS0001001`) of the case in `answer`; borrowed like
-/// `casebook_answer_id`.
+/// The case number (`CS0001001`) of the case in `answer` (a case, or the
+/// case an intake outcome joined or opened); borrowed like `casebook_answer_id`.
 #[no_mangle]
 pub unsafe extern "C" fn casebook_answer_case_number(
     answer: *const c_char,
@@ -151,4 +162,15 @@ pub unsafe extern "C" fn casebook_answer_version(
         out.write(version);
         Ok(())
     })
+}
+
+/// The decision of an intake outcome (`"joined"`, `"opened"` or
+/// `"logged"`) in `answer` (from `casebook_intake`); borrowed like
+/// `casebook_answer_id`.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_answer_decision(
+    answer: *const c_char,
+    out: *mut *const c_char,
+) -> casebook_status {
+    read_field(answer, 5, "decision (it is not an intake outcome)", out)
 }

@@ -53,6 +53,8 @@ mod merges;
 
 mod slas;
 
+mod intake;
+
 mod answer;
 
 // What they share.

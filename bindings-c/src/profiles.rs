@@ -78,3 +78,71 @@ pub unsafe extern "C" fn casebook_find_profiles(
         Ok(with_limit(args, limit))
     })
 }
+
+/// Adds one contact point (`point_json`: kind, value, label, primary) to a
+/// profile edited at `version`, leaving the rest of it as it is; answers the
+/// updated profile. A stale version gives `CASEBOOK_STATUS_CONFLICT`.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_add_contact_point(
+    handle: *const casebook_t,
+    by: *const c_char,
+    profile_ref: *const c_char,
+    version: u64,
+    point_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> casebook_status {
+    operation(handle, "add_contact_point", out_json, || {
+        Ok(json!({
+            "by": arg_str(by, "by")?,
+            "ref": arg_str(profile_ref, "profile_ref")?,
+            "version": version,
+            "point": arg_json(point_json, "point_json")?,
+        }))
+    })
+}
+
+/// Replaces one contact point of a profile, named by `which` (its key such
+/// as `phone:+447400123456`, or its value as stored or typed), with
+/// `point_json`; answers the updated profile. An unknown point gives
+/// `CASEBOOK_STATUS_NOT_FOUND`.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_update_contact_point(
+    handle: *const casebook_t,
+    by: *const c_char,
+    profile_ref: *const c_char,
+    version: u64,
+    which: *const c_char,
+    point_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> casebook_status {
+    operation(handle, "update_contact_point", out_json, || {
+        Ok(json!({
+            "by": arg_str(by, "by")?,
+            "ref": arg_str(profile_ref, "profile_ref")?,
+            "version": version,
+            "which": arg_str(which, "which")?,
+            "point": arg_json(point_json, "point_json")?,
+        }))
+    })
+}
+
+/// Removes one contact point of a profile, named as in
+/// `casebook_update_contact_point`; answers the updated profile.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_remove_contact_point(
+    handle: *const casebook_t,
+    by: *const c_char,
+    profile_ref: *const c_char,
+    version: u64,
+    which: *const c_char,
+    out_json: *mut *mut c_char,
+) -> casebook_status {
+    operation(handle, "remove_contact_point", out_json, || {
+        Ok(json!({
+            "by": arg_str(by, "by")?,
+            "ref": arg_str(profile_ref, "profile_ref")?,
+            "version": version,
+            "which": arg_str(which, "which")?,
+        }))
+    })
+}

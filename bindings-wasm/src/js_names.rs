@@ -24,6 +24,7 @@ const DATA_SLOTS: &[&str] = &[
     "details",
     "equals",
     "formats",
+    "headers",
     "in",
     "join",
     "merged_value",

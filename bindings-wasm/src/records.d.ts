@@ -7,6 +7,16 @@ export type Uuid = string;
 /** Any JSON value. */
 export type Value = any;
 
+/** A file attached to an inbound message, as metadata. */
+export interface AttachmentMeta {
+    /** File name. */
+    name: string;
+    /** Media type (`application/pdf`). */
+    contentType?: string;
+    /** Size in bytes. */
+    size?: number;
+}
+
 /** An entry in the audit log. */
 export interface AuditEntry {
     /** Entry id. */
@@ -108,6 +118,8 @@ export interface Case {
     category?: string;
     /** Channel the case came in on. */
     channel?: Channel;
+    /** The closed case this one follows up (a customer wrote again after it closed). */
+    followUpOf?: Uuid;
     /**
      * Every change of the case's attributes, oldest first (what service
      * levels are derived from).
@@ -192,6 +204,26 @@ export interface CaseLink {
     linkedAt: Timestamp;
     /** Who linked. */
     linkedBy: string;
+}
+
+/** The case a rule opens: the template and the fields it fills. */
+export interface CaseSpec {
+    /** Assignee. */
+    assignee?: string;
+    /** Category. */
+    category?: string;
+    /** Custom field values (a web form's own values take precedence). */
+    fields?: Record<string, Value>;
+    /** Impact. */
+    impact?: Level;
+    /** Product. */
+    product?: string;
+    /** Support group. */
+    supportGroup?: string;
+    /** Case template (its latest version). */
+    template?: string;
+    /** Urgency. */
+    urgency?: Level;
 }
 
 /**
@@ -853,6 +885,14 @@ export interface FixedClock {
     stepMs?: number;
 }
 
+/** A web form post: the case template's fields as the browser sent them. */
+export interface FormPost {
+    /** Field values. */
+    fields?: Record<string, Value>;
+    /** Case template the form shows (default: the deciding rule's). */
+    template?: string;
+}
+
 /** Result of validating a form: the normalised input and every problem. */
 export interface FormValidation<T> {
     /** The input as it would be stored (trimmed, normalised, defaults applied). */
@@ -862,6 +902,16 @@ export interface FormValidation<T> {
     /** Draft mode: required values not captured yet. */
     missing: MissingField[];
 }
+
+/**
+ * How a message was found to belong to a case.
+ *
+ * - `case`: The host named the case.
+ * - `thread`: It answers an earlier message of the case (`In-Reply-To`, `References`).
+ * - `case_number`: Its subject names the case number.
+ * - `conversation`: It belongs to the case's open chat conversation.
+ */
+export type FoundBy = "case" | "thread" | "case_number" | "conversation";
 
 /** A closed day. */
 export interface Holiday {
@@ -891,6 +941,160 @@ export interface Identification {
     value: string;
     /** Issuing country or authority. */
     issuer?: string;
+}
+
+/** An inbound message or call to take in (`Casebook::intake`). */
+export interface Inbound {
+    /** Channel. */
+    channel: Channel;
+    /** Sender: an e-mail `From` value, a caller number or SIP URI, a handle. */
+    from: string;
+    /** What was attached (the files themselves stay with the host). */
+    attachments?: AttachmentMeta[];
+    /** Body, or an excerpt of a call transcript. */
+    body?: string;
+    /** A case the host already knows the message belongs to (id or number). */
+    case?: string;
+    /** The chat conversation (or social thread) the message belongs to. */
+    conversationId?: string;
+    /**
+     * Direction (default inbound). An outbound message (an agent's reply,
+     * an acknowledgement the host sent) is logged on the case it names, so
+     * that the customer's answer to it finds the case by its thread.
+     */
+    direction?: Direction;
+    /** A web form post: its fields, validated against the case template. */
+    form?: FormPost;
+    /**
+     * Headers that tell a machine's message from a person's
+     * (`Auto-Submitted`, `Precedence`, `X-Autoreply`, `Content-Type`), by
+     * name in any case.
+     */
+    headers?: Record<string, string>;
+    /** The message this one answers (e-mail `In-Reply-To`). */
+    inReplyTo?: string;
+    /**
+     * The channel's own id of the message (e-mail `Message-ID`, webhook
+     * delivery id, call id): a message with an id already taken is not
+     * taken again.
+     */
+    messageId?: string;
+    /** When it was received (default: now). */
+    receivedAt?: Timestamp;
+    /**
+     * Earlier messages of the thread (e-mail `References`), oldest first;
+     * an item may hold several ids separated by spaces, as the header does.
+     */
+    references?: string[];
+    /** Subject (e-mail, web form title). */
+    subject?: string;
+    /** Recipient or queue address (`support@example.com`, the dialled number). */
+    to?: string;
+}
+
+/**
+ * What a message does when a rule (or the default) decides.
+ *
+ * - `open`: Join the case it belongs to; otherwise open a new case.
+ * - `join`: Join the case it belongs to; otherwise only log it.
+ * - `log`: Only log it (on the case it belongs to, if any, without reopening it).
+ */
+export type IntakeAction = "open" | "join" | "log";
+
+/**
+ * What taking a message in did.
+ *
+ * - `joined`: It joined the case it belongs to.
+ * - `opened`: It opened a new case (a follow-up of a closed one, perhaps).
+ * - `logged`: It was only logged as a contact.
+ */
+export type IntakeDecision = "joined" | "opened" | "logged";
+
+/**
+ * The outcome of `Casebook::intake`: what
+ * happened, on which case, by which rule.
+ */
+export interface IntakeOutcome {
+    /** Joined, opened or logged. */
+    decision: IntakeDecision;
+    /**
+     * The same in words: `joined CS0001001 (thread)`,
+     * `opened CS0001002 by rule "billing"`, `logged only: automatic reply`.
+     */
+    text: string;
+    /** The contact the message was logged as. */
+    contactId: Uuid;
+    /** A machine sent the message (it never opens or reopens a case). */
+    automatic?: boolean;
+    /**
+     * Customer IDs of profiles the sender may be (a shared address, or
+     * strong duplicates that kept a new profile from being created).
+     */
+    candidates?: string[];
+    /** The case it joined or opened, or was logged on. */
+    caseId?: Uuid;
+    /** That case's number. */
+    caseNumber?: string;
+    /** The sender's customer ID. */
+    customerId?: string;
+    /** An unknown sender's pre-filled new-customer draft. */
+    draft?: ProfileInput;
+    /** The closed case the opened case follows up. */
+    followUpOf?: string;
+    /** How the message was found to belong to an existing case. */
+    foundBy?: FoundBy;
+    /** The sender's profile was created by this message. */
+    profileCreated?: boolean;
+    /** The sender's profile. */
+    profileId?: Uuid;
+    /** The case was resolved and the message reopened it. */
+    reopened?: boolean;
+    /**
+     * The message had been taken before: this is that first outcome, and
+     * nothing was stored again.
+     */
+    replayed?: boolean;
+    /** The rule that decided (`None`: the default action). */
+    rule?: string;
+}
+
+/** One intake rule. */
+export interface IntakeRule {
+    /** Name, unique in the definition (results name the rule that decided). */
+    name: string;
+    /** What the message does. */
+    action: IntakeAction;
+    /** The case it opens. */
+    case?: CaseSpec;
+    /** What opening a case does about an unknown sender. */
+    unknownSender?: UnknownSender;
+    /** When it applies. */
+    when?: RuleCondition;
+}
+
+/**
+ * The intake rules as loaded: ordered rules, the default for a message no
+ * rule matches, and how replies find and treat their case.
+ */
+export interface IntakeRulesDef {
+    /**
+     * A regular expression finding a case number in a subject; its first
+     * group (or the whole match) is the number. Default: the configured
+     * case-number prefix and digits in square brackets (`[CS0001001]`).
+     */
+    caseNumberPattern?: string;
+    /** What a message no rule matches does. */
+    defaultAction?: IntakeAction;
+    /** A reply to a closed or cancelled case. */
+    onClosed?: OnClosed;
+    /** A reply to a resolved case. */
+    onResolved?: OnResolved;
+    /** A reply to a case awaiting the customer moves it back to in progress. */
+    resumeAwaiting?: boolean;
+    /** The rules, in order: the first that matches decides. */
+    rules?: IntakeRule[];
+    /** Version, set by the engine when the rules are loaded. */
+    version?: number;
 }
 
 /** One broken invariant. */
@@ -1151,6 +1355,23 @@ export interface MissingField {
 }
 
 /**
+ * What a reply to a closed or cancelled case does.
+ *
+ * - `follow_up`: Open a follow-up case linked to it.
+ * - `log`: Only log the message on it.
+ */
+export type OnClosed = "follow_up" | "log";
+
+/**
+ * What a reply to a resolved case does.
+ *
+ * - `reopen`: Reopen it (resolved to in progress).
+ * - `join`: Join it, leaving it resolved.
+ * - `follow_up`: Open a follow-up case linked to it.
+ */
+export type OnResolved = "reopen" | "join" | "follow_up";
+
+/**
  * A declared rule for numbers one country writes two ways (for example a
  * mobile with and without its extra digit, as messaging channels send them).
  *
@@ -1362,20 +1583,25 @@ export type Recognition =
 export interface RelatedCustomer {
     /** The related profile. */
     profile: ProfileSummary;
-    /** What it is to the profile asked about. */
+    /** What it is to the profile asked about: its tags joined by `, `. */
     relationship: string;
+    /** The same tags, one by one. */
+    tags: string[];
 }
 
-/** A relationship between two profiles, with a tag for each direction. */
+/**
+ * A relationship between two profiles, with its tags in each direction
+ * (`spouse`, `account holder`, `carer`): one or several.
+ */
 export interface Relation {
     /** One profile. */
     a: Uuid;
     /** The other profile. */
     b: Uuid;
-    /** What `b` is to `a` (e.g. `spouse`, `employer`). */
-    aToB: string;
-    /** What `a` is to `b` (e.g. `spouse`, `employee`). */
-    bToA: string;
+    /** What `b` is to `a` (e.g. `spouse`, `carer`), in the order given. */
+    aToB: string[];
+    /** What `a` is to `b` (e.g. `spouse`, `account holder`), in the order given. */
+    bToA: string[];
     /** When created. */
     createdAt: Timestamp;
     /** Who created it. */
@@ -1407,6 +1633,47 @@ export interface ResolutionInput {
  * moment its start condition first held.
  */
 export type RetroactiveStart = "created_at";
+
+/**
+ * When a rule applies: every condition given must hold (an empty list or
+ * a missing condition holds always). Words and phrases are matched on
+ * folded words (`Invoice` matches `invoice`, `remboursé` matches `rembourse`).
+ */
+export interface RuleCondition {
+    /** The sender's profile holds one of these accounts. */
+    accounts?: string[];
+    /** A machine sent it (auto-reply, bounce) or a person did. */
+    automatic?: boolean;
+    /** It belongs to an existing case (by thread, case number or conversation). */
+    belongsToCase?: boolean;
+    /** The body holds one of these words or phrases. */
+    bodyAny?: string[];
+    /** The body has at most this many words (a short "thank you"). */
+    bodyMaxWords?: number;
+    /** The message came on one of these channels. */
+    channels?: Channel[];
+    /** The subject or the body holds one of these words or phrases. */
+    keywordsAny?: string[];
+    /** Neither the subject nor the body holds any of these. */
+    keywordsNone?: string[];
+    /**
+     * It was sent to one of these addresses (any case; `*@example.com`
+     * matches a domain).
+     */
+    recipients?: string[];
+    /** The sender is known or unknown. */
+    sender?: SenderCondition;
+    /** The subject holds one of these words or phrases. */
+    subjectAny?: string[];
+}
+
+/**
+ * Whether the sender is known.
+ *
+ * - `known`: Exactly one profile holds the sender's address.
+ * - `unknown`: No profile, or several, hold it.
+ */
+export type SenderCondition = "known" | "unknown";
 
 /** A candidate key shared by too many profiles to compare them pairwise. */
 export interface SkippedBlock {
@@ -1683,6 +1950,14 @@ export interface TimelineEntry {
 
 /** An instant: RFC 3339 text in UTC, such as `2026-03-02T09:00:00Z`. */
 export type Timestamp = string;
+
+/**
+ * What opening a case does about a sender no profile holds.
+ *
+ * - `draft`: Open the case without a requester and hand back a profile draft.
+ * - `create_profile`: Create a profile from the draft and link it as requester, unless it strongly matches existing profiles (then: as `draft`, naming them).
+ */
+export type UnknownSender = "draft" | "create_profile";
 
 /**
  * Options of standalone validation, as hosts pass them in JSON: `null` for

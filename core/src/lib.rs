@@ -57,6 +57,7 @@ mod email;
 mod engine;
 mod error;
 mod identity;
+mod intake;
 mod integrity;
 mod matcher;
 mod model;
@@ -91,6 +92,11 @@ pub use identity::{
     DuplicateCandidate, DuplicateCluster, DuplicateMember, DuplicatePair, DuplicateReport,
     FieldConflict, FieldSource, MatchField, MatchMethod, MatchReason, MatchRule, MatchScore,
     MatchingConfig, MergeOutcome, MergePlan, MergePreview, MergeRecord, MergeStatus, SkippedBlock,
+};
+pub use intake::{
+    AttachmentMeta, CaseSpec, FormPost, FoundBy, Inbound, IntakeAction, IntakeDecision,
+    IntakeOutcome, IntakeRule, IntakeRulesDef, OnClosed, OnResolved, RuleCondition,
+    SenderCondition, UnknownSender,
 };
 pub use integrity::{InvariantProblem, ProblemKind};
 pub use model::{

@@ -40,8 +40,13 @@ pub fn config() -> Config {
 /// A deterministic engine (manual clock, seeded ids, region GB) over `store`,
 /// with the example templates loaded.
 pub fn engine<S: Store>(store: S) -> Casebook<S> {
+    engine_with(store, config())
+}
+
+/// [`engine`] with another configuration.
+pub fn engine_with<S: Store>(store: S, config: Config) -> Casebook<S> {
     let cb = Casebook::builder(store)
-        .config(config())
+        .config(config)
         .clock(Arc::new(ManualClock::new(start_time())))
         .ids(Arc::new(SeededIds::new(42)))
         .build()

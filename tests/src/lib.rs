@@ -61,7 +61,16 @@ macro_rules! conformance_suite {
             slas::failed_takes_take_nothing,
             rekeying::template_phone_fields_identify,
             rekeying::changed_rules_rekey_on_open_once,
+            intake::replies_join_their_case,
+            intake::replies_reopen_or_follow_up,
+            intake::rules_open_cases_with_fields,
+            intake::intake_rules_are_checked_and_versioned,
+            intake::contact_points_one_at_a_time,
         );
+        #[test]
+        fn interleaved_deliveries_take_each_message_once() {
+            $crate::conformance::intake::interleaved_deliveries_take_each_message_once(&|| $make);
+        }
         #[test]
         fn bulk_cases_match_one_by_one() {
             $crate::conformance::cases::bulk_cases_match_one_by_one(&|| $make);

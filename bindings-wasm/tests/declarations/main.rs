@@ -201,6 +201,9 @@ fn generate() -> String {
         .add::<MergePlan>("MergePlan", Way::In)
         .add::<CalendarDef>("CalendarDef", Way::In)
         .add::<SlaDef>("SlaDef", Way::In)
+        .add::<Inbound>("Inbound", Way::In)
+        .add::<IntakeRulesDef>("IntakeRulesDef", Way::In)
+        .add::<ContactPointInput>("ContactPointInput", Way::In)
         // Returned.
         .add::<TemplateRef>("TemplateRef", Way::Out)
         .add::<ValidationReport>("ValidationReport", Way::Out)
@@ -228,7 +231,8 @@ fn generate() -> String {
         .add::<CalendarRef>("CalendarRef", Way::Out)
         .add::<SlaClock>("SlaClock", Way::Out)
         .add::<SlaDue>("SlaDue", Way::Out)
-        .add::<SlaEvent>("SlaEvent", Way::Out);
+        .add::<SlaEvent>("SlaEvent", Way::Out)
+        .add::<IntakeOutcome>("IntakeOutcome", Way::Out);
     records.declarations()
 }
 

@@ -93,16 +93,35 @@ operations! {
         a.get("input")?,
     )?);
     "find_profiles" => |cb, a| to_value(&cb.find_profiles(&a.get::<ProfileQuery>("query")?, a.limit(20)?)?);
-    "relate" => |cb, a| to_value(&cb.relate(&a.actor()?, RelationInput::new(
-        a.str("a")?,
-        a.str("b")?,
-        a.str("a_to_b")?,
-        a.str("b_to_a")?,
-    ))?);
+    "relate" => |cb, a| to_value(&cb.relate(&a.actor()?, RelationInput {
+        a: a.str("a")?.to_string(),
+        b: a.str("b")?.to_string(),
+        a_to_b: a.get::<Tags>("a_to_b")?.0,
+        b_to_a: a.get::<Tags>("b_to_a")?.0,
+    })?);
     "unrelate" => |cb, a| {
         cb.unrelate(&a.actor()?, a.str("a")?, a.str("b")?)?;
         Ok(json!({}))
     };
+    "add_contact_point" => |cb, a| to_value(&cb.add_contact_point(
+        &a.actor()?,
+        a.str("ref")?,
+        a.get("version")?,
+        a.get("point")?,
+    )?);
+    "update_contact_point" => |cb, a| to_value(&cb.update_contact_point(
+        &a.actor()?,
+        a.str("ref")?,
+        a.get("version")?,
+        a.str("which")?,
+        a.get("point")?,
+    )?);
+    "remove_contact_point" => |cb, a| to_value(&cb.remove_contact_point(
+        &a.actor()?,
+        a.str("ref")?,
+        a.get("version")?,
+        a.str("which")?,
+    )?);
     "related_customers" => |cb, a| to_value(&cb.related_customers(a.str("ref")?)?);
     "create_case" => |cb, a| to_value(&cb.create_case(&a.actor()?, a.get("input")?)?);
     "case" => |cb, a| {
@@ -161,6 +180,9 @@ operations! {
         a.limit(50)?,
     )?);
     "case_contacts" => |cb, a| to_value(&cb.case_contacts(a.str("case")?)?);
+    "load_intake_rules" => |cb, a| to_value(&cb.load_intake_rules(&a.actor()?, &a.json_text("rules")?)?);
+    "intake_rules" => |cb, a| to_value(&cb.intake_rules()?);
+    "intake" => |cb, a| to_value(&cb.intake(&a.actor()?, a.get("inbound")?)?);
     "recognize" => |cb, a| to_value(&cb.recognize(a.get::<Channel>("channel")?, a.str("address")?)?);
     "duplicate_candidates" => |cb, a| to_value(&cb.duplicate_candidates(a.str("ref")?)?);
     "duplicate_candidates_for_draft" => |cb, a| to_value(&cb.duplicate_candidates_for_draft(&a.get("draft")?)?);
@@ -229,6 +251,10 @@ fn calendar_arg<S: Store>(cb: &Casebook<S>, a: &Args<'_>) -> Result<crate::calen
         None => Err(Error::InvalidInput("missing argument `calendar`".into())),
     }
 }
+
+/// A relationship's tags in one direction: one tag or a list.
+#[derive(serde::Deserialize)]
+struct Tags(#[serde(deserialize_with = "crate::model::one_or_many")] Vec<String>);
 
 /// Runs one operation (see [`OPERATIONS`]) with named JSON arguments.
 pub fn call<S: Store>(engine: &Casebook<S>, op: &str, args: &Value) -> Result<Value> {

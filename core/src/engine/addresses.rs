@@ -85,7 +85,7 @@ impl<S: Store> Casebook<S> {
     }
 
     /// The matching key of an address of a kind, as written.
-    fn plain_key(&self, kind: ContactKind, address: &str) -> Option<String> {
+    pub(super) fn plain_key(&self, kind: ContactKind, address: &str) -> Option<String> {
         match kind {
             ContactKind::Phone => self.phone.match_key(address).map(|k| format!("phone:{k}")),
             ContactKind::Email => crate::email::normalize(address).map(|v| {

@@ -102,6 +102,20 @@ impl<S: Store> Casebook<S> {
         input: &CaseInput,
         now: Timestamp,
     ) -> Result<Case> {
+        self.create_case_following(tx, ids, by, input, now, None)
+    }
+
+    /// Creates a case inside a transaction, as the follow-up of a closed
+    /// case (`follow_up_of`) or not.
+    pub(super) fn create_case_following(
+        &self,
+        tx: &mut dyn WriteTx,
+        ids: &mut Ids<'_>,
+        by: &str,
+        input: &CaseInput,
+        now: Timestamp,
+        follow_up_of: Option<uuid::Uuid>,
+    ) -> Result<Case> {
         let prepared = self
             .prepare_case(tx, input, Mode::Create, None, now)?
             .accepted()?;
@@ -124,6 +138,7 @@ impl<S: Store> Casebook<S> {
             support_group: None,
             assignee: None,
             parent: None,
+            follow_up_of,
             short_description: String::new(),
             description: String::new(),
             timeline: Vec::new(),
@@ -217,51 +232,62 @@ impl<S: Store> Casebook<S> {
                 Some(case.version),
                 Some(expected_version),
             )?;
-            let previous = case.clone();
-            let from = case.status;
-            case.status = from.transition(to)?;
-            match to {
-                CaseStatus::Resolved => {
-                    let notes = resolution
-                        .as_ref()
-                        .map(|r| r.notes.trim().to_string())
-                        .unwrap_or_default();
-                    if notes.is_empty() {
-                        return Err(Error::validation(vec![FieldError::new(
-                            "resolution_notes",
-                            FieldErrorCode::Required,
-                            "Resolution notes are required to resolve a case",
-                        )]));
-                    }
-                    let mut errors = Vec::new();
-                    let notes =
-                        clean_long(&notes, "resolution_notes", "Resolution notes", &mut errors);
-                    if !errors.is_empty() {
-                        return Err(Error::validation(errors));
-                    }
-                    case.resolution = Some(Resolution {
-                        notes,
-                        share_with_requester: resolution
-                            .as_ref()
-                            .is_some_and(|r| r.share_with_requester),
-                        resolved_by: by.to_string(),
-                        resolved_at: now,
-                    });
-                }
-                CaseStatus::InProgress if from == CaseStatus::Resolved => case.resolution = None,
-                _ => {}
-            }
-            case.timeline.push(TimelineEntry {
-                id: ids.next(),
-                kind: EntryKind::StatusChange,
-                author: by.to_string(),
-                at: now,
-                text: format!("{from} -> {to}"),
-            });
-            case.record_change_from(&previous, by, now);
+            self.apply_status(ids, by, &mut case, to, resolution.as_ref(), now)?;
             self.save_case_edit(tx, &mut case, by, now)?;
             Ok(case)
         })
+    }
+
+    /// Moves a case (not yet saved) to another status, with its timeline
+    /// entry and its change history; resolving needs resolution notes.
+    pub(super) fn apply_status(
+        &self,
+        ids: &mut Ids<'_>,
+        by: &str,
+        case: &mut Case,
+        to: CaseStatus,
+        resolution: Option<&ResolutionInput>,
+        now: Timestamp,
+    ) -> Result<()> {
+        let previous = case.clone();
+        let from = case.status;
+        case.status = from.transition(to)?;
+        match to {
+            CaseStatus::Resolved => {
+                let notes = resolution
+                    .map(|r| r.notes.trim().to_string())
+                    .unwrap_or_default();
+                if notes.is_empty() {
+                    return Err(Error::validation(vec![FieldError::new(
+                        "resolution_notes",
+                        FieldErrorCode::Required,
+                        "Resolution notes are required to resolve a case",
+                    )]));
+                }
+                let mut errors = Vec::new();
+                let notes = clean_long(&notes, "resolution_notes", "Resolution notes", &mut errors);
+                if !errors.is_empty() {
+                    return Err(Error::validation(errors));
+                }
+                case.resolution = Some(Resolution {
+                    notes,
+                    share_with_requester: resolution.is_some_and(|r| r.share_with_requester),
+                    resolved_by: by.to_string(),
+                    resolved_at: now,
+                });
+            }
+            CaseStatus::InProgress if from == CaseStatus::Resolved => case.resolution = None,
+            _ => {}
+        }
+        case.timeline.push(TimelineEntry {
+            id: ids.next(),
+            kind: EntryKind::StatusChange,
+            author: by.to_string(),
+            at: now,
+            text: format!("{from} -> {to}"),
+        });
+        case.record_change_from(&previous, by, now);
+        Ok(())
     }
 
     /// Adds a work note (internal) or a comment (customer-visible) to a case timeline.

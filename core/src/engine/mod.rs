@@ -7,11 +7,13 @@ mod case_form;
 mod case_links;
 mod cases;
 mod clean;
+mod contact_points;
 mod contacts;
 mod duplicates;
 mod form;
 mod ids;
 mod import;
+mod intake;
 mod key_rules;
 mod merge;
 mod profile_form;
@@ -103,6 +105,7 @@ pub struct Casebook<S: Store = MemoryStore> {
     ids: Arc<dyn IdSource>,
     templates: RwLock<HashMap<(String, u32), Arc<Template>>>,
     slas: slas::SlaCache,
+    intake: intake::IntakeCache,
 }
 
 impl<S: Store> std::fmt::Debug for Casebook<S> {
@@ -174,6 +177,7 @@ impl<S: Store> CasebookBuilder<S> {
             ids,
             templates: RwLock::new(HashMap::new()),
             slas: RwLock::new(None),
+            intake: RwLock::new(None),
         };
         engine.rekey_on_open()?;
         Ok(engine)

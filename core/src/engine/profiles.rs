@@ -157,21 +157,35 @@ impl<S: Store> Casebook<S> {
                 Some(version),
                 Some(expected_version),
             )?;
-            let mode = Mode::Update {
-                previous: &current.fields,
-            };
-            let prepared = self
-                .prepare_profile(tx, &input, mode, Some(&current), now)?
-                .accepted()?;
-            let updated = Profile {
-                version: version + 1,
-                updated_at: now,
-                updated_by: by.to_string(),
-                ..profile_from(current.clone(), prepared)
-            };
-            self.save_profile(tx, &updated, Some(version))?;
-            Ok(updated)
+            self.update_profile_in(tx, by, &current, &input, now)
         })
+    }
+
+    /// Replaces the editable part of a stored profile with `input`, as its
+    /// next version, inside a transaction.
+    pub(super) fn update_profile_in(
+        &self,
+        tx: &mut dyn WriteTx,
+        by: &str,
+        current: &Profile,
+        input: &ProfileInput,
+        now: Timestamp,
+    ) -> Result<Profile> {
+        let version = current.version;
+        let mode = Mode::Update {
+            previous: &current.fields,
+        };
+        let prepared = self
+            .prepare_profile(tx, input, mode, Some(current), now)?
+            .accepted()?;
+        let updated = Profile {
+            version: version + 1,
+            updated_at: now,
+            updated_by: by.to_string(),
+            ..profile_from(current.clone(), prepared)
+        };
+        self.save_profile(tx, &updated, Some(version))?;
+        Ok(updated)
     }
 
     /// Records the start of a contact as the profile's latest interaction.

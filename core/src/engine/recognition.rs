@@ -203,7 +203,7 @@ impl<S: Store> Casebook<S> {
 
     /// A new-customer draft with the address in the contact field of its
     /// kind: the caller's normalised number (without the extension) or address.
-    fn draft_for(
+    pub(super) fn draft_for(
         &self,
         channel: Channel,
         address: &str,

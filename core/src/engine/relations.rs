@@ -21,22 +21,21 @@ impl<S: Store> Casebook<S> {
     /// let bob = cb.create_profile(&agent, person("Okafor-Lee"), CreateOptions::default())?;
     /// cb.relate(&agent, RelationInput::new(&ann.customer_id, &bob.customer_id, "spouse", "spouse"))?;
     /// assert_eq!(cb.related_customers(&ann.customer_id)?[0].relationship, "spouse");
+    ///
+    /// // Several tags each way.
+    /// let mut input = RelationInput::new(&ann.customer_id, &bob.customer_id, "spouse", "spouse");
+    /// input.a_to_b.push("carer".into());
+    /// cb.relate(&agent, input)?;
+    /// let seen_by_ann = cb.related_customers(&ann.customer_id)?;
+    /// assert_eq!(seen_by_ann[0].tags, ["spouse", "carer"]);
+    /// assert_eq!(seen_by_ann[0].relationship, "spouse, carer");
     /// # Ok::<(), casebook::Error>(())
     /// ```
     pub fn relate(&self, actor: &Actor, input: RelationInput) -> Result<Relation> {
         let by = actor.check()?;
         let mut errors = Vec::new();
-        let a_to_b = clean_line(&input.a_to_b, "a_to_b", "Relationship", 60, &mut errors);
-        let b_to_a = clean_line(&input.b_to_a, "b_to_a", "Relationship", 60, &mut errors);
-        for (tag, field) in [(&a_to_b, "a_to_b"), (&b_to_a, "b_to_a")] {
-            if tag.is_empty() {
-                errors.push(FieldError::new(
-                    field,
-                    FieldErrorCode::Required,
-                    "A relationship needs a tag, e.g. spouse",
-                ));
-            }
-        }
+        let a_to_b = clean_tags(&input.a_to_b, "a_to_b", &mut errors);
+        let b_to_a = clean_tags(&input.b_to_a, "b_to_a", &mut errors);
         if !errors.is_empty() {
             return Err(Error::validation(errors));
         }
@@ -92,11 +91,12 @@ impl<S: Store> Casebook<S> {
             let me = self.resolve_profile(tx, r)?;
             let mut out = Vec::new();
             for relation in tx.relations_of(me.id)? {
-                if let Some((other, tag)) = relation.seen_from(me.id) {
+                if let Some((other, tags)) = relation.seen_from(me.id) {
                     if let Some(p) = tx.profile(other)? {
                         out.push(RelatedCustomer {
                             profile: self.summary_in(tx, &p)?,
-                            relationship: tag.to_string(),
+                            relationship: tags.join(", "),
+                            tags: tags.to_vec(),
                         });
                     }
                 }
@@ -104,4 +104,33 @@ impl<S: Store> Casebook<S> {
             Ok(out)
         })
     }
+}
+
+/// Most tags a relationship carries each way.
+const MAX_TAGS: usize = 20;
+
+/// A direction's tags cleaned: trimmed, each once, at least one.
+fn clean_tags(tags: &[String], field: &str, errors: &mut Vec<FieldError>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let tag = clean_line(tag, field, "Relationship", 60, errors);
+        if !tag.is_empty() && !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    if out.is_empty() {
+        errors.push(FieldError::new(
+            field,
+            FieldErrorCode::Required,
+            "A relationship needs a tag, e.g. spouse",
+        ));
+    }
+    if out.len() > MAX_TAGS {
+        errors.push(FieldError::new(
+            field,
+            FieldErrorCode::TooLong,
+            format!("A relationship carries at most {MAX_TAGS} tags each way"),
+        ));
+    }
+    out
 }

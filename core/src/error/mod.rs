@@ -43,6 +43,10 @@ pub enum Entity {
     Calendar,
     /// A service-level (SLA) definition.
     Sla,
+    /// The intake rules.
+    IntakeRules,
+    /// One contact point of a profile.
+    ContactPoint,
 }
 
 impl fmt::Display for Entity {
@@ -57,6 +61,8 @@ impl fmt::Display for Entity {
             Entity::Merge => "merge",
             Entity::Calendar => "calendar",
             Entity::Sla => "SLA definition",
+            Entity::IntakeRules => "intake rules",
+            Entity::ContactPoint => "contact point",
         })
     }
 }

@@ -215,7 +215,7 @@ pub(crate) fn plan_merge(
             };
             let reverse = relation
                 .seen_from(other)
-                .map(|(_, t)| t.to_string())
+                .map(|(_, t)| t.to_vec())
                 .unwrap_or_default();
             relations_before.push(relation.clone());
             relations_delete.push((relation.a, relation.b));
@@ -229,7 +229,7 @@ pub(crate) fn plan_merge(
             let moved = Relation {
                 a: survivor.id,
                 b: other,
-                a_to_b: tag.to_string(),
+                a_to_b: tag.to_vec(),
                 b_to_a: reverse,
                 created_at: relation.created_at,
                 created_by: relation.created_by.clone(),

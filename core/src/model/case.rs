@@ -108,6 +108,9 @@ pub struct Case {
     /// Parent case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Uuid>,
+    /// The closed case this one follows up (a customer wrote again after it closed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_of: Option<Uuid>,
     /// One-line summary.
     pub short_description: String,
     /// Full description.

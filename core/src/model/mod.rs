@@ -20,5 +20,6 @@ pub use profile::{
     ContactKind, ContactPoint, ContactPointInput, Identification, Profile, ProfileInput,
     ProfileSummary,
 };
+pub(crate) use relation::one_or_many;
 pub use relation::{relation_key, RelatedCustomer, Relation, RelationInput};
 pub use workflow::{CaseStatus, Level, Priority, PriorityMatrix};

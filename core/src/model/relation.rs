@@ -5,7 +5,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// A relationship between two profiles, with a tag for each direction.
+/// A relationship between two profiles, with its tags in each direction
+/// (`spouse`, `account holder`, `carer`): one or several.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Relation {
@@ -13,10 +14,12 @@ pub struct Relation {
     pub a: Uuid,
     /// The other profile.
     pub b: Uuid,
-    /// What `b` is to `a` (e.g. `spouse`, `employer`).
-    pub a_to_b: String,
-    /// What `a` is to `b` (e.g. `spouse`, `employee`).
-    pub b_to_a: String,
+    /// What `b` is to `a` (e.g. `spouse`, `carer`), in the order given.
+    #[serde(deserialize_with = "one_or_many")]
+    pub a_to_b: Vec<String>,
+    /// What `a` is to `b` (e.g. `spouse`, `account holder`), in the order given.
+    #[serde(deserialize_with = "one_or_many")]
+    pub b_to_a: Vec<String>,
     /// When created.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Instant"))]
     pub created_at: Timestamp,
@@ -26,7 +29,7 @@ pub struct Relation {
 
 impl Relation {
     /// The other profile and what it is to `me`, if `me` takes part.
-    pub fn seen_from(&self, me: Uuid) -> Option<(Uuid, &str)> {
+    pub fn seen_from(&self, me: Uuid) -> Option<(Uuid, &[String])> {
         if self.a == me {
             Some((self.b, &self.a_to_b))
         } else if self.b == me {
@@ -42,12 +45,17 @@ impl Relation {
     }
 }
 
-/// Two profiles to relate, with what each is to the other.
+/// Two profiles to relate, with what each is to the other: one tag or
+/// several each way (in JSON a string or a list of strings).
 ///
 /// ```
 /// use casebook::RelationInput;
 /// let spouses = RelationInput::new("C-000001", "C-000002", "spouse", "spouse");
-/// assert_eq!(spouses.a_to_b, "spouse");
+/// assert_eq!(spouses.a_to_b, ["spouse"]);
+/// let carer: RelationInput = serde_json::from_str(
+///     r#"{"a": "C-000001", "b": "C-000002", "a_to_b": ["spouse", "carer"], "b_to_a": "spouse"}"#,
+/// ).unwrap();
+/// assert_eq!(carer.a_to_b, ["spouse", "carer"]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -58,9 +66,31 @@ pub struct RelationInput {
     /// The other profile: its id or customer ID.
     pub b: String,
     /// What `b` is to `a` (e.g. `spouse`, `employer`).
-    pub a_to_b: String,
+    #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "schema", schemars(with = "Tags"))]
+    pub a_to_b: Vec<String>,
     /// What `a` is to `b` (e.g. `spouse`, `employee`).
-    pub b_to_a: String,
+    #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "schema", schemars(with = "Tags"))]
+    pub b_to_a: Vec<String>,
+}
+
+/// One tag or several (what relations were written with before they took several).
+#[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+enum Tags {
+    /// One tag.
+    One(String),
+    /// Several tags.
+    Many(Vec<String>),
+}
+
+pub(crate) fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(match Tags::deserialize(d)? {
+        Tags::One(tag) => vec![tag],
+        Tags::Many(tags) => tags,
+    })
 }
 
 impl RelationInput {
@@ -74,8 +104,8 @@ impl RelationInput {
         RelationInput {
             a: a.into(),
             b: b.into(),
-            a_to_b: a_to_b.into(),
-            b_to_a: b_to_a.into(),
+            a_to_b: vec![a_to_b.into()],
+            b_to_a: vec![b_to_a.into()],
         }
     }
 }
@@ -95,6 +125,8 @@ pub fn relation_key(x: Uuid, y: Uuid) -> (Uuid, Uuid) {
 pub struct RelatedCustomer {
     /// The related profile.
     pub profile: ProfileSummary,
-    /// What it is to the profile asked about.
+    /// What it is to the profile asked about: its tags joined by `, `.
     pub relationship: String,
+    /// The same tags, one by one.
+    pub tags: Vec<String>,
 }

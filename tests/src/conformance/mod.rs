@@ -10,6 +10,7 @@ pub mod cases;
 pub mod contacts;
 pub mod differential;
 pub mod duplicates;
+pub mod intake;
 pub mod merge;
 pub mod profiles;
 pub mod rekeying;

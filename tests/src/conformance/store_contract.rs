@@ -154,8 +154,8 @@ fn apply(tx: &mut dyn WriteTx, steps: &[Step], base: &Snapshot) -> casebook::Res
                         tx.put_relation(&Relation {
                             a: x.id,
                             b: y.id,
-                            a_to_b: "x".into(),
-                            b_to_a: "y".into(),
+                            a_to_b: vec!["x".into()],
+                            b_to_a: vec!["y".into()],
                             created_at: at,
                             created_by: "prop".into(),
                         })?;
