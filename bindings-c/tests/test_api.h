@@ -42,6 +42,10 @@ int grab(char *json, const char *key, char *buf, size_t size);
 extern const char *SLA_OPTIONS;
 void test_service_levels(casebook_t *cb);
 
+/* test_intake.c: intake rules, inbound messages taken once, contact
+ * points one at a time, on a handle with nothing loaded yet. */
+void test_intake(casebook_t *cb);
+
 /* test_telephony.c: what a telephony host reads without JSON parsing,
  * stale handles, short messages, the status enum in a switch. */
 void test_telephony_accessors(casebook_t *cb);

@@ -31,6 +31,14 @@ test('caller vectors', () => {
   assert.deepEqual(problems, []);
 });
 
+test('intake vectors', () => {
+  const vectors = loadVectors('intake.json');
+  const intakes = vectors.scenarios[0].steps.filter((s) => s.op === 'intake').length;
+  assert.ok(intakes > 15, `intake.json holds ${intakes} messages`);
+  const problems = runOperations(api, vectors);
+  assert.deepEqual(problems, []);
+});
+
 test('subset match can fail, as the Rust one does', () => {
   assert.equal(subsetMatch({ a: 1 }, { a: 1, b: 2 }, ''), null);
   assert.notEqual(subsetMatch({ a: 2 }, { a: 1 }, ''), null);

@@ -58,3 +58,14 @@ fn caller_vectors() {
     let problems = run_operations(&vectors);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn intake_vectors() {
+    let vectors = load("intake.json");
+    let intakes = vectors["scenarios"][0]["steps"]
+        .as_array()
+        .map_or(0, |s| s.iter().filter(|s| s["op"] == "intake").count());
+    assert!(intakes > 15, "the intake vectors hold {intakes} messages");
+    let problems = run_operations(&vectors);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

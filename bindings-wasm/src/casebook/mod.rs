@@ -35,6 +35,7 @@ macro_rules! args_or_options {
 mod cases;
 mod contacts;
 mod identity;
+mod intake;
 mod profiles;
 mod slas;
 mod templates;
@@ -45,7 +46,7 @@ mod templates;
 const TS_OPTIONS: &str = r#"
 export interface Casebook {
     /** Relates two profiles: what `b` is to `a` (`aToB`) and what `a` is to `b` (`bToA`). */
-    relate(options: { by: string; a: string; b: string; aToB: string; bToA: string }): Relation;
+    relate(options: { by: string; a: string; b: string; aToB: string | string[]; bToA: string | string[] }): Relation;
     /** Replaces a profile's editable part; `version` is the one edited. */
     updateProfile(options: { by: string; ref: string; version: number; input: ProfileInput }): Profile;
     /** Replaces a case's editable part; `version` is the one edited. */

@@ -65,6 +65,54 @@ impl Casebook {
         )
     }
 
+    /// Adds one contact point to a profile edited at `version`, leaving the
+    /// rest of it as it is.
+    #[wasm_bindgen(js_name = addContactPoint, unchecked_return_type = "Profile")]
+    pub fn add_contact_point(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] by: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] r#ref: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] version: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ContactPointInput")] point: JsValue,
+    ) -> JsResult {
+        self.run(
+            "add_contact_point",
+            args!("by" => by, "ref" => r#ref, "version" => version, "point" => point),
+        )
+    }
+
+    /// Replaces one contact point of a profile, named by `which` (its key
+    /// such as `phone:+447400123456`, or its value as stored or typed).
+    #[wasm_bindgen(js_name = updateContactPoint, unchecked_return_type = "Profile")]
+    pub fn update_contact_point(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] by: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] r#ref: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] version: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] which: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ContactPointInput")] point: JsValue,
+    ) -> JsResult {
+        self.run(
+            "update_contact_point",
+            args!("by" => by, "ref" => r#ref, "version" => version, "which" => which, "point" => point),
+        )
+    }
+
+    /// Removes one contact point of a profile, named as in `updateContactPoint`.
+    #[wasm_bindgen(js_name = removeContactPoint, unchecked_return_type = "Profile")]
+    pub fn remove_contact_point(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] by: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] r#ref: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] version: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] which: JsValue,
+    ) -> JsResult {
+        self.run(
+            "remove_contact_point",
+            args!("by" => by, "ref" => r#ref, "version" => version, "which" => which),
+        )
+    }
+
     /// Looks profiles up by name, e-mail, phone, account, customer ID or identification.
     #[wasm_bindgen(js_name = findProfiles, unchecked_return_type = "ProfileSummary[]")]
     pub fn find_profiles(
@@ -75,15 +123,16 @@ impl Casebook {
         self.run("find_profiles", args!("query" => query, "limit" => limit))
     }
 
-    /// Relates two profiles, with what `b` is to `a` and what `a` is to `b`.
+    /// Relates two profiles, with what `b` is to `a` and what `a` is to `b`:
+    /// one tag or a list of them each way (`["spouse", "carer"]`).
     #[wasm_bindgen(unchecked_return_type = "Relation")]
     pub fn relate(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] by: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] a: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] b: JsValue,
-        #[wasm_bindgen(js_name = aToB, unchecked_param_type = "string")] a_to_b: JsValue,
-        #[wasm_bindgen(js_name = bToA, unchecked_param_type = "string")] b_to_a: JsValue,
+        #[wasm_bindgen(js_name = aToB, unchecked_param_type = "string | string[]")] a_to_b: JsValue,
+        #[wasm_bindgen(js_name = bToA, unchecked_param_type = "string | string[]")] b_to_a: JsValue,
     ) -> JsResult {
         self.run(
             "relate",

@@ -584,7 +584,9 @@ fn plan(def: &IntakeRulesDef, action: IntakeAction, found: Option<Case>, automat
             _ => Plan::Log(None),
         };
     };
-    if action == IntakeAction::Log {
+    // A machine's message (an out-of-office notice) is kept on the case,
+    // not added to its timeline, and changes nothing.
+    if action == IntakeAction::Log || automatic {
         return Plan::Log(Some(case));
     }
     match case.status {
@@ -594,10 +596,9 @@ fn plan(def: &IntakeRulesDef, action: IntakeAction, found: Option<Case>, automat
         },
         CaseStatus::AwaitingCustomer => Plan::Join {
             case,
-            resume: def.resume_awaiting && !automatic,
+            resume: def.resume_awaiting,
         },
         CaseStatus::Resolved => match def.on_resolved {
-            _ if automatic => Plan::Log(Some(case)),
             OnResolved::Reopen => Plan::Join { case, resume: true },
             OnResolved::Join => Plan::Join {
                 case,
@@ -608,7 +609,7 @@ fn plan(def: &IntakeRulesDef, action: IntakeAction, found: Option<Case>, automat
             },
         },
         CaseStatus::Closed | CaseStatus::Cancelled => match def.on_closed {
-            OnClosed::FollowUp if !automatic => Plan::Open {
+            OnClosed::FollowUp => Plan::Open {
                 follow_up_of: Some(case),
             },
             _ => Plan::Log(Some(case)),
