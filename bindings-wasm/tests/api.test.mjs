@@ -68,14 +68,15 @@ test('the package exports exactly the documented API', () => {
   const methods = Object.getOwnPropertyNames(Casebook.prototype)
     .filter((m) => m !== 'constructor' && !m.startsWith('__')).sort();
   assert.deepEqual(methods, [
-    'addCaseEntry', 'associateContact', 'auditLog', 'calendar', 'calendarAddBusiness', 'calendarBusinessTime',
+    'addCaseEntry', 'addContactPoint', 'associateContact', 'auditLog', 'calendar', 'calendarAddBusiness', 'calendarBusinessTime',
     'calendarIsOpen', 'calendarNextOpening', 'calendars', 'call', 'case', 'caseContacts', 'caseLinks',
     'caseSlas', 'casesOfProfile', 'checkInvariants', 'contact', 'contactHistory', 'createCase', 'createProfile',
     'dueSlaEvents', 'duplicateCandidates', 'duplicateCandidatesForDraft', 'duplicateReport', 'exportSnapshot',
-    'findProfiles', 'free', 'importSnapshot', 'linkCase', 'loadCalendar', 'loadSla', 'loadTemplate', 'logContact',
+    'findProfiles', 'free', 'importSnapshot', 'intake', 'intakeRules', 'linkCase', 'loadCalendar', 'loadIntakeRules',
+    'loadSla', 'loadTemplate', 'logContact',
     'merge', 'mergePreview', 'mergeRecord', 'profile', 'profileRecord', 'profileSummary', 'recognize', 'relate',
-    'relatedCustomers', 'searchCases', 'setCaseStatus', 'slaDefinition', 'slaDefinitions', 'slaDue', 'template',
-    'templates', 'unlinkCase', 'unmerge', 'unrelate', 'updateCase', 'updateProfile', 'validateCase',
+    'relatedCustomers', 'removeContactPoint', 'searchCases', 'setCaseStatus', 'slaDefinition', 'slaDefinitions', 'slaDue', 'template',
+    'templates', 'unlinkCase', 'unmerge', 'unrelate', 'updateCase', 'updateContactPoint', 'updateProfile', 'validateCase',
     'validateProfile', 'validateRecord',
   ]);
 });
@@ -161,7 +162,7 @@ test('profiles: create, read, update, find, summary, relations', () => {
   rejects(() => cb.profileRecord('not-a-uuid'), 'invalid_input');
   const bob = cb.createProfile('agent', { template: 'customer', given_name: 'Bob', family_name: 'King', fields: { segment: 'private' } });
   const rel = cb.relate('agent', 'C-000001', bob.customerId, 'spouse', 'spouse');
-  assert.equal(rel.aToB, 'spouse');
+  assert.deepEqual(rel.aToB, ['spouse']);
   assert.equal(cb.relatedCustomers('C-000001')[0].profile.customerId, bob.customerId);
   rejects(() => cb.relate('agent', 'C-000001', 'C-000001', 'self', 'self'), 'invalid_input');
   assert.equal(cb.unrelate('agent', 'C-000001', bob.customerId), undefined);
@@ -223,7 +224,10 @@ test('methods with long argument lists take one options object too', () => {
   const b = cb.createProfile('agent', { template: 'customer', givenName: 'Byron', familyName: 'Lovelace', fields: { segment: 'private' } });
   const r = cb.relate({ by: 'agent', a: a.customerId, b: b.customerId, aToB: 'child', bToA: 'parent' });
   assert.deepEqual(cb.relatedCustomers(a.customerId).map((x) => x.relationship), ['child']);
-  assert.equal(r.aToB, 'child');
+  assert.deepEqual(r.aToB, ['child']);
+  const tagged = cb.relate({ by: 'agent', a: a.customerId, b: b.customerId, aToB: ['child', 'carer'], bToA: 'parent' });
+  assert.deepEqual(tagged.aToB, ['child', 'carer']);
+  assert.deepEqual(cb.relatedCustomers(a.customerId)[0].tags, ['child', 'carer']);
   const u = cb.updateProfile({ by: 'agent', ref: b.customerId, version: b.version,
     input: { template: 'customer', givenName: 'Byron', familyName: 'Lovelace', fields: { segment: 'business' } } });
   assert.equal(u.fields.segment, 'business');

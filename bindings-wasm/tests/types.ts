@@ -6,6 +6,7 @@ import {
   type ValidationReport, type MergePlan, type MergePreview, type DuplicateCandidate, type FieldError,
   type TemplateDef, type CaseInput, type FormValidation, type ErrorCode, type InvariantProblem,
   type CalendarDef, type CalendarRef, type SlaDef, type SlaClock, type SlaDue, type SlaEvent, type BusinessTime,
+  type Inbound, type IntakeRulesDef, type IntakeOutcome,
 } from '../pkg/index.js';
 
 const options: EngineOptions = { config: { defaultRegion: 'GB' }, clock: { start: '2026-01-01T00:00:00Z' }, idSeed: 1 };
@@ -112,3 +113,19 @@ cb.contactHistory({ profile: profile.customerId, limt: 5 });
 // @ts-expect-error an options object missing a required argument
 cb.linkCase({ by: 'agent', case: 'CS0001001', role: 'requester' });
 console.log(related.aToB, recent.length, positional.length);
+
+// Case intake: rules and messages typed, the outcome read without casts.
+const rules: IntakeRulesDef = {
+  rules: [{ name: 'billing', when: { keywordsAny: ['invoice'] }, action: 'open', case: { category: 'billing' } }],
+};
+cb.loadIntakeRules('admin', rules);
+const inbound: Inbound = { channel: 'email', from: 'ada@example.org', subject: 'Invoice', messageId: '<m1@example.org>' };
+const outcome: IntakeOutcome = cb.intake('mailer', inbound);
+const decision: 'joined' | 'opened' | 'logged' = outcome.decision;
+// @ts-expect-error an inbound message needs its sender
+const noSender: Inbound = { channel: 'email' };
+// @ts-expect-error an action that does not exist
+const badRule: IntakeRulesDef = { rules: [{ name: 'x', action: 'explode' }] };
+const withPhone = cb.addContactPoint('agent', profile.customerId, profile.version, { kind: 'phone', value: '07400 123456' });
+const tagged = cb.relate('agent', profile.customerId, 'C-000002', ['spouse', 'carer'], 'spouse');
+console.log(outcome.caseNumber, decision, noSender, badRule, withPhone.version, tagged.aToB.length);

@@ -230,7 +230,7 @@ impl IntakeRulesDef {
 fn invalid(message: impl Into<String>) -> Error {
     Error::InvalidDefinition {
         kind: Entity::IntakeRules,
-        id: String::new(),
+        id: "rules".into(),
         message: message.into(),
     }
 }
