@@ -1,7 +1,9 @@
 //! The main job of casebook, end to end: a call from a shared household
 //! number, a new customer captured from a partial IVR draft, a case linked to
 //! two customers, the contact logged against it, the case's service levels
-//! at the next screen pop and their warnings taken once, and a keyword search.
+//! at the next screen pop and their warnings taken once, a keyword search,
+//! and the customer's e-mail reply taken in: it joins the case by the case
+//! number in its subject, and the same message delivered twice is taken once.
 //!
 //! It runs on the embedded default store, a SQLite file (`casebook-demo.db`
 //! under the build directory, created afresh each run, or the path given as
@@ -332,6 +334,44 @@ fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
             hit.number, hit.short_description, hit.status
         );
     }
+    // 8. The customer answers by e-mail; the mail gateway fetches the
+    // message twice (a retry after a timeout). Intake rules are data: a
+    // short "thank you" would only be logged.
+    println!("\n8. E-mail reply with the case number in its subject");
+    cb.load_intake_rules(
+        &Actor::new("admin"),
+        r#"{"rules": [{"name": "thanks", "when": {"subject_any": ["thank you"], "body_max_words": 10}, "action": "log"}]}"#,
+    )?;
+    let mut reply = Inbound::new(Channel::Email, "Chidi Okafor <chidi@example.org>")
+        .subject(format!("Re: [{}] Broadband down after storm", case.number))
+        .body("The light is red again this morning.")
+        .message_id("<reply-1@mail.example.org>");
+    reply.to = Some("support@example.com".into());
+    let gateway = Actor::new("mail-gateway");
+    for delivery in 1..=2 {
+        let outcome = cb.intake(&gateway, reply.clone())?;
+        if outcome.case_id != Some(case.id) || outcome.replayed != (delivery == 2) {
+            return Err(Error::Internal(format!(
+                "the reply should join {} once: {outcome:?}",
+                case.number
+            )));
+        }
+        println!(
+            "   delivery {delivery}: {}{}",
+            outcome.text,
+            if outcome.replayed {
+                " (already taken: nothing stored again)"
+            } else {
+                ""
+            }
+        );
+    }
+    println!(
+        "   {} now has {} contacts",
+        case.number,
+        cb.case_contacts(case.id)?.len()
+    );
+
     let problems = cb.check_invariants()?;
     println!(
         "\nInvariant check: {}",
