@@ -1,7 +1,7 @@
 //! Case intake: loading the intake rules and taking an inbound message or
 //! call in (it joins its case, opens one, or is only logged, exactly once
-//! per message id). The rules in force go through `casebook_call`
-//! (`intake_rules`).
+//! per message id). The rules in force and batches of messages in one
+//! transaction go through `casebook_call` (`intake_rules`, `intake_many`).
 
 use crate::args::{arg_json, arg_str};
 use crate::casebook_t;

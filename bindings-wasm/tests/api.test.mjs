@@ -72,7 +72,7 @@ test('the package exports exactly the documented API', () => {
     'calendarIsOpen', 'calendarNextOpening', 'calendars', 'call', 'case', 'caseContacts', 'caseLinks',
     'caseSlas', 'casesOfProfile', 'checkInvariants', 'contact', 'contactHistory', 'createCase', 'createProfile',
     'dueSlaEvents', 'duplicateCandidates', 'duplicateCandidatesForDraft', 'duplicateReport', 'exportSnapshot',
-    'findProfiles', 'free', 'importSnapshot', 'intake', 'intakeRules', 'linkCase', 'loadCalendar', 'loadIntakeRules',
+    'findProfiles', 'free', 'importSnapshot', 'intake', 'intakeMany', 'intakeRules', 'linkCase', 'loadCalendar', 'loadIntakeRules',
     'loadSla', 'loadTemplate', 'logContact',
     'merge', 'mergePreview', 'mergeRecord', 'profile', 'profileRecord', 'profileSummary', 'recognize', 'relate',
     'relatedCustomers', 'removeContactPoint', 'searchCases', 'setCaseStatus', 'slaDefinition', 'slaDefinitions', 'slaDue', 'template',

@@ -70,6 +70,13 @@ test('a reply joins its case, a redelivery is taken once', () => {
   assert.equal(thanks.decision, 'logged');
   assert.equal(thanks.rule, 'thanks');
   assert.equal(cb.caseContacts('CS0001001').length, 3);
+  const batch = cb.intakeMany('mailer', [
+    { channel: 'email', from: 'kim@example.org', subject: 'Lost parcel', messageId: '<k1@example.org>' },
+    { channel: 'email', from: 'kim@example.org', subject: 'Re: Lost parcel', messageId: '<k2@example.org>', inReplyTo: '<k1@example.org>' },
+    mail,
+  ]);
+  assert.deepEqual(batch.map((o) => [o.decision, o.caseNumber, Boolean(o.replayed)]),
+    [['opened', 'CS0001002', false], ['joined', 'CS0001002', false], ['opened', 'CS0001001', true]]);
 });
 
 test('a web form post is validated exactly as the browser validates it', () => {

@@ -39,4 +39,15 @@ impl Casebook {
     ) -> JsResult {
         self.run("intake", args!("by" => by, "inbound" => inbound))
     }
+
+    /// Takes many messages in, in order, in one transaction, all or nothing:
+    /// each as `intake` would, a later one seeing what the earlier ones did.
+    #[wasm_bindgen(js_name = intakeMany, unchecked_return_type = "IntakeOutcome[]")]
+    pub fn intake_many(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] by: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Inbound[]")] inbound: JsValue,
+    ) -> JsResult {
+        self.run("intake_many", args!("by" => by, "inbound" => inbound))
+    }
 }

@@ -183,6 +183,7 @@ operations! {
     "load_intake_rules" => |cb, a| to_value(&cb.load_intake_rules(&a.actor()?, &a.json_text("rules")?)?);
     "intake_rules" => |cb, a| to_value(&cb.intake_rules()?);
     "intake" => |cb, a| to_value(&cb.intake(&a.actor()?, a.get("inbound")?)?);
+    "intake_many" => |cb, a| to_value(&cb.intake_many(&a.actor()?, a.get::<Vec<crate::intake::Inbound>>("inbound")?)?);
     "recognize" => |cb, a| to_value(&cb.recognize(a.get::<Channel>("channel")?, a.str("address")?)?);
     "duplicate_candidates" => |cb, a| to_value(&cb.duplicate_candidates(a.str("ref")?)?);
     "duplicate_candidates_for_draft" => |cb, a| to_value(&cb.duplicate_candidates_for_draft(&a.get("draft")?)?);

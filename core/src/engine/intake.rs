@@ -194,16 +194,54 @@ impl<S: Store> Casebook<S> {
         let by = actor.check()?;
         let now = self.now();
         let checked = self.check_inbound(inbound, now)?;
-        self.write(|tx, ids| {
-            if let Some(key) = &checked.message_key {
-                if let Some(stored) = tx.blob(MESSAGE_BLOB, key_id(key))? {
-                    let mut outcome: IntakeOutcome = serde_json::from_value(stored)?;
-                    outcome.replayed = true;
-                    return Ok(outcome);
-                }
+        self.write(|tx, ids| self.take_in(tx, ids, by, &checked, now))
+    }
+
+    /// Takes many messages in, in order, in one store transaction, all or
+    /// nothing: each exactly as [`Casebook::intake`] would, a later message
+    /// seeing what the earlier ones did (a reply in the same batch joins the
+    /// case its first message opened). For a gateway draining a mailbox or
+    /// a migration; very large loads go in batches of some thousands.
+    pub fn intake_many(
+        &self,
+        actor: &Actor,
+        inbound: impl IntoIterator<Item = Inbound>,
+    ) -> Result<Vec<IntakeOutcome>> {
+        let by = actor.check()?;
+        let checked: Vec<(Checked, Timestamp)> = inbound
+            .into_iter()
+            .map(|message| {
+                let now = self.now();
+                Ok((self.check_inbound(message, now)?, now))
+            })
+            .collect::<Result<_>>()?;
+        self.write_bulk(|tx, ids| {
+            let mut outcomes = Vec::with_capacity(checked.len());
+            for (message, now) in &checked {
+                outcomes.push(self.take_in(tx, ids, by, message, *now)?);
             }
-            self.intake_in(tx, ids, by, &checked, now)
+            Ok(outcomes)
         })
+    }
+
+    /// One message in a write transaction: its first outcome again if its
+    /// id was taken before, or what taking it does now.
+    fn take_in(
+        &self,
+        tx: &mut dyn WriteTx,
+        ids: &mut Ids<'_>,
+        by: &str,
+        checked: &Checked,
+        now: Timestamp,
+    ) -> Result<IntakeOutcome> {
+        if let Some(key) = &checked.message_key {
+            if let Some(stored) = tx.blob(MESSAGE_BLOB, key_id(key))? {
+                let mut outcome: IntakeOutcome = serde_json::from_value(stored)?;
+                outcome.replayed = true;
+                return Ok(outcome);
+            }
+        }
+        self.intake_in(tx, ids, by, checked, now)
     }
 
     fn check_inbound(&self, mut inbound: Inbound, now: Timestamp) -> Result<Checked> {

@@ -114,6 +114,24 @@ pub fn replies_join_their_case<S: Store>(store: S) {
     assert_eq!(next.found_by, Some(FoundBy::Conversation));
     assert_eq!(next.case_id, chat_case.case_id);
 
+    // A batch in one transaction: a reply joins the case its first message
+    // opened in the same batch; one bad message stores nothing.
+    let first = mail("lin@example.org", "Parcel lost", "<b1@example.org>");
+    let reply = mail("lin@example.org", "Re: Parcel lost", "<b2@example.org>")
+        .in_reply_to("<b1@example.org>");
+    let before = cb.export_snapshot().unwrap().contacts.len();
+    let mut caseless = mail("agent@example.com", "Re: ?", "<b0@example.com>");
+    caseless.direction = Direction::Outbound;
+    let bad = cb
+        .intake_many(&gateway(), [first.clone(), caseless])
+        .unwrap_err();
+    assert_eq!(bad.code(), ErrorCode::InvalidInput);
+    assert_eq!(cb.export_snapshot().unwrap().contacts.len(), before);
+    let batch = cb.intake_many(&gateway(), [first, reply]).unwrap();
+    assert_eq!(batch[0].decision, IntakeDecision::Opened);
+    assert_eq!(batch[1].decision, IntakeDecision::Joined);
+    assert_eq!(batch[1].case_id, batch[0].case_id);
+
     // A case number that names no case joins nothing.
     let stray = take(
         &cb,
