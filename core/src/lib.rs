@@ -95,8 +95,8 @@ pub use identity::{
 };
 pub use intake::{
     AttachmentMeta, CaseSpec, FormPost, FoundBy, Inbound, IntakeAction, IntakeDecision,
-    IntakeOutcome, IntakeRule, IntakeRulesDef, OnClosed, OnResolved, RuleCondition,
-    SenderCondition, UnknownSender,
+    IntakeOutcome, IntakeRule, IntakeRules, IntakeRulesDef, MessageFacts, OnClosed, OnResolved,
+    RuleCondition, SenderCondition, UnknownSender,
 };
 pub use integrity::{InvariantProblem, ProblemKind};
 pub use model::{
