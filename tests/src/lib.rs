@@ -66,6 +66,7 @@ macro_rules! conformance_suite {
             intake::rules_open_cases_with_fields,
             intake::intake_rules_are_checked_and_versioned,
             intake::contact_points_one_at_a_time,
+            intake::concurrent_deliveries_take_each_message_once,
         );
         #[test]
         fn interleaved_deliveries_take_each_message_once() {

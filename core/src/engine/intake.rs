@@ -145,10 +145,7 @@ impl<S: Store> Casebook<S> {
                 def.version = Some(stored.version);
                 def
             }
-            None => IntakeRulesDef {
-                resume_awaiting: true,
-                ..IntakeRulesDef::default()
-            },
+            None => IntakeRulesDef::default(),
         };
         let rules = Arc::new(self.compile_rules(tx, def)?);
         if let Ok(mut cache) = self.intake.write() {

@@ -187,7 +187,7 @@ pub struct IntakeRule {
 /// assert_eq!(rules.rules.len(), 2);
 /// # Ok::<(), casebook::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IntakeRulesDef {
@@ -218,6 +218,21 @@ pub struct IntakeRulesDef {
 
 fn yes() -> bool {
     true
+}
+
+impl Default for IntakeRulesDef {
+    /// No rules: a message joins the case it belongs to or opens one.
+    fn default() -> Self {
+        IntakeRulesDef {
+            version: None,
+            case_number_pattern: None,
+            on_resolved: OnResolved::default(),
+            on_closed: OnClosed::default(),
+            resume_awaiting: true,
+            default_action: IntakeAction::default(),
+            rules: Vec::new(),
+        }
+    }
 }
 
 impl IntakeRulesDef {

@@ -629,3 +629,60 @@ pub fn interleaved_deliveries_take_each_message_once<S: Store>(make: &dyn Fn() -
         prop_assert!(cb.check_invariants().unwrap().is_empty());
     });
 }
+
+/// Several threads delivering the same messages at once (a gateway retrying
+/// while another one fetches): each message is taken once, each thread of
+/// replies stays on its case.
+pub fn concurrent_deliveries_take_each_message_once<S: Store + 'static>(store: S) {
+    let cb = std::sync::Arc::new(engine(store));
+    let messages: Vec<Inbound> = (0..12)
+        .map(|i| {
+            let mut m = mail(
+                &format!("c{}@example.org", i % 3),
+                &format!("Question {i}"),
+                &format!("<q{i}@example.org>"),
+            );
+            if i >= 3 {
+                m.in_reply_to = Some(format!("<q{}@example.org>", i % 3));
+            }
+            m
+        })
+        .collect();
+    // The first message of each thread lands first, so the replies have a case to join.
+    for m in &messages[..3] {
+        take(&cb, m.clone());
+    }
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let cb = cb.clone();
+            let mut mine = messages.clone();
+            mine.rotate_left(w * 3);
+            std::thread::spawn(move || {
+                mine.into_iter()
+                    .map(|m| cb.intake(&Actor::new(format!("gateway-{w}")), m))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut fresh = 0;
+    for worker in workers {
+        for outcome in worker.join().expect("worker") {
+            let outcome = outcome.expect("taken");
+            if !outcome.replayed {
+                fresh += 1;
+            }
+        }
+    }
+    assert_eq!(fresh, 9, "each reply taken once, by one of the workers");
+    let snapshot = cb.export_snapshot().unwrap();
+    assert_eq!(snapshot.contacts.len(), 12);
+    assert_eq!(snapshot.cases.len(), 3);
+    for case in &snapshot.cases {
+        assert_eq!(
+            cb.case_contacts(case.id).unwrap().len(),
+            4,
+            "{}",
+            case.number
+        );
+    }
+}
