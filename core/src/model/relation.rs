@@ -130,3 +130,27 @@ pub struct RelatedCustomer {
     /// The same tags, one by one.
     pub tags: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relations_stored_with_one_tag_each_way_still_read() {
+        // The body older files and snapshots hold.
+        let stored = r#"{"a": "00000000-0000-0000-0000-000000000001",
+            "b": "00000000-0000-0000-0000-000000000002", "a_to_b": "employer",
+            "b_to_a": "employee", "created_at": "2026-01-01T00:00:00Z", "created_by": "agent"}"#;
+        let relation: Relation = serde_json::from_str(stored).unwrap();
+        assert_eq!(relation.a_to_b, ["employer"]);
+        assert_eq!(relation.b_to_a, ["employee"]);
+        let written = serde_json::to_value(&relation).unwrap();
+        assert_eq!(written["a_to_b"], serde_json::json!(["employer"]));
+        let again: Relation = serde_json::from_value(written).unwrap();
+        assert_eq!(again, relation);
+        assert!(serde_json::from_str::<RelationInput>(
+            r#"{"a": "x", "b": "y", "a_to_b": 3, "b_to_a": "z"}"#
+        )
+        .is_err());
+    }
+}
