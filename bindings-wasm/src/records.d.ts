@@ -7,6 +7,29 @@ export type Uuid = string;
 /** Any JSON value. */
 export type Value = any;
 
+/**
+ * A file attached to a case or a contact: its metadata only (the bytes
+ * stay in the host's storage).
+ */
+export interface Attachment {
+    /** Id. */
+    id: Uuid;
+    /** File name. */
+    fileName: string;
+    /** Media type (`application/pdf`). */
+    mediaType: string;
+    /** Size in bytes. */
+    size: number;
+    /** SHA-256 of the bytes, 64 lower-case hex digits. */
+    sha256: string;
+    /** Where the host keeps the bytes (`s3://...`, `https://...`). */
+    uri: string;
+    /** Who uploaded it. */
+    uploadedBy: string;
+    /** When. */
+    uploadedAt: Timestamp;
+}
+
 /** A file attached to an inbound message, as metadata. */
 export interface AttachmentMeta {
     /** File name. */
@@ -114,10 +137,14 @@ export interface Case {
     asset?: string;
     /** Assigned agent. */
     assignee?: string;
+    /** Files attached to it (metadata; the bytes stay with the host). */
+    attachments?: Attachment[];
     /** Category. */
     category?: string;
     /** Channel the case came in on. */
     channel?: Channel;
+    /** Records in other systems linked to it (a CRM's case, an incident elsewhere). */
+    externalRecords?: ExternalLink[];
     /** The closed case this one follows up (a customer wrote again after it closed). */
     followUpOf?: Uuid;
     /**
@@ -129,6 +156,8 @@ export interface Case {
     parent?: Uuid;
     /** Product. */
     product?: string;
+    /** Other records it relates to (incidents, problems, changes, requests, knowledge). */
+    related?: RelatedRecord[];
     /** Resolution, while resolved or closed. */
     resolution?: Resolution;
     /** Support group. */
@@ -335,8 +364,12 @@ export interface Contact {
     addressKey?: string;
     /** Agent who handled it. */
     agent?: string;
+    /** Files attached to it (metadata; the bytes stay with the host). */
+    attachments?: Attachment[];
     /** End. */
     endedAt?: Timestamp;
+    /** Records in other systems linked to it during the interaction. */
+    externalRecords?: ExternalLink[];
     /** Associated profile. */
     profileId?: Uuid;
 }
@@ -574,6 +607,38 @@ export type EscalationPoint =
     | number
     /** The breach (`"breach"`, 100 %). */
     | BreachWord;
+
+/** An external record linked to a profile, a case or a contact. */
+export interface ExternalLink {
+    /** The record. */
+    record: ExternalRef;
+    /** Linked, or its creation pending or failed. */
+    status: LinkStatus;
+    /** When linked (or asked for). */
+    linkedAt: Timestamp;
+    /** Who linked it. */
+    linkedBy: string;
+    /** Why its creation failed. */
+    error?: string;
+    /** The host request creating it (while pending, and once failed). */
+    request?: number;
+}
+
+/** A record in another system: a Salesforce contact, a Dynamics lead. */
+export interface ExternalRef {
+    /** The system (`salesforce`, `dynamics`, any name). */
+    system: string;
+    /** The record type there (`contact`, `lead`, `account`, `case`, `opportunity`, ...). */
+    recordType: string;
+    /** Its id there (empty while a creation is pending). */
+    externalId: string;
+    /** What to show for it. */
+    displayName?: string;
+    /** When it was last synchronised with the other system. */
+    syncedAt?: Timestamp;
+    /** Where to open it. */
+    url?: string;
+}
 
 /** A date worked with its own windows, whatever the week or the holidays say. */
 export interface ExtraDay {
@@ -1134,6 +1199,15 @@ export interface LinkInput {
 export type LinkRole = "requester" | "affected" | "informed";
 
 /**
+ * Where a linked external record stands.
+ *
+ * - `linked`: Linked: the record exists in the other system.
+ * - `pending`: Its creation was asked of the host and is not confirmed yet.
+ * - `failed`: The host reported that creating it failed.
+ */
+export type LinkStatus = "linked" | "pending" | "failed";
+
+/**
  * What a matching rule compares.
  *
  * - `phone`: Phone numbers (E.164 with equivalence rules).
@@ -1445,6 +1519,8 @@ export interface Profile {
     assignedTo?: string;
     /** Date of birth. */
     dateOfBirth?: CivilDate;
+    /** Records in other systems linked to it (CRM contacts, leads, accounts, cases). */
+    externalRecords?: ExternalLink[];
     /** Start of the latest contact logged against the profile. */
     lastInteractionAt?: Timestamp;
     /** Set when the profile was merged into another one (a tombstone). */
@@ -1587,6 +1663,31 @@ export interface RelatedCustomer {
     relationship: string;
     /** The same tags, one by one. */
     tags: string[];
+}
+
+/**
+ * The kind of a case's relation to another record.
+ *
+ * - `incident`: An incident.
+ * - `problem`: A problem (the cause behind incidents).
+ * - `change`: A change.
+ * - `request`: A service request.
+ * - `knowledge`: A knowledge article.
+ */
+export type RelatedKind = "incident" | "problem" | "change" | "request" | "knowledge";
+
+/** A case's relation to another case or to an external record. */
+export interface RelatedRecord {
+    /** How it relates. */
+    kind: RelatedKind;
+    /** When related. */
+    linkedAt: Timestamp;
+    /** Who related it. */
+    linkedBy: string;
+    /** The related case, when it is one of ours. */
+    case?: Uuid;
+    /** The related record, when it lives in another system. */
+    external?: ExternalRef;
 }
 
 /**

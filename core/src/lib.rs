@@ -80,9 +80,10 @@ pub use clock::{RandomIds, SystemClock};
 pub use config::{Config, IdFormat};
 pub use email::EmailDomainRule;
 pub use engine::{
-    Casebook, CasebookBuilder, CreateOptions, CsvMapping, FormValidation, ImportFormat,
-    ImportOptions, ImportProgress, ImportReport, ProfileCase, ProfileQuery, Recognition, Ref,
-    Rejection,
+    AttachedFile, CardRecord, CardSource, CaseRelations, Casebook, CasebookBuilder, CreateOptions,
+    CsvMapping, CustomerCard, FormValidation, ImportFormat, ImportOptions, ImportProgress,
+    ImportReport, ProfileCase, ProfileQuery, Recognition, Ref, Rejection, RelatedInput,
+    RelatedView,
 };
 pub use error::{
     quote, Entity, Error, ErrorCode, FieldError, FieldErrorCode, FieldErrors, Result, StorageError,
@@ -100,11 +101,12 @@ pub use intake::{
 };
 pub use integrity::{InvariantProblem, ProblemKind};
 pub use model::{
-    AuditEntry, Case, CaseChange, CaseInput, CaseLink, CaseStatus, CaseSummary, Channel, Contact,
-    ContactInput, ContactKind, ContactPoint, ContactPointInput, Direction, EntryKind,
-    Identification, Level, LinkInput, LinkRole, Priority, PriorityMatrix, Profile, ProfileInput,
-    ProfileSummary, RelatedCustomer, Relation, RelationInput, Resolution, ResolutionInput,
-    TimelineEntry,
+    Attachment, AttachmentInput, AuditEntry, Case, CaseChange, CaseInput, CaseLink, CaseStatus,
+    CaseSummary, Channel, Contact, ContactInput, ContactKind, ContactPoint, ContactPointInput,
+    Direction, EntryKind, ExternalLink, ExternalRef, HostRequest, HostRequestKind,
+    HostRequestStatus, Identification, Level, LinkInput, LinkRole, LinkStatus, Priority,
+    PriorityMatrix, Profile, ProfileInput, ProfileSummary, RelatedCustomer, RelatedKind,
+    RelatedRecord, Relation, RelationInput, Resolution, ResolutionInput, Target, TimelineEntry,
 };
 pub use phone::{PhoneEquivalence, PhoneProblem, PhoneRules};
 pub use sla::{

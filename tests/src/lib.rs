@@ -67,7 +67,14 @@ macro_rules! conformance_suite {
             intake::intake_rules_are_checked_and_versioned,
             intake::contact_points_one_at_a_time,
             intake::concurrent_deliveries_take_each_message_once,
+            linked::customer_card_orders_linked_records,
+            linked::host_requests_create_records_and_pass_details,
+            linked::attachments_and_case_relations,
         );
+        #[test]
+        fn links_survive_merges_without_duplicates() {
+            $crate::conformance::linked::links_survive_merges_without_duplicates(&|| $make);
+        }
         #[test]
         fn interleaved_deliveries_take_each_message_once() {
             $crate::conformance::intake::interleaved_deliveries_take_each_message_once(&|| $make);

@@ -184,6 +184,41 @@ operations! {
     "intake_rules" => |cb, a| to_value(&cb.intake_rules()?);
     "intake" => |cb, a| to_value(&cb.intake(&a.actor()?, a.get("inbound")?)?);
     "intake_many" => |cb, a| to_value(&cb.intake_many(&a.actor()?, a.get::<Vec<crate::intake::Inbound>>("inbound")?)?);
+    "link_external_record" => |cb, a| to_value(&cb.link_external_record(&a.actor()?, &a.get("target")?, a.get("record")?)?);
+    "unlink_external_record" => |cb, a| {
+        cb.unlink_external_record(
+            &a.actor()?,
+            &a.get("target")?,
+            a.str("system")?,
+            a.str("record_type")?,
+            a.str("external_id")?,
+        )?;
+        Ok(json!({}))
+    };
+    "external_records" => |cb, a| to_value(&cb.external_records(&a.get("target")?)?);
+    "request_external_record" => |cb, a| to_value(&cb.request_external_record(
+        &a.actor()?,
+        &a.get("target")?,
+        a.str("system")?,
+        a.str("record_type")?,
+    )?);
+    "host_requests" => |cb, a| to_value(&cb.host_requests(a.opt("after")?.unwrap_or(0), a.limit(100)?)?);
+    "complete_host_request" => |cb, a| to_value(&cb.complete_host_request(&a.actor()?, a.get("seq")?, a.opt("record")?)?);
+    "fail_host_request" => |cb, a| to_value(&cb.fail_host_request(&a.actor()?, a.get("seq")?, a.str("error")?)?);
+    "wrap_up_contact" => |cb, a| to_value(&cb.wrap_up_contact(&a.actor()?, a.str("contact")?, a.opt("ended_at")?)?);
+    "customer_card" => |cb, a| to_value(&cb.customer_card(a.str("contact")?)?);
+    "add_attachment" => |cb, a| to_value(&cb.add_attachment(&a.actor()?, &a.get("on")?, a.get("attachment")?)?);
+    "remove_attachment" => |cb, a| {
+        cb.remove_attachment(&a.actor()?, &a.get("on")?, a.get("id")?)?;
+        Ok(json!({}))
+    };
+    "profile_attachments" => |cb, a| to_value(&cb.profile_attachments(a.str("profile")?)?);
+    "relate_record" => |cb, a| to_value(&cb.relate_record(&a.actor()?, a.str("case")?, a.get("input")?)?);
+    "unrelate_record" => |cb, a| {
+        cb.unrelate_record(&a.actor()?, a.str("case")?, a.get("input")?)?;
+        Ok(json!({}))
+    };
+    "case_relations" => |cb, a| to_value(&cb.case_relations(a.str("case")?)?);
     "recognize" => |cb, a| to_value(&cb.recognize(a.get::<Channel>("channel")?, a.str("address")?)?);
     "duplicate_candidates" => |cb, a| to_value(&cb.duplicate_candidates(a.str("ref")?)?);
     "duplicate_candidates_for_draft" => |cb, a| to_value(&cb.duplicate_candidates_for_draft(&a.get("draft")?)?);

@@ -74,6 +74,8 @@ impl<S: Store> Casebook<S> {
                 case_ids,
                 created_at: now,
                 created_by: by.to_string(),
+                external_records: Vec::new(),
+                attachments: Vec::new(),
             };
             tx.put_contact(&contact)?;
             if let Some(p) = profile {

@@ -444,6 +444,8 @@ impl<S: Store> Casebook<S> {
             case_ids: outcome.case_id.into_iter().collect(),
             created_at: now,
             created_by: by.to_string(),
+            external_records: Vec::new(),
+            attachments: Vec::new(),
         };
         tx.put_contact(&contact)?;
         if let Some(p) = contact.profile_id {

@@ -3,13 +3,16 @@
 //! file per concept beside this one.
 
 mod addresses;
+mod attachments;
 mod case_form;
 mod case_links;
 mod cases;
 mod clean;
 mod contact_points;
 mod contacts;
+mod customer_card;
 mod duplicates;
+mod external_records;
 mod form;
 mod ids;
 mod import;
@@ -20,18 +23,23 @@ mod profile_form;
 mod profiles;
 mod recognition;
 mod rekey;
+mod related_records;
 mod relations;
 mod slas;
 mod snapshot;
+mod targets;
 mod templates;
 
+pub use attachments::AttachedFile;
 pub use case_links::ProfileCase;
+pub use customer_card::{CardRecord, CardSource, CustomerCard};
 pub use form::FormValidation;
 pub use import::{
     CsvMapping, ImportFormat, ImportOptions, ImportProgress, ImportReport, Rejection,
 };
 pub use profiles::{CreateOptions, ProfileQuery};
 pub use recognition::Recognition;
+pub use related_records::{CaseRelations, RelatedInput, RelatedView};
 
 use crate::clock::{Clock, IdSource};
 use crate::config::Config;

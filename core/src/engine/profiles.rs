@@ -352,6 +352,7 @@ pub(super) fn build_profile(prepared: PreparedProfile, by: &str, now: Timestamp)
         updated_by: by.to_string(),
         last_interaction_at: None,
         merged_into: None,
+        external_records: Vec::new(),
     };
     profile_from(blank, prepared)
 }

@@ -47,6 +47,14 @@ pub enum Entity {
     IntakeRules,
     /// One contact point of a profile.
     ContactPoint,
+    /// A record of another system linked to a profile, case or contact.
+    ExternalRecord,
+    /// A request for the host to carry out in another system.
+    HostRequest,
+    /// A file attached to a case or a contact.
+    Attachment,
+    /// A case's relation to another record.
+    RelatedRecord,
 }
 
 impl fmt::Display for Entity {
@@ -63,6 +71,10 @@ impl fmt::Display for Entity {
             Entity::Sla => "SLA definition",
             Entity::IntakeRules => "intake rules",
             Entity::ContactPoint => "contact point",
+            Entity::ExternalRecord => "external record",
+            Entity::HostRequest => "host request",
+            Entity::Attachment => "attachment",
+            Entity::RelatedRecord => "related record",
         })
     }
 }

@@ -143,6 +143,13 @@ pub(crate) fn plan_merge(
         }
         tombstone.accounts.clear();
     }
+    // External records always come along: they name the same person elsewhere.
+    for link in &merged.external_records {
+        if !result.external_records.iter().any(|l| l.same_link(link)) {
+            result.external_records.push(link.clone());
+        }
+    }
+    tombstone.external_records.clear();
     if result.date_of_birth.is_none() {
         result.date_of_birth = merged.date_of_birth;
     }

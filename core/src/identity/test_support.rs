@@ -38,5 +38,6 @@ pub(crate) fn profile(
         updated_by: "t".into(),
         last_interaction_at: None,
         merged_into: None,
+        external_records: Vec::new(),
     }
 }

@@ -126,6 +126,15 @@ pub struct Case {
     /// levels are derived from).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<super::CaseChange>,
+    /// Records in other systems linked to it (a CRM's case, an incident elsewhere).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_records: Vec<super::ExternalLink>,
+    /// Other records it relates to (incidents, problems, changes, requests, knowledge).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<super::RelatedRecord>,
+    /// Files attached to it (metadata; the bytes stay with the host).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<super::Attachment>,
     /// Resolution, while resolved or closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Resolution>,

@@ -88,6 +88,12 @@ pub struct Contact {
     pub created_at: Timestamp,
     /// Who logged it.
     pub created_by: String,
+    /// Records in other systems linked to it during the interaction.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_records: Vec<super::ExternalLink>,
+    /// Files attached to it (metadata; the bytes stay with the host).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<super::Attachment>,
 }
 
 /// A contact to log.

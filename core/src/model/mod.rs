@@ -5,6 +5,7 @@ mod audit;
 mod case;
 mod case_history;
 mod contact;
+mod linked;
 mod profile;
 mod relation;
 mod workflow;
@@ -16,6 +17,10 @@ pub use case::{
 };
 pub use case_history::{apply_change, CaseChange, CASE_ATTRIBUTES};
 pub use contact::{Channel, Contact, ContactInput, Direction};
+pub use linked::{
+    Attachment, AttachmentInput, ExternalLink, ExternalRef, HostRequest, HostRequestKind,
+    HostRequestStatus, LinkStatus, RelatedKind, RelatedRecord, Target,
+};
 pub use profile::{
     ContactKind, ContactPoint, ContactPointInput, Identification, Profile, ProfileInput,
     ProfileSummary,

@@ -153,6 +153,9 @@ pub struct Profile {
     /// Set when the profile was merged into another one (a tombstone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<Uuid>,
+    /// Records in other systems linked to it (CRM contacts, leads, accounts, cases).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_records: Vec<super::ExternalLink>,
 }
 
 impl Profile {

@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod differential;
 pub mod duplicates;
 pub mod intake;
+pub mod linked;
 pub mod merge;
 pub mod profiles;
 pub mod rekeying;

@@ -1,0 +1,167 @@
+//! The customer card of an interaction: the external records linked to the
+//! interaction, then the recognised customer's (person-level records such
+//! as contacts, leads and accounts first), then those of the customers
+//! related to them (the household), then those of their cases.
+
+use super::profiles::summary_of;
+use super::Casebook;
+use crate::error::Result;
+use crate::model::{ExternalLink, Profile, ProfileSummary};
+use crate::store::{Store, StoreExt};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Most cases of a customer whose records the card shows.
+const MAX_CARD_CASES: usize = 50;
+
+/// Where a record on a customer card comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CardSource {
+    /// Linked to the interaction itself.
+    Interaction,
+    /// Linked to the recognised customer.
+    Customer,
+    /// Linked to a customer related to them.
+    Household,
+    /// Linked to one of the customer's cases (or the interaction's).
+    Case,
+}
+
+/// One external record on a customer card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CardRecord {
+    /// Where it comes from.
+    pub source: CardSource,
+    /// The record it is linked to: the contact id, customer ID or case number.
+    pub via: String,
+    /// For a household record: what that customer is to the caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationship: Option<String>,
+    /// The linked record.
+    pub link: ExternalLink,
+}
+
+/// The customer card of an interaction ([`Casebook::customer_card`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CustomerCard {
+    /// The interaction.
+    pub contact_id: Uuid,
+    /// The customer it is logged against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ProfileSummary>,
+    /// Its records, in card order.
+    pub records: Vec<CardRecord>,
+}
+
+impl<S: Store> Casebook<S> {
+    /// The customer card of an interaction: the external records linked to
+    /// it, then those of its customer (person-level records first: contacts,
+    /// leads, accounts), then those of the customers related to them, then
+    /// those of the interaction's cases and the customer's other cases
+    /// (the most recent 50).
+    pub fn customer_card(&self, contact: &str) -> Result<CustomerCard> {
+        self.store.read_with(|tx| {
+            let contact = self.resolve_contact(tx, contact.into())?;
+            let mut records = Vec::new();
+            let via = contact.id.to_string();
+            push_all(
+                &mut records,
+                CardSource::Interaction,
+                &via,
+                None,
+                &contact.external_records,
+            );
+            let profile = match contact.profile_id {
+                Some(id) => tx
+                    .profile(id)?
+                    .map(|p| super::follow_redirects(tx, p))
+                    .transpose()?,
+                None => None,
+            };
+            let mut case_ids: Vec<Uuid> = contact.case_ids.clone();
+            let mut summary = None;
+            if let Some(p) = &profile {
+                push_person(&mut records, CardSource::Customer, p, None);
+                for relation in tx.relations_of(p.id)? {
+                    let Some((other, tags)) = relation.seen_from(p.id) else {
+                        continue;
+                    };
+                    if let Some(related) = tx.profile(other)? {
+                        push_person(
+                            &mut records,
+                            CardSource::Household,
+                            &related,
+                            Some(tags.join(", ")),
+                        );
+                    }
+                }
+                let mut linked = tx.linked_cases(p.id)?;
+                linked.sort_by_key(|(_, case)| std::cmp::Reverse(case.created_at));
+                let open = linked.iter().filter(|(_, c)| c.status.is_open()).count();
+                case_ids.extend(linked.iter().take(MAX_CARD_CASES).map(|(_, c)| c.id));
+                summary = Some(summary_of(p, open));
+            }
+            let mut seen = Vec::new();
+            for id in case_ids {
+                if seen.contains(&id) {
+                    continue;
+                }
+                seen.push(id);
+                if let Some(case) = tx.case(id)? {
+                    push_all(
+                        &mut records,
+                        CardSource::Case,
+                        &case.number,
+                        None,
+                        &case.external_records,
+                    );
+                }
+            }
+            Ok(CustomerCard {
+                contact_id: contact.id,
+                profile: summary,
+                records,
+            })
+        })
+    }
+}
+
+/// A customer's records, person-level ones first.
+fn push_person(
+    records: &mut Vec<CardRecord>,
+    source: CardSource,
+    profile: &Profile,
+    relationship: Option<String>,
+) {
+    let (person, other): (Vec<&ExternalLink>, Vec<&ExternalLink>) = profile
+        .external_records
+        .iter()
+        .partition(|l| l.record.is_person_level());
+    for link in person.into_iter().chain(other) {
+        records.push(CardRecord {
+            source,
+            via: profile.customer_id.clone(),
+            relationship: relationship.clone(),
+            link: link.clone(),
+        });
+    }
+}
+
+fn push_all(
+    records: &mut Vec<CardRecord>,
+    source: CardSource,
+    via: &str,
+    relationship: Option<String>,
+    links: &[ExternalLink],
+) {
+    records.extend(links.iter().map(|link| CardRecord {
+        source,
+        via: via.to_string(),
+        relationship: relationship.clone(),
+        link: link.clone(),
+    }));
+}
