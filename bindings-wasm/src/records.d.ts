@@ -7,6 +7,14 @@ export type Uuid = string;
 /** Any JSON value. */
 export type Value = any;
 
+/** An attachment with the record it is attached to. */
+export interface AttachedFile {
+    /** The case (by number) or contact (by id) it is attached to. */
+    on: Target;
+    /** The attachment. */
+    attachment: Attachment;
+}
+
 /**
  * A file attached to a case or a contact: its metadata only (the bytes
  * stay in the host's storage).
@@ -28,6 +36,20 @@ export interface Attachment {
     uploadedBy: string;
     /** When. */
     uploadedAt: Timestamp;
+}
+
+/** A file to attach. */
+export interface AttachmentInput {
+    /** File name. */
+    fileName: string;
+    /** Media type. */
+    mediaType: string;
+    /** Size in bytes. */
+    size: number;
+    /** SHA-256 of the bytes, in hex. */
+    sha256: string;
+    /** Where the host keeps the bytes. */
+    uri: string;
 }
 
 /** A file attached to an inbound message, as metadata. */
@@ -98,6 +120,28 @@ export interface CalendarRef {
     /** Calendar version (0 for a calendar not stored yet). */
     version: number;
 }
+
+/** One external record on a customer card. */
+export interface CardRecord {
+    /** Where it comes from. */
+    source: CardSource;
+    /** The record it is linked to: the contact id, customer ID or case number. */
+    via: string;
+    /** The linked record. */
+    link: ExternalLink;
+    /** For a household record: what that customer is to the caller. */
+    relationship?: string;
+}
+
+/**
+ * Where a record on a customer card comes from.
+ *
+ * - `interaction`: Linked to the interaction itself.
+ * - `customer`: Linked to the recognised customer.
+ * - `household`: Linked to a customer related to them.
+ * - `case`: Linked to one of the customer's cases (or the interaction's).
+ */
+export type CardSource = "interaction" | "customer" | "household" | "case";
 
 /** A case. */
 export interface Case {
@@ -233,6 +277,19 @@ export interface CaseLink {
     linkedAt: Timestamp;
     /** Who linked. */
     linkedBy: string;
+}
+
+/** A case's relations (`Casebook::case_relations`). */
+export interface CaseRelations {
+    /**
+     * Its related records grouped by kind, in the order of the kinds
+     * (incident, problem, change, request, knowledge).
+     */
+    related: RelatedGroup[];
+    /** The closed case it follows up. */
+    followUpOf?: CaseSummary;
+    /** Its parent case. */
+    parent?: CaseSummary;
 }
 
 /** The case a rule opens: the template and the fields it fills. */
@@ -447,6 +504,16 @@ export interface Crossing {
     at: Timestamp;
 }
 
+/** The customer card of an interaction (`Casebook::customer_card`). */
+export interface CustomerCard {
+    /** The interaction. */
+    contactId: Uuid;
+    /** Its records, in card order. */
+    records: CardRecord[];
+    /** The customer it is logged against. */
+    profile?: ProfileSummary;
+}
+
 /** The working windows of each day of the week. */
 export interface DayWindows {
     friday?: WorkWindow[];
@@ -611,7 +678,7 @@ export type EscalationPoint =
 /** An external record linked to a profile, a case or a contact. */
 export interface ExternalLink {
     /** The record. */
-    record: ExternalRef;
+    reference: ExternalRef;
     /** Linked, or its creation pending or failed. */
     status: LinkStatus;
     /** When linked (or asked for). */
@@ -630,10 +697,10 @@ export interface ExternalRef {
     system: string;
     /** The record type there (`contact`, `lead`, `account`, `case`, `opportunity`, ...). */
     recordType: string;
-    /** Its id there (empty while a creation is pending). */
-    externalId: string;
     /** What to show for it. */
     displayName?: string;
+    /** Its id there (empty while a creation is pending). */
+    externalId?: string;
     /** When it was last synchronised with the other system. */
     syncedAt?: Timestamp;
     /** Where to open it. */
@@ -987,6 +1054,50 @@ export interface Holiday {
     /** Repeats on this month and day every year (29 February only in leap years). */
     yearly?: boolean;
 }
+
+/**
+ * Something the host is asked to do in another system, in order
+ * (`Casebook::host_requests`).
+ */
+export interface HostRequest {
+    /** Sequence number, from 1: the cursor a host keeps. */
+    seq: number;
+    /** What it asks. */
+    kind: HostRequestKind;
+    /** Where it stands. */
+    status: HostRequestStatus;
+    /** The record it concerns in the other system (no id yet for a creation). */
+    reference: ExternalRef;
+    /** The casebook record it is for. */
+    target: Target;
+    /** The details to write there: the profile's and the interaction's. */
+    fields: Value;
+    /** When asked. */
+    createdAt: Timestamp;
+    /** Who asked. */
+    createdBy: string;
+    /** When last changed. */
+    updatedAt: Timestamp;
+    /** Why it failed. */
+    error?: string;
+}
+
+/**
+ * What a host request asks.
+ *
+ * - `create_record`: Create a record in another system, then confirm it with its id.
+ * - `pass_details`: Pass a wrapped-up interaction's details to a linked record.
+ */
+export type HostRequestKind = "create_record" | "pass_details";
+
+/**
+ * Where a host request stands.
+ *
+ * - `pending`: Not carried out yet.
+ * - `done`: Carried out.
+ * - `failed`: The host could not carry it out.
+ */
+export type HostRequestStatus = "pending" | "done" | "failed";
 
 /** Format of generated human identifiers: prefix plus a zero-padded number. */
 export interface IdFormat {
@@ -1665,6 +1776,24 @@ export interface RelatedCustomer {
     tags: string[];
 }
 
+/** A case's related records of one kind. */
+export interface RelatedGroup {
+    /** The kind. */
+    kind: RelatedKind;
+    /** Its records, in the order related. */
+    records: RelatedView[];
+}
+
+/** What to relate a case to: one of our cases or a record elsewhere. */
+export interface RelatedInput {
+    /** How it relates. */
+    kind: RelatedKind;
+    /** One of our cases: its id or number. */
+    case?: string;
+    /** A record of another system. */
+    external?: ExternalRef;
+}
+
 /**
  * The kind of a case's relation to another record.
  *
@@ -1688,6 +1817,14 @@ export interface RelatedRecord {
     case?: Uuid;
     /** The related record, when it lives in another system. */
     external?: ExternalRef;
+}
+
+/** One related record as listed: the relation, with the related case's summary. */
+export interface RelatedView {
+    /** The relation. */
+    relation: RelatedRecord;
+    /** The related case, when it is one of ours. */
+    case?: CaseSummary;
 }
 
 /**
@@ -1996,6 +2133,15 @@ export type SlaTime = "business" | "calendar";
  * - `other`: Any other backend failure.
  */
 export type StorageErrorKind = "busy" | "retryable" | "corrupt" | "io" | "unavailable" | "other";
+
+/** The record an external record, a relation or an attachment is on. */
+export type Target =
+    /** A profile: its id or customer ID. */
+    | { profile: string; case?: never; contact?: never }
+    /** A case: its id or case number. */
+    | { case: string; profile?: never; contact?: never }
+    /** A contact (an interaction): its id. */
+    | { contact: string; profile?: never; case?: never };
 
 /** The JSON shape of a template, as an administrator writes it. */
 export interface TemplateDef {

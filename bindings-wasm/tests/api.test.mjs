@@ -68,16 +68,17 @@ test('the package exports exactly the documented API', () => {
   const methods = Object.getOwnPropertyNames(Casebook.prototype)
     .filter((m) => m !== 'constructor' && !m.startsWith('__')).sort();
   assert.deepEqual(methods, [
-    'addCaseEntry', 'addContactPoint', 'associateContact', 'auditLog', 'calendar', 'calendarAddBusiness', 'calendarBusinessTime',
-    'calendarIsOpen', 'calendarNextOpening', 'calendars', 'call', 'case', 'caseContacts', 'caseLinks',
-    'caseSlas', 'casesOfProfile', 'checkInvariants', 'contact', 'contactHistory', 'createCase', 'createProfile',
-    'dueSlaEvents', 'duplicateCandidates', 'duplicateCandidatesForDraft', 'duplicateReport', 'exportSnapshot',
-    'findProfiles', 'free', 'importSnapshot', 'intake', 'intakeMany', 'intakeRules', 'linkCase', 'loadCalendar', 'loadIntakeRules',
+    'addAttachment', 'addCaseEntry', 'addContactPoint', 'associateContact', 'auditLog', 'calendar', 'calendarAddBusiness', 'calendarBusinessTime',
+    'calendarIsOpen', 'calendarNextOpening', 'calendars', 'call', 'case', 'caseContacts', 'caseLinks', 'caseRelations',
+    'caseSlas', 'casesOfProfile', 'checkInvariants', 'completeHostRequest', 'contact', 'contactHistory', 'createCase', 'createProfile', 'customerCard',
+    'dueSlaEvents', 'duplicateCandidates', 'duplicateCandidatesForDraft', 'duplicateReport', 'exportSnapshot', 'externalRecords', 'failHostRequest',
+    'findProfiles', 'free', 'hostRequests', 'importSnapshot', 'intake', 'intakeMany', 'intakeRules', 'linkCase', 'linkExternalRecord', 'loadCalendar', 'loadIntakeRules',
     'loadSla', 'loadTemplate', 'logContact',
-    'merge', 'mergePreview', 'mergeRecord', 'profile', 'profileRecord', 'profileSummary', 'recognize', 'relate',
-    'relatedCustomers', 'removeContactPoint', 'searchCases', 'setCaseStatus', 'slaDefinition', 'slaDefinitions', 'slaDue', 'template',
-    'templates', 'unlinkCase', 'unmerge', 'unrelate', 'updateCase', 'updateContactPoint', 'updateProfile', 'validateCase',
-    'validateProfile', 'validateRecord',
+    'merge', 'mergePreview', 'mergeRecord', 'profile', 'profileAttachments', 'profileRecord', 'profileSummary',
+    'recognize', 'relate', 'relateRecord',
+    'relatedCustomers', 'removeAttachment', 'removeContactPoint', 'requestExternalRecord', 'searchCases', 'setCaseStatus', 'slaDefinition', 'slaDefinitions', 'slaDue', 'template',
+    'templates', 'unlinkCase', 'unlinkExternalRecord', 'unmerge', 'unrelate', 'unrelateRecord', 'updateCase', 'updateContactPoint', 'updateProfile', 'validateCase',
+    'validateProfile', 'validateRecord', 'wrapUpContact',
   ]);
 });
 

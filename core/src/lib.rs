@@ -82,8 +82,8 @@ pub use email::EmailDomainRule;
 pub use engine::{
     AttachedFile, CardRecord, CardSource, CaseRelations, Casebook, CasebookBuilder, CreateOptions,
     CsvMapping, CustomerCard, FormValidation, ImportFormat, ImportOptions, ImportProgress,
-    ImportReport, ProfileCase, ProfileQuery, Recognition, Ref, Rejection, RelatedInput,
-    RelatedView,
+    ImportReport, ProfileCase, ProfileQuery, Recognition, Ref, Rejection, RelatedGroup,
+    RelatedInput, RelatedView,
 };
 pub use error::{
     quote, Entity, Error, ErrorCode, FieldError, FieldErrorCode, FieldErrors, Result, StorageError,

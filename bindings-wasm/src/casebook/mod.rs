@@ -36,6 +36,7 @@ mod cases;
 mod contacts;
 mod identity;
 mod intake;
+mod linked;
 mod profiles;
 mod slas;
 mod templates;

@@ -204,6 +204,10 @@ fn generate() -> String {
         .add::<Inbound>("Inbound", Way::In)
         .add::<IntakeRulesDef>("IntakeRulesDef", Way::In)
         .add::<ContactPointInput>("ContactPointInput", Way::In)
+        .add::<Target>("Target", Way::In)
+        .add::<ExternalRef>("ExternalRef", Way::In)
+        .add::<AttachmentInput>("AttachmentInput", Way::In)
+        .add::<RelatedInput>("RelatedInput", Way::In)
         // Returned.
         .add::<TemplateRef>("TemplateRef", Way::Out)
         .add::<ValidationReport>("ValidationReport", Way::Out)
@@ -232,7 +236,15 @@ fn generate() -> String {
         .add::<SlaClock>("SlaClock", Way::Out)
         .add::<SlaDue>("SlaDue", Way::Out)
         .add::<SlaEvent>("SlaEvent", Way::Out)
-        .add::<IntakeOutcome>("IntakeOutcome", Way::Out);
+        .add::<IntakeOutcome>("IntakeOutcome", Way::Out)
+        .add::<ExternalLink>("ExternalLink", Way::Out)
+        .add::<HostRequest>("HostRequest", Way::Out)
+        .add::<CustomerCard>("CustomerCard", Way::Out)
+        .add::<Attachment>("Attachment", Way::Out)
+        .add::<AttachedFile>("AttachedFile", Way::Out)
+        .add::<RelatedRecord>("RelatedRecord", Way::Out)
+        .add::<RelatedGroup>("RelatedGroup", Way::Out)
+        .add::<CaseRelations>("CaseRelations", Way::Out);
     records.declarations()
 }
 

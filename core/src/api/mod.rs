@@ -184,7 +184,7 @@ operations! {
     "intake_rules" => |cb, a| to_value(&cb.intake_rules()?);
     "intake" => |cb, a| to_value(&cb.intake(&a.actor()?, a.get("inbound")?)?);
     "intake_many" => |cb, a| to_value(&cb.intake_many(&a.actor()?, a.get::<Vec<crate::intake::Inbound>>("inbound")?)?);
-    "link_external_record" => |cb, a| to_value(&cb.link_external_record(&a.actor()?, &a.get("target")?, a.get("record")?)?);
+    "link_external_record" => |cb, a| to_value(&cb.link_external_record(&a.actor()?, &a.get("target")?, a.get("external")?)?);
     "unlink_external_record" => |cb, a| {
         cb.unlink_external_record(
             &a.actor()?,
@@ -203,7 +203,7 @@ operations! {
         a.str("record_type")?,
     )?);
     "host_requests" => |cb, a| to_value(&cb.host_requests(a.opt("after")?.unwrap_or(0), a.limit(100)?)?);
-    "complete_host_request" => |cb, a| to_value(&cb.complete_host_request(&a.actor()?, a.get("seq")?, a.opt("record")?)?);
+    "complete_host_request" => |cb, a| to_value(&cb.complete_host_request(&a.actor()?, a.get("seq")?, a.opt("external")?)?);
     "fail_host_request" => |cb, a| to_value(&cb.fail_host_request(&a.actor()?, a.get("seq")?, a.str("error")?)?);
     "wrap_up_contact" => |cb, a| to_value(&cb.wrap_up_contact(&a.actor()?, a.str("contact")?, a.opt("ended_at")?)?);
     "customer_card" => |cb, a| to_value(&cb.customer_card(a.str("contact")?)?);

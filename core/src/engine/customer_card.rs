@@ -140,7 +140,7 @@ fn push_person(
     let (person, other): (Vec<&ExternalLink>, Vec<&ExternalLink>) = profile
         .external_records
         .iter()
-        .partition(|l| l.record.is_person_level());
+        .partition(|l| l.reference.is_person_level());
     for link in person.into_iter().chain(other) {
         records.push(CardRecord {
             source,

@@ -71,7 +71,7 @@ impl<S: Store> Casebook<S> {
         self.store.write_with(|tx| {
             let mut loaded = self.load_target(&*tx, target)?;
             let link = ExternalLink {
-                record: record.clone(),
+                reference: record.clone(),
                 status: LinkStatus::Linked,
                 request: None,
                 error: None,
@@ -81,10 +81,10 @@ impl<S: Store> Casebook<S> {
             let links = loaded.links_mut();
             match links
                 .iter_mut()
-                .find(|l| l.status == LinkStatus::Linked && l.record.same_record(&record))
+                .find(|l| l.status == LinkStatus::Linked && l.reference.same_record(&record))
             {
                 Some(existing) => {
-                    existing.record = record.clone();
+                    existing.reference = record.clone();
                 }
                 None => {
                     if links.len() >= MAX_LINKS {
@@ -123,9 +123,9 @@ impl<S: Store> Casebook<S> {
             let links = loaded.links_mut();
             let before = links.len();
             links.retain(|l| {
-                !(l.record.system == system.trim()
-                    && l.record.record_type == record_type.trim()
-                    && l.record.external_id == external_id.trim()
+                !(l.reference.system == system.trim()
+                    && l.reference.record_type == record_type.trim()
+                    && l.reference.external_id == external_id.trim()
                     && l.status == LinkStatus::Linked)
             });
             if links.len() == before {
@@ -185,7 +185,7 @@ impl<S: Store> Casebook<S> {
                 now,
             )?;
             loaded.links_mut().push(ExternalLink {
-                record: record.clone(),
+                reference: record.clone(),
                 status: LinkStatus::Pending,
                 request: Some(request.seq),
                 error: None,
@@ -231,7 +231,7 @@ impl<S: Store> Casebook<S> {
                 .iter()
                 .filter(|l| l.status == LinkStatus::Linked)
             {
-                self.ask_to_pass_details(tx, by, &c, &link.record, now)?;
+                self.ask_to_pass_details(tx, by, &c, &link.reference, now)?;
             }
             Ok(c)
         })
@@ -281,25 +281,25 @@ impl<S: Store> Casebook<S> {
                 )));
             };
             let mut record = clean_ref(created, true)?;
-            if record.system != request.record.system
-                || record.record_type != request.record.record_type
+            if record.system != request.reference.system
+                || record.record_type != request.reference.record_type
             {
                 return Err(Error::InvalidInput(format!(
                     "request {seq} creates a {} {}, not a {} {}",
-                    request.record.system,
-                    request.record.record_type,
+                    request.reference.system,
+                    request.reference.record_type,
                     record.system,
                     record.record_type
                 )));
             }
             match request.status {
-                HostRequestStatus::Done if request.record.same_record(&record) => {
+                HostRequestStatus::Done if request.reference.same_record(&record) => {
                     return Ok(request)
                 }
                 HostRequestStatus::Done => {
                     return Err(Error::InvalidState(format!(
                         "request {seq} was completed with {}",
-                        request.record.external_id
+                        request.reference.external_id
                     )))
                 }
                 _ => {}
@@ -307,7 +307,7 @@ impl<S: Store> Casebook<S> {
             let mut loaded = self.load_target(&*tx, &request.target)?;
             record.synced_at = record.synced_at.or(Some(now));
             let linked = ExternalLink {
-                record: record.clone(),
+                reference: record.clone(),
                 status: LinkStatus::Linked,
                 request: None,
                 error: None,
@@ -317,7 +317,7 @@ impl<S: Store> Casebook<S> {
             let links = loaded.links_mut();
             let already = links
                 .iter()
-                .any(|l| l.status == LinkStatus::Linked && l.record.same_record(&record));
+                .any(|l| l.status == LinkStatus::Linked && l.reference.same_record(&record));
             let pending = links.iter().position(|l| l.request == Some(seq));
             match (already, pending) {
                 // Linked by hand meanwhile: the pending entry goes.
@@ -331,7 +331,7 @@ impl<S: Store> Casebook<S> {
             }
             self.save_target(tx, loaded, by, now)?;
             request.status = HostRequestStatus::Done;
-            request.record = record.clone();
+            request.reference = record.clone();
             request.error = None;
             request.updated_at = now;
             self.put_request(tx, &request)?;
@@ -429,7 +429,7 @@ impl<S: Store> Casebook<S> {
             seq,
             kind,
             status: HostRequestStatus::Pending,
-            record,
+            reference: record,
             target,
             fields,
             error: None,

@@ -39,7 +39,7 @@ pub use import::{
 };
 pub use profiles::{CreateOptions, ProfileQuery};
 pub use recognition::Recognition;
-pub use related_records::{CaseRelations, RelatedInput, RelatedView};
+pub use related_records::{CaseRelations, RelatedGroup, RelatedInput, RelatedView};
 
 use crate::clock::{Clock, IdSource};
 use crate::config::Config;

@@ -39,6 +39,16 @@ pub struct RelatedView {
     pub case: Option<CaseSummary>,
 }
 
+/// A case's related records of one kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RelatedGroup {
+    /// The kind.
+    pub kind: RelatedKind,
+    /// Its records, in the order related.
+    pub records: Vec<RelatedView>,
+}
+
 /// A case's relations ([`Casebook::case_relations`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -49,8 +59,9 @@ pub struct CaseRelations {
     /// The closed case it follows up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up_of: Option<CaseSummary>,
-    /// Its related records by kind (`incident`, `problem`, ...), in the order related.
-    pub related: BTreeMap<RelatedKind, Vec<RelatedView>>,
+    /// Its related records grouped by kind, in the order of the kinds
+    /// (incident, problem, change, request, knowledge).
+    pub related: Vec<RelatedGroup>,
 }
 
 impl<S: Store> Casebook<S> {
@@ -174,13 +185,17 @@ impl<S: Store> Casebook<S> {
                     None => None,
                 })
             };
-            let mut related: BTreeMap<RelatedKind, Vec<RelatedView>> = BTreeMap::new();
+            let mut by_kind: BTreeMap<RelatedKind, Vec<RelatedView>> = BTreeMap::new();
             for relation in &current.related {
-                related.entry(relation.kind).or_default().push(RelatedView {
+                by_kind.entry(relation.kind).or_default().push(RelatedView {
                     case: summary(relation.case)?,
                     relation: relation.clone(),
                 });
             }
+            let related = by_kind
+                .into_iter()
+                .map(|(kind, records)| RelatedGroup { kind, records })
+                .collect();
             Ok(CaseRelations {
                 parent: summary(current.parent)?,
                 follow_up_of: summary(current.follow_up_of)?,

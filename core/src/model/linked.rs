@@ -67,7 +67,7 @@ pub enum LinkStatus {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ExternalLink {
     /// The record.
-    pub record: ExternalRef,
+    pub reference: ExternalRef,
     /// Linked, or its creation pending or failed.
     #[serde(default)]
     pub status: LinkStatus,
@@ -87,7 +87,7 @@ pub struct ExternalLink {
 impl ExternalLink {
     /// Whether two links name the same record, or the same pending creation.
     pub fn same_link(&self, other: &ExternalLink) -> bool {
-        self.record.same_record(&other.record) && self.request == other.request
+        self.reference.same_record(&other.reference) && self.request == other.request
     }
 }
 
@@ -217,7 +217,7 @@ pub struct HostRequest {
     /// Where it stands.
     pub status: HostRequestStatus,
     /// The record it concerns in the other system (no id yet for a creation).
-    pub record: ExternalRef,
+    pub reference: ExternalRef,
     /// The casebook record it is for.
     pub target: Target,
     /// The details to write there: the profile's and the interaction's.

@@ -80,7 +80,7 @@ pub fn customer_card_orders_linked_records<S: Store>(store: S) {
     let order: Vec<(CardSource, &str)> = card
         .records
         .iter()
-        .map(|r| (r.source, r.link.record.external_id.as_str()))
+        .map(|r| (r.source, r.link.reference.external_id.as_str()))
         .collect();
     assert_eq!(
         order,
@@ -93,7 +93,7 @@ pub fn customer_card_orders_linked_records<S: Store>(store: S) {
         ]
     );
     assert_eq!(
-        card.records[1].link.record.display_name.as_deref(),
+        card.records[1].link.reference.display_name.as_deref(),
         Some("Ann Okafor (CRM)")
     );
     assert_eq!(card.records[3].relationship.as_deref(), Some("spouse"));
@@ -171,7 +171,7 @@ pub fn host_requests_create_records_and_pass_details<S: Store>(store: S) {
     let linked = cb.external_records(&on_call).unwrap();
     assert_eq!(linked.len(), 1);
     assert_eq!(
-        (linked[0].status, linked[0].record.external_id.as_str()),
+        (linked[0].status, linked[0].reference.external_id.as_str()),
         (LinkStatus::Linked, "00Q99")
     );
     // The same confirmation again changes nothing; another id is refused.
@@ -318,15 +318,16 @@ pub fn attachments_and_case_relations<S: Store>(store: S) {
     cb.relate_record(&agent(), case.id, article.clone())
         .unwrap();
     let relations = cb.case_relations(case.id).unwrap();
-    assert_eq!(relations.related.len(), 2);
-    let problems = &relations.related[&RelatedKind::Problem];
+    let kinds: Vec<RelatedKind> = relations.related.iter().map(|g| g.kind).collect();
+    assert_eq!(kinds, [RelatedKind::Problem, RelatedKind::Knowledge]);
+    let problems = &relations.related[0].records;
     assert_eq!(problems.len(), 1, "related once");
     assert_eq!(
         problems[0].case.as_ref().map(|c| c.number.as_str()),
         Some(problem.number.as_str())
     );
     assert_eq!(
-        relations.related[&RelatedKind::Knowledge][0]
+        relations.related[1].records[0]
             .relation
             .external
             .as_ref()
@@ -427,7 +428,7 @@ pub fn links_survive_merges_without_duplicates<S: Store>(make: &dyn Fn() -> S) {
             if stored.merged_into.is_some() {
                 prop_assert!(stored.external_records.is_empty(), "a tombstone holds links");
             }
-            let mut ids: Vec<&str> = stored.external_records.iter().map(|l| l.record.external_id.as_str()).collect();
+            let mut ids: Vec<&str> = stored.external_records.iter().map(|l| l.reference.external_id.as_str()).collect();
             let before = ids.len();
             ids.sort();
             ids.dedup();
