@@ -639,6 +639,25 @@ casebook_status casebook_recognition_urgent_case(const casebook_recognition_t *r
                                                  const char **out_status);
 
 /**
+ * Number of external (CRM) records linked to a known caller (0 for the
+ * other outcomes): what the agent's CRM pane opens.
+ */
+casebook_status casebook_recognition_external_record_count(const casebook_recognition_t *rec,
+                                                           size_t *out_count);
+
+/**
+ * External record `index` linked to a known caller, in the order linked:
+ * its system (`"salesforce"`), record type (`"contact"`), id there and
+ * display name (empty when it has none); optional out-parameters.
+ */
+casebook_status casebook_recognition_external_record(const casebook_recognition_t *rec,
+                                                     size_t index,
+                                                     const char **out_system,
+                                                     const char **out_record_type,
+                                                     const char **out_external_id,
+                                                     const char **out_display_name);
+
+/**
  * Probable duplicates of a profile, best first, with explainable scores; answers a JSON array.
  */
 casebook_status casebook_duplicate_candidates(const casebook_t *handle,
@@ -746,6 +765,59 @@ casebook_status casebook_intake(const casebook_t *handle,
                                 const char *by,
                                 const char *inbound_json,
                                 char **out_json);
+
+/**
+ * Links a record of another system (`external_json`: system, record_type,
+ * external_id, display_name, url) to a target (`target_json`:
+ * `{"profile": "C-000001"}`, `{"case": "CS0001001"}` or `{"contact":
+ * "<id>"}`); answers the link. Linking it again refreshes it.
+ */
+casebook_status casebook_link_external_record(const casebook_t *handle,
+                                              const char *by,
+                                              const char *target_json,
+                                              const char *external_json,
+                                              char **out_json);
+
+/**
+ * The customer card of an interaction (contact id): its linked records,
+ * the customer's, the household's, the cases', in that order, as JSON.
+ */
+casebook_status casebook_customer_card(const casebook_t *handle,
+                                       const char *contact_id,
+                                       char **out_json);
+
+/**
+ * Wraps an interaction up: ends it at `ended_at` (RFC 3339; NULL: its end,
+ * or now) and asks the host, once per linked record, to pass its details
+ * there. Answers the contact.
+ */
+casebook_status casebook_wrap_up_contact(const casebook_t *handle,
+                                         const char *by,
+                                         const char *contact_id,
+                                         const char *ended_at,
+                                         char **out_json);
+
+/**
+ * The host requests after sequence number `after` (0: from the first),
+ * at most `limit` (0: the engine's default), in order, as a JSON array:
+ * creations to carry out (`create_record`) and details to pass
+ * (`pass_details`). Keep the last `seq` handled as the cursor.
+ */
+casebook_status casebook_host_requests(const casebook_t *handle,
+                                       uint64_t after,
+                                       size_t limit,
+                                       char **out_json);
+
+/**
+ * Records that the host carried request `seq` out; a creation names the
+ * created record (`external_json`, NULL for other requests), which is
+ * then linked. Answers the request.
+ */
+casebook_status casebook_complete_host_request(const casebook_t *handle,
+                                               const char *by,
+                                               uint64_t seq,
+                                               const char *external_json,
+                                               char **out_json);
 
 /**
  * The internal `id` of the profile, case or contact in `answer` (a string

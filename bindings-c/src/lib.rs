@@ -55,6 +55,8 @@ mod slas;
 
 mod intake;
 
+mod linked;
+
 mod answer;
 
 // What they share.

@@ -50,6 +50,14 @@ pub(crate) struct RecentContact {
     pub(crate) summary: CString,
 }
 
+/// One external (CRM) record linked to a known caller, as C reads it.
+pub(crate) struct LinkedRecord {
+    pub(crate) system: CString,
+    pub(crate) record_type: CString,
+    pub(crate) external_id: CString,
+    pub(crate) display_name: CString,
+}
+
 /// One contact point of an unknown caller's draft, as C reads it.
 pub(crate) struct DraftContact {
     pub(crate) kind: CString,
@@ -63,6 +71,8 @@ pub(crate) struct Recognized {
     pub(crate) candidates: Vec<Candidate>,
     pub(crate) open_cases: Vec<OpenCase>,
     pub(crate) recent_contacts: Vec<RecentContact>,
+    /// The known caller's linked external records.
+    pub(crate) external_records: Vec<LinkedRecord>,
     /// The unknown caller's normalised address (matching key), if any.
     pub(crate) key: Option<CString>,
     pub(crate) draft_contacts: Vec<DraftContact>,
@@ -102,6 +112,7 @@ impl Recognized {
             candidates: vec![],
             open_cases: vec![],
             recent_contacts: vec![],
+            external_records: vec![],
             key: None,
             draft_contacts: vec![],
             extension: None,
@@ -134,11 +145,23 @@ impl Recognized {
                     .collect();
             }
             Recognition::Known {
+                profile,
                 summary,
                 open_cases,
                 recent_contacts,
                 ..
             } => {
+                rec.external_records = profile
+                    .external_records
+                    .iter()
+                    .filter(|l| l.status == casebook::LinkStatus::Linked)
+                    .map(|l| LinkedRecord {
+                        system: text(&l.reference.system),
+                        record_type: text(&l.reference.record_type),
+                        external_id: text(&l.reference.external_id),
+                        display_name: text(l.reference.display_name.as_deref().unwrap_or_default()),
+                    })
+                    .collect();
                 rec.kind = casebook_recognition_outcome::Known;
                 rec.candidates = vec![Candidate {
                     customer_id: text(&summary.customer_id),

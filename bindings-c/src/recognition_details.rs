@@ -1,7 +1,8 @@
 //! The details of a recognition a telephony host shows without JSON
 //! parsing: the extension and whether the caller withheld their identity,
 //! the unknown caller's normalised address and draft contact points, the
-//! known caller's recent contacts, and each profile's most urgent open case. Strings belong to the recognition: valid until
+//! known caller's recent contacts and linked CRM records, and each
+//! profile's most urgent open case. Strings belong to the recognition: valid until
 //! `casebook_recognition_free`; do not free them. Out-parameters marked
 //! optional may be NULL.
 
@@ -219,6 +220,43 @@ pub unsafe extern "C" fn casebook_recognition_urgent_case(
         put(out_number, &case.number);
         put(out_title, &case.short_description);
         put(out_status, &case.status);
+        Ok(())
+    })
+}
+
+/// Number of external (CRM) records linked to a known caller (0 for the
+/// other outcomes): what the agent's CRM pane opens.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_recognition_external_record_count(
+    rec: *const casebook_recognition_t,
+    out_count: *mut usize,
+) -> casebook_status {
+    guard(|| {
+        let out = Out::new(out_count, "out_count")?;
+        out.write(recognition_of(rec)?.external_records.len());
+        Ok(())
+    })
+}
+
+/// External record `index` linked to a known caller, in the order linked:
+/// its system (`"salesforce"`), record type (`"contact"`), id there and
+/// display name (empty when it has none); optional out-parameters.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_recognition_external_record(
+    rec: *const casebook_recognition_t,
+    index: usize,
+    out_system: *mut *const c_char,
+    out_record_type: *mut *const c_char,
+    out_external_id: *mut *const c_char,
+    out_display_name: *mut *const c_char,
+) -> casebook_status {
+    guard(|| {
+        let rec = recognition_of(rec)?;
+        let record = at(&rec.external_records, index, "external record")?;
+        put(out_system, &record.system);
+        put(out_record_type, &record.record_type);
+        put(out_external_id, &record.external_id);
+        put(out_display_name, &record.display_name);
         Ok(())
     })
 }

@@ -707,6 +707,9 @@ int main(void) {
     OK(casebook_open_memory(SLA_OPTIONS, &cb));
     test_intake(cb);
     OK(casebook_free(cb));
+    OK(casebook_open_memory(SLA_OPTIONS, &cb));
+    test_linked(cb);
+    OK(casebook_free(cb));
 
     /* The same again over a fresh SQLite file, and the file checks. */
     {
@@ -732,6 +735,10 @@ int main(void) {
         snprintf(path, sizeof path, "%s/intake.db", dir);
         OK(casebook_open_sqlite(path, SLA_OPTIONS, &cb));
         test_intake(cb);
+        OK(casebook_free(cb));
+        snprintf(path, sizeof path, "%s/linked.db", dir);
+        OK(casebook_open_sqlite(path, SLA_OPTIONS, &cb));
+        test_linked(cb);
         OK(casebook_free(cb));
         test_sqlite_files(dir);
         snprintf(path, sizeof path, "rm -rf '%s'", dir);

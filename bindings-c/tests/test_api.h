@@ -46,6 +46,10 @@ void test_service_levels(casebook_t *cb);
  * points one at a time, on a handle with nothing loaded yet. */
 void test_intake(casebook_t *cb);
 
+/* test_linked.c: CRM records at the screen pop, the customer card, host
+ * requests and the wrap-up, on a handle with nothing loaded yet. */
+void test_linked(casebook_t *cb);
+
 /* test_telephony.c: what a telephony host reads without JSON parsing,
  * stale handles, short messages, the status enum in a switch. */
 void test_telephony_accessors(casebook_t *cb);

@@ -1,6 +1,6 @@
 /* Screen pop: reads caller numbers from stdin, one per line, and prints who
- * is calling and their open cases, as an agent's desktop would on a ringing
- * phone. The engine starts with a few demo customers; `--generate N` adds N
+ * is calling, their open cases and the CRM records linked to them, as an
+ * agent's desktop would on a ringing phone. The engine starts with a few demo customers; `--generate N` adds N
  * synthetic customers first (to see memory and speed at a realistic size).
  *
  * The customers live in memory, or in a store several processes share:
@@ -30,12 +30,25 @@ static int add(casebook_t *cb, int is_case, const char *json) {
     return check(status, is_case ? "create case" : "create profile");
 }
 
+/* Links a CRM record to a customer and frees the answer. */
+static int link_crm(casebook_t *cb, const char *customer_id, const char *external_json) {
+    char target[64], *out = NULL;
+    casebook_status status;
+    snprintf(target, sizeof target, "{\"profile\": \"%s\"}", customer_id);
+    status = casebook_link_external_record(cb, "demo", target, external_json, &out);
+    casebook_string_free(out);
+    return check(status, "link CRM record");
+}
+
 static int seed(casebook_t *cb, long generate) {
     long i;
     char json[256];
     int ok = add(cb, 0,
                  "{\"given_name\": \"Ada\", \"family_name\": \"Lovelace\","
                  " \"contact_points\": [{\"kind\": \"phone\", \"value\": \"+44 20 7946 0958\"}]}") &&
+             link_crm(cb, "C-000001",
+                      "{\"system\": \"salesforce\", \"record_type\": \"contact\","
+                      " \"external_id\": \"003A000001\", \"display_name\": \"Ada Lovelace\"}") &&
              add(cb, 1,
                  "{\"short_description\": \"Router has no signal\", \"impact\": \"high\", \"urgency\": \"high\","
                  " \"links\": [{\"profile\": \"C-000001\", \"role\": \"requester\"}]}") &&
@@ -61,8 +74,9 @@ static int seed(casebook_t *cb, long generate) {
 static void pop(casebook_t *cb, const char *number) {
     casebook_recognition_t *rec = NULL;
     casebook_recognition_outcome outcome;
-    size_t count = 0, open = 0, i;
+    size_t count = 0, open = 0, records = 0, i;
     const char *id = NULL, *name = NULL, *case_number = NULL, *description = NULL;
+    const char *system = NULL, *record_type = NULL, *external_id = NULL;
 
     if (!check(casebook_recognize(cb, "voice", number, &rec), "recognize")) {
         return;
@@ -79,6 +93,11 @@ static void pop(casebook_t *cb, const char *number) {
         for (i = 0; i < open; i++) {
             casebook_recognition_open_case(rec, i, &case_number, &description);
             printf("    %s  %s\n", case_number, description);
+        }
+        casebook_recognition_external_record_count(rec, &records);
+        for (i = 0; i < records; i++) {
+            casebook_recognition_external_record(rec, i, &system, &record_type, &external_id, &name);
+            printf("    CRM: %s %s %s (%s)\n", system, record_type, external_id, name);
         }
     } else {
         printf("%s: shared number, %zu customers:\n", number, count);
