@@ -1,4 +1,4 @@
-/* Runs the shared test vectors (operations.json, sla.json, callers.json, intake.json and validation.json
+/* Runs the shared test vectors (operations.json, sla.json, callers.json, intake.json, linked.json and validation.json
  * in tests/vectors) through the C API, with the rules of tests/vectors/README.md.
  * The vector files are read with jansson; every operation goes through
  * casebook_call, so the binding adds no behaviour of its own.
@@ -257,7 +257,7 @@ static void run_validation(const json_t *vectors) {
 }
 
 int main(int argc, char **argv) {
-    json_t *operations, *slas, *validation, *callers, *intake;
+    json_t *operations, *slas, *validation, *callers, *intake, *linked;
     size_t handles = 1, recognitions = 1, strings = 1;
     if (argc != 2) {
         fprintf(stderr, "usage: %s <vectors directory>\n", argv[0]);
@@ -268,19 +268,23 @@ int main(int argc, char **argv) {
     validation = load(argv[1], "validation.json");
     callers = load(argv[1], "callers.json");
     intake = load(argv[1], "intake.json");
-    if (operations == NULL || slas == NULL || validation == NULL || callers == NULL || intake == NULL) {
+    linked = load(argv[1], "linked.json");
+    if (operations == NULL || slas == NULL || validation == NULL || callers == NULL || intake == NULL ||
+        linked == NULL) {
         return 2;
     }
     run_operations("operations.json", operations);
     run_operations("sla.json", slas);
     run_operations("callers.json", callers);
     run_operations("intake.json", intake);
+    run_operations("linked.json", linked);
     run_validation(validation);
     json_decref(operations);
     json_decref(slas);
     json_decref(validation);
     json_decref(callers);
     json_decref(intake);
+    json_decref(linked);
     casebook_live_objects(&handles, &recognitions, &strings);
     if (handles || recognitions || strings) {
         fprintf(stderr, "leaked: %zu handles, %zu recognitions, %zu strings\n", handles, recognitions, strings);

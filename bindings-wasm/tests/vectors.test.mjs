@@ -31,6 +31,13 @@ test('caller vectors', () => {
   assert.deepEqual(problems, []);
 });
 
+test('linked-record vectors', () => {
+  const vectors = loadVectors('linked.json');
+  assert.ok(vectors.scenarios[0].steps.length > 30, 'linked.json holds its steps');
+  const problems = runOperations(api, vectors);
+  assert.deepEqual(problems, []);
+});
+
 test('intake vectors', () => {
   const vectors = loadVectors('intake.json');
   const intakes = vectors.scenarios[0].steps.filter((s) => s.op === 'intake').length;
