@@ -820,6 +820,18 @@ casebook_status casebook_complete_host_request(const casebook_t *handle,
                                                char **out_json);
 
 /**
+ * Merges a duplicate case into a survivor (`plan_json`: `{"survivor":
+ * "CS0001001", "duplicate": "CS0001002"}`): timeline, links, contacts,
+ * related records and attachments move, the duplicate is closed as a
+ * duplicate. Answers `{merge_id, survivor, duplicate}`; undo with
+ * `casebook_call(cb, "unmerge_cases", {"by", "merge_id"})`.
+ */
+casebook_status casebook_merge_cases(const casebook_t *handle,
+                                     const char *by,
+                                     const char *plan_json,
+                                     char **out_json);
+
+/**
  * The internal `id` of the profile, case or contact in `answer` (a string
  * handed out by `casebook_create_profile`, `casebook_update_profile`,
  * `casebook_create_case`, `casebook_log_contact`, ...). `*out` belongs to

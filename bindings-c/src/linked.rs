@@ -2,7 +2,8 @@
 //! interactions, the customer card of an interaction, and the requests the
 //! host carries out in those systems. Attachments, related records and the
 //! rest go through `casebook_call` (`add_attachment`, `relate_record`,
-//! `case_relations`, `request_external_record`, `fail_host_request`, ...).
+//! `case_relations`, `request_external_record`, `fail_host_request`,
+//! `case_merge_preview`, `unmerge_cases`, ...).
 
 use crate::args::{arg_json, arg_str, opt_str, with_limit};
 use crate::casebook_t;
@@ -101,5 +102,22 @@ pub unsafe extern "C" fn casebook_complete_host_request(
             args["external"] = arg_json(external_json, "external_json")?;
         }
         Ok(args)
+    })
+}
+
+/// Merges a duplicate case into a survivor (`plan_json`: `{"survivor":
+/// "CS0001001", "duplicate": "CS0001002"}`): timeline, links, contacts,
+/// related records and attachments move, the duplicate is closed as a
+/// duplicate. Answers `{merge_id, survivor, duplicate}`; undo with
+/// `casebook_call(cb, "unmerge_cases", {"by", "merge_id"})`.
+#[no_mangle]
+pub unsafe extern "C" fn casebook_merge_cases(
+    handle: *const casebook_t,
+    by: *const c_char,
+    plan_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> casebook_status {
+    operation(handle, "merge_cases", out_json, || {
+        Ok(json!({"by": arg_str(by, "by")?, "plan": arg_json(plan_json, "plan_json")?}))
     })
 }

@@ -187,6 +187,8 @@ export interface Case {
     category?: string;
     /** Channel the case came in on. */
     channel?: Channel;
+    /** The case this one was merged into, as its duplicate. */
+    duplicateOf?: Uuid;
     /** Records in other systems linked to it (a CRM's case, an incident elsewhere). */
     externalRecords?: ExternalLink[];
     /** The closed case this one follows up (a customer wrote again after it closed). */
@@ -277,6 +279,40 @@ export interface CaseLink {
     linkedAt: Timestamp;
     /** Who linked. */
     linkedBy: string;
+}
+
+/** What a case merge did (`Casebook::merge_cases`). */
+export interface CaseMergeOutcome {
+    /** Merge id (to undo it). */
+    mergeId: Uuid;
+    /** The survivor. */
+    survivor: Case;
+    /** The closed duplicate. */
+    duplicate: Case;
+}
+
+/** Which case survives and which folds into it. */
+export interface CaseMergePlan {
+    /** The case that stays: its id or number. */
+    survivor: string;
+    /** The duplicate, closed into it: its id or number. */
+    duplicate: string;
+}
+
+/** What a case merge would do (`Casebook::case_merge_preview`). */
+export interface CaseMergePreview {
+    /** The survivor as it would be. */
+    survivor: Case;
+    /** The duplicate as it would be (closed, pointing to the survivor). */
+    duplicate: Case;
+    /** Timeline entries moving. */
+    timelineMoved: number;
+    /** Profiles newly linked to the survivor (a profile linked to both stays linked once). */
+    linksMoved: number;
+    /** Contacts moving. */
+    contactsMoved: number;
+    /** Related records, attachments and external records moving. */
+    recordsMoved: number;
 }
 
 /** A case's relations (`Casebook::case_relations`). */
@@ -2193,6 +2229,8 @@ export interface TimelineEntry {
     at: Timestamp;
     /** Text. */
     text: string;
+    /** The case it came from, when it moved here in a case merge. */
+    origin?: string;
 }
 
 /** An instant: RFC 3339 text in UTC, such as `2026-03-02T09:00:00Z`. */

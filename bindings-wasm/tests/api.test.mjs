@@ -69,15 +69,15 @@ test('the package exports exactly the documented API', () => {
     .filter((m) => m !== 'constructor' && !m.startsWith('__')).sort();
   assert.deepEqual(methods, [
     'addAttachment', 'addCaseEntry', 'addContactPoint', 'associateContact', 'auditLog', 'calendar', 'calendarAddBusiness', 'calendarBusinessTime',
-    'calendarIsOpen', 'calendarNextOpening', 'calendars', 'call', 'case', 'caseContacts', 'caseLinks', 'caseRelations',
+    'calendarIsOpen', 'calendarNextOpening', 'calendars', 'call', 'case', 'caseContacts', 'caseLinks', 'caseMergePreview', 'caseRelations',
     'caseSlas', 'casesOfProfile', 'checkInvariants', 'completeHostRequest', 'contact', 'contactHistory', 'createCase', 'createProfile', 'customerCard',
     'dueSlaEvents', 'duplicateCandidates', 'duplicateCandidatesForDraft', 'duplicateReport', 'exportSnapshot', 'externalRecords', 'failHostRequest',
     'findProfiles', 'free', 'hostRequests', 'importSnapshot', 'intake', 'intakeMany', 'intakeRules', 'linkCase', 'linkExternalRecord', 'loadCalendar', 'loadIntakeRules',
     'loadSla', 'loadTemplate', 'logContact',
-    'merge', 'mergePreview', 'mergeRecord', 'profile', 'profileAttachments', 'profileRecord', 'profileSummary',
+    'merge', 'mergeCases', 'mergePreview', 'mergeRecord', 'profile', 'profileAttachments', 'profileRecord', 'profileSummary',
     'recognize', 'relate', 'relateRecord',
     'relatedCustomers', 'removeAttachment', 'removeContactPoint', 'requestExternalRecord', 'searchCases', 'setCaseStatus', 'slaDefinition', 'slaDefinitions', 'slaDue', 'template',
-    'templates', 'unlinkCase', 'unlinkExternalRecord', 'unmerge', 'unrelate', 'unrelateRecord', 'updateCase', 'updateContactPoint', 'updateProfile', 'validateCase',
+    'templates', 'unlinkCase', 'unlinkExternalRecord', 'unmerge', 'unmergeCases', 'unrelate', 'unrelateRecord', 'updateCase', 'updateContactPoint', 'updateProfile', 'validateCase',
     'validateProfile', 'validateRecord', 'wrapUpContact',
   ]);
 });

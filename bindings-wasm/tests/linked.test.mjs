@@ -92,3 +92,20 @@ test('attachments and typed relations', () => {
   assert.equal(relations.related[0].records[0].case.number, problem.number);
   assert.equal(relations.related[1].records[0].relation.linkedBy, 'agent');
 });
+
+test('a duplicate case merged and unmerged', () => {
+  const cb = new Casebook(OPTIONS);
+  const { ann, bob } = household(cb);
+  const keep = cb.createCase('agent', { shortDescription: 'No broadband', links: [{ profile: ann.customerId, role: 'requester' }] });
+  const dup = cb.createCase('agent', { shortDescription: 'Internet down', links: [{ profile: bob.customerId, role: 'affected' }] });
+  cb.addCaseEntry('agent', dup.number, 'work_note', 'Checked the line');
+  const plan = { survivor: keep.number, duplicate: dup.number };
+  assert.equal(cb.caseMergePreview(plan).linksMoved, 1);
+  const merged = cb.mergeCases('agent', plan);
+  assert.equal(merged.duplicate.duplicateOf, keep.id);
+  assert.equal(merged.survivor.timeline.find((e) => e.text === 'Checked the line').origin, dup.number);
+  assert.equal(cb.caseLinks(keep.number).length, 2);
+  const undone = cb.unmergeCases('agent', merged.mergeId);
+  assert.equal(undone.duplicate.status, 'new');
+  rejects(() => cb.unmergeCases('agent', merged.mergeId), 'unmerge_refused');
+});

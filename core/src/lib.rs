@@ -80,10 +80,11 @@ pub use clock::{RandomIds, SystemClock};
 pub use config::{Config, IdFormat};
 pub use email::EmailDomainRule;
 pub use engine::{
-    AttachedFile, CardRecord, CardSource, CaseRelations, Casebook, CasebookBuilder, CreateOptions,
-    CsvMapping, CustomerCard, FormValidation, ImportFormat, ImportOptions, ImportProgress,
-    ImportReport, ProfileCase, ProfileQuery, Recognition, Ref, Rejection, RelatedGroup,
-    RelatedInput, RelatedView,
+    AttachedFile, CardRecord, CardSource, CaseMergeOutcome, CaseMergePlan, CaseMergePreview,
+    CaseMergeRecord, CaseRelations, Casebook, CasebookBuilder, CreateOptions, CsvMapping,
+    CustomerCard, FormValidation, ImportFormat, ImportOptions, ImportProgress, ImportReport,
+    ProfileCase, ProfileQuery, Recognition, Ref, Rejection, RelatedGroup, RelatedInput,
+    RelatedView,
 };
 pub use error::{
     quote, Entity, Error, ErrorCode, FieldError, FieldErrorCode, FieldErrors, Result, StorageError,

@@ -70,6 +70,7 @@ macro_rules! conformance_suite {
             linked::customer_card_orders_linked_records,
             linked::host_requests_create_records_and_pass_details,
             linked::attachments_and_case_relations,
+            linked::case_merge_moves_and_unmerges,
         );
         #[test]
         fn links_survive_merges_without_duplicates() {

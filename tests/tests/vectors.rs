@@ -62,7 +62,9 @@ fn caller_vectors() {
 #[test]
 fn linked_record_vectors() {
     let vectors = load("linked.json");
-    let steps = vectors["scenarios"][0]["steps"].as_array().map_or(0, Vec::len);
+    let steps = vectors["scenarios"][0]["steps"]
+        .as_array()
+        .map_or(0, Vec::len);
     assert!(steps > 30, "the linked-record vectors hold {steps} steps");
     let problems = run_operations(&vectors);
     assert!(problems.is_empty(), "{}", problems.join("\n"));

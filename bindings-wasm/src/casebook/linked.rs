@@ -205,3 +205,35 @@ impl Casebook {
         self.run("case_relations", args!("case" => case))
     }
 }
+
+#[wasm_bindgen]
+impl Casebook {
+    /// What merging a duplicate case into a survivor would do, changing nothing.
+    #[wasm_bindgen(js_name = caseMergePreview, unchecked_return_type = "CaseMergePreview")]
+    pub fn case_merge_preview(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CaseMergePlan")] plan: JsValue,
+    ) -> JsResult {
+        self.run("case_merge_preview", args!("plan" => plan))
+    }
+
+    /// Merges a duplicate case into a survivor; the duplicate is closed.
+    #[wasm_bindgen(js_name = mergeCases, unchecked_return_type = "CaseMergeOutcome")]
+    pub fn merge_cases(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] by: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CaseMergePlan")] plan: JsValue,
+    ) -> JsResult {
+        self.run("merge_cases", args!("by" => by, "plan" => plan))
+    }
+
+    /// Undoes a case merge while nothing it moved has changed.
+    #[wasm_bindgen(js_name = unmergeCases, unchecked_return_type = "{ survivor: Case; duplicate: Case }")]
+    pub fn unmerge_cases(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] by: JsValue,
+        #[wasm_bindgen(js_name = mergeId, unchecked_param_type = "string")] merge_id: JsValue,
+    ) -> JsResult {
+        self.run("unmerge_cases", args!("by" => by, "merge_id" => merge_id))
+    }
+}

@@ -208,6 +208,7 @@ fn generate() -> String {
         .add::<ExternalRef>("ExternalRef", Way::In)
         .add::<AttachmentInput>("AttachmentInput", Way::In)
         .add::<RelatedInput>("RelatedInput", Way::In)
+        .add::<CaseMergePlan>("CaseMergePlan", Way::In)
         // Returned.
         .add::<TemplateRef>("TemplateRef", Way::Out)
         .add::<ValidationReport>("ValidationReport", Way::Out)
@@ -244,7 +245,9 @@ fn generate() -> String {
         .add::<AttachedFile>("AttachedFile", Way::Out)
         .add::<RelatedRecord>("RelatedRecord", Way::Out)
         .add::<RelatedGroup>("RelatedGroup", Way::Out)
-        .add::<CaseRelations>("CaseRelations", Way::Out);
+        .add::<CaseRelations>("CaseRelations", Way::Out)
+        .add::<CaseMergePreview>("CaseMergePreview", Way::Out)
+        .add::<CaseMergeOutcome>("CaseMergeOutcome", Way::Out);
     records.declarations()
 }
 

@@ -218,6 +218,12 @@ operations! {
         cb.unrelate_record(&a.actor()?, a.str("case")?, a.get("input")?)?;
         Ok(json!({}))
     };
+    "case_merge_preview" => |cb, a| to_value(&cb.case_merge_preview(&a.get("plan")?)?);
+    "merge_cases" => |cb, a| to_value(&cb.merge_cases(&a.actor()?, &a.get("plan")?)?);
+    "unmerge_cases" => |cb, a| {
+        let (survivor, duplicate) = cb.unmerge_cases(&a.actor()?, a.get("merge_id")?)?;
+        Ok(json!({"survivor": to_value(&survivor)?, "duplicate": to_value(&duplicate)?}))
+    };
     "case_relations" => |cb, a| to_value(&cb.case_relations(a.str("case")?)?);
     "recognize" => |cb, a| to_value(&cb.recognize(a.get::<Channel>("channel")?, a.str("address")?)?);
     "duplicate_candidates" => |cb, a| to_value(&cb.duplicate_candidates(a.str("ref")?)?);

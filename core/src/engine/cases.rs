@@ -139,6 +139,7 @@ impl<S: Store> Casebook<S> {
             assignee: None,
             parent: None,
             follow_up_of,
+            duplicate_of: None,
             short_description: String::new(),
             description: String::new(),
             timeline: Vec::new(),
@@ -284,6 +285,7 @@ impl<S: Store> Casebook<S> {
         }
         case.timeline.push(TimelineEntry {
             id: ids.next(),
+            origin: None,
             kind: EntryKind::StatusChange,
             author: by.to_string(),
             at: now,
@@ -325,6 +327,7 @@ impl<S: Store> Casebook<S> {
             let mut case = self.resolve_case(tx, r)?;
             case.timeline.push(TimelineEntry {
                 id: ids.next(),
+                origin: None,
                 kind,
                 author: by.to_string(),
                 at: now,

@@ -399,6 +399,7 @@ impl<S: Store> Casebook<S> {
                 outcome.reopened = before == CaseStatus::Resolved && resume;
                 case.timeline.push(TimelineEntry {
                     id: ids.next(),
+                    origin: None,
                     kind: EntryKind::Comment,
                     author: by.to_string(),
                     at: now,

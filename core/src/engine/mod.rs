@@ -6,6 +6,7 @@ mod addresses;
 mod attachments;
 mod case_form;
 mod case_links;
+mod case_merge;
 mod cases;
 mod clean;
 mod contact_points;
@@ -32,6 +33,7 @@ mod templates;
 
 pub use attachments::AttachedFile;
 pub use case_links::ProfileCase;
+pub use case_merge::{CaseMergeOutcome, CaseMergePlan, CaseMergePreview, CaseMergeRecord};
 pub use customer_card::{CardRecord, CardSource, CustomerCard};
 pub use form::FormValidation;
 pub use import::{

@@ -281,6 +281,7 @@ impl<S: Store> Casebook<S> {
                     if let Some(note) = &escalation.work_note {
                         case.timeline.push(TimelineEntry {
                             id: ids.next(),
+                            origin: None,
                             kind: EntryKind::WorkNote,
                             author: by.to_string(),
                             at,

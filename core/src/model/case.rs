@@ -34,6 +34,9 @@ pub struct TimelineEntry {
     pub at: Timestamp,
     /// Text.
     pub text: String,
+    /// The case it came from, when it moved here in a case merge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 /// How a case was resolved.
@@ -111,6 +114,9 @@ pub struct Case {
     /// The closed case this one follows up (a customer wrote again after it closed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up_of: Option<Uuid>,
+    /// The case this one was merged into, as its duplicate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<Uuid>,
     /// One-line summary.
     pub short_description: String,
     /// Full description.

@@ -372,6 +372,9 @@ enum Step {
     Unlink { profile: usize, record: usize },
     Merge { survivor: usize, merged: usize },
     Unmerge,
+    LinkCase { case: usize, record: usize },
+    MergeCases { survivor: usize, duplicate: usize },
+    UnmergeCases,
 }
 
 fn steps() -> impl Strategy<Value = Vec<Step>> {
@@ -380,6 +383,9 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
         2 => (0usize..4, 0usize..4).prop_map(|(profile, record)| Step::Unlink { profile, record }),
         2 => (0usize..4, 0usize..4).prop_map(|(survivor, merged)| Step::Merge { survivor, merged }),
         1 => Just(Step::Unmerge),
+        2 => (0usize..3, 0usize..4).prop_map(|(case, record)| Step::LinkCase { case, record }),
+        2 => (0usize..3, 0usize..3).prop_map(|(survivor, duplicate)| Step::MergeCases { survivor, duplicate }),
+        1 => Just(Step::UnmergeCases),
     ];
     proptest::collection::vec(step, 1..25)
 }
@@ -397,7 +403,11 @@ pub fn links_survive_merges_without_duplicates<S: Store>(make: &dyn Fn() -> S) {
         let profiles: Vec<Profile> = (0..4)
             .map(|i| add_anyway(&cb, person(&format!("P{i}"), "Same")))
             .collect();
+        let cases: Vec<Case> = (0..3)
+            .map(|i| open_case(&cb, support_case(&format!("Case {i}"), vec![requester(&profiles[i])])))
+            .collect();
         let mut merges: Vec<uuid::Uuid> = Vec::new();
+        let mut case_merges: Vec<uuid::Uuid> = Vec::new();
         for step in &steps {
             match *step {
                 Step::Link { profile, record } => {
@@ -421,6 +431,40 @@ pub fn links_survive_merges_without_duplicates<S: Store>(make: &dyn Fn() -> S) {
                         let _ = cb.unmerge(&agent(), id);
                     }
                 }
+                Step::LinkCase { case, record } => {
+                    let target = Target::Case(cases[case].number.clone());
+                    cb.link_external_record(&agent(), &target, crm("case", &format!("K{record}"))).unwrap();
+                }
+                Step::MergeCases { survivor, duplicate } => {
+                    let plan = CaseMergePlan {
+                        survivor: cases[survivor].number.clone(),
+                        duplicate: cases[duplicate].number.clone(),
+                    };
+                    if let Ok(outcome) = cb.merge_cases(&agent(), &plan) {
+                        case_merges.push(outcome.merge_id);
+                    }
+                }
+                Step::UnmergeCases => {
+                    if let Some(id) = case_merges.pop() {
+                        let _ = cb.unmerge_cases(&agent(), id);
+                    }
+                }
+            }
+        }
+        for case in &cases {
+            let stored = cb.case(case.id).unwrap();
+            let mut ids: Vec<&str> = stored.external_records.iter().map(|l| l.reference.external_id.as_str()).collect();
+            let before = ids.len();
+            ids.sort();
+            ids.dedup();
+            prop_assert_eq!(ids.len(), before, "a record linked twice to {}", stored.number);
+            if let Some(survivor) = stored.duplicate_of {
+                prop_assert!(cb.case(survivor).is_ok(), "a duplicate points to nothing");
+                prop_assert!(cb.case_links(case.id).unwrap().is_empty(), "a duplicate keeps links");
+                prop_assert!(cb.case_contacts(case.id).unwrap().is_empty(), "a duplicate keeps contacts");
+            }
+            for link in cb.case_links(case.id).unwrap() {
+                prop_assert!(cb.profile(link.profile_id).is_ok(), "a link to no profile");
             }
         }
         for p in &profiles {
@@ -436,4 +480,147 @@ pub fn links_survive_merges_without_duplicates<S: Store>(make: &dyn Fn() -> S) {
         }
         prop_assert!(cb.check_invariants().unwrap().is_empty());
     });
+}
+
+/// A duplicate case folds into the survivor: timeline entries marked with
+/// their origin, each profile linked once, contacts, records and
+/// attachments moved; the duplicate closed and pointing to the survivor;
+/// undone exactly, and refused once something moved has changed.
+pub fn case_merge_moves_and_unmerges<S: Store>(store: S) {
+    let cb = engine(store);
+    let ann = add(&cb, caller("Ann", "Okafor", "020 7946 0958", "1980-01-01"));
+    let bob = add(&cb, caller("Bob", "Okafor", "020 7946 0111", "1981-01-01"));
+    let survivor = open_case(&cb, support_case("No broadband", vec![requester(&ann)]));
+    let duplicate = open_case(
+        &cb,
+        support_case("Internet down", vec![requester(&ann), requester(&bob)]),
+    );
+    cb.add_case_entry(
+        &agent(),
+        duplicate.id,
+        EntryKind::WorkNote,
+        "Checked the line",
+    )
+    .unwrap();
+    cb.add_attachment(
+        &agent(),
+        &Target::Case(duplicate.number.clone()),
+        photo("router.jpg"),
+    )
+    .unwrap();
+    cb.link_external_record(
+        &agent(),
+        &Target::Case(duplicate.number.clone()),
+        crm("case", "500D1"),
+    )
+    .unwrap();
+    let mut input = ContactInput::inbound(Channel::Voice, "020 7946 0958");
+    input.cases = vec![duplicate.number.clone()];
+    let contact = cb.log_contact(&agent(), input).unwrap();
+    let before = (
+        cb.case(survivor.id).unwrap(),
+        cb.case(duplicate.id).unwrap(),
+    );
+    let links_before = (
+        cb.case_links(survivor.id).unwrap(),
+        cb.case_links(duplicate.id).unwrap(),
+    );
+
+    let plan = CaseMergePlan {
+        survivor: survivor.number.clone(),
+        duplicate: duplicate.number.clone(),
+    };
+    let preview = cb.case_merge_preview(&plan).unwrap();
+    assert_eq!(
+        (
+            preview.links_moved,
+            preview.contacts_moved,
+            preview.records_moved
+        ),
+        (1, 1, 2)
+    );
+    assert_eq!(
+        cb.case(duplicate.id).unwrap(),
+        before.1,
+        "a preview changes nothing"
+    );
+    let merged = cb.merge_cases(&agent(), &plan).unwrap();
+    let s = cb.case(survivor.id).unwrap();
+    let d = cb.case(duplicate.id).unwrap();
+    assert!(s
+        .timeline
+        .iter()
+        .any(|e| e.text == "Checked the line"
+            && e.origin.as_deref() == Some(duplicate.number.as_str())));
+    assert_eq!(s.attachments.len(), 1);
+    assert_eq!(s.external_records.len(), 1);
+    assert_eq!(
+        (d.status, d.duplicate_of),
+        (CaseStatus::Closed, Some(survivor.id))
+    );
+    assert_eq!(
+        d.resolution.as_ref().map(|r| r.notes.as_str()),
+        Some(&*format!("Duplicate of {}", survivor.number))
+    );
+    let profiles: Vec<uuid::Uuid> = cb
+        .case_links(survivor.id)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.profile_id)
+        .collect();
+    assert_eq!(profiles.len(), 2, "each profile linked once");
+    assert!(cb.case_links(duplicate.id).unwrap().is_empty());
+    assert_eq!(cb.contact(contact.id).unwrap().case_ids, [survivor.id]);
+    assert!(cb
+        .audit_log(Some(survivor.id))
+        .unwrap()
+        .iter()
+        .any(|a| a.action == "case_merge"));
+    assert_eq!(
+        cb.merge_cases(&agent(), &plan).unwrap_err().code(),
+        ErrorCode::InvalidState
+    );
+    assert!(cb.check_invariants().unwrap().is_empty());
+
+    // Undone exactly (each case one version on).
+    let (s, d) = cb.unmerge_cases(&agent(), merged.merge_id).unwrap();
+    let at_version = |mut case: Case, of: &Case| {
+        assert!(case.version > of.version);
+        case.version = of.version;
+        case
+    };
+    assert_eq!(at_version(s, &before.0), before.0);
+    assert_eq!(at_version(d, &before.1), before.1);
+    assert_eq!(cb.case_links(survivor.id).unwrap(), links_before.0);
+    assert_eq!(cb.case_links(duplicate.id).unwrap(), links_before.1);
+    assert_eq!(cb.contact(contact.id).unwrap().case_ids, [duplicate.id]);
+    assert_eq!(
+        cb.unmerge_cases(&agent(), merged.merge_id)
+            .unwrap_err()
+            .code(),
+        ErrorCode::UnmergeRefused
+    );
+
+    // Touched after the merge: refused, nothing changed.
+    let again = cb.merge_cases(&agent(), &plan).unwrap();
+    cb.add_case_entry(&agent(), survivor.id, EntryKind::Comment, "Engineer booked")
+        .unwrap();
+    assert_eq!(
+        cb.unmerge_cases(&agent(), again.merge_id)
+            .unwrap_err()
+            .code(),
+        ErrorCode::UnmergeRefused
+    );
+    assert_eq!(
+        cb.case(duplicate.id).unwrap().duplicate_of,
+        Some(survivor.id)
+    );
+    let itself = CaseMergePlan {
+        survivor: survivor.number.clone(),
+        duplicate: survivor.number.clone(),
+    };
+    assert_eq!(
+        cb.merge_cases(&agent(), &itself).unwrap_err().code(),
+        ErrorCode::InvalidInput
+    );
 }
