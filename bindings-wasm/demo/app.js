@@ -1,7 +1,7 @@
 // A small agent desk over the casebook web package: recognise a caller,
-// capture a new customer from a profile template with live field errors,
-// open a case from a case template, link customers, and merge duplicates
-// after a preview. Every rule comes from casebook; this page only renders.
+// see and link the CRM records of the customer, capture a new customer
+// from a profile template with live field errors, open a case from a case
+// template, link customers, and merge duplicates after a preview. Every rule comes from casebook; this page only renders.
 import init, { Casebook, warmUp } from '../pkg/index.js';
 
 const AGENT = 'agent-7';
@@ -73,6 +73,9 @@ function seed() {
     contactPoints: [{ kind: 'phone', value: '020 7946 0958', label: 'home' }, { kind: 'email', value: 'ada@example.org' }],
     fields: { segment: 'private', ni_number: 'AB123456C' },
   }));
+  cb.linkExternalRecord(AGENT, { profile: ada.customerId }, {
+    system: 'salesforce', recordType: 'contact', externalId: '003A000001', displayName: 'Ada Lovelace',
+  });
   cb.createCase(AGENT, {
     template: 'ticket', shortDescription: 'Router has no signal', fields: { reason: 'fault' },
     impact: 'medium', urgency: 'high', links: [{ profile: ada.customerId, role: 'requester' }],
@@ -180,10 +183,37 @@ function showCustomer(customerId) {
   if (related.length) {
     card.append(el('div', { textContent: `Related: ${related.map((r) => `${r.profile.displayName} (${r.relationship})`).join(', ')}` }));
   }
+  card.append(crmRecords(profile));
   $('customer').replaceChildren(card);
   $('new-customer').hidden = true;
   showCaseForm();
   showDuplicates();
+}
+
+// ----- CRM records linked to the customer -----
+
+function crmRecords(profile) {
+  const list = el('ul', { id: 'crm-records' });
+  for (const link of profile.externalRecords ?? []) {
+    const r = link.reference;
+    list.append(el('li', { textContent: `${r.system} ${r.recordType} ${r.externalId}${r.displayName ? ` (${r.displayName})` : ''}` }));
+  }
+  const type = el('select', { id: 'crm-type' },
+    ...['contact', 'lead', 'account', 'opportunity'].map((t) => el('option', { value: t, textContent: t })));
+  const id = el('input', { id: 'crm-id', placeholder: 'Salesforce id', autocomplete: 'off' });
+  const error = el('div', { className: 'error', id: 'crm-error' });
+  const link = el('button', { id: 'crm-link', type: 'button', textContent: 'Link CRM record' });
+  link.addEventListener('click', () => {
+    try {
+      cb.linkExternalRecord(AGENT, { profile: profile.customerId },
+        { system: 'salesforce', recordType: type.value, externalId: id.value });
+      showCustomer(profile.customerId);
+    } catch (e) {
+      error.textContent = e.fieldErrors?.[0]?.message ?? e.message;
+    }
+  });
+  return el('div', { id: 'crm' }, el('strong', { textContent: `CRM records (${list.children.length})` }),
+    list, type, id, link, error);
 }
 
 // ----- forms rendered from templates -----

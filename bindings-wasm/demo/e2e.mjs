@@ -51,6 +51,17 @@ try {
   assert.match(await text('#customer-cases'), /Resolution: 8h 00m left|Resolution: \dh \d\dm left/);
   step('known caller shows the customer card with the open case');
 
+  // The customer's CRM records: listed, and a lead linked from the card.
+  assert.match(await text('#crm-records'), /salesforce contact 003A000001 \(Ada Lovelace\)/);
+  await page.click('#crm-link');
+  await page.waitForFunction(() => document.querySelector('#crm-error').textContent !== '');
+  await page.selectOption('#crm-type', 'lead');
+  await page.fill('#crm-id', '00Q5000001');
+  await page.click('#crm-link');
+  await page.waitForFunction(() => document.querySelectorAll('#crm-records li').length === 2);
+  assert.match(await text('#crm-records'), /salesforce lead 00Q5000001/);
+  step('the card lists the CRM records and links another');
+
   // A household landline: the agent chooses.
   await page.fill('#caller', '01134960000');
   await page.click('#answer');
