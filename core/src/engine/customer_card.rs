@@ -6,7 +6,7 @@
 use super::profiles::summary_of;
 use super::Casebook;
 use crate::error::Result;
-use crate::model::{ExternalLink, Profile, ProfileSummary};
+use crate::model::{Case, ExternalLink, Profile, ProfileSummary};
 use crate::store::{Store, StoreExt};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -65,16 +65,11 @@ impl<S: Store> Casebook<S> {
     /// (the most recent 50).
     pub fn customer_card(&self, contact: &str) -> Result<CustomerCard> {
         self.store.read_with(|tx| {
-            let contact = self.resolve_contact(tx, contact.into())?;
+            let mut contact = self.resolve_contact(tx, contact.into())?;
             let mut records = Vec::new();
             let via = contact.id.to_string();
-            push_all(
-                &mut records,
-                CardSource::Interaction,
-                &via,
-                None,
-                &contact.external_records,
-            );
+            let own = std::mem::take(&mut contact.external_records);
+            push_all(&mut records, CardSource::Interaction, &via, None, own);
             let profile = match contact.profile_id {
                 Some(id) => tx
                     .profile(id)?
@@ -82,42 +77,47 @@ impl<S: Store> Casebook<S> {
                     .transpose()?,
                 None => None,
             };
-            let mut case_ids: Vec<Uuid> = contact.case_ids.clone();
             let mut summary = None;
-            if let Some(p) = &profile {
-                push_person(&mut records, CardSource::Customer, p, None);
-                for relation in tx.relations_of(p.id)? {
-                    let Some((other, tags)) = relation.seen_from(p.id) else {
-                        continue;
-                    };
-                    if let Some(related) = tx.profile(other)? {
-                        push_person(
-                            &mut records,
-                            CardSource::Household,
-                            &related,
-                            Some(tags.join(", ")),
-                        );
-                    }
-                }
+            // The interaction's cases first, then the customer's latest.
+            let mut cases: Vec<(Uuid, Option<Case>)> =
+                contact.case_ids.iter().map(|id| (*id, None)).collect();
+            if let Some(p) = profile {
                 let mut linked = tx.linked_cases(p.id)?;
                 linked.sort_by_key(|(_, case)| std::cmp::Reverse(case.created_at));
                 let open = linked.iter().filter(|(_, c)| c.status.is_open()).count();
-                case_ids.extend(linked.iter().take(MAX_CARD_CASES).map(|(_, c)| c.id));
-                summary = Some(summary_of(p, open));
-            }
-            let mut seen = Vec::new();
-            for id in case_ids {
-                if seen.contains(&id) {
-                    continue;
+                summary = Some(summary_of(&p, open));
+                let relations = tx.relations_of(p.id)?;
+                let me = p.id;
+                push_person(&mut records, CardSource::Customer, p, None);
+                for relation in relations {
+                    let Some((other, tags)) = relation.seen_from(me) else {
+                        continue;
+                    };
+                    if let Some(related) = tx.profile(other)? {
+                        let tags = Some(tags.join(", "));
+                        push_person(&mut records, CardSource::Household, related, tags);
+                    }
                 }
-                seen.push(id);
-                if let Some(case) = tx.case(id)? {
+                for (_, case) in linked.into_iter().take(MAX_CARD_CASES) {
+                    match cases.iter_mut().find(|(id, _)| *id == case.id) {
+                        Some(slot) => slot.1 = Some(case),
+                        None => cases.push((case.id, Some(case))),
+                    }
+                }
+            }
+            for (id, case) in cases {
+                let case = match case {
+                    Some(case) => Some(case),
+                    None => tx.case(id)?,
+                };
+                if let Some(case) = case {
+                    let number = case.number;
                     push_all(
                         &mut records,
                         CardSource::Case,
-                        &case.number,
+                        &number,
                         None,
-                        &case.external_records,
+                        case.external_records,
                     );
                 }
             }
@@ -134,19 +134,19 @@ impl<S: Store> Casebook<S> {
 fn push_person(
     records: &mut Vec<CardRecord>,
     source: CardSource,
-    profile: &Profile,
+    profile: Profile,
     relationship: Option<String>,
 ) {
-    let (person, other): (Vec<&ExternalLink>, Vec<&ExternalLink>) = profile
+    let (person, other): (Vec<ExternalLink>, Vec<ExternalLink>) = profile
         .external_records
-        .iter()
+        .into_iter()
         .partition(|l| l.reference.is_person_level());
     for link in person.into_iter().chain(other) {
         records.push(CardRecord {
             source,
             via: profile.customer_id.clone(),
             relationship: relationship.clone(),
-            link: link.clone(),
+            link,
         });
     }
 }
@@ -156,12 +156,12 @@ fn push_all(
     source: CardSource,
     via: &str,
     relationship: Option<String>,
-    links: &[ExternalLink],
+    links: Vec<ExternalLink>,
 ) {
-    records.extend(links.iter().map(|link| CardRecord {
+    records.extend(links.into_iter().map(|link| CardRecord {
         source,
         via: via.to_string(),
         relationship: relationship.clone(),
-        link: link.clone(),
+        link,
     }));
 }
