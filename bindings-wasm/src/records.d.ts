@@ -231,6 +231,17 @@ export interface CaseChange {
     changed: Record<string, Value>;
 }
 
+/** How parent and child cases move together (configuration). */
+export interface CaseHierarchy {
+    /**
+     * A child case cannot be resolved, closed or cancelled while its
+     * parent is open.
+     */
+    childrenWaitForParent?: boolean;
+    /** Resolving a parent resolves its open children with it. */
+    resolveChildrenWithParent?: boolean;
+}
+
 /** Editable part of a case, for creation and (whole) replacement. */
 export interface CaseInput {
     /** Asset. */
@@ -322,6 +333,8 @@ export interface CaseRelations {
      * (incident, problem, change, request, knowledge).
      */
     related: RelatedGroup[];
+    /** Its child cases, in the order attached. */
+    children?: CaseSummary[];
     /** The closed case it follows up. */
     followUpOf?: CaseSummary;
     /** Its parent case. */
@@ -423,6 +436,8 @@ export interface Config {
     defaultRegion?: string;
     /** Per-domain e-mail matching rules (see `EmailDomainRule::defaults`). */
     emailDomainRules?: EmailDomainRule[];
+    /** How parent and child cases move together. */
+    hierarchy?: CaseHierarchy;
     /** Duplicate-detection rules and thresholds. */
     matching?: MatchingConfig;
     /** Numbers one country writes two ways (see `PhoneEquivalence::defaults`). */

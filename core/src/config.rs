@@ -52,6 +52,18 @@ impl IdFormat {
     }
 }
 
+/// How parent and child cases move together (configuration).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct CaseHierarchy {
+    /// A child case cannot be resolved, closed or cancelled while its
+    /// parent is open.
+    pub children_wait_for_parent: bool,
+    /// Resolving a parent resolves its open children with it.
+    pub resolve_children_with_parent: bool,
+}
+
 /// Engine configuration. Every field has a sensible default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -75,6 +87,8 @@ pub struct Config {
     pub recognition_recent_contacts: usize,
     /// Duplicate-detection rules and thresholds.
     pub matching: MatchingConfig,
+    /// How parent and child cases move together.
+    pub hierarchy: CaseHierarchy,
 }
 
 impl Default for Config {
@@ -97,6 +111,7 @@ impl Default for Config {
             contact_multiple_cases: false,
             recognition_recent_contacts: 5,
             matching: MatchingConfig::default(),
+            hierarchy: CaseHierarchy::default(),
         }
     }
 }

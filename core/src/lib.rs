@@ -77,7 +77,7 @@ pub use caller::{parse_caller, CallerId, CallerKind, MAX_CALLER_INPUT};
 pub use clock::{Clock, IdSource, ManualClock, SeededIds};
 #[cfg(not(target_arch = "wasm32"))]
 pub use clock::{RandomIds, SystemClock};
-pub use config::{Config, IdFormat};
+pub use config::{CaseHierarchy, Config, IdFormat};
 pub use email::EmailDomainRule;
 pub use engine::{
     AttachedFile, CardRecord, CardSource, CaseMergeOutcome, CaseMergePlan, CaseMergePreview,

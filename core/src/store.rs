@@ -272,6 +272,9 @@ pub trait ReadTx {
     fn search_cases(&self, tokens: &[String], limit: usize) -> Result<Vec<Uuid>>;
     /// Number of cases.
     fn case_count(&self) -> Result<usize>;
+    /// Up to `limit` case ids greater than `after`, ascending (for paging
+    /// through all cases).
+    fn case_ids(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Uuid>>;
     /// What the store indexes a case by; `None` for an unknown case.
     fn case_index(&self, id: Uuid) -> Result<Option<CaseIndex>>;
     /// Links of a case, sorted by profile id.

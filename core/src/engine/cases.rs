@@ -157,6 +157,7 @@ impl<S: Store> Casebook<S> {
         let mut case = self.case_from(blank, prepared);
         case.record_creation();
         self.save_case(tx, &case, None)?;
+        self.reparent_in(tx, case.id, None, case.parent)?;
         for (profile_id, role) in links {
             tx.put_link(&CaseLink {
                 case_id: case.id,
@@ -210,6 +211,7 @@ impl<S: Store> Casebook<S> {
             };
             updated.record_change_from(&current, by, now);
             self.save_case(tx, &updated, Some(current.version))?;
+            self.reparent_in(tx, updated.id, current.parent, updated.parent)?;
             Ok(updated)
         })
     }
@@ -236,8 +238,10 @@ impl<S: Store> Casebook<S> {
                 Some(case.version),
                 Some(expected_version),
             )?;
+            self.check_parent_allows(&*tx, &case, to)?;
             self.apply_status(ids, by, &mut case, to, resolution.as_ref(), now)?;
             self.save_case_edit(tx, &mut case, by, now)?;
+            self.resolve_children_in(tx, ids, by, &case, now)?;
             Ok(case)
         })
     }

@@ -5,6 +5,7 @@
 mod addresses;
 mod attachments;
 mod case_form;
+mod case_hierarchy;
 mod case_links;
 mod case_merge;
 mod cases;
@@ -190,6 +191,7 @@ impl<S: Store> CasebookBuilder<S> {
             intake: RwLock::new(None),
         };
         engine.rekey_on_open()?;
+        engine.index_children_on_open()?;
         Ok(engine)
     }
 }

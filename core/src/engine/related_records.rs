@@ -56,6 +56,9 @@ pub struct CaseRelations {
     /// Its parent case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<CaseSummary>,
+    /// Its child cases, in the order attached.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<CaseSummary>,
     /// The closed case it follows up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up_of: Option<CaseSummary>,
@@ -196,8 +199,13 @@ impl<S: Store> Casebook<S> {
                 .into_iter()
                 .map(|(kind, records)| RelatedGroup { kind, records })
                 .collect();
+            let mut children = Vec::new();
+            for child in self.children_of(tx, current.id)? {
+                children.extend(summary(Some(child))?);
+            }
             Ok(CaseRelations {
                 parent: summary(current.parent)?,
+                children,
                 follow_up_of: summary(current.follow_up_of)?,
                 related,
             })

@@ -145,6 +145,11 @@ impl<S: Store> Casebook<S> {
                     tx.put_blob(kind, *id, value)?;
                 }
             }
+            // A snapshot from before the children index: built from its cases.
+            for c in &snapshot.cases {
+                self.reparent_in(tx, c.id, None, c.parent)?;
+            }
+            self.children_indexed_in(tx)?;
             KeyRulesState {
                 fingerprint: Some(target),
                 pass: None,

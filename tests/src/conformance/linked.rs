@@ -624,3 +624,120 @@ pub fn case_merge_moves_and_unmerges<S: Store>(store: S) {
         ErrorCode::InvalidInput
     );
 }
+
+/// Parent and child cases: children listed with their parent, a child that
+/// waits for its parent, a parent's resolution resolving its children; and
+/// a store holding parents and children from before the children index
+/// gets it built when an engine opens it.
+pub fn parent_and_child_cases_move_together<S: Store>(store: S) {
+    // Cases stored as an older casebook left them: no children index.
+    let old = casebook::store::StoreExt::write_with(&store, |tx| {
+        let at: jiff::Timestamp = "2026-01-05T10:00:00Z".parse().unwrap();
+        let mut stored = Vec::new();
+        for (i, parent) in [(0u128, None), (1, Some(uuid::Uuid::from_u128(0)))] {
+            let case: Case = serde_json::from_value(serde_json::json!({
+                "id": uuid::Uuid::from_u128(i), "number": format!("CS000090{i}"), "version": 1,
+                "status": "new", "impact": "low", "urgency": "low", "priority": 5,
+                "short_description": format!("Stored case {i}"), "parent": parent,
+                "created_at": at, "created_by": "old", "updated_at": at, "updated_by": "old",
+            }))
+            .unwrap();
+            let index = casebook::store::CaseIndex {
+                search_tokens: casebook::text::tokens(&format!(
+                    "{} {}",
+                    case.number, case.short_description
+                )),
+            };
+            tx.put_case(&case, index, None)?;
+            stored.push(case);
+        }
+        Ok(stored)
+    })
+    .unwrap();
+    let config = Config {
+        hierarchy: CaseHierarchy {
+            children_wait_for_parent: true,
+            resolve_children_with_parent: true,
+        },
+        ..config()
+    };
+    let cb = engine_with(store, config);
+    let relations = cb.case_relations(old[0].id).unwrap();
+    assert_eq!(relations.children.len(), 1, "built on open");
+    assert_eq!(relations.children[0].number, old[1].number);
+
+    let parent = open_case(&cb, support_case("Area outage", vec![]));
+    let mut child_input = support_case("No broadband at number 12", vec![]);
+    child_input.parent = Some(parent.number.clone());
+    let child = open_case(&cb, child_input.clone());
+    child_input.short_description = "No broadband at number 14".into();
+    let other = open_case(&cb, child_input);
+    let relations = cb.case_relations(parent.id).unwrap();
+    let numbers: Vec<&str> = relations
+        .children
+        .iter()
+        .map(|c| c.number.as_str())
+        .collect();
+    assert_eq!(numbers, [child.number.as_str(), other.number.as_str()]);
+    assert_eq!(
+        cb.case_relations(child.id)
+            .unwrap()
+            .parent
+            .map(|p| p.number),
+        Some(parent.number.clone())
+    );
+
+    // The child waits for its parent.
+    let notes = || ResolutionInput {
+        notes: "Fixed".into(),
+        share_with_requester: true,
+    };
+    let refused = cb
+        .set_case_status(
+            &agent(),
+            child.id,
+            child.version,
+            CaseStatus::Resolved,
+            Some(notes()),
+        )
+        .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::InvalidState);
+    cb.set_case_status(
+        &agent(),
+        child.id,
+        child.version,
+        CaseStatus::InProgress,
+        None,
+    )
+    .unwrap();
+
+    // Re-parenting moves the child between indexes.
+    let mut moved = CaseInput::from(&cb.case(other.id).unwrap());
+    moved.parent = None;
+    cb.update_case(&agent(), other.id, other.version, moved)
+        .unwrap();
+    assert_eq!(cb.case_relations(parent.id).unwrap().children.len(), 1);
+
+    // Resolving the parent resolves its open child.
+    cb.set_case_status(
+        &agent(),
+        parent.id,
+        parent.version,
+        CaseStatus::Resolved,
+        Some(notes()),
+    )
+    .unwrap();
+    let child = cb.case(child.id).unwrap();
+    assert_eq!(child.status, CaseStatus::Resolved);
+    assert_eq!(
+        child.resolution.as_ref().map(|r| r.notes.as_str()),
+        Some(&*format!("Resolved with its parent {}", parent.number))
+    );
+    assert_eq!(
+        cb.case(other.id).unwrap().status,
+        CaseStatus::New,
+        "no longer its child"
+    );
+    let problems = cb.check_invariants().unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+}

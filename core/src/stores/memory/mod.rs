@@ -81,6 +81,7 @@ impl ReadTx for MemoryWrite<'_> {
         case_id_by_number(number: &str) -> Option<Uuid>;
         search_cases(tokens: &[String], limit: usize) -> Vec<Uuid>;
         case_count() -> usize;
+        case_ids(after: Option<Uuid>, limit: usize) -> Vec<Uuid>;
         case_index(id: Uuid) -> Option<CaseIndex>;
         links_of_case(case: Uuid) -> Vec<CaseLink>;
         links_of_profile(profile: Uuid) -> Vec<CaseLink>;

@@ -129,6 +129,19 @@ impl ReadTx for Data {
         Ok(self.cases.len())
     }
 
+    fn case_ids(&self, after: Option<Uuid>, limit: usize) -> Result<Vec<Uuid>> {
+        // Cases are kept by id without order: sorted here, for a rare full pass.
+        let mut ids: Vec<Uuid> = self
+            .cases
+            .keys()
+            .filter(|id| after.is_none_or(|a| **id > a))
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.truncate(limit);
+        Ok(ids)
+    }
+
     fn case_index(&self, id: Uuid) -> Result<Option<CaseIndex>> {
         Ok(self.cases.get(&id).map(|s| CaseIndex {
             search_tokens: s.tokens.to_vec(),

@@ -311,6 +311,19 @@ impl ReadTx for Tx<'_> {
         self.count("SELECT count(*) FROM cases")
     }
 
+    fn case_ids(&self, after: Option<Uuid>, limit_to: usize) -> Result<Vec<Uuid>> {
+        match after {
+            Some(after) => self.column(
+                "SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2",
+                &[&after, &limit(limit_to)],
+            ),
+            None => self.column(
+                "SELECT id FROM cases ORDER BY id LIMIT $1",
+                &[&limit(limit_to)],
+            ),
+        }
+    }
+
     fn case_index(&self, id: Uuid) -> Result<Option<CaseIndex>> {
         let tokens: Option<Vec<String>> =
             self.value("SELECT search_tokens FROM cases WHERE id = $1", &[&id])?;

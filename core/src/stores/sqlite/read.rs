@@ -221,6 +221,14 @@ impl ReadTx for Tx<'_> {
         self.count("SELECT count(*) FROM cases")
     }
 
+    fn case_ids(&self, after: Option<Uuid>, limit_to: usize) -> Result<Vec<Uuid>> {
+        let after = after.map(|a| a.as_bytes().to_vec()).unwrap_or_default();
+        self.ids(
+            "SELECT id FROM cases WHERE id > CAST(?1 AS BLOB) ORDER BY id LIMIT CAST(?2 AS INTEGER)",
+            params![after, limit(limit_to)],
+        )
+    }
+
     fn case_index(&self, id: Uuid) -> Result<Option<CaseIndex>> {
         let tokens: Option<String> = self.value(
             "SELECT search_tokens FROM cases WHERE id = ?1",
