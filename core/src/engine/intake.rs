@@ -3,15 +3,18 @@
 //! contact, and joined to the case it belongs to, opening a case, or only
 //! logged, as the rules decide.
 
-use super::clean::{clean_line, MAX_SHORT};
+use super::clean::clean_line;
 use super::ids::Ids;
+use super::intake_plan::{
+    contact_summary, cut, describe, message_entry, plan, short_description, Plan,
+};
 use super::{Casebook, Ref};
 use crate::actor::Actor;
 use crate::error::{Error, FieldError, FieldErrorCode, Result};
 use crate::intake::{
-    channel_name, sender_address, sender_name, FoundBy, Inbound, IntakeAction, IntakeDecision,
-    IntakeOutcome, IntakeRule, IntakeRules, IntakeRulesDef, MessageFacts, OnClosed, OnResolved,
-    UnknownSender, MAX_BODY, MAX_MESSAGE_ID, MAX_REFERENCES,
+    sender_address, sender_name, FoundBy, Inbound, IntakeAction, IntakeDecision, IntakeOutcome,
+    IntakeRule, IntakeRules, IntakeRulesDef, MessageFacts, UnknownSender, MAX_BODY, MAX_MESSAGE_ID,
+    MAX_REFERENCES,
 };
 use crate::model::{
     Case, CaseInput, CaseStatus, Contact, Direction, EntryKind, LinkInput, LinkRole, Profile,
@@ -42,8 +45,6 @@ const KEY_NAMESPACE: Uuid = Uuid::from_u128(0x6c1f_4b0e_9d3a_4e57_a1c2_7b8e_5f60
 const MAX_PARTS: usize = 200;
 /// Longest sender, recipient or header value, in bytes.
 const MAX_ADDRESS: usize = 1_000;
-/// Longest message text a joined case's timeline keeps.
-const MAX_ENTRY: usize = 20_000;
 
 /// The cached intake rules and the load count they were read at.
 pub(super) type IntakeCache = RwLock<Option<(u64, Arc<IntakeRules>)>>;
@@ -53,20 +54,10 @@ fn key_id(key: &str) -> Uuid {
     Uuid::new_v5(&KEY_NAMESPACE, key.as_bytes())
 }
 
-/// What a message does once its case and rule are known.
-enum Plan {
-    /// Log it, on the case it belongs to if any.
-    Log(Option<Case>),
-    /// Join a case, moving it back to in progress if it waits or was resolved.
-    Join { case: Case, resume: bool },
-    /// Open a new case, following up a closed one perhaps.
-    Open { follow_up_of: Option<Case> },
-}
-
 /// An inbound message checked, with what is read off it before the store.
-struct Checked {
-    inbound: Inbound,
-    sender: String,
+pub(super) struct Checked {
+    pub(super) inbound: Inbound,
+    pub(super) sender: String,
     sender_key: Option<String>,
     message_key: Option<String>,
     reference_keys: Vec<String>,
@@ -252,13 +243,8 @@ impl<S: Store> Casebook<S> {
             ));
         }
         inbound.subject = clean_line(&inbound.subject, "subject", "Subject", 2_000, &mut errors);
-        if inbound.body.len() > MAX_BODY {
-            let mut cut = MAX_BODY;
-            while !inbound.body.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            inbound.body.truncate(cut);
-        }
+        let kept = cut(&inbound.body, MAX_BODY).len();
+        inbound.body.truncate(kept);
         let ids = inbound
             .message_id
             .iter()
@@ -611,144 +597,4 @@ impl<S: Store> Casebook<S> {
         };
         self.create_case_following(tx, ids, by, &input, now, follow_up_of.map(|c| c.id))
     }
-}
-
-/// What a message does, given its action, the case it belongs to, and
-/// whether a machine sent it (never opening or reopening a case).
-fn plan(def: &IntakeRulesDef, action: IntakeAction, found: Option<Case>, automatic: bool) -> Plan {
-    let Some(case) = found else {
-        return match action {
-            IntakeAction::Open if !automatic => Plan::Open { follow_up_of: None },
-            _ => Plan::Log(None),
-        };
-    };
-    // A machine's message (an out-of-office notice) is kept on the case,
-    // not added to its timeline, and changes nothing.
-    if action == IntakeAction::Log || automatic {
-        return Plan::Log(Some(case));
-    }
-    match case.status {
-        CaseStatus::New | CaseStatus::InProgress => Plan::Join {
-            case,
-            resume: false,
-        },
-        CaseStatus::AwaitingCustomer => Plan::Join {
-            case,
-            resume: def.resume_awaiting,
-        },
-        CaseStatus::Resolved => match def.on_resolved {
-            OnResolved::Reopen => Plan::Join { case, resume: true },
-            OnResolved::Join => Plan::Join {
-                case,
-                resume: false,
-            },
-            OnResolved::FollowUp => Plan::Open {
-                follow_up_of: Some(case),
-            },
-        },
-        CaseStatus::Closed | CaseStatus::Cancelled => match def.on_closed {
-            OnClosed::FollowUp => Plan::Open {
-                follow_up_of: Some(case),
-            },
-            _ => Plan::Log(Some(case)),
-        },
-    }
-}
-
-/// The outcome in words.
-fn describe(outcome: &IntakeOutcome) -> String {
-    let number = outcome.case_number.as_deref().unwrap_or_default();
-    let mut text = match outcome.decision {
-        IntakeDecision::Joined if outcome.reopened => format!("joined and reopened {number}"),
-        IntakeDecision::Joined => format!("joined {number}"),
-        IntakeDecision::Opened => match &outcome.follow_up_of {
-            Some(closed) => format!("opened {number} following up {closed}"),
-            None => format!("opened {number}"),
-        },
-        IntakeDecision::Logged if number.is_empty() => "logged only".to_string(),
-        IntakeDecision::Logged => format!("logged only, on {number}"),
-    };
-    if let Some(found) = outcome.found_by {
-        let how = match found {
-            FoundBy::Case => "case named",
-            FoundBy::Thread => "thread",
-            FoundBy::CaseNumber => "case number in subject",
-            FoundBy::Conversation => "conversation",
-        };
-        text.push_str(&format!(" ({how})"));
-    }
-    match &outcome.rule {
-        Some(rule) => text.push_str(&format!(" by rule \"{rule}\"")),
-        None if outcome.automatic => text.push_str(": automatic message"),
-        None => {}
-    }
-    text
-}
-
-/// A case's one-line summary from a message: its subject, else its first
-/// line, else where it came from.
-fn short_description(checked: &Checked) -> String {
-    let inbound = &checked.inbound;
-    let line = if inbound.subject.is_empty() {
-        inbound
-            .body
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .unwrap_or_default()
-            .to_string()
-    } else {
-        inbound.subject.clone()
-    };
-    let line = if line.is_empty() {
-        format!("{} from {}", channel_name(inbound.channel), checked.sender)
-    } else {
-        line
-    };
-    cut(&line, MAX_SHORT)
-}
-
-/// A contact's summary from a message: its subject, else the start of its body.
-fn contact_summary(checked: &Checked) -> String {
-    let inbound = &checked.inbound;
-    if inbound.subject.is_empty() {
-        cut(inbound.body.trim(), 1_000)
-    } else {
-        inbound.subject.clone()
-    }
-}
-
-/// The timeline entry of a message joining a case.
-fn message_entry(checked: &Checked) -> String {
-    let inbound = &checked.inbound;
-    let direction = match inbound.direction {
-        Direction::Inbound => "from",
-        Direction::Outbound => "to",
-    };
-    let mut text = format!(
-        "{} {direction} {}",
-        channel_name(inbound.channel),
-        checked.sender
-    );
-    if !inbound.subject.is_empty() {
-        text.push_str(": ");
-        text.push_str(&inbound.subject);
-    }
-    if !inbound.body.trim().is_empty() {
-        text.push_str("\n\n");
-        text.push_str(inbound.body.trim());
-    }
-    cut(&text, MAX_ENTRY)
-}
-
-/// `text` cut to at most `max` bytes on a character boundary.
-fn cut(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_string();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[..end].to_string()
 }

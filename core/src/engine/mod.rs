@@ -19,6 +19,7 @@ mod form;
 mod ids;
 mod import;
 mod intake;
+mod intake_plan;
 mod key_rules;
 mod merge;
 mod profile_form;

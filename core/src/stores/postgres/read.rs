@@ -79,6 +79,21 @@ impl Tx<'_> {
             .collect()
     }
 
+    /// A page of ids in id order, from after the cursor on: `first` reads
+    /// the first page (`$1` the limit), `next` the pages after (`$1` the
+    /// cursor, `$2` the limit). Static so their statements stay cached.
+    fn ids_after(
+        &self,
+        (first, next): (&'static str, &'static str),
+        after: Option<Uuid>,
+        limit_to: usize,
+    ) -> Result<Vec<Uuid>> {
+        match after {
+            Some(after) => self.column(next, &[&after, &limit(limit_to)]),
+            None => self.column(first, &[&limit(limit_to)]),
+        }
+    }
+
     fn linked_of(&self, rows: &[Row]) -> Result<Vec<(CaseLink, Case)>> {
         rows.iter()
             .map(|row| {
@@ -212,16 +227,14 @@ impl ReadTx for Tx<'_> {
     }
 
     fn profile_ids(&self, after: Option<Uuid>, limit_to: usize) -> Result<Vec<Uuid>> {
-        match after {
-            Some(after) => self.column(
-                "SELECT id FROM profiles WHERE id > $1 ORDER BY id LIMIT $2",
-                &[&after, &limit(limit_to)],
-            ),
-            None => self.column(
+        self.ids_after(
+            (
                 "SELECT id FROM profiles ORDER BY id LIMIT $1",
-                &[&limit(limit_to)],
+                "SELECT id FROM profiles WHERE id > $1 ORDER BY id LIMIT $2",
             ),
-        }
+            after,
+            limit_to,
+        )
     }
 
     fn profiles_page(&self, after: Option<Uuid>, limit_to: usize) -> Result<Vec<Profile>> {
@@ -312,16 +325,14 @@ impl ReadTx for Tx<'_> {
     }
 
     fn case_ids(&self, after: Option<Uuid>, limit_to: usize) -> Result<Vec<Uuid>> {
-        match after {
-            Some(after) => self.column(
-                "SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2",
-                &[&after, &limit(limit_to)],
-            ),
-            None => self.column(
+        self.ids_after(
+            (
                 "SELECT id FROM cases ORDER BY id LIMIT $1",
-                &[&limit(limit_to)],
+                "SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2",
             ),
-        }
+            after,
+            limit_to,
+        )
     }
 
     fn case_index(&self, id: Uuid) -> Result<Option<CaseIndex>> {
