@@ -91,9 +91,10 @@ pub use error::{
     StorageErrorKind,
 };
 pub use identity::{
-    DuplicateCandidate, DuplicateCluster, DuplicateMember, DuplicatePair, DuplicateReport,
-    FieldConflict, FieldSource, MatchField, MatchMethod, MatchReason, MatchRule, MatchScore,
-    MatchingConfig, MergeOutcome, MergePlan, MergePreview, MergeRecord, MergeStatus, SkippedBlock,
+    ComparisonLevel, DuplicateCandidate, DuplicateCluster, DuplicateMember, DuplicatePair,
+    DuplicateReport, FieldConflict, FieldSource, LevelEstimate, MatchField, MatchMethod,
+    MatchReason, MatchRule, MatchScore, MatchingConfig, MatchingTraining, MergeOutcome, MergePlan,
+    MergePreview, MergeRecord, MergeStatus, RuleEstimate, SkippedBlock, MIN_TRAINING_PAIRS,
 };
 pub use intake::{
     AttachmentMeta, CaseSpec, FormPost, FoundBy, Inbound, IntakeAction, IntakeDecision,

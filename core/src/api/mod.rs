@@ -229,6 +229,7 @@ operations! {
     "duplicate_candidates" => |cb, a| to_value(&cb.duplicate_candidates(a.str("ref")?)?);
     "duplicate_candidates_for_draft" => |cb, a| to_value(&cb.duplicate_candidates_for_draft(&a.get("draft")?)?);
     "duplicate_report" => |cb, a| to_value(&cb.duplicate_report()?);
+    "train_matching" => |cb, a| to_value(&cb.train_matching()?);
     "merge_preview" => |cb, a| to_value(&cb.merge_preview(&a.get::<MergePlan>("plan")?)?);
     "merge" => |cb, a| to_value(&cb.merge(&a.actor()?, &a.get::<MergePlan>("plan")?)?);
     "unmerge" => |cb, a| {

@@ -5,7 +5,8 @@ use super::profiles::build_profile;
 use super::{Casebook, Ref};
 use crate::error::Result;
 use crate::identity::{
-    rank_candidates, score_candidate, DuplicateCandidate, DuplicateReport, MatchView, ReportBuilder,
+    rank_candidates, score_candidate, DuplicateCandidate, DuplicateReport, MatchView,
+    MatchingTraining, ReportBuilder,
 };
 use crate::model::{Profile, ProfileInput};
 use crate::store::{ReadTx, Store, StoreExt};
@@ -87,6 +88,33 @@ impl<S: Store> Casebook<S> {
     /// [`MatchingConfig::block_window`](crate::MatchingConfig::block_window)).
     /// Views are built and pairs scored on all cores on native targets.
     pub fn duplicate_report(&self) -> Result<DuplicateReport> {
+        Ok(self.every_live_profile()?.finish(&self.config.matching))
+    }
+
+    /// Learns the matching weights from this store's own profiles, without
+    /// labels: the candidate pairs the duplicate report compares are fitted
+    /// to a two-class Fellegi–Sunter model by expectation maximisation,
+    /// starting from the configured rules. Nothing changes: the learned
+    /// configuration comes back to be reviewed and passed in
+    /// [`Config::matching`](crate::Config::matching). A store with fewer
+    /// than [`MIN_TRAINING_PAIRS`](crate::MIN_TRAINING_PAIRS) candidate
+    /// pairs gives `invalid_state`.
+    ///
+    /// ```
+    /// # use casebook::Casebook;
+    /// let cb = Casebook::in_memory();
+    /// // ... profiles imported ...
+    /// match cb.train_matching() {
+    ///     Ok(training) => println!("learned from {} pairs: {:?}", training.pairs, training.config),
+    ///     Err(e) => println!("not enough data yet: {e}"),
+    /// }
+    /// ```
+    pub fn train_matching(&self) -> Result<MatchingTraining> {
+        self.every_live_profile()?.train(&self.config.matching)
+    }
+
+    /// The live profiles' views and keys, read a page at a time.
+    fn every_live_profile(&self) -> Result<ReportBuilder> {
         let mut report = ReportBuilder::default();
         let mut after = None;
         loop {
@@ -101,6 +129,6 @@ impl<S: Store> Casebook<S> {
             let Some(last) = last else { break };
             after = Some(last);
         }
-        Ok(report.finish(&self.config.matching))
+        Ok(report)
     }
 }

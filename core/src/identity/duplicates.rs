@@ -3,8 +3,9 @@
 //! profiles that share a blocking key.
 
 use super::blocking::{candidate_pairs, key_hash};
-use super::matching::{score, score_explained, MatchView};
+use super::matching::{score, score_explained, MatchView, Pass};
 use super::rules::{MatchReason, MatchScore, MatchingConfig};
+use super::training::MatchingTraining;
 use crate::model::{Profile, ProfileSummary};
 use crate::parallel;
 use serde::{Deserialize, Serialize};
@@ -122,7 +123,7 @@ pub(crate) fn score_candidate(
 /// The explained score of a pair scoring at or above the candidate
 /// threshold: most pairs do not, and are scored without words.
 fn strong_score(config: &MatchingConfig, a: &MatchView, b: &MatchView) -> Option<MatchScore> {
-    let quick = score_explained(config, a, b, false);
+    let quick = score_explained(config, a, b, Pass::Quick);
     (quick.score >= config.candidate_threshold).then(|| score(config, a, b))
 }
 
@@ -178,6 +179,11 @@ impl ReportBuilder {
         self.members.extend(other.members);
         self.views.extend(other.views);
         self.keys_of.extend(other.keys_of);
+    }
+
+    /// Learns matching weights from the candidate pairs among the profiles added.
+    pub(crate) fn train(&self, config: &MatchingConfig) -> crate::Result<MatchingTraining> {
+        super::training::train(config, &self.keys_of, &self.views)
     }
 
     /// Compares the candidate pairs (on all cores) and clusters the probable duplicates.

@@ -288,31 +288,43 @@ fn cost_class(field: MatchField) -> u8 {
 
 /// Scores a pair of profiles under the rules, every reason in words.
 pub fn score(config: &MatchingConfig, a: &MatchView, b: &MatchView) -> MatchScore {
-    score_explained(config, a, b, true)
+    score_explained(config, a, b, Pass::Explained)
 }
 
-/// Scores a pair. With `explain`, the rules run in their order and every
-/// reason carries its words. Without, only whether the pair reaches the
-/// candidate threshold is sought (the whole-store report scores most pairs
-/// only to drop them): cheap rules run first, no words are written, and
-/// scoring stops once the rules left cannot lift the score to the
-/// threshold, so a score below it is then only a bound.
+/// How a pair is scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pass {
+    /// Every rule in its order, every reason in words.
+    Explained,
+    /// Only whether the pair reaches the candidate threshold (the
+    /// whole-store report scores most pairs only to drop them): cheap rules
+    /// first, no words, and scoring stops once the rules left cannot lift
+    /// the score to the threshold, so a score below it is only a bound.
+    Quick,
+    /// What each rule saw, for learning weights: every rule in its order, no
+    /// words, a disagreement recorded even when its rule has no penalty,
+    /// and no household discount (the learner sees the rules' raw levels).
+    Levels,
+}
+
+/// Scores a pair in the given pass.
 pub(crate) fn score_explained(
     config: &MatchingConfig,
     a: &MatchView,
     b: &MatchView,
-    explain: bool,
+    pass: Pass,
 ) -> MatchScore {
+    let explain = pass == Pass::Explained;
     let mut reasons: Vec<MatchReason> = Vec::new();
     let mut name_agreed = false;
     let swapped = std::cell::OnceCell::new();
     let swapped_similarity = || *swapped.get_or_init(|| swapped_similarity(a, b));
     // Positive contributions the rules not yet run could still add.
     let mut reachable: f64 = config.rules.iter().map(|r| r.weight).sum();
-    let passes: &[Option<u8>] = if explain {
-        &[None]
-    } else {
+    let passes: &[Option<u8>] = if pass == Pass::Quick {
         &[Some(0), Some(1), Some(2), Some(3)]
+    } else {
+        &[None]
     };
     let rules = passes.iter().flat_map(|pass| {
         config
@@ -321,7 +333,7 @@ pub(crate) fn score_explained(
             .filter(move |r| pass.is_none_or(|p| cost_class(r.field) == p))
     });
     for rule in rules {
-        if !explain {
+        if pass == Pass::Quick {
             let so_far: f64 = reasons.iter().map(|r| r.contribution).sum();
             if so_far + reachable < config.candidate_threshold {
                 break;
@@ -349,7 +361,7 @@ pub(crate) fn score_explained(
                               similarity: f64,
                               share: f64,
                               detail: &dyn Fn() -> String| {
-            if rule.penalty > 0.0 {
+            if rule.penalty > 0.0 || pass == Pass::Levels {
                 reasons.push(MatchReason {
                     field: rule.field,
                     method: rule.method,
@@ -511,7 +523,9 @@ pub(crate) fn score_explained(
             }
         }
     }
-    household_discount(&mut reasons, explain);
+    if pass != Pass::Levels {
+        household_discount(&mut reasons, explain);
+    }
     let total: f64 = reasons.iter().map(|r| r.contribution).sum();
     MatchScore {
         score: (total.clamp(0.0, 1.0) * 1000.0).round() / 1000.0,

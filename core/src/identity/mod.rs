@@ -17,6 +17,7 @@ mod nicknames;
 mod rules;
 #[cfg(test)]
 mod test_support;
+mod training;
 
 pub(crate) use duplicates::{rank_candidates, score_candidate, ReportBuilder};
 pub use duplicates::{
@@ -33,3 +34,6 @@ pub use merge::{
 };
 pub(crate) use merge_plan::{plan_merge, MergeSides, MergeWork};
 pub use rules::{MatchField, MatchMethod, MatchReason, MatchRule, MatchScore, MatchingConfig};
+pub use training::{
+    ComparisonLevel, LevelEstimate, MatchingTraining, RuleEstimate, MIN_TRAINING_PAIRS,
+};
