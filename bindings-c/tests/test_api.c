@@ -631,6 +631,59 @@ static void test_recognition(casebook_t *cb) {
     CHECK(rec == kept);
 }
 
+/* Learning the matching weights from a store of people, most entered twice
+ * (a swapped letter in the surname, or without the phone). */
+static void test_train_matching(void) {
+    static const char *given[] = {"Ada", "Grace", "Alan", "Edsger", "Barbara",
+                                  "Donald", "Frances", "Tony", "Radia", "Ken"};
+    static const char *family[] = {"Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth",
+                                   "Allen", "Hoare", "Perlman", "Thompson", "Ritchie", "Kay"};
+    casebook_t *cb = NULL;
+    char *out = NULL;
+    char input[400], typo[40];
+    double share = 0;
+
+    OK(casebook_open_memory(OPTIONS, &cb));
+    FAILS(casebook_call(cb, "train_matching", "{}", &out), CASEBOOK_STATUS_INVALID_STATE);
+    CHECK(error_has("\"code\":\"invalid_state\""));
+    for (int i = 0; i < 120; i++) {
+        const char *surname = family[(i * 7) % 12];
+        snprintf(input, sizeof input,
+                 "{\"given_name\": \"%s\", \"family_name\": \"%s\", \"date_of_birth\": \"19%d-0%d-%d\","
+                 " \"contact_points\": [{\"kind\": \"phone\", \"value\": \"020 7946 %04d\"}]}",
+                 given[i % 10], surname, 50 + i % 40, 1 + i % 9, 10 + i % 18, 1000 + i);
+        OK(casebook_create_profile(cb, "import", input, true, &out));
+        casebook_string_free(out);
+        if (i % 4 == 3) continue;
+        if (i % 2 == 0) {
+            snprintf(typo, sizeof typo, "%s", surname);
+            char t = typo[2];
+            typo[2] = typo[3];
+            typo[3] = t;
+            snprintf(input, sizeof input,
+                     "{\"given_name\": \"%s\", \"family_name\": \"%s\", \"date_of_birth\": \"19%d-0%d-%d\","
+                     " \"contact_points\": [{\"kind\": \"phone\", \"value\": \"020 7946 %04d\"}]}",
+                     given[i % 10], typo, 50 + i % 40, 1 + i % 9, 10 + i % 18, 1000 + i);
+        } else {
+            snprintf(input, sizeof input,
+                     "{\"given_name\": \"%s\", \"family_name\": \"%s\", \"date_of_birth\": \"19%d-0%d-%d\"}",
+                     given[i % 10], surname, 50 + i % 40, 1 + i % 9, 10 + i % 18);
+        }
+        OK(casebook_create_profile(cb, "import", input, true, &out));
+        casebook_string_free(out);
+    }
+    OK(casebook_call(cb, "train_matching", "{}", &out));
+    {
+        const char *at = strstr(out, "\"match_share\":");
+        CHECK(at != NULL);
+        if (at) share = strtod(at + strlen("\"match_share\":"), NULL);
+        CHECK(strstr(out, "\"field\":\"date_of_birth\"") != NULL);
+    }
+    CHECK(share > 0.0 && share < 1.0);
+    CHECK(has(out, "\"converged\":true"));
+    OK(casebook_free(cb));
+}
+
 static void test_duplicates_and_merges(casebook_t *cb) {
     char *out = NULL;
     char merge_id[64];
@@ -697,6 +750,7 @@ int main(void) {
     test_telephony_accessors(cb);
     test_duplicates_and_merges(cb);
     OK(casebook_free(cb));
+    test_train_matching();
     test_stale_handles();
     test_short_error_messages();
     CHECK(sizeof(casebook_status) == sizeof(int));

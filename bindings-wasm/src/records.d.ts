@@ -416,6 +416,15 @@ export interface ChoiceOption {
 /** A calendar date, `YYYY-MM-DD`. */
 export type CivilDate = string;
 
+/**
+ * What one rule saw when it compared a pair.
+ *
+ * - `agree`: The field agrees in full (equal, or similar at the rule's threshold).
+ * - `partial`: It agrees in part: one keystroke apart, one name part missing, the same given name with another surname.
+ * - `disagree`: Both profiles have the field and it clearly differs.
+ */
+export type ComparisonLevel = "agree" | "partial" | "disagree";
+
 /** "Required only when another field has a given value". */
 export interface Condition {
     /** The other field's key. */
@@ -1343,6 +1352,20 @@ export interface InvariantProblem {
  */
 export type Level = "high" | "medium" | "low";
 
+/** One level's learned probabilities. */
+export interface LevelEstimate {
+    /** The level. */
+    level: ComparisonLevel;
+    /** Candidate pairs at this level. */
+    pairs: number;
+    /** Its probability among duplicates. */
+    m: number;
+    /** Its probability among other pairs. */
+    u: number;
+    /** The evidence it gives, log2(m / u): positive for, negative against. */
+    bits: number;
+}
+
 /** A profile to link to a new case. */
 export interface LinkInput {
     /** Profile id or customer ID. */
@@ -1455,6 +1478,33 @@ export interface MatchingConfig {
     rules?: MatchRule[];
     /** Score from which creating a profile is refused without the duplicate override. */
     warnThreshold?: number;
+}
+
+/**
+ * The outcome of `Casebook::train_matching`:
+ * the learned configuration, to review and then pass in
+ * `Config::matching`, and what it rests on.
+ */
+export interface MatchingTraining {
+    /**
+     * The configuration with learned weights, penalties and thresholds
+     * (blocking settings as they were).
+     */
+    config: MatchingConfig;
+    /** Candidate pairs learned from. */
+    pairs: number;
+    /** Distinct patterns of levels among them. */
+    patterns: number;
+    /** The estimated share of candidate pairs that are duplicates. */
+    matchShare: number;
+    /** Bits of evidence one unit of score stands for in `config`. */
+    bitsPerUnit: number;
+    /** Expectation-maximisation rounds run. */
+    iterations: number;
+    /** Whether the estimates settled before the round limit. */
+    converged: boolean;
+    /** Per rule, what was learned. */
+    rules: RuleEstimate[];
 }
 
 /** The result of a merge. */
@@ -1954,6 +2004,24 @@ export interface RuleCondition {
     sender?: SenderCondition;
     /** The subject holds one of these words or phrases. */
     subjectAny?: string[];
+}
+
+/** What was learned for one rule. */
+export interface RuleEstimate {
+    /** The rule's field. */
+    field: MatchField;
+    /** The rule's method. */
+    method: MatchMethod;
+    /**
+     * Whether anything was learned for it: its weight when agreements were
+     * seen, its penalty when disagreements were; a rule whose field was
+     * never compared (no such data in the store) stays as configured.
+     */
+    learned: boolean;
+    /** The levels seen in at least one pair. */
+    levels: LevelEstimate[];
+    /** Pairs where the rule had nothing to compare; they count neither way. */
+    noEvidencePairs: number;
 }
 
 /**

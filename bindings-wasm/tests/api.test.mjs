@@ -77,7 +77,7 @@ test('the package exports exactly the documented API', () => {
     'merge', 'mergeCases', 'mergePreview', 'mergeRecord', 'profile', 'profileAttachments', 'profileRecord', 'profileSummary',
     'recognize', 'relate', 'relateRecord',
     'relatedCustomers', 'removeAttachment', 'removeContactPoint', 'requestExternalRecord', 'searchCases', 'setCaseStatus', 'slaDefinition', 'slaDefinitions', 'slaDue', 'template',
-    'templates', 'unlinkCase', 'unlinkExternalRecord', 'unmerge', 'unmergeCases', 'unrelate', 'unrelateRecord', 'updateCase', 'updateContactPoint', 'updateProfile', 'validateCase',
+    'templates', 'trainMatching', 'unlinkCase', 'unlinkExternalRecord', 'unmerge', 'unmergeCases', 'unrelate', 'unrelateRecord', 'updateCase', 'updateContactPoint', 'updateProfile', 'validateCase',
     'validateProfile', 'validateRecord', 'wrapUpContact',
   ]);
 });
@@ -491,4 +491,50 @@ test('validate works without a store', () => {
   rejects(() => validate(template, {}, { today: 'tomorrow' }), 'invalid_input');
   rejects(() => validate(template, {}, { colour: 'red' }), 'invalid_input');
   rejects(() => validate(template, {}, { default_region: 'XX' }), 'invalid_input');
+});
+
+/** 120 people, most entered twice with a typo or a missing field, as stores hold them. */
+function peopleEnteredTwice(cb) {
+  const given = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Tony', 'Radia', 'Ken'];
+  const family = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Hoare', 'Perlman', 'Thompson', 'Ritchie', 'Kay'];
+  const typo = (s) => s.slice(0, 2) + s[3] + s[2] + s.slice(4);
+  const pairs = [];
+  for (let i = 0; i < 120; i += 1) {
+    const person = {
+      given_name: given[i % given.length],
+      family_name: family[(i * 7) % family.length],
+      date_of_birth: `19${50 + (i % 40)}-0${1 + (i % 9)}-${10 + (i % 18)}`,
+      contact_points: [{ kind: 'phone', value: `020 7946 ${String(1000 + i).padStart(4, '0')}` }],
+    };
+    const first = cb.createProfile('import', person, true);
+    if (i % 4 === 3) continue;
+    const again = i % 2 === 0
+      ? { ...person, family_name: typo(person.family_name) }
+      : { ...person, contact_points: [] };
+    pairs.push([first.customerId, cb.createProfile('import', again, true).customerId].sort().join(' '));
+  }
+  return new Set(pairs);
+}
+
+test('trainMatching learns weights from the store and they plug back in', () => {
+  const cb = new Casebook(OPTIONS);
+  rejects(() => cb.trainMatching(), 'invalid_state');
+  const truth = peopleEnteredTwice(cb);
+  const training = cb.trainMatching();
+  assert.ok(training.pairs >= 50, `${training.pairs} pairs`);
+  assert.ok(training.converged);
+  assert.ok(training.matchShare > 0 && training.matchShare < 1);
+  const dob = training.rules.find((r) => r.field === 'date_of_birth');
+  assert.ok(dob.learned);
+  assert.ok(dob.levels.find((l) => l.level === 'agree').bits > 0);
+  assert.deepEqual(training.config.rules.map((r) => r.field), training.rules.map((r) => r.field));
+
+  // The learned configuration builds an engine that finds the same people.
+  const trained = new Casebook({ ...OPTIONS, config: { ...OPTIONS.config, matching: training.config } });
+  const again = peopleEnteredTwice(trained);
+  const found = new Set(trained.duplicateReport().clusters.flatMap((c) => c.pairs.map((p) => [p.a, p.b].sort().join(' '))));
+  const correct = [...found].filter((p) => again.has(p)).length;
+  assert.ok(correct >= 0.9 * again.size, `${correct} of ${again.size} pairs found`);
+  assert.ok(correct >= 0.95 * found.size, `${found.size - correct} wrong pairs`);
+  assert.equal(truth.size, again.size);
 });

@@ -30,6 +30,15 @@ impl Casebook {
         self.run("duplicate_report", args!())
     }
 
+    /// Learns the matching weights from the store's own profiles (unlabelled
+    /// Fellegi–Sunter by expectation maximisation); changes nothing. Pass the
+    /// returned `config` as `matching` in the engine options to use it.
+    /// Fewer than 50 candidate pairs throw `invalid_state`.
+    #[wasm_bindgen(js_name = trainMatching, unchecked_return_type = "MatchingTraining")]
+    pub fn train_matching(&self) -> JsResult {
+        self.run("train_matching", args!())
+    }
+
     /// Exactly what a merge would do, without doing it.
     #[wasm_bindgen(js_name = mergePreview, unchecked_return_type = "MergePreview")]
     pub fn merge_preview(

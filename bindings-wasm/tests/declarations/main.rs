@@ -226,6 +226,7 @@ fn generate() -> String {
         .add::<Recognition>("Recognition", Way::Out)
         .add::<DuplicateCandidate>("DuplicateCandidate", Way::Out)
         .add::<DuplicateReport>("DuplicateReport", Way::Out)
+        .add::<MatchingTraining>("MatchingTraining", Way::Out)
         .add::<MatchScore>("MatchScore", Way::Out)
         .add::<MergePreview>("MergePreview", Way::Out)
         .add::<MergeOutcome>("MergeOutcome", Way::Out)
