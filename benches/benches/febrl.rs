@@ -92,18 +92,29 @@ fn profile_of(row: &str) -> Option<(String, ProfileInput)> {
     Some((person, input))
 }
 
-fn run(name: &str, rows: &[String]) {
-    let cb = Casebook::in_memory();
+/// The rows loaded into an engine with `matching`: each stored profile's
+/// customer ID, row and person.
+struct Loaded<'a> {
+    cb: Casebook,
+    stored: Vec<(String, &'a str, String)>,
+    refused: usize,
+}
+
+fn load<'a>(rows: &'a [String], matching: &MatchingConfig) -> Loaded<'a> {
+    let cb = Casebook::builder(MemoryStore::new())
+        .config(Config {
+            matching: matching.clone(),
+            ..Config::default()
+        })
+        .build()
+        .expect("engine");
     let actor = Actor::new("febrl");
     let options = CreateOptions {
         allow_duplicates: true,
     };
-    let mut person_of: HashMap<String, String> = HashMap::new();
-    let mut records_of: HashMap<String, usize> = HashMap::new();
     let mut refused = 0;
     let mut stored = Vec::new();
     for (row, (person, input)) in rows.iter().filter_map(|r| Some((r, profile_of(r)?))) {
-        *records_of.entry(person.clone()).or_default() += 1;
         // An impossible date (FEBRL corrupts some) is dropped, as a lenient import would.
         let created = cb
             .create_profile(&actor, input.clone(), options)
@@ -118,12 +129,53 @@ fn run(name: &str, rows: &[String]) {
                 )
             });
         match created {
-            Ok(p) => {
-                stored.push((p.customer_id.clone(), row.as_str(), person.clone()));
-                person_of.insert(p.customer_id, person);
-            }
+            Ok(p) => stored.push((p.customer_id, row.as_str(), person)),
             Err(_) => refused += 1,
         }
+    }
+    Loaded {
+        cb,
+        stored,
+        refused,
+    }
+}
+
+/// The file deduplicated with the default rules, then with the rules
+/// `train_matching` learns from the same profiles.
+fn run(name: &str, rows: &[String]) {
+    let hand_set = load(rows, &MatchingConfig::default());
+    evaluate(name, "default", rows.len(), &hand_set);
+    let start = Instant::now();
+    let training = hand_set.cb.train_matching().expect("training");
+    println!(
+        "casebook {name}: trained on {} pairs ({} patterns) in {:.1} ms, {} rounds, duplicate share {:.3}",
+        training.pairs,
+        training.patterns,
+        start.elapsed().as_secs_f64() * 1000.0,
+        training.iterations,
+        training.match_share
+    );
+    if std::env::var_os("CASEBOOK_FEBRL_TRAINING").is_some() {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&training).expect("training as JSON")
+        );
+    }
+    let trained = load(rows, &training.config);
+    evaluate(name, "trained", rows.len(), &trained);
+}
+
+fn evaluate(name: &str, label: &str, records: usize, loaded: &Loaded<'_>) {
+    let Loaded {
+        cb,
+        stored,
+        refused,
+    } = loaded;
+    let mut person_of: HashMap<&str, &str> = HashMap::new();
+    let mut records_of: HashMap<&str, usize> = HashMap::new();
+    for (id, _, person) in stored {
+        person_of.insert(id, person);
+        *records_of.entry(person).or_default() += 1;
     }
     let mut times: Vec<Duration> = Vec::new();
     let mut report = None;
@@ -143,10 +195,10 @@ fn run(name: &str, rows: &[String]) {
         }
     }
     for cluster in &report.clusters {
-        let people: Vec<&String> = cluster
+        let people: Vec<&str> = cluster
             .members
             .iter()
-            .map(|m| &person_of[&m.customer_id])
+            .map(|m| person_of[m.customer_id.as_str()])
             .collect();
         for (i, a) in people.iter().enumerate() {
             for b in &people[i + 1..] {
@@ -162,8 +214,7 @@ fn run(name: &str, rows: &[String]) {
     );
     let (precision, recall, f1) = (q.precision, q.recall, q.f1);
     println!(
-        "casebook {name}: records {}, refused {refused}, true pairs {true_pairs}, precision {precision:.4} recall {recall:.4} F1 {f1:.4}, comparisons {}, {:.1} ms",
-        rows.len(),
+        "casebook {name} ({label}): records {records}, refused {refused}, true pairs {true_pairs}, precision {precision:.4} recall {recall:.4} F1 {f1:.4}, comparisons {}, {:.1} ms",
         report.comparisons,
         times[2].as_secs_f64() * 1000.0
     );
@@ -172,7 +223,7 @@ fn run(name: &str, rows: &[String]) {
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
     if misses > 0 {
-        explain_misses(&cb, &stored, &cluster_of, misses);
+        explain_misses(cb, stored, &cluster_of, misses);
     }
 }
 
