@@ -22,6 +22,7 @@ use crate::template::{Template, TemplateRef};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Version of the [`Snapshot`] format.
@@ -138,7 +139,7 @@ pub enum Looked {
     /// Profiles.
     Profiles(Vec<Profile>),
     /// Links with their cases.
-    LinkedCases(Vec<(CaseLink, Case)>),
+    LinkedCases(Vec<(CaseLink, Arc<Case>)>),
     /// Contacts, latest first.
     Contacts(Vec<Contact>),
 }
@@ -178,7 +179,7 @@ impl Looked {
     }
 
     /// The links and cases this answer holds.
-    pub fn into_linked_cases(self) -> Result<Vec<(CaseLink, Case)>> {
+    pub fn into_linked_cases(self) -> Result<Vec<(CaseLink, Arc<Case>)>> {
         match self {
             Looked::LinkedCases(v) => Ok(v),
             other => Err(other.mismatch("linked cases")),
@@ -282,8 +283,10 @@ pub trait ReadTx {
     /// Links of a profile, sorted by case id.
     fn links_of_profile(&self, profile: Uuid) -> Result<Vec<CaseLink>>;
     /// A profile's links with their cases, sorted by case id (one read for
-    /// a profile's cases, instead of one per link).
-    fn linked_cases(&self, profile: Uuid) -> Result<Vec<(CaseLink, Case)>>;
+    /// a profile's cases, instead of one per link). The cases are shared:
+    /// a store holding them in memory hands out references, not copies of
+    /// their timelines.
+    fn linked_cases(&self, profile: Uuid) -> Result<Vec<(CaseLink, Arc<Case>)>>;
 
     /// A contact.
     fn contact(&self, id: Uuid) -> Result<Option<Contact>>;

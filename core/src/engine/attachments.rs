@@ -11,6 +11,7 @@ use crate::model::{Attachment, AttachmentInput, AuditEntry, Target};
 use crate::store::{Store, StoreExt};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Most attachments one case or contact holds.
@@ -139,7 +140,7 @@ impl<S: Store> Casebook<S> {
             let p = self.resolve_profile(tx, profile)?;
             let mut out = Vec::new();
             for (_, case) in tx.linked_cases(p.id)? {
-                let on = Loaded::Case(case);
+                let on = Loaded::Case(Arc::unwrap_or_clone(case));
                 let target = on.target();
                 if let Loaded::Case(case) = on {
                     out.extend(case.attachments.into_iter().map(|attachment| AttachedFile {

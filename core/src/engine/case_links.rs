@@ -8,6 +8,7 @@ use crate::model::{Case, CaseLink, CaseSummary, LinkRole};
 use crate::sla::SlaSet;
 use crate::store::{ReadTx, Store, StoreExt};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// A case linked to a profile, with the profile's role.
@@ -97,7 +98,7 @@ impl<S: Store> Casebook<S> {
         &self,
         tx: &dyn ReadTx,
         slas: &SlaSet,
-        linked: Vec<(CaseLink, Case)>,
+        linked: Vec<(CaseLink, Arc<Case>)>,
         open_only: bool,
     ) -> Result<Vec<ProfileCase>> {
         // One instant for every clock of the answer (and no clock read without SLAs).
@@ -107,7 +108,7 @@ impl<S: Store> Casebook<S> {
             if open_only && !case.status.is_open() {
                 continue;
             }
-            let mut summary = CaseSummary::from(&case);
+            let mut summary = CaseSummary::from(&*case);
             if case.status.is_open() {
                 summary.slas = self.slas_of(tx, slas, &case, now)?;
             }

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::model::{Case, ExternalLink, Profile, ProfileSummary};
 use crate::store::{Store, StoreExt};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Most cases of a customer whose records the card shows.
@@ -100,8 +101,8 @@ impl<S: Store> Casebook<S> {
                 }
                 for (_, case) in linked.into_iter().take(MAX_CARD_CASES) {
                     match cases.iter_mut().find(|(id, _)| *id == case.id) {
-                        Some(slot) => slot.1 = Some(case),
-                        None => cases.push((case.id, Some(case))),
+                        Some(slot) => slot.1 = Some(Arc::unwrap_or_clone(case)),
+                        None => cases.push((case.id, Some(Arc::unwrap_or_clone(case)))),
                     }
                 }
             }

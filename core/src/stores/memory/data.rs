@@ -112,7 +112,8 @@ impl Packed {
 /// A case with its search tokens and its insertion number, which orders
 /// search results newest first.
 pub(super) struct StoredCase {
-    pub(super) case: Case,
+    /// Shared, so a profile's cases are read without copying their timelines.
+    pub(super) case: Arc<Case>,
     pub(super) tokens: Packed,
     pub(super) seq: u64,
 }
@@ -265,7 +266,14 @@ impl Data {
                 }
                 self.case_numbers.insert(case.number.clone(), id);
                 self.case_by_seq.insert(seq, id);
-                self.cases.insert(id, StoredCase { case, tokens, seq });
+                self.cases.insert(
+                    id,
+                    StoredCase {
+                        case: Arc::new(case),
+                        tokens,
+                        seq,
+                    },
+                );
             }
             None => {
                 if let Some(seq) = seq {
@@ -277,7 +285,7 @@ impl Data {
             let index = CaseIndex {
                 search_tokens: s.tokens.to_vec(),
             };
-            (s.case, index)
+            (Arc::unwrap_or_clone(s.case), index)
         })
     }
 

@@ -15,7 +15,7 @@ use crate::store::{
 use crate::template::{Template, TemplateRef};
 use data::{Data, Undo};
 use jiff::Timestamp;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use uuid::Uuid;
 
 /// The in-memory store (the default, and the store of the browser build).
@@ -85,7 +85,7 @@ impl ReadTx for MemoryWrite<'_> {
         case_index(id: Uuid) -> Option<CaseIndex>;
         links_of_case(case: Uuid) -> Vec<CaseLink>;
         links_of_profile(profile: Uuid) -> Vec<CaseLink>;
-        linked_cases(profile: Uuid) -> Vec<(CaseLink, Case)>;
+        linked_cases(profile: Uuid) -> Vec<(CaseLink, Arc<Case>)>;
         contact(id: Uuid) -> Option<Contact>;
         contacts_of_profile(profile: Uuid, from: Option<Timestamp>, to: Option<Timestamp>, limit: usize) -> Vec<Contact>;
         contacts_of_case(case: Uuid) -> Vec<Contact>;

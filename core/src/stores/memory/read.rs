@@ -9,6 +9,7 @@ use crate::template::{Template, TemplateRef};
 use jiff::Timestamp;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Contacts of one owner (profile or case) started in `[from, to)`, newest first.
@@ -114,7 +115,7 @@ impl ReadTx for Data {
     }
 
     fn case(&self, id: Uuid) -> Result<Option<Case>> {
-        Ok(self.cases.get(&id).map(|s| s.case.clone()))
+        Ok(self.cases.get(&id).map(|s| Case::clone(&s.case)))
     }
 
     fn case_id_by_number(&self, number: &str) -> Result<Option<Uuid>> {
@@ -164,14 +165,14 @@ impl ReadTx for Data {
             .collect())
     }
 
-    fn linked_cases(&self, profile: Uuid) -> Result<Vec<(CaseLink, Case)>> {
+    fn linked_cases(&self, profile: Uuid) -> Result<Vec<(CaseLink, Arc<Case>)>> {
         Ok(self
             .links_by_profile
             .range((profile, Uuid::nil())..=(profile, Uuid::max()))
             .filter_map(|(p, c)| {
                 let link = self.links.get(&(*c, *p))?;
                 let case = self.cases.get(c)?;
-                Some((link.clone(), case.case.clone()))
+                Some((link.clone(), Arc::clone(&case.case)))
             })
             .collect())
     }
@@ -286,7 +287,7 @@ impl ReadTx for Data {
             format: SNAPSHOT_FORMAT,
             templates: self.templates.values().cloned().collect(),
             profiles,
-            cases: cases.into_iter().map(|s| s.case.clone()).collect(),
+            cases: cases.into_iter().map(|s| Case::clone(&s.case)).collect(),
             links: self.links.values().cloned().collect(),
             contacts,
             relations: self.relations.values().cloned().collect(),

@@ -12,6 +12,7 @@ use crate::stores::sql::{instant, limit, plain_token, prefix_successor};
 use crate::template::{Template, TemplateRef};
 use jiff::Timestamp;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use tokio_postgres::Row;
 use uuid::Uuid;
 
@@ -94,14 +95,14 @@ impl Tx<'_> {
         }
     }
 
-    fn linked_of(&self, rows: &[Row]) -> Result<Vec<(CaseLink, Case)>> {
+    fn linked_of(&self, rows: &[Row]) -> Result<Vec<(CaseLink, Arc<Case>)>> {
         rows.iter()
             .map(|row| {
                 let link: String = self.get(row, 0)?;
                 let case: String = self.get(row, 1)?;
                 Ok((
                     self.decode("case link", &link)?,
-                    self.decode("case", &case)?,
+                    Arc::new(self.decode("case", &case)?),
                 ))
             })
             .collect()
@@ -357,7 +358,7 @@ impl ReadTx for Tx<'_> {
         )
     }
 
-    fn linked_cases(&self, profile: Uuid) -> Result<Vec<(CaseLink, Case)>> {
+    fn linked_cases(&self, profile: Uuid) -> Result<Vec<(CaseLink, Arc<Case>)>> {
         let rows = self.rows(LINKED_CASES, &[&profile])?;
         self.linked_of(&rows)
     }

@@ -10,6 +10,7 @@ use crate::template::{Template, TemplateRef};
 use jiff::Timestamp;
 use rusqlite::params;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Most terms a prefix is expanded to before FTS5's own prefix query is used.
@@ -259,7 +260,7 @@ impl ReadTx for Tx<'_> {
         )
     }
 
-    fn linked_cases(&self, profile: Uuid) -> Result<Vec<(CaseLink, Case)>> {
+    fn linked_cases(&self, profile: Uuid) -> Result<Vec<(CaseLink, Arc<Case>)>> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -277,7 +278,7 @@ impl ReadTx for Tx<'_> {
             let (link, case) = row.map_err(|e| self.err(e))?;
             out.push((
                 self.decode("case link", &link)?,
-                self.decode("case", &case)?,
+                Arc::new(self.decode("case", &case)?),
             ));
         }
         Ok(out)
