@@ -324,6 +324,8 @@ export interface CaseMergePreview {
     contactsMoved: number;
     /** Related records, attachments and external records moving. */
     recordsMoved: number;
+    /** Child cases of the duplicate that become the survivor's children. */
+    childrenMoved: number;
 }
 
 /** A case's relations (`Casebook::case_relations`). */

@@ -71,6 +71,7 @@ macro_rules! conformance_suite {
             linked::host_requests_create_records_and_pass_details,
             linked::attachments_and_case_relations,
             linked::case_merge_moves_and_unmerges,
+            linked::case_merge_moves_child_cases,
             linked::parent_and_child_cases_move_together,
         );
         #[test]

@@ -1,7 +1,8 @@
 //! Case merge: a duplicate case folds into the case that survives. Its
 //! timeline entries (marked with their origin), profile links, contacts,
-//! related records, attachments and external records move; the duplicate
-//! is closed as "duplicate of CS..." and points to the survivor. A preview
+//! related records, attachments, external records and child cases move;
+//! the duplicate is closed as "duplicate of CS..." and points to the
+//! survivor. A preview
 //! first, one transaction, audited, and undone exactly while nothing moved
 //! has been touched since.
 
@@ -46,6 +47,8 @@ pub struct CaseMergePreview {
     pub contacts_moved: usize,
     /// Related records, attachments and external records moving.
     pub records_moved: usize,
+    /// Child cases of the duplicate that become the survivor's children.
+    pub children_moved: usize,
 }
 
 /// The journal of one case merge, to undo it exactly.
@@ -77,6 +80,13 @@ pub struct CaseMergeRecord {
     pub contacts_before: Vec<Contact>,
     /// After.
     pub contacts_after: Vec<Contact>,
+    /// The duplicate's child cases before (journals from before children
+    /// moved have none).
+    #[serde(default)]
+    pub children_before: Vec<Case>,
+    /// The same cases right after, children of the survivor.
+    #[serde(default)]
+    pub children_after: Vec<Case>,
 }
 
 /// What a case merge did ([`Casebook::merge_cases`]).
@@ -100,7 +110,13 @@ struct Work {
     links_after: Vec<CaseLink>,
     contacts_before: Vec<Contact>,
     contacts_after: Vec<Contact>,
+    children_before: Vec<Case>,
+    children_after: Vec<Case>,
 }
+
+/// Parent steps walked looking for a loop before giving up: deeper
+/// hierarchies than this are not built by hand.
+const MAX_ANCESTORS: usize = 1_000;
 
 impl<S: Store> Casebook<S> {
     /// What merging `plan.duplicate` into `plan.survivor` would do, changing nothing.
@@ -133,6 +149,13 @@ impl<S: Store> Casebook<S> {
             for contact in &work.contacts_after {
                 tx.put_contact(contact)?;
             }
+            let mut children_after = Vec::with_capacity(work.children_after.len());
+            for child in work.children_after {
+                let mut child = child;
+                self.save_case_edit(tx, &mut child, by, now)?;
+                self.reparent_in(tx, child.id, Some(duplicate.id), Some(survivor.id))?;
+                children_after.push(child);
+            }
             let record = CaseMergeRecord {
                 id: ids.next(),
                 undone: false,
@@ -146,6 +169,8 @@ impl<S: Store> Casebook<S> {
                 links_after: work.links_after,
                 contacts_before: work.contacts_before,
                 contacts_after: work.contacts_after,
+                children_before: work.children_before,
+                children_after,
             };
             tx.put_blob(
                 CASE_MERGE_JOURNAL,
@@ -193,6 +218,14 @@ impl<S: Store> Casebook<S> {
                     )));
                 }
             }
+            for after in &record.children_after {
+                if tx.case(after.id)?.as_ref() != Some(after) {
+                    return Err(Error::UnmergeRefused(format!(
+                        "{} changed after the merge",
+                        after.number
+                    )));
+                }
+            }
             for after in &record.contacts_after {
                 if tx.contact(after.id)?.as_ref() != Some(after) {
                     return Err(Error::UnmergeRefused(format!(
@@ -211,6 +244,10 @@ impl<S: Store> Casebook<S> {
             }
             for contact in &record.contacts_before {
                 tx.put_contact(contact)?;
+            }
+            for (before, after) in record.children_before.iter().zip(&record.children_after) {
+                self.restore(tx, before, after)?;
+                self.reparent_in(tx, before.id, after.parent, before.parent)?;
             }
             record.undone = true;
             tx.put_blob(
@@ -266,6 +303,34 @@ impl<S: Store> Casebook<S> {
                 survivor.number, survivor.status
             )));
         }
+        // The duplicate's children become the survivor's: refused when the
+        // survivor sits under the duplicate, which would make a loop.
+        let mut above = survivor.parent;
+        for _ in 0..MAX_ANCESTORS {
+            let Some(parent) = above else { break };
+            if parent == duplicate.id {
+                return Err(Error::InvalidState(format!(
+                    "{} is under {}: merge the other way round, or move it out first",
+                    survivor.number, duplicate.number
+                )));
+            }
+            above = tx.case(parent)?.and_then(|c| c.parent);
+        }
+        let mut children_before = Vec::new();
+        for id in self.children_of(tx, duplicate.id)? {
+            if let Some(child) = tx.case(id)? {
+                children_before.push(child);
+            }
+        }
+        let children_after: Vec<Case> = children_before
+            .iter()
+            .map(|child| {
+                let mut moved = child.clone();
+                moved.parent = Some(survivor.id);
+                moved.record_change_from(child, by, now);
+                moved
+            })
+            .collect();
         let mut merged = survivor.clone();
         let mut closed = duplicate.clone();
         let timeline_moved = closed.timeline.len();
@@ -351,6 +416,7 @@ impl<S: Store> Casebook<S> {
                 links_moved,
                 contacts_moved: contacts_after.len(),
                 records_moved,
+                children_moved: children_after.len(),
             },
             survivor_before: survivor,
             duplicate_before: duplicate,
@@ -358,6 +424,8 @@ impl<S: Store> Casebook<S> {
             links_after,
             contacts_before,
             contacts_after,
+            children_before,
+            children_after,
         })
     }
 }

@@ -741,3 +741,51 @@ pub fn parent_and_child_cases_move_together<S: Store>(store: S) {
     let problems = cb.check_invariants().unwrap();
     assert!(problems.is_empty(), "{problems:?}");
 }
+
+/// A merged duplicate's child cases become the survivor's, and go back on
+/// unmerge; a survivor under the duplicate is refused (it would be its own
+/// ancestor).
+pub fn case_merge_moves_child_cases<S: Store>(store: S) {
+    let cb = engine(store);
+    let survivor = open_case(&cb, support_case("Area outage", vec![]));
+    let duplicate = open_case(&cb, support_case("Outage in the area", vec![]));
+    let mut child_input = support_case("No broadband at number 12", vec![]);
+    child_input.parent = Some(duplicate.number.clone());
+    let child = open_case(&cb, child_input);
+    let children_of = |id| -> Vec<String> {
+        cb.case_relations(id)
+            .unwrap()
+            .children
+            .into_iter()
+            .map(|c| c.number)
+            .collect()
+    };
+
+    let plan = CaseMergePlan {
+        survivor: survivor.number.clone(),
+        duplicate: duplicate.number.clone(),
+    };
+    assert_eq!(cb.case_merge_preview(&plan).unwrap().children_moved, 1);
+    assert_eq!(cb.case(child.id).unwrap().parent, Some(duplicate.id));
+    let merged = cb.merge_cases(&agent(), &plan).unwrap();
+    assert_eq!(cb.case(child.id).unwrap().parent, Some(survivor.id));
+    assert_eq!(children_of(survivor.id), [child.number.clone()]);
+    assert!(children_of(duplicate.id).is_empty());
+    assert!(cb.check_invariants().unwrap().is_empty());
+
+    cb.unmerge_cases(&agent(), merged.merge_id).unwrap();
+    assert_eq!(cb.case(child.id).unwrap().parent, Some(duplicate.id));
+    assert_eq!(children_of(duplicate.id), [child.number.clone()]);
+    assert!(children_of(survivor.id).is_empty());
+
+    // Merging the parent into its own child would make a loop.
+    let upward = CaseMergePlan {
+        survivor: child.number.clone(),
+        duplicate: duplicate.number.clone(),
+    };
+    assert_eq!(
+        cb.merge_cases(&agent(), &upward).unwrap_err().code(),
+        ErrorCode::InvalidState
+    );
+    assert_eq!(cb.case(child.id).unwrap().parent, Some(duplicate.id));
+}
