@@ -3,6 +3,7 @@
 
 use casebook::{Casebook, MemoryStore};
 use casebook_benches::{quality, DatasetSpec, Generator};
+use casebook_tests::fixtures::{engine, engine_with};
 
 #[test]
 fn duplicate_report_finds_generated_duplicates() {
@@ -50,10 +51,7 @@ fn trained_matching_holds_quality_and_is_a_valid_config() {
         ..DatasetSpec::small(3_000)
     };
     let data = Generator::new(13).dataset(&spec);
-    let cb = Casebook::builder(MemoryStore::new())
-        .config(casebook_tests::fixtures::config())
-        .build()
-        .unwrap();
+    let cb = engine(MemoryStore::new());
     let ids = quality::load(&cb, &data).unwrap();
     let hand_set = quality::evaluate(&cb.duplicate_report().unwrap(), &data, &ids);
     let training = cb.train_matching().unwrap();
@@ -83,10 +81,7 @@ fn trained_matching_holds_quality_and_is_a_valid_config() {
     // The learned configuration is an ordinary one: an engine takes it.
     let mut config = casebook_tests::fixtures::config();
     config.matching = training.config.clone();
-    let trained = Casebook::builder(MemoryStore::new())
-        .config(config)
-        .build()
-        .unwrap();
+    let trained = engine_with(MemoryStore::new(), config);
     let ids = quality::load(&trained, &data).unwrap();
     let learned = quality::evaluate(&trained.duplicate_report().unwrap(), &data, &ids);
     assert!(
@@ -101,10 +96,7 @@ fn trained_matching_holds_quality_and_is_a_valid_config() {
 
 #[test]
 fn training_needs_enough_pairs_and_distinct_rules() {
-    let cb = Casebook::builder(MemoryStore::new())
-        .config(casebook_tests::fixtures::config())
-        .build()
-        .unwrap();
+    let cb = engine(MemoryStore::new());
     let data = Generator::new(14).dataset(&DatasetSpec::small(20));
     quality::load(&cb, &data).unwrap();
     let err = cb.train_matching().unwrap_err();
@@ -113,10 +105,7 @@ fn training_needs_enough_pairs_and_distinct_rules() {
     let mut config = casebook_tests::fixtures::config();
     let first = config.matching.rules[0].clone();
     config.matching.rules.push(first);
-    let cb = Casebook::builder(MemoryStore::new())
-        .config(config)
-        .build()
-        .unwrap();
+    let cb = engine_with(MemoryStore::new(), config);
     let err = cb.train_matching().unwrap_err();
     assert_eq!(err.code().as_str(), "invalid_input", "{err}");
 }

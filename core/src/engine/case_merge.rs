@@ -150,8 +150,7 @@ impl<S: Store> Casebook<S> {
                 tx.put_contact(contact)?;
             }
             let mut children_after = Vec::with_capacity(work.children_after.len());
-            for child in work.children_after {
-                let mut child = child;
+            for mut child in work.children_after {
                 self.save_case_edit(tx, &mut child, by, now)?;
                 self.reparent_in(tx, child.id, Some(duplicate.id), Some(survivor.id))?;
                 children_after.push(child);
