@@ -1612,10 +1612,11 @@ export interface MergeRecord {
     linksBefore: CaseLink[];
     /** The same cases' links after. */
     linksAfter: CaseLink[];
-    /** Contacts moved, before. */
-    contactsBefore: Contact[];
-    /** Contacts moved, after. */
-    contactsAfter: Contact[];
+    /**
+     * The contacts moved from the other profile to the survivor (their ids:
+     * contacts move by reference, an unmerge moves them back).
+     */
+    contactsMoved: Uuid[];
     /** Relations touched, before. */
     relationsBefore: Relation[];
     /** Relations touched, after. */

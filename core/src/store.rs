@@ -301,6 +301,15 @@ pub trait ReadTx {
     ) -> Result<Vec<Contact>>;
     /// Contacts associated with a case, most recent first.
     fn contacts_of_case(&self, case: Uuid) -> Result<Vec<Contact>>;
+    /// The ids of all contacts of a profile, in no particular order (what a
+    /// merge moves, without reading the contacts themselves).
+    fn contact_ids_of_profile(&self, profile: Uuid) -> Result<Vec<Uuid>> {
+        Ok(self
+            .contacts_of_profile(profile, None, None, usize::MAX)?
+            .into_iter()
+            .map(|c| c.id)
+            .collect())
+    }
 
     /// Relations a profile takes part in, sorted by the other profile's id.
     fn relations_of(&self, profile: Uuid) -> Result<Vec<Relation>>;
@@ -361,6 +370,23 @@ pub trait WriteTx: ReadTx {
     fn delete_link(&mut self, case: Uuid, profile: Uuid) -> Result<bool>;
     /// Inserts or replaces a contact.
     fn put_contact(&mut self, contact: &Contact) -> Result<()>;
+    /// Re-associates those of the contacts `ids` that belong to profile
+    /// `from` with profile `to`, leaving every other field and every other
+    /// contact as it is; how many moved. Stores override it with one batched
+    /// write: a merge moves a profile's whole contact history.
+    fn move_contacts(&mut self, ids: &[Uuid], from: Uuid, to: Uuid) -> Result<usize> {
+        let mut moved = 0;
+        for id in ids {
+            if let Some(mut contact) = self.contact(*id)? {
+                if contact.profile_id == Some(from) {
+                    contact.profile_id = Some(to);
+                    self.put_contact(&contact)?;
+                    moved += 1;
+                }
+            }
+        }
+        Ok(moved)
+    }
     /// Inserts or replaces the relation between two profiles.
     fn put_relation(&mut self, relation: &Relation) -> Result<()>;
     /// Removes the relation between two profiles; whether it existed.

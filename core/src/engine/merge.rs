@@ -12,14 +12,31 @@ use crate::identity::{
 use crate::model::{AuditEntry, CaseLink, Profile};
 use crate::store::{ReadTx, Store, StoreExt};
 use jiff::Timestamp;
+use serde_json::Value;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 fn load_record(tx: &dyn ReadTx, merge_id: Uuid) -> Result<MergeRecord> {
-    let value = tx
+    let mut value = tx
         .blob(MERGE_JOURNAL, merge_id)?
         .ok_or_else(|| Error::not_found(Entity::Merge, merge_id))?;
+    upgrade_journal(&mut value);
     serde_json::from_value(value)
         .map_err(|e| Error::Internal(format!("merge journal {merge_id} is unreadable: {e}")))
+}
+
+/// Journals written before contacts moved by reference kept each moved
+/// contact whole, before and after: their ids are all an unmerge needs.
+fn upgrade_journal(value: &mut Value) {
+    let Some(record) = value.as_object_mut() else {
+        return;
+    };
+    let before = record.remove("contacts_before");
+    record.remove("contacts_after");
+    if let (Some(Value::Array(before)), false) = (before, record.contains_key("contacts_moved")) {
+        let ids = before.iter().filter_map(|c| c.get("id").cloned()).collect();
+        record.insert("contacts_moved".into(), Value::Array(ids));
+    }
 }
 
 impl<S: Store> Casebook<S> {
@@ -37,21 +54,17 @@ impl<S: Store> Casebook<S> {
             Some(t) => Some(self.template_in(tx, &t.id, Some(t.version))?),
             None => None,
         };
-        let links = tx.links_of_profile(merged.id)?;
-        let case_ids: Vec<Uuid> = links.iter().map(|l| l.case_id).collect();
-        let cases = tx.cases(&case_ids)?;
-        if cases.len() != links.len() {
-            return Err(Error::Internal(format!(
-                "a link of profile {} points to a missing case",
-                merged.customer_id
-            )));
-        }
         let ctx = self.context_at(now);
         let (plan_related, survivor_id, merged_id) = (plan.related, survivor.id, merged.id);
         let sides = MergeSides {
             survivor_links: tx.links_of_profile(survivor_id)?,
-            merged_cases: links.into_iter().zip(cases).collect(),
-            merged_contacts: tx.contacts_of_profile(merged_id, None, None, usize::MAX)?,
+            merged_cases: tx.linked_cases(merged_id)?,
+            // Sorted so the journal reads the same on every store.
+            merged_contacts: {
+                let mut ids = tx.contact_ids_of_profile(merged_id)?;
+                ids.sort_unstable();
+                ids
+            },
             survivor_relations: if plan_related {
                 tx.relations_of(survivor_id)?
             } else {
@@ -99,8 +112,15 @@ impl<S: Store> Casebook<S> {
             for link in &work.links_after {
                 tx.put_link(link)?;
             }
-            for contact in &work.contacts_after {
-                tx.put_contact(contact)?;
+            let (survivor_id, merged_id) = (survivor.id, work.tombstone.id);
+            let moved = tx.move_contacts(&work.contacts_moved, merged_id, survivor_id)?;
+            if moved != work.contacts_moved.len() {
+                return Err(Error::Internal(format!(
+                    "{} of the {} contacts of {} did not move",
+                    work.contacts_moved.len() - moved,
+                    work.contacts_moved.len(),
+                    work.tombstone.customer_id
+                )));
             }
             for (a, b) in &work.relations_delete {
                 tx.delete_relation(*a, *b)?;
@@ -120,8 +140,7 @@ impl<S: Store> Casebook<S> {
                 tombstone_after: work.tombstone.clone(),
                 links_before: work.links_before,
                 links_after: work.links_after,
-                contacts_before: work.contacts_before,
-                contacts_after: work.contacts_after,
+                contacts_moved: work.contacts_moved,
                 relations_before: work.relations_before,
                 relations_after: work.relations_after,
                 unmerged_by: None,
@@ -157,9 +176,12 @@ impl<S: Store> Casebook<S> {
     }
 
     /// Undoes a merge: restores the merged-away profile and everything that
-    /// moved, exactly, provided nothing touched them since. Otherwise it
-    /// refuses with [`Error::UnmergeRefused`] listing what changed. Restored
-    /// profiles keep their content and get a new version number.
+    /// moved, exactly, provided the profiles, links and relations it changed
+    /// are untouched since. Otherwise it refuses with
+    /// [`Error::UnmergeRefused`] listing what changed. Moved contacts go
+    /// back with what was added to them since (a case, an attachment);
+    /// one associated with another profile since refuses the unmerge.
+    /// Restored profiles keep their content and get a new version number.
     pub fn unmerge(&self, actor: &Actor, merge_id: Uuid) -> Result<(Profile, Profile)> {
         let by = actor.check()?;
         let now = self.now();
@@ -193,20 +215,35 @@ impl<S: Store> Casebook<S> {
                     record.tombstone_after.customer_id
                 ));
             }
+            // The links and relations a merge leaves are the survivor's: one
+            // read each holds them all.
+            let survivor_id = record.survivor_after.id;
+            let survivor_links: HashMap<Uuid, CaseLink> = tx
+                .links_of_profile(survivor_id)?
+                .into_iter()
+                .map(|l| (l.case_id, l))
+                .collect();
             for link in &record.links_after {
-                let now: Vec<CaseLink> = tx.links_of_case(link.case_id)?;
-                if !now.contains(link) {
+                let kept = if link.profile_id == survivor_id {
+                    survivor_links.get(&link.case_id) == Some(link)
+                } else {
+                    tx.links_of_case(link.case_id)?.contains(link)
+                };
+                if !kept {
                     changed.push(format!("the link of case {} changed", link.case_id));
                 }
             }
-            for contact in &record.contacts_after {
-                if tx.contact(contact.id)?.as_ref() != Some(contact) {
-                    changed.push(format!("contact {} changed", contact.id));
-                }
-            }
+            let survivor_relations = match record.relations_after.is_empty() {
+                true => Vec::new(),
+                false => tx.relations_of(survivor_id)?,
+            };
             for relation in &record.relations_after {
-                let now = tx.relations_of(relation.a)?;
-                if !now.contains(relation) {
+                let kept = if relation.a == survivor_id || relation.b == survivor_id {
+                    survivor_relations.contains(relation)
+                } else {
+                    tx.relations_of(relation.a)?.contains(relation)
+                };
+                if !kept {
                     changed.push(format!(
                         "a relationship of {} changed",
                         record.survivor_after.customer_id
@@ -233,8 +270,16 @@ impl<S: Store> Casebook<S> {
             for link in &record.links_before {
                 tx.put_link(link)?;
             }
-            for contact in &record.contacts_before {
-                tx.put_contact(contact)?;
+            // Contacts move back by reference, with whatever was added to
+            // them since; one associated with another profile since refuses.
+            let back = tx.move_contacts(&record.contacts_moved, survivor.id, restored.id)?;
+            if back != record.contacts_moved.len() {
+                return Err(Error::UnmergeRefused(format!(
+                    "{} of the {} contacts the merge moved to {} were associated with another profile since",
+                    record.contacts_moved.len() - back,
+                    record.contacts_moved.len(),
+                    survivor.customer_id
+                )));
             }
             for relation in &record.relations_after {
                 tx.delete_relation(relation.a, relation.b)?;

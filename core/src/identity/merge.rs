@@ -2,9 +2,7 @@
 //! it would do, and the journal that makes it reversible.
 
 use crate::error::FieldError;
-use crate::model::{
-    CaseLink, CaseSummary, Contact, ContactPoint, Identification, Profile, Relation,
-};
+use crate::model::{CaseLink, CaseSummary, ContactPoint, Identification, Profile, Relation};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -174,10 +172,10 @@ pub struct MergeRecord {
     pub links_before: Vec<CaseLink>,
     /// The same cases' links after.
     pub links_after: Vec<CaseLink>,
-    /// Contacts moved, before.
-    pub contacts_before: Vec<Contact>,
-    /// Contacts moved, after.
-    pub contacts_after: Vec<Contact>,
+    /// The contacts moved from the other profile to the survivor (their ids:
+    /// contacts move by reference, an unmerge moves them back).
+    #[serde(default)]
+    pub contacts_moved: Vec<Uuid>,
     /// Relations touched, before.
     pub relations_before: Vec<Relation>,
     /// Relations touched, after.

@@ -5,9 +5,10 @@
 use super::keys::identification_key;
 use super::merge::{FieldConflict, FieldSource, MergePlan, MergePreview};
 use crate::error::{Entity, Error, FieldError, FieldErrorCode, Result};
-use crate::model::{Case, CaseLink, CaseSummary, Contact, LinkRole, Profile, Relation};
+use crate::model::{Case, CaseLink, CaseSummary, LinkRole, Profile, Relation};
 use crate::template::{Fields, Mode, Template, ValidationContext};
 use jiff::Timestamp;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// The two profiles of a merge and everything attached to them, as read
@@ -20,9 +21,9 @@ pub(crate) struct MergeSides<'a> {
     /// The survivor's case links.
     pub survivor_links: Vec<CaseLink>,
     /// The other profile's case links, with their cases.
-    pub merged_cases: Vec<(CaseLink, Case)>,
-    /// The other profile's contacts.
-    pub merged_contacts: Vec<Contact>,
+    pub merged_cases: Vec<(CaseLink, Arc<Case>)>,
+    /// The ids of the other profile's contacts.
+    pub merged_contacts: Vec<Uuid>,
     /// The survivor's relations.
     pub survivor_relations: Vec<Relation>,
     /// The other profile's relations.
@@ -39,8 +40,7 @@ pub(crate) struct MergeWork {
     pub tombstone: Profile,
     pub links_before: Vec<CaseLink>,
     pub links_after: Vec<CaseLink>,
-    pub contacts_before: Vec<Contact>,
-    pub contacts_after: Vec<Contact>,
+    pub contacts_moved: Vec<Uuid>,
     pub relations_delete: Vec<(Uuid, Uuid)>,
     pub relations_before: Vec<Relation>,
     pub relations_after: Vec<Relation>,
@@ -176,7 +176,7 @@ pub(crate) fn plan_merge(
     let mut cases_kept = Vec::new();
     for (link, case) in &merged_cases {
         if !plan.cases {
-            cases_kept.push(CaseSummary::from(case));
+            cases_kept.push(CaseSummary::from(&**case));
             continue;
         }
         links_before.push(link.clone());
@@ -188,26 +188,17 @@ pub(crate) fn plan_merge(
                     kept.role = link.role;
                 }
                 links_after.push(kept);
-                cases_both.push(CaseSummary::from(case));
+                cases_both.push(CaseSummary::from(&**case));
             }
             None => {
                 links_after.push(CaseLink {
                     profile_id: survivor.id,
                     ..link.clone()
                 });
-                cases_moved.push(CaseSummary::from(case));
+                cases_moved.push(CaseSummary::from(&**case));
             }
         }
     }
-
-    // Contacts always move.
-    let contacts_after: Vec<Contact> = merged_contacts
-        .iter()
-        .map(|c| Contact {
-            profile_id: Some(survivor.id),
-            ..c.clone()
-        })
-        .collect();
 
     // Relations.
     let mut relations_moved = Vec::new();
@@ -268,8 +259,7 @@ pub(crate) fn plan_merge(
         tombstone,
         links_before,
         links_after,
-        contacts_before: merged_contacts,
-        contacts_after,
+        contacts_moved: merged_contacts,
         relations_delete,
         relations_before,
         relations_after,

@@ -293,6 +293,130 @@ pub fn unmerge_restores_exactly_or_refuses<S: Store>(store: S) {
     );
 }
 
+/// An unmerge moves contacts back with what was added to them since the
+/// merge, and refuses while a moved contact belongs to another profile.
+pub fn unmerge_moves_contacts_back_by_reference<S: Store>(store: S) {
+    let cb = engine(store);
+    let (a, b, only_a, ..) = merge_fixture(&cb);
+    let moved: Vec<Contact> = cb.contact_history(b.id, None, None, 50).unwrap();
+    let plan = || MergePlan::new(a.customer_id.clone(), b.customer_id.clone());
+    let outcome = cb.merge(&Actor::new("supervisor"), &plan()).unwrap();
+    let mut ids: Vec<uuid::Uuid> = moved.iter().map(|c| c.id).collect();
+    let mut journal = cb.merge_record(outcome.merge_id).unwrap().contacts_moved;
+    ids.sort();
+    journal.sort();
+    assert_eq!(journal, ids, "the journal names the moved contacts");
+
+    // Added to a case after the merge: the contact goes back with it.
+    let later = cb
+        .associate_contact(
+            &agent(),
+            moved[1].id.to_string().as_str(),
+            None,
+            Some(only_a.number.as_str().into()),
+        )
+        .unwrap();
+    assert_eq!(later.profile_id, Some(a.id));
+    cb.unmerge(&Actor::new("supervisor"), outcome.merge_id)
+        .unwrap();
+    let back = cb.contact(moved[1].id).unwrap();
+    assert_eq!(back.profile_id, Some(b.id));
+    assert_eq!(back.case_ids, later.case_ids);
+    assert_eq!(
+        cb.contact_history(b.id, None, None, 50).unwrap().len(),
+        moved.len()
+    );
+
+    // Given to another profile after the merge: the unmerge is refused.
+    let a = cb.profile(a.id).unwrap();
+    let b = cb.profile(b.id).unwrap();
+    let outcome = cb
+        .merge(
+            &Actor::new("supervisor"),
+            &MergePlan::new(a.customer_id.clone(), b.customer_id.clone()),
+        )
+        .unwrap();
+    let third = add(
+        &cb,
+        caller("Mary", "Somerville", "020 7946 0009", "1980-12-26"),
+    );
+    cb.associate_contact(
+        &agent(),
+        moved[0].id.to_string().as_str(),
+        Some(third.customer_id.as_str().into()),
+        None,
+    )
+    .unwrap();
+    let snapshot = cb.export_snapshot().unwrap();
+    let err = cb
+        .unmerge(&Actor::new("supervisor"), outcome.merge_id)
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::UnmergeRefused);
+    assert!(err.to_string().contains("another profile"), "{err}");
+    assert_eq!(
+        cb.export_snapshot().unwrap(),
+        snapshot,
+        "a refused unmerge changes nothing"
+    );
+    no_invariant_problems(&cb);
+}
+
+/// A journal written when merges kept the moved contacts whole (before and
+/// after) still unmerges exactly.
+pub fn journals_of_whole_contacts_still_unmerge<S: Store>(store: S) {
+    use casebook::store::StoreExt;
+    let cb = engine(store);
+    let (a, b, ..) = merge_fixture(&cb);
+    let before = cb.export_snapshot().unwrap();
+    let moved = cb.contact_history(b.id, None, None, 50).unwrap();
+    let outcome = cb
+        .merge(
+            &Actor::new("supervisor"),
+            &MergePlan::new(a.customer_id.clone(), b.customer_id.clone()),
+        )
+        .unwrap();
+    let mut old = serde_json::to_value(cb.merge_record(outcome.merge_id).unwrap()).unwrap();
+    let record = old.as_object_mut().unwrap();
+    record.remove("contacts_moved");
+    let after: Vec<Contact> = moved
+        .iter()
+        .map(|c| Contact {
+            profile_id: Some(a.id),
+            ..c.clone()
+        })
+        .collect();
+    record.insert(
+        "contacts_before".into(),
+        serde_json::to_value(&moved).unwrap(),
+    );
+    record.insert(
+        "contacts_after".into(),
+        serde_json::to_value(&after).unwrap(),
+    );
+    cb.store()
+        .write_with(|tx| tx.put_blob("merge", outcome.merge_id, &old))
+        .unwrap();
+    assert_eq!(
+        cb.merge_record(outcome.merge_id)
+            .unwrap()
+            .contacts_moved
+            .len(),
+        moved.len()
+    );
+    cb.unmerge(&Actor::new("supervisor"), outcome.merge_id)
+        .unwrap();
+    let mut after = cb.export_snapshot().unwrap();
+    let mut before = before;
+    for s in [&mut after, &mut before] {
+        for p in &mut s.profiles {
+            p.version = 0;
+        }
+        s.audit.clear();
+        s.blobs.clear();
+    }
+    assert_eq!(after, before, "everything is back as it was");
+}
+
 /// Property: any sequence of merges (and some unmerges) keeps every channel
 /// identity reachable, never loses a contact, and keeps the invariants.
 pub fn random_merges_keep_identities_reachable<S: Store>(make: &dyn Fn() -> S) {

@@ -536,3 +536,97 @@ pub fn batched_lookups_answer_as_one_by_one<S: Store>(store: S) {
     assert_eq!(next().into_linked_cases().unwrap(), sole_cases);
     assert_eq!(next().into_contacts().unwrap().len(), 2);
 }
+
+/// Contacts move between profiles by reference: only those of the named
+/// profile move, nothing else about them changes, the profile indexes
+/// follow, and a failed transaction moves nothing.
+pub fn contacts_move_by_reference<S: Store>(store: S) {
+    let cb = engine(store);
+    let from = add(&cb, person("Moving", "From"));
+    let other = add(&cb, person("Staying", "Other"));
+    let to = add(&cb, person("Moving", "To"));
+    let case = open_case(&cb, support_case("Moved call", vec![requester(&from)]));
+    let log = |p: &Profile, summary: &str, cases: Vec<String>| {
+        let mut input = ContactInput::inbound(Channel::Voice, "020 7946 0001");
+        input.profile = Some(p.customer_id.clone());
+        input.summary = summary.into();
+        input.cases = cases;
+        cb.log_contact(&agent(), input).unwrap()
+    };
+    let moving = [
+        log(&from, "first", vec![case.number.clone()]),
+        log(&from, "second", Vec::new()),
+    ];
+    let staying = log(&other, "other's", Vec::new());
+    let left_behind = log(&from, "not named", Vec::new());
+    let sorted = |mut ids: Vec<Uuid>| {
+        ids.sort();
+        ids
+    };
+    let ids_of = |p: &Profile| {
+        cb.store()
+            .read_with(|tx| tx.contact_ids_of_profile(p.id))
+            .unwrap()
+    };
+    assert_eq!(
+        sorted(ids_of(&from)),
+        sorted(vec![moving[0].id, moving[1].id, left_behind.id])
+    );
+    let named = [moving[0].id, moving[1].id, staying.id, Uuid::from_u128(99)];
+
+    let before = cb.export_snapshot().unwrap();
+    let err = cb
+        .store()
+        .write_with(|tx| -> casebook::Result<()> {
+            assert_eq!(tx.move_contacts(&named, from.id, to.id)?, 2);
+            Err(Error::InvalidInput("abandon".into()))
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert_eq!(
+        cb.export_snapshot().unwrap(),
+        before,
+        "a failed move moves nothing"
+    );
+
+    let moved = cb
+        .store()
+        .write_with(|tx| tx.move_contacts(&named, from.id, to.id))
+        .unwrap();
+    assert_eq!(moved, 2, "only contacts of the named profile move");
+    for contact in &moving {
+        let now = cb.contact(contact.id).unwrap();
+        assert_eq!(
+            now,
+            Contact {
+                profile_id: Some(to.id),
+                ..contact.clone()
+            }
+        );
+    }
+    assert_eq!(cb.contact(staying.id).unwrap(), staying);
+    assert_eq!(
+        sorted(ids_of(&to)),
+        sorted(vec![moving[0].id, moving[1].id])
+    );
+    assert_eq!(ids_of(&from), vec![left_behind.id]);
+    let history: Vec<Uuid> = cb
+        .contact_history(to.id, None, None, 10)
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(sorted(history), sorted(vec![moving[0].id, moving[1].id]));
+    assert_eq!(
+        cb.case_contacts(case.id).unwrap()[0].profile_id,
+        Some(to.id)
+    );
+    assert_eq!(
+        cb.store()
+            .write_with(|tx| tx.move_contacts(&named, from.id, to.id))
+            .unwrap(),
+        0,
+        "moved contacts are no longer the old profile's"
+    );
+    assert_eq!(cb.check_invariants().unwrap(), Vec::new());
+}

@@ -154,6 +154,8 @@ pub(super) enum Undo {
     Case(Uuid, Option<(Case, CaseIndex)>),
     Link((Uuid, Uuid), Option<CaseLink>),
     Contact(Uuid, Option<Contact>),
+    /// A contact moved from the profile it names, by [`Data::move_contact`].
+    ContactMoved(Uuid, Uuid),
     Relation((Uuid, Uuid), Option<Relation>),
     Template((String, u32)),
     Sequence(String, Option<u64>),
@@ -325,6 +327,21 @@ impl Data {
         old
     }
 
+    /// Re-associates a contact of profile `from` with `to`; whether it was `from`'s.
+    pub(super) fn move_contact(&mut self, id: Uuid, from: Uuid, to: Uuid) -> bool {
+        let Some(contact) = self.contacts.get_mut(&id) else {
+            return false;
+        };
+        if contact.profile_id != Some(from) {
+            return false;
+        }
+        contact.profile_id = Some(to);
+        let started_at = contact.started_at;
+        self.contacts_by_profile.remove(&(from, started_at, id));
+        self.contacts_by_profile.insert((to, started_at, id));
+        true
+    }
+
     pub(super) fn set_relation(
         &mut self,
         key: (Uuid, Uuid),
@@ -354,6 +371,11 @@ impl Data {
             }
             Undo::Contact(id, c) => {
                 self.set_contact(id, c);
+            }
+            Undo::ContactMoved(id, from) => {
+                if let Some(to) = self.contacts.get(&id).and_then(|c| c.profile_id) {
+                    self.move_contact(id, to, from);
+                }
             }
             Undo::Relation(key, r) => {
                 self.set_relation(key, r);

@@ -89,6 +89,7 @@ impl ReadTx for MemoryWrite<'_> {
         contact(id: Uuid) -> Option<Contact>;
         contacts_of_profile(profile: Uuid, from: Option<Timestamp>, to: Option<Timestamp>, limit: usize) -> Vec<Contact>;
         contacts_of_case(case: Uuid) -> Vec<Contact>;
+        contact_ids_of_profile(profile: Uuid) -> Vec<Uuid>;
         relations_of(profile: Uuid) -> Vec<Relation>;
         template(id: &str, version: u32) -> Option<Template>;
         latest_template_version(id: &str) -> Option<u32>;
@@ -165,6 +166,17 @@ impl WriteTx for MemoryWrite<'_> {
         let old = self.data.set_contact(contact.id, Some(contact.clone()));
         self.undo.push(Undo::Contact(contact.id, old));
         Ok(())
+    }
+
+    fn move_contacts(&mut self, ids: &[Uuid], from: Uuid, to: Uuid) -> Result<usize> {
+        let mut moved = 0;
+        for id in ids {
+            if self.data.move_contact(*id, from, to) {
+                self.undo.push(Undo::ContactMoved(*id, from));
+                moved += 1;
+            }
+        }
+        Ok(moved)
     }
 
     fn put_relation(&mut self, relation: &Relation) -> Result<()> {

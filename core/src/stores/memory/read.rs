@@ -198,6 +198,14 @@ impl ReadTx for Data {
         ))
     }
 
+    fn contact_ids_of_profile(&self, profile: Uuid) -> Result<Vec<Uuid>> {
+        Ok(self
+            .contacts_by_profile
+            .range((profile, Timestamp::MIN, Uuid::nil())..=(profile, Timestamp::MAX, Uuid::max()))
+            .map(|(_, _, id)| *id)
+            .collect())
+    }
+
     fn contacts_of_case(&self, case: Uuid) -> Result<Vec<Contact>> {
         Ok(contacts_in_range(
             &self.contacts_by_case,

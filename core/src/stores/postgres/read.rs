@@ -383,6 +383,10 @@ impl ReadTx for Tx<'_> {
         )
     }
 
+    fn contact_ids_of_profile(&self, profile: Uuid) -> Result<Vec<Uuid>> {
+        self.column("SELECT id FROM contacts WHERE profile_id = $1", &[&profile])
+    }
+
     fn contacts_of_case(&self, case: Uuid) -> Result<Vec<Contact>> {
         self.records(
             "contact",

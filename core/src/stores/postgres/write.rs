@@ -287,6 +287,17 @@ impl WriteTx for Tx<'_> {
         Ok(())
     }
 
+    fn move_contacts(&mut self, ids: &[Uuid], from: Uuid, to: Uuid) -> Result<usize> {
+        // One statement: the body takes the new profile in place.
+        let moved = self.exec(
+            "UPDATE contacts SET profile_id = $2,
+                 body = jsonb_set(body::jsonb, '{profile_id}', to_jsonb($3::text))::text
+             WHERE profile_id = $1 AND id = ANY($4::uuid[])",
+            &[&from, &to, &to.hyphenated().to_string(), &ids],
+        )?;
+        Ok(usize::try_from(moved).unwrap_or(usize::MAX))
+    }
+
     fn put_relation(&mut self, relation: &Relation) -> Result<()> {
         let (k1, k2) = relation.key();
         self.exec(

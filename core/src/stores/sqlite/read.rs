@@ -321,6 +321,13 @@ impl ReadTx for Tx<'_> {
         )
     }
 
+    fn contact_ids_of_profile(&self, profile: Uuid) -> Result<Vec<Uuid>> {
+        self.ids(
+            "SELECT id FROM contacts WHERE profile_id = CAST(?1 AS BLOB)",
+            [&profile.as_bytes()[..]],
+        )
+    }
+
     fn contacts_of_case(&self, case: Uuid) -> Result<Vec<Contact>> {
         self.records(
             "contact",

@@ -17,6 +17,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use uuid::Uuid;
 
+/// Contacts re-associated per statement by [`WriteTx::move_contacts`].
+const MOVE_BATCH: usize = 10_000;
+
 /// A record version as SQLite stores it.
 fn version_param(version: u64) -> Result<i64> {
     i64::try_from(version)
@@ -280,6 +283,27 @@ impl WriteTx for Tx<'_> {
             )?;
         }
         Ok(())
+    }
+
+    fn move_contacts(&mut self, ids: &[Uuid], from: Uuid, to: Uuid) -> Result<usize> {
+        // One statement per batch: the ids travel as a JSON array of hex
+        // strings, each row's body takes the new profile in place.
+        let mut moved = 0;
+        for batch in ids.chunks(MOVE_BATCH) {
+            let hex: Vec<String> = batch.iter().map(|id| id.simple().to_string()).collect();
+            moved += self.exec(
+                "UPDATE contacts SET profile_id = ?2, body = json_set(body, '$.profile_id', ?3)
+                 WHERE profile_id = CAST(?1 AS BLOB)
+                   AND id IN (SELECT unhex(value) FROM json_each(?4))",
+                params![
+                    &from.as_bytes()[..],
+                    &to.as_bytes()[..],
+                    to.hyphenated().to_string(),
+                    serde_json::to_string(&hex)?
+                ],
+            )?;
+        }
+        Ok(moved)
     }
 
     fn put_relation(&mut self, relation: &Relation) -> Result<()> {
