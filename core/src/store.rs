@@ -104,10 +104,10 @@ pub fn read_one_by_one<T: ReadTx + ?Sized>(tx: &T, lookups: &[Lookup<'_>]) -> Re
         .iter()
         .map(|lookup| match *lookup {
             Lookup::Sequence(name) => tx.sequence(name).map(Looked::Sequence),
-            Lookup::ProfilesWithKey(key) => tx.profiles_with_key(key).map(Looked::Profiles),
+            Lookup::ProfilesWithKey(key) => tx.shared_profiles_with_key(key).map(Looked::Profiles),
             Lookup::LinkedCases(profile) => tx.linked_cases(profile).map(Looked::LinkedCases),
             Lookup::LatestContacts { profile, limit } => tx
-                .contacts_of_profile(profile, None, None, limit)
+                .latest_shared_contacts(profile, limit)
                 .map(Looked::Contacts),
             Lookup::SoleProfileCases(key) => match sole_profile(tx, key)? {
                 Some(profile) => tx.linked_cases(profile).map(Looked::LinkedCases),
@@ -115,7 +115,7 @@ pub fn read_one_by_one<T: ReadTx + ?Sized>(tx: &T, lookups: &[Lookup<'_>]) -> Re
             },
             Lookup::SoleProfileContacts { key, limit } => match sole_profile(tx, key)? {
                 Some(profile) => tx
-                    .contacts_of_profile(profile, None, None, limit)
+                    .latest_shared_contacts(profile, limit)
                     .map(Looked::Contacts),
                 None => Ok(Looked::Contacts(Vec::new())),
             },
@@ -136,12 +136,12 @@ fn sole_profile<T: ReadTx + ?Sized>(tx: &T, key: &str) -> Result<Option<Uuid>> {
 pub enum Looked {
     /// A sequence's value.
     Sequence(u64),
-    /// Profiles.
-    Profiles(Vec<Profile>),
+    /// Profiles, shared where the store holds them in memory.
+    Profiles(Vec<Arc<Profile>>),
     /// Links with their cases.
     LinkedCases(Vec<(CaseLink, Arc<Case>)>),
-    /// Contacts, latest first.
-    Contacts(Vec<Contact>),
+    /// Contacts, latest first, shared where the store holds them in memory.
+    Contacts(Vec<Arc<Contact>>),
 }
 
 impl Looked {
@@ -171,7 +171,7 @@ impl Looked {
     }
 
     /// The profiles this answer holds.
-    pub fn into_profiles(self) -> Result<Vec<Profile>> {
+    pub fn into_profiles(self) -> Result<Vec<Arc<Profile>>> {
         match self {
             Looked::Profiles(v) => Ok(v),
             other => Err(other.mismatch("profiles")),
@@ -187,7 +187,7 @@ impl Looked {
     }
 
     /// The contacts this answer holds.
-    pub fn into_contacts(self) -> Result<Vec<Contact>> {
+    pub fn into_contacts(self) -> Result<Vec<Arc<Contact>>> {
         match self {
             Looked::Contacts(v) => Ok(v),
             other => Err(other.mismatch("contacts")),
@@ -199,6 +199,11 @@ impl Looked {
 pub trait ReadTx {
     /// A profile (tombstones included).
     fn profile(&self, id: Uuid) -> Result<Option<Profile>>;
+    /// [`ReadTx::profile`], shared where the store holds profiles in
+    /// memory (a screen pop then copies nothing).
+    fn shared_profile(&self, id: Uuid) -> Result<Option<Arc<Profile>>> {
+        Ok(self.profile(id)?.map(Arc::new))
+    }
     /// The profiles with these ids that exist, in the order of `ids`. Read
     /// one by one unless the store reads many at once (a network store).
     fn profiles(&self, ids: &[Uuid]) -> Result<Vec<Profile>> {
@@ -217,6 +222,15 @@ pub trait ReadTx {
     /// unless the store reads both at once (a network store).
     fn profiles_with_key(&self, key: &str) -> Result<Vec<Profile>> {
         self.profiles(&self.profiles_by_key(key)?)
+    }
+    /// [`ReadTx::profiles_with_key`], shared where the store holds profiles
+    /// in memory.
+    fn shared_profiles_with_key(&self, key: &str) -> Result<Vec<Arc<Profile>>> {
+        Ok(self
+            .profiles_with_key(key)?
+            .into_iter()
+            .map(Arc::new)
+            .collect())
     }
     /// The answers to several independent lookups, in their order: one
     /// after the other, unless the store sends them at once (a network
@@ -299,6 +313,15 @@ pub trait ReadTx {
         to: Option<Timestamp>,
         limit: usize,
     ) -> Result<Vec<Contact>>;
+    /// A profile's `limit` latest contacts, most recent first, shared where
+    /// the store holds contacts in memory.
+    fn latest_shared_contacts(&self, profile: Uuid, limit: usize) -> Result<Vec<Arc<Contact>>> {
+        Ok(self
+            .contacts_of_profile(profile, None, None, limit)?
+            .into_iter()
+            .map(Arc::new)
+            .collect())
+    }
     /// Contacts associated with a case, most recent first.
     fn contacts_of_case(&self, case: Uuid) -> Result<Vec<Contact>>;
     /// The ids of all contacts of a profile, in no particular order (what a

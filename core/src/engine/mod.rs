@@ -306,13 +306,21 @@ impl<S: Store> Casebook<S> {
 
 /// The live profile a stored one leads to: itself, or the survivor of the
 /// merges it was part of.
-fn follow_redirects(tx: &dyn ReadTx, mut profile: Profile) -> Result<Profile> {
+fn follow_redirects(tx: &dyn ReadTx, profile: Profile) -> Result<Profile> {
+    if profile.merged_into.is_none() {
+        return Ok(profile);
+    }
+    follow_shared_redirects(tx, Arc::new(profile)).map(Arc::unwrap_or_clone)
+}
+
+/// [`follow_redirects`] on shared profiles (nothing is copied).
+fn follow_shared_redirects(tx: &dyn ReadTx, mut profile: Arc<Profile>) -> Result<Arc<Profile>> {
     let start = profile.id;
     for _ in 0..MAX_REDIRECTS {
         match profile.merged_into {
             None => return Ok(profile),
             Some(next) => {
-                profile = tx.profile(next)?.ok_or_else(|| {
+                profile = tx.shared_profile(next)?.ok_or_else(|| {
                     Error::Internal(format!(
                         "profile {} redirects to missing {next}",
                         profile.id

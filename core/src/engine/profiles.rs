@@ -14,6 +14,7 @@ use crate::template::Mode;
 use crate::text;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use uuid::Uuid;
 
 const CUSTOMER_SEQUENCE: &str = "customer_id";
@@ -227,7 +228,11 @@ impl<S: Store> Casebook<S> {
 
     /// Profiles holding an index key; a merged-away profile counts as its survivor.
     pub(super) fn live_profiles_by_key(&self, tx: &dyn ReadTx, key: &str) -> Result<Vec<Profile>> {
-        self.live_profiles(tx, tx.profiles_with_key(key)?)
+        Ok(self
+            .live_profiles(tx, tx.shared_profiles_with_key(key)?)?
+            .into_iter()
+            .map(Arc::unwrap_or_clone)
+            .collect())
     }
 
     /// The live profiles `stored` profiles stand for (tombstones followed
@@ -235,11 +240,11 @@ impl<S: Store> Casebook<S> {
     pub(super) fn live_profiles(
         &self,
         tx: &dyn ReadTx,
-        stored_profiles: Vec<Profile>,
-    ) -> Result<Vec<Profile>> {
-        let mut out: Vec<Profile> = Vec::with_capacity(stored_profiles.len());
+        stored_profiles: Vec<Arc<Profile>>,
+    ) -> Result<Vec<Arc<Profile>>> {
+        let mut out: Vec<Arc<Profile>> = Vec::with_capacity(stored_profiles.len());
         for stored in stored_profiles {
-            let p = super::follow_redirects(tx, stored)?;
+            let p = super::follow_shared_redirects(tx, stored)?;
             if !out.iter().any(|o| o.id == p.id) {
                 out.push(p);
             }

@@ -14,6 +14,7 @@ use crate::model::{
 use crate::store::{Looked, Lookup, Store, StoreExt};
 use crate::text;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Longest address recognition accepts, in bytes.
 const MAX_ADDRESS: usize = 1_000;
@@ -44,13 +45,14 @@ pub enum Recognition {
     /// One profile.
     Known {
         /// The profile.
-        profile: Box<Profile>,
+        // Shared with a store that holds it in memory: nothing is copied.
+        profile: Arc<Profile>,
         /// Its summary.
         summary: ProfileSummary,
         /// Open cases, most urgent first.
         open_cases: Vec<CaseSummary>,
         /// Latest contacts, most recent first.
-        recent_contacts: Vec<Contact>,
+        recent_contacts: Vec<Arc<Contact>>,
         /// The extension the caller dialled from, kept apart from the number.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         extension: Option<String>,
@@ -169,7 +171,7 @@ impl<S: Store> Casebook<S> {
                     // The open cases are at hand: no second pass over the links.
                     let summary = summary_of(&profile, open_cases.len());
                     Ok(Recognition::Known {
-                        profile: Box::new(profile),
+                        profile,
                         summary,
                         open_cases,
                         recent_contacts,

@@ -37,7 +37,7 @@ pub fn mobile_customer(given: &str, mobile: &str, fax: &str) -> ProfileInput {
 /// The profile recognition finds for a number, if exactly one.
 pub fn recognised<S: Store>(cb: &Casebook<S>, channel: Channel, address: &str) -> Option<String> {
     match cb.recognize(channel, address).expect("recognition runs") {
-        Recognition::Known { profile, .. } => Some(profile.customer_id),
+        Recognition::Known { profile, .. } => Some(profile.customer_id.clone()),
         Recognition::Unknown { .. } => None,
         other => panic!("{address}: expected one profile or none, got {other:?}"),
     }

@@ -535,6 +535,31 @@ pub fn batched_lookups_answer_as_one_by_one<S: Store>(store: S) {
     );
     assert_eq!(next().into_linked_cases().unwrap(), sole_cases);
     assert_eq!(next().into_contacts().unwrap().len(), 2);
+
+    // The shared reads answer what the copying reads do.
+    cb.store()
+        .read_with(|tx| {
+            let copy = |p: std::sync::Arc<Profile>| Profile::clone(&p);
+            assert_eq!(tx.shared_profile(sole.id)?.map(copy), tx.profile(sole.id)?);
+            assert_eq!(tx.shared_profile(Uuid::nil())?, None);
+            let profiles: Vec<Profile> = tx
+                .shared_profiles_with_key(&shared_key)?
+                .into_iter()
+                .map(copy)
+                .collect();
+            assert_eq!(profiles.len(), 2);
+            assert_eq!(profiles, tx.profiles_with_key(&shared_key)?);
+            assert!(tx.shared_profiles_with_key(&unknown_key)?.is_empty());
+            let latest: Vec<Contact> = tx
+                .latest_shared_contacts(sole.id, 2)?
+                .iter()
+                .map(|c| Contact::clone(c))
+                .collect();
+            assert_eq!(latest.len(), 2);
+            assert_eq!(latest, tx.contacts_of_profile(sole.id, None, None, 2)?);
+            Ok(())
+        })
+        .unwrap();
 }
 
 /// Contacts move between profiles by reference: only those of the named

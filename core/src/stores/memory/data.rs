@@ -55,7 +55,8 @@ impl IdSet {
 /// A profile with what it was handed over to be indexed by. The keys are
 /// shared with the key index, so remembering them costs a pointer each.
 pub(super) struct StoredProfile {
-    pub(super) profile: Profile,
+    /// Shared, so a screen pop hands the profile out without copying it.
+    pub(super) profile: Arc<Profile>,
     pub(super) keys: Box<[Arc<str>]>,
     pub(super) name_tokens: Packed,
 }
@@ -132,7 +133,8 @@ pub(super) struct Data {
     pub(super) next_case_seq: u64,
     pub(super) links: BTreeMap<(Uuid, Uuid), CaseLink>,
     pub(super) links_by_profile: BTreeSet<(Uuid, Uuid)>,
-    pub(super) contacts: HashMap<Uuid, Contact>,
+    /// Shared, so a screen pop hands out the latest contacts without copies.
+    pub(super) contacts: HashMap<Uuid, Arc<Contact>>,
     pub(super) contacts_by_profile: BTreeSet<(Uuid, Timestamp, Uuid)>,
     pub(super) contacts_by_case: BTreeSet<(Uuid, Timestamp, Uuid)>,
     pub(super) relations: BTreeMap<(Uuid, Uuid), Relation>,
@@ -214,7 +216,7 @@ impl Data {
                 self.profiles.insert(
                     id,
                     StoredProfile {
-                        profile,
+                        profile: Arc::new(profile),
                         keys,
                         name_tokens,
                     },
@@ -226,7 +228,7 @@ impl Data {
         }
         old.map(|s| {
             let index = s.index();
-            (s.profile, index)
+            (Arc::unwrap_or_clone(s.profile), index)
         })
     }
 
@@ -322,9 +324,9 @@ impl Data {
             for c in &new.case_ids {
                 self.contacts_by_case.insert((*c, new.started_at, id));
             }
-            self.contacts.insert(id, new);
+            self.contacts.insert(id, Arc::new(new));
         }
-        old
+        old.map(Arc::unwrap_or_clone)
     }
 
     /// Re-associates a contact of profile `from` with `to`; whether it was `from`'s.
@@ -335,7 +337,7 @@ impl Data {
         if contact.profile_id != Some(from) {
             return false;
         }
-        contact.profile_id = Some(to);
+        Arc::make_mut(contact).profile_id = Some(to);
         let started_at = contact.started_at;
         self.contacts_by_profile.remove(&(from, started_at, id));
         self.contacts_by_profile.insert((to, started_at, id));

@@ -67,6 +67,9 @@ macro_rules! delegate_reads {
 impl ReadTx for MemoryWrite<'_> {
     delegate_reads! {
         profile(id: Uuid) -> Option<Profile>;
+        shared_profile(id: Uuid) -> Option<Arc<Profile>>;
+        shared_profiles_with_key(key: &str) -> Vec<Arc<Profile>>;
+        latest_shared_contacts(profile: Uuid, limit: usize) -> Vec<Arc<Contact>>;
         profiles(ids: &[Uuid]) -> Vec<Profile>;
         profile_id_by_customer_id(customer_id: &str) -> Option<Uuid>;
         profiles_by_key(key: &str) -> Vec<Uuid>;

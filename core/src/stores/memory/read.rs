@@ -15,12 +15,12 @@ use uuid::Uuid;
 /// Contacts of one owner (profile or case) started in `[from, to)`, newest first.
 fn contacts_in_range(
     index: &BTreeSet<(Uuid, Timestamp, Uuid)>,
-    contacts: &HashMap<Uuid, Contact>,
+    contacts: &HashMap<Uuid, Arc<Contact>>,
     owner: Uuid,
     from: Option<Timestamp>,
     to: Option<Timestamp>,
     limit: usize,
-) -> Vec<Contact> {
+) -> Vec<Arc<Contact>> {
     let lower = (owner, from.unwrap_or(Timestamp::MIN), Uuid::nil());
     let upper = match to {
         Some(to) => (owner, to, Uuid::nil()),
@@ -38,13 +38,28 @@ fn contacts_in_range(
         .range((Bound::Included(lower), upper))
         .rev()
         .take(limit)
-        .filter_map(|(_, _, id)| contacts.get(id).cloned())
+        .filter_map(|(_, _, id)| contacts.get(id).map(Arc::clone))
         .collect()
 }
 
 impl ReadTx for Data {
     fn profile(&self, id: Uuid) -> Result<Option<Profile>> {
-        Ok(self.profiles.get(&id).map(|s| s.profile.clone()))
+        Ok(self.profiles.get(&id).map(|s| Profile::clone(&s.profile)))
+    }
+
+    fn shared_profile(&self, id: Uuid) -> Result<Option<Arc<Profile>>> {
+        Ok(self.profiles.get(&id).map(|s| Arc::clone(&s.profile)))
+    }
+
+    fn shared_profiles_with_key(&self, key: &str) -> Result<Vec<Arc<Profile>>> {
+        let Some(set) = self.profile_keys.get(key) else {
+            return Ok(Vec::new());
+        };
+        Ok(set
+            .to_vec()
+            .iter()
+            .filter_map(|id| self.profiles.get(id).map(|s| Arc::clone(&s.profile)))
+            .collect())
     }
 
     fn profile_id_by_customer_id(&self, customer_id: &str) -> Result<Option<Uuid>> {
@@ -100,7 +115,7 @@ impl ReadTx for Data {
         let ids = self.profile_ids(after, limit)?;
         let page: Vec<&Profile> = ids
             .iter()
-            .filter_map(|id| self.profiles.get(id).map(|s| &s.profile))
+            .filter_map(|id| self.profiles.get(id).map(|s| &*s.profile))
             .collect();
         visit(&page);
         Ok(ids.last().copied())
@@ -178,7 +193,7 @@ impl ReadTx for Data {
     }
 
     fn contact(&self, id: Uuid) -> Result<Option<Contact>> {
-        Ok(self.contacts.get(&id).cloned())
+        Ok(self.contacts.get(&id).map(|c| Contact::clone(c)))
     }
 
     fn contacts_of_profile(
@@ -195,7 +210,10 @@ impl ReadTx for Data {
             from,
             to,
             limit,
-        ))
+        )
+        .iter()
+        .map(|c| Contact::clone(c))
+        .collect())
     }
 
     fn contact_ids_of_profile(&self, profile: Uuid) -> Result<Vec<Uuid>> {
@@ -206,6 +224,17 @@ impl ReadTx for Data {
             .collect())
     }
 
+    fn latest_shared_contacts(&self, profile: Uuid, limit: usize) -> Result<Vec<Arc<Contact>>> {
+        Ok(contacts_in_range(
+            &self.contacts_by_profile,
+            &self.contacts,
+            profile,
+            None,
+            None,
+            limit,
+        ))
+    }
+
     fn contacts_of_case(&self, case: Uuid) -> Result<Vec<Contact>> {
         Ok(contacts_in_range(
             &self.contacts_by_case,
@@ -214,7 +243,10 @@ impl ReadTx for Data {
             None,
             None,
             usize::MAX,
-        ))
+        )
+        .iter()
+        .map(|c| Contact::clone(c))
+        .collect())
     }
 
     fn relations_of(&self, profile: Uuid) -> Result<Vec<Relation>> {
@@ -284,12 +316,16 @@ impl ReadTx for Data {
     }
 
     fn export(&self) -> Result<Snapshot> {
-        let mut profiles: Vec<Profile> =
-            self.profiles.values().map(|s| s.profile.clone()).collect();
+        let mut profiles: Vec<Profile> = self
+            .profiles
+            .values()
+            .map(|s| Profile::clone(&s.profile))
+            .collect();
         profiles.sort_by_key(|p| p.id);
         let mut cases: Vec<_> = self.cases.values().collect();
         cases.sort_by_key(|s| s.seq);
-        let mut contacts: Vec<Contact> = self.contacts.values().cloned().collect();
+        let mut contacts: Vec<Contact> =
+            self.contacts.values().map(|c| Contact::clone(c)).collect();
         contacts.sort_by_key(|c| c.id);
         Ok(Snapshot {
             format: SNAPSHOT_FORMAT,

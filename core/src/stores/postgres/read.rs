@@ -149,13 +149,15 @@ impl ReadTx for Tx<'_> {
             .zip(&answers)
             .map(|(lookup, rows)| match lookup {
                 Lookup::Sequence(_) => self.sequence_of(rows).map(Looked::Sequence),
-                Lookup::ProfilesWithKey(_) => self.bodies_of("profile", rows).map(Looked::Profiles),
+                Lookup::ProfilesWithKey(_) => self
+                    .bodies_of("profile", rows)
+                    .map(|p: Vec<Profile>| Looked::Profiles(p.into_iter().map(Arc::new).collect())),
                 Lookup::LinkedCases(_) | Lookup::SoleProfileCases(_) => {
                     self.linked_of(rows).map(Looked::LinkedCases)
                 }
-                Lookup::LatestContacts { .. } | Lookup::SoleProfileContacts { .. } => {
-                    self.bodies_of("contact", rows).map(Looked::Contacts)
-                }
+                Lookup::LatestContacts { .. } | Lookup::SoleProfileContacts { .. } => self
+                    .bodies_of("contact", rows)
+                    .map(|c: Vec<Contact>| Looked::Contacts(c.into_iter().map(Arc::new).collect())),
             })
             .collect()
     }
