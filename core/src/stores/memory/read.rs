@@ -42,6 +42,11 @@ fn contacts_in_range(
         .collect()
 }
 
+/// Owned copies of shared contacts, for the reads that hand out copies.
+fn copies(shared: Vec<Arc<Contact>>) -> Vec<Contact> {
+    shared.iter().map(|c| Contact::clone(c)).collect()
+}
+
 impl ReadTx for Data {
     fn profile(&self, id: Uuid) -> Result<Option<Profile>> {
         Ok(self.profiles.get(&id).map(|s| Profile::clone(&s.profile)))
@@ -203,17 +208,14 @@ impl ReadTx for Data {
         to: Option<Timestamp>,
         limit: usize,
     ) -> Result<Vec<Contact>> {
-        Ok(contacts_in_range(
+        Ok(copies(contacts_in_range(
             &self.contacts_by_profile,
             &self.contacts,
             profile,
             from,
             to,
             limit,
-        )
-        .iter()
-        .map(|c| Contact::clone(c))
-        .collect())
+        )))
     }
 
     fn contact_ids_of_profile(&self, profile: Uuid) -> Result<Vec<Uuid>> {
@@ -236,17 +238,14 @@ impl ReadTx for Data {
     }
 
     fn contacts_of_case(&self, case: Uuid) -> Result<Vec<Contact>> {
-        Ok(contacts_in_range(
+        Ok(copies(contacts_in_range(
             &self.contacts_by_case,
             &self.contacts,
             case,
             None,
             None,
             usize::MAX,
-        )
-        .iter()
-        .map(|c| Contact::clone(c))
-        .collect())
+        )))
     }
 
     fn relations_of(&self, profile: Uuid) -> Result<Vec<Relation>> {
