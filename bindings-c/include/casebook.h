@@ -832,6 +832,38 @@ casebook_status casebook_merge_cases(const casebook_t *handle,
                                      char **out_json);
 
 /**
+ * The events after sequence number `cursor` (0: from the first), at most
+ * `limit` (0: 100; at most 1,000), in order, as a JSON array of `{seq,
+ * key, kind, subject, at, actor, payload}`. Keep the last `seq` handled
+ * as the cursor, or let the library keep it per consumer
+ * (`casebook_events_for`, `casebook_acknowledge_events`).
+ */
+casebook_status casebook_events_after(const casebook_t *handle,
+                                      uint64_t cursor,
+                                      size_t limit,
+                                      char **out_json);
+
+/**
+ * The events `consumer` has not acknowledged yet, in order, at most
+ * `limit` (0: 100), as a JSON array. After a crash the same events (with
+ * the same keys) come back until they are acknowledged.
+ */
+casebook_status casebook_events_for(const casebook_t *handle,
+                                    const char *consumer,
+                                    size_t limit,
+                                    char **out_json);
+
+/**
+ * Records that `consumer` has handled every event up to `seq`; answers
+ * `{name, acknowledged, last}`. A lower `seq` than already acknowledged
+ * changes nothing; one beyond the last event is `CASEBOOK_STATUS_INVALID_INPUT`.
+ */
+casebook_status casebook_acknowledge_events(const casebook_t *handle,
+                                            const char *consumer,
+                                            uint64_t seq,
+                                            char **out_json);
+
+/**
  * The internal `id` of the profile, case or contact in `answer` (a string
  * handed out by `casebook_create_profile`, `casebook_update_profile`,
  * `casebook_create_case`, `casebook_log_contact`, ...). `*out` belongs to

@@ -57,6 +57,8 @@ mod intake;
 
 mod linked;
 
+mod events;
+
 mod answer;
 
 // What they share.

@@ -21,6 +21,16 @@ int has(char *json, const char *needle) {
     return found;
 }
 
+int occurrences(const char *json, const char *needle) {
+    int n = 0;
+    const char *at = json;
+    while (at != NULL && (at = strstr(at, needle)) != NULL) {
+        n++;
+        at += strlen(needle);
+    }
+    return n;
+}
+
 int error_has(const char *needle) {
     const char *json = casebook_last_error_json();
     if (strstr(json, needle) == NULL) {
@@ -763,6 +773,7 @@ int main(void) {
     OK(casebook_free(cb));
     OK(casebook_open_memory(SLA_OPTIONS, &cb));
     test_linked(cb);
+    test_events(cb);
     OK(casebook_free(cb));
 
     /* The same again over a fresh SQLite file, and the file checks. */
@@ -793,6 +804,7 @@ int main(void) {
         snprintf(path, sizeof path, "%s/linked.db", dir);
         OK(casebook_open_sqlite(path, SLA_OPTIONS, &cb));
         test_linked(cb);
+        test_events(cb);
         OK(casebook_free(cb));
         test_sqlite_files(dir);
         snprintf(path, sizeof path, "rm -rf '%s'", dir);
@@ -820,6 +832,7 @@ int main(void) {
             OK(casebook_free(cb));
             OK(casebook_open_postgres(pg_slas, SLA_OPTIONS, &cb));
             test_service_levels(cb);
+            test_events(cb);
             OK(casebook_free(cb));
             test_postgres_databases(pg);
         }

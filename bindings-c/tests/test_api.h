@@ -31,6 +31,8 @@ extern const char *OPTIONS;
 
 /* A string the library handed out contains `needle`; the string is freed. */
 int has(char *json, const char *needle);
+/* How many times `needle` occurs in `json` (not freed). */
+int occurrences(const char *json, const char *needle);
 /* The last error's JSON contains `needle`. */
 int error_has(const char *needle);
 
@@ -49,6 +51,10 @@ void test_intake(casebook_t *cb);
 /* test_linked.c: CRM records at the screen pop, the customer card, host
  * requests and the wrap-up, on a handle with nothing loaded yet. */
 void test_linked(casebook_t *cb);
+
+/* test_events.c: the event outbox read by cursor and by consumer, on a
+ * handle that may hold events already. */
+void test_events(casebook_t *cb);
 
 /* test_telephony.c: what a telephony host reads without JSON parsing,
  * stale handles, short messages, the status enum in a switch. */

@@ -17,17 +17,6 @@ static const char *RESOLVE_SLA =
     " \"duration\": \"9h\", \"calendar\": \"office\", \"warnings\": [50, 75],"
     " \"escalations\": [{\"at\": 75, \"assign\": \"team-lead\"}]}";
 
-/* How many times `needle` occurs in `json` (not freed). */
-static int occurrences(const char *json, const char *needle) {
-    int n = 0;
-    const char *at = json;
-    while (at != NULL && (at = strstr(at, needle)) != NULL) {
-        n++;
-        at += strlen(needle);
-    }
-    return n;
-}
-
 /* Calendars, SLA definitions, a case's clocks and the events due, on a
  * handle opened with SLA_OPTIONS and nothing loaded yet. */
 void test_service_levels(casebook_t *cb) {

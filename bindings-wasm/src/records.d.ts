@@ -737,6 +737,65 @@ export type EscalationPoint =
     /** The breach (`"breach"`, 100 %). */
     | BreachWord;
 
+/** One event of the outbox. */
+export interface Event {
+    /** Position in the outbox: 1, 2, 3, ... without gaps, in commit order. */
+    seq: number;
+    /**
+     * Idempotency key: the same event read twice (after a consumer
+     * crashed before acknowledging it) has the same key.
+     */
+    key: Uuid;
+    /** What happened. */
+    kind: EventKind;
+    /** What it happened to. */
+    subject: EventSubject;
+    /** When. */
+    at: Timestamp;
+    /** Who did it. */
+    actor: string;
+    /** Details, by kind (see the README's outbox section). */
+    payload: Value;
+}
+
+/** Where a consumer of the outbox stands. */
+export interface EventConsumer {
+    /** The consumer's name (`mailer`, `crm`). */
+    name: string;
+    /** The last event it acknowledged (0: none yet). */
+    acknowledged: number;
+    /** The last event in the outbox. */
+    last: number;
+}
+
+/**
+ * What happened.
+ *
+ * - `profile.created`: A profile was created (by hand, by import or by intake).
+ * - `profile.updated`: A profile's data changed; the payload names the changed fields.
+ * - `profile.merged`: Profiles were merged into the subject (the survivor).
+ * - `profile.unmerged`: A merge into the subject was undone.
+ * - `case.created`: A case was opened.
+ * - `case.updated`: A case's attributes changed other than its status and assignee (those have their own events); the payload names them.
+ * - `case.status_changed`: A case moved to another status.
+ * - `case.assigned`: A case's assignee changed (or was cleared); the payload names who to notify.
+ * - `case.comment_added`: A comment the customer may see was added to a case.
+ * - `contact.logged`: An interaction was logged.
+ * - `sla.warning`: A service level reached a warning threshold.
+ * - `sla.breached`: A service level was breached.
+ */
+export type EventKind = "profile.created" | "profile.updated" | "profile.merged" | "profile.unmerged" | "case.created" | "case.updated" | "case.status_changed" | "case.assigned" | "case.comment_added" | "contact.logged" | "sla.warning" | "sla.breached";
+
+/** The record an event is about. */
+export interface EventSubject {
+    /** Kind of record. */
+    kind: SubjectKind;
+    /** Its id. */
+    id: Uuid;
+    /** Its human key: a customer ID, a case number, or a contact's id. */
+    key: string;
+}
+
 /** An external record linked to a profile, a case or a contact. */
 export interface ExternalLink {
     /** The record. */
@@ -2255,6 +2314,15 @@ export type SlaTime = "business" | "calendar";
  * - `other`: Any other backend failure.
  */
 export type StorageErrorKind = "busy" | "retryable" | "corrupt" | "io" | "unavailable" | "other";
+
+/**
+ * The kind of record an event is about.
+ *
+ * - `profile`: A profile.
+ * - `case`: A case.
+ * - `contact`: A contact (an interaction).
+ */
+export type SubjectKind = "profile" | "case" | "contact";
 
 /** The record an external record, a relation or an attachment is on. */
 export type Target =

@@ -68,10 +68,10 @@ test('the package exports exactly the documented API', () => {
   const methods = Object.getOwnPropertyNames(Casebook.prototype)
     .filter((m) => m !== 'constructor' && !m.startsWith('__')).sort();
   assert.deepEqual(methods, [
-    'addAttachment', 'addCaseEntry', 'addContactPoint', 'associateContact', 'auditLog', 'calendar', 'calendarAddBusiness', 'calendarBusinessTime',
+    'acknowledgeEvents', 'addAttachment', 'addCaseEntry', 'addContactPoint', 'associateContact', 'auditLog', 'calendar', 'calendarAddBusiness', 'calendarBusinessTime',
     'calendarIsOpen', 'calendarNextOpening', 'calendars', 'call', 'case', 'caseContacts', 'caseLinks', 'caseMergePreview', 'caseRelations',
     'caseSlas', 'casesOfProfile', 'checkInvariants', 'completeHostRequest', 'contact', 'contactHistory', 'createCase', 'createProfile', 'customerCard',
-    'dueSlaEvents', 'duplicateCandidates', 'duplicateCandidatesForDraft', 'duplicateReport', 'exportSnapshot', 'externalRecords', 'failHostRequest',
+    'dueSlaEvents', 'duplicateCandidates', 'duplicateCandidatesForDraft', 'duplicateReport', 'eventConsumer', 'eventsAfter', 'eventsFor', 'exportSnapshot', 'externalRecords', 'failHostRequest',
     'findProfiles', 'free', 'hostRequests', 'importSnapshot', 'intake', 'intakeMany', 'intakeRules', 'linkCase', 'linkExternalRecord', 'loadCalendar', 'loadIntakeRules',
     'loadSla', 'loadTemplate', 'logContact',
     'merge', 'mergeCases', 'mergePreview', 'mergeRecord', 'profile', 'profileAttachments', 'profileRecord', 'profileSummary',

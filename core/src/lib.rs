@@ -105,10 +105,11 @@ pub use integrity::{InvariantProblem, ProblemKind};
 pub use model::{
     Attachment, AttachmentInput, AuditEntry, Case, CaseChange, CaseInput, CaseLink, CaseStatus,
     CaseSummary, Channel, Contact, ContactInput, ContactKind, ContactPoint, ContactPointInput,
-    Direction, EntryKind, ExternalLink, ExternalRef, HostRequest, HostRequestKind,
-    HostRequestStatus, Identification, Level, LinkInput, LinkRole, LinkStatus, Priority,
-    PriorityMatrix, Profile, ProfileInput, ProfileSummary, RelatedCustomer, RelatedKind,
-    RelatedRecord, Relation, RelationInput, Resolution, ResolutionInput, Target, TimelineEntry,
+    Direction, EntryKind, Event, EventConsumer, EventKind, EventSubject, ExternalLink, ExternalRef,
+    HostRequest, HostRequestKind, HostRequestStatus, Identification, Level, LinkInput, LinkRole,
+    LinkStatus, Priority, PriorityMatrix, Profile, ProfileInput, ProfileSummary, Recipient,
+    RelatedCustomer, RelatedKind, RelatedRecord, Relation, RelationInput, Resolution,
+    ResolutionInput, SubjectKind, Target, TimelineEntry,
 };
 pub use phone::{PhoneEquivalence, PhoneProblem, PhoneRules};
 pub use sla::{

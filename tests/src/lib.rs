@@ -76,6 +76,8 @@ macro_rules! conformance_suite {
             linked::case_merge_moves_and_unmerges,
             linked::case_merge_moves_child_cases,
             linked::parent_and_child_cases_move_together,
+            events::every_change_writes_its_events,
+            events::consumers_resume_from_their_acknowledgement,
         );
         #[test]
         fn links_survive_merges_without_duplicates() {

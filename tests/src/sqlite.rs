@@ -131,6 +131,104 @@ fn check_line<S: Store>(cb: &Casebook<S>, line: &str) -> std::result::Result<(),
     }
 }
 
+/// The outbox of a store checked against its records and against what the
+/// `sqlite_child` binary reported committing: events numbered 1, 2, 3, ...
+/// without gaps; one creation event per profile and case, one per contact
+/// logged and one per merge, each about a record that is there (written in
+/// the same transaction as the record); an event for every reported commit.
+pub fn outbox_problems<S: Store>(cb: &Casebook<S>, lines: &[String]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut events = Vec::new();
+    loop {
+        let cursor = events.last().map_or(0, |e: &casebook::Event| e.seq);
+        match cb.events_after(cursor, 1_000) {
+            Ok(page) if page.is_empty() => break,
+            Ok(page) => events.extend(page),
+            Err(e) => {
+                problems.push(format!("reading events after {cursor}: {e}"));
+                return problems;
+            }
+        }
+    }
+    for (at, event) in events.iter().enumerate() {
+        if event.seq != at as u64 + 1 {
+            problems.push(format!("event {} where {} belongs", event.seq, at + 1));
+        }
+    }
+    let of = |kind: casebook::EventKind| -> std::collections::HashSet<String> {
+        events
+            .iter()
+            .filter(|e| e.kind == kind)
+            .map(|e| match kind {
+                casebook::EventKind::ProfileMerged => e.payload["merge_id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                _ => e.subject.id.to_string(),
+            })
+            .collect()
+    };
+    let profiles = of(casebook::EventKind::ProfileCreated);
+    let cases = of(casebook::EventKind::CaseCreated);
+    let contacts = of(casebook::EventKind::ContactLogged);
+    let merges = of(casebook::EventKind::ProfileMerged);
+    let snapshot = match cb.export_snapshot() {
+        Ok(s) => s,
+        Err(e) => return vec![format!("export: {e}")],
+    };
+    let merge_records: std::collections::HashSet<String> = match cb.audit_log(None) {
+        Ok(log) => log
+            .iter()
+            .filter(|e| e.action == "merge")
+            .filter_map(|e| e.details["merge_id"].as_str().map(str::to_string))
+            .collect(),
+        Err(e) => return vec![format!("audit: {e}")],
+    };
+    let stored =
+        |ids: Vec<String>| -> std::collections::HashSet<String> { ids.into_iter().collect() };
+    for (what, events, records) in [
+        (
+            "profile.created",
+            &profiles,
+            stored(snapshot.profiles.iter().map(|p| p.id.to_string()).collect()),
+        ),
+        (
+            "case.created",
+            &cases,
+            stored(snapshot.cases.iter().map(|c| c.id.to_string()).collect()),
+        ),
+        (
+            "contact.logged",
+            &contacts,
+            stored(snapshot.contacts.iter().map(|c| c.id.to_string()).collect()),
+        ),
+        ("profile.merged", &merges, merge_records),
+    ] {
+        for missing in records.difference(events) {
+            problems.push(format!("{missing} was committed without its {what} event"));
+        }
+        for orphan in events.difference(&records) {
+            problems.push(format!(
+                "a {what} event names {orphan}, which was not committed"
+            ));
+        }
+    }
+    for line in lines {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let (set, id) = match words[..] {
+            ["profile", _, id] => (&profiles, id),
+            ["case", _, id, _] => (&cases, id),
+            ["contact", id, _] => (&contacts, id),
+            ["merge", id, _, _] => (&merges, id),
+            _ => continue,
+        };
+        if !set.contains(id) {
+            problems.push(format!("`{line}` was reported committed but has no event"));
+        }
+    }
+    problems
+}
+
 /// Profiles, cases, contacts and merges in a store: the records the
 /// `sqlite_child` binary reports, one line each.
 pub fn record_count<S: Store>(cb: &Casebook<S>) -> Result<usize> {

@@ -2,10 +2,38 @@
 //! SIGKILL at random (seeded) moments, over and over, on the same file.
 //! After every kill the file must pass every integrity check and hold every
 //! record the child reported committed, and at most one it did not report.
+//! Its events are in the outbox with it; a consumer delivering them, killed
+//! alongside, resumes from its last acknowledgement and loses none.
 
 use casebook::{Casebook, SqliteStore};
-use casebook_tests::sqlite::{child, kill, record_count, reported_problems};
+use casebook_tests::sqlite::{
+    child, finish, kill, outbox_problems, record_count, reported_problems,
+};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
+
+const CONSUMER: &str = "mailer";
+
+/// What a consumer's lines say: the events delivered (seq to key) and
+/// the last acknowledgement it reported committed.
+fn deliveries(lines: &[String], delivered: &mut BTreeMap<u64, String>) -> Option<u64> {
+    let mut acked = None;
+    for line in lines {
+        match line.split_whitespace().collect::<Vec<_>>()[..] {
+            ["got", seq, key] => {
+                let seq: u64 = seq.parse().expect("a sequence number");
+                let before = delivered.insert(seq, key.to_string());
+                assert!(
+                    before.is_none_or(|k| k == key),
+                    "event {seq} came back with another key"
+                );
+            }
+            ["acked", seq] => acked = Some(seq.parse().expect("a sequence number")),
+            _ => panic!("unexpected consumer line `{line}`"),
+        }
+    }
+    acked
+}
 
 const SEED: u64 = 0x5EED_CA5E;
 const ROUNDS: u64 = 24;
@@ -29,6 +57,7 @@ fn killed_writers_lose_nothing_they_reported() {
     let mut reported: Vec<String> = Vec::new();
     let mut before = 0;
     let mut unreported = 0;
+    let mut delivered = BTreeMap::new();
     for round in 0..ROUNDS {
         // The first rounds die young, inside creating the file and its schema.
         let millis = if round < 3 {
@@ -43,8 +72,18 @@ fn killed_writers_lose_nothing_they_reported() {
         )
         .spawn()
         .expect("child starts");
+        // Once the file exists, a consumer delivers its events meanwhile.
+        let consumer = (round >= 3).then(|| {
+            child(
+                env!("CARGO_BIN_EXE_sqlite_child"),
+                &["consume", db, CONSUMER, "0"],
+            )
+            .spawn()
+            .expect("consumer starts")
+        });
         std::thread::sleep(Duration::from_millis(millis));
         let lines = kill(process);
+        let acked = consumer.map(|c| deliveries(&kill(c), &mut delivered));
 
         let store = SqliteStore::open(&path)
             .unwrap_or_else(|e| panic!("round {round}: reopening after a kill failed: {e}"));
@@ -56,6 +95,24 @@ fn killed_writers_lose_nothing_they_reported() {
         reported.extend(lines.iter().cloned());
         let missing = reported_problems(&cb, &reported);
         assert!(missing.is_empty(), "round {round}: {missing:?}");
+        let outbox = outbox_problems(&cb, &reported);
+        assert!(outbox.is_empty(), "round {round}: {outbox:?}");
+        // A reported acknowledgement is kept; nothing undelivered is acknowledged.
+        let stored = cb
+            .event_consumer(CONSUMER)
+            .expect("consumer read")
+            .acknowledged;
+        if let Some(Some(acked)) = acked {
+            assert!(
+                stored >= acked,
+                "round {round}: acknowledged {acked}, kept {stored}"
+            );
+        }
+        let highest = delivered.keys().next_back().copied().unwrap_or(0);
+        assert!(
+            stored <= highest,
+            "round {round}: {stored} acknowledged, {highest} delivered"
+        );
         // Only the operation in flight when killed may be in without a report.
         let now = record_count(&cb).expect("records counted");
         let extra = now - before - lines.len();
@@ -66,6 +123,20 @@ fn killed_writers_lose_nothing_they_reported() {
         unreported += extra;
         before = now;
     }
+    // A last run delivers the rest: every event, at least once.
+    let rest = child(
+        env!("CARGO_BIN_EXE_sqlite_child"),
+        &["consume", db, CONSUMER, "1"],
+    )
+    .spawn()
+    .expect("consumer starts");
+    deliveries(&finish(rest), &mut delivered);
+    let cb = Casebook::builder(SqliteStore::open(&path).expect("reopen"))
+        .build()
+        .expect("engine");
+    let last = cb.event_consumer(CONSUMER).expect("consumer read").last;
+    let missed: Vec<u64> = (1..=last).filter(|s| !delivered.contains_key(s)).collect();
+    assert!(missed.is_empty(), "events never delivered: {missed:?}");
     assert!(
         reported.len() >= 100,
         "too few operations ({}) for a meaningful test",

@@ -34,6 +34,7 @@ macro_rules! args_or_options {
 
 mod cases;
 mod contacts;
+mod events;
 mod identity;
 mod intake;
 mod linked;

@@ -241,6 +241,8 @@ fn generate() -> String {
         .add::<IntakeOutcome>("IntakeOutcome", Way::Out)
         .add::<ExternalLink>("ExternalLink", Way::Out)
         .add::<HostRequest>("HostRequest", Way::Out)
+        .add::<Event>("Event", Way::Out)
+        .add::<EventConsumer>("EventConsumer", Way::Out)
         .add::<CustomerCard>("CustomerCard", Way::Out)
         .add::<Attachment>("Attachment", Way::Out)
         .add::<AttachedFile>("AttachedFile", Way::Out)

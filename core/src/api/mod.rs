@@ -205,6 +205,10 @@ operations! {
     "host_requests" => |cb, a| to_value(&cb.host_requests(a.opt("after")?.unwrap_or(0), a.limit(100)?)?);
     "complete_host_request" => |cb, a| to_value(&cb.complete_host_request(&a.actor()?, a.get("seq")?, a.opt("external")?)?);
     "fail_host_request" => |cb, a| to_value(&cb.fail_host_request(&a.actor()?, a.get("seq")?, a.str("error")?)?);
+    "events_after" => |cb, a| to_value(&cb.events_after(a.opt("cursor")?.unwrap_or(0), a.limit(100)?)?);
+    "events_for" => |cb, a| to_value(&cb.events_for(a.str("consumer")?, a.limit(100)?)?);
+    "acknowledge_events" => |cb, a| to_value(&cb.acknowledge_events(a.str("consumer")?, a.get("seq")?)?);
+    "event_consumer" => |cb, a| to_value(&cb.event_consumer(a.str("consumer")?)?);
     "wrap_up_contact" => |cb, a| to_value(&cb.wrap_up_contact(&a.actor()?, a.str("contact")?, a.opt("ended_at")?)?);
     "customer_card" => |cb, a| to_value(&cb.customer_card(a.str("contact")?)?);
     "add_attachment" => |cb, a| to_value(&cb.add_attachment(&a.actor()?, &a.get("on")?, a.get("attachment")?)?);

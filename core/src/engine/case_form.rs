@@ -206,8 +206,26 @@ impl<S: Store> Casebook<S> {
         })
     }
 
-    /// Stores a case with what search indexes it by (compare-and-set on `expected_version`).
+    /// Stores a case with what search indexes it by (compare-and-set on
+    /// `expected_version`), and its events: what changed since the stored
+    /// version, or its creation.
     pub(super) fn save_case(
+        &self,
+        tx: &mut dyn WriteTx,
+        case: &Case,
+        expected_version: Option<u64>,
+    ) -> Result<()> {
+        let before = match expected_version {
+            Some(_) => tx.case(case.id)?,
+            None => None,
+        };
+        self.store_case(tx, case, expected_version)?;
+        self.emit_case_saved(tx, before.as_ref(), case)
+    }
+
+    /// [`Casebook::save_case`] without events: a creation emits its own
+    /// once its links are stored, and a restored snapshot changes nothing.
+    pub(super) fn store_case(
         &self,
         tx: &mut dyn WriteTx,
         case: &Case,

@@ -156,7 +156,7 @@ impl<S: Store> Casebook<S> {
         };
         let mut case = self.case_from(blank, prepared);
         case.record_creation();
-        self.save_case(tx, &case, None)?;
+        self.store_case(tx, &case, None)?;
         self.reparent_in(tx, case.id, None, case.parent)?;
         for (profile_id, role) in links {
             tx.put_link(&CaseLink {
@@ -167,6 +167,7 @@ impl<S: Store> Casebook<S> {
                 linked_by: by.to_string(),
             })?;
         }
+        self.emit_case_saved(tx, None, &case)?;
         Ok(case)
     }
 

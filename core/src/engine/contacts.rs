@@ -48,9 +48,12 @@ impl<S: Store> Casebook<S> {
             .as_deref()
             .and_then(|a| self.address_key(input.channel, a));
         self.write(|tx, ids| {
-            let profile = match input.profile.as_deref() {
-                Some(p) => Some(self.resolve_profile(tx, Ref::Key(p))?.id),
-                None => None,
+            let (profile, customer_id) = match input.profile.as_deref() {
+                Some(p) => {
+                    let found = self.resolve_profile(tx, Ref::Key(p))?;
+                    (Some(found.id), Some(found.customer_id))
+                }
+                None => (None, None),
             };
             let mut case_ids = Vec::new();
             for c in &input.cases {
@@ -82,6 +85,7 @@ impl<S: Store> Casebook<S> {
                 self.touch_profile(tx, p, started_at)?;
             }
             self.refresh_contact_cases(tx, &contact)?;
+            self.emit_contact_logged(tx, &contact, customer_id.as_deref())?;
             Ok(contact)
         })
     }

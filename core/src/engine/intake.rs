@@ -439,6 +439,7 @@ impl<S: Store> Casebook<S> {
             self.touch_profile(tx, p, contact.started_at)?;
         }
         self.refresh_contact_cases(tx, &contact)?;
+        self.emit_contact_logged(tx, &contact, outcome.customer_id.as_deref())?;
         if let Some(key) = &checked.message_key {
             tx.put_blob(MESSAGE_BLOB, key_id(key), &serde_json::to_value(&outcome)?)?;
         }

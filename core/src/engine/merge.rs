@@ -9,7 +9,7 @@ use crate::identity::{
     plan_merge, MergeOutcome, MergePlan, MergePreview, MergeRecord, MergeSides, MergeStatus,
     MergeWork, MERGE_JOURNAL,
 };
-use crate::model::{AuditEntry, CaseLink, Profile};
+use crate::model::{AuditEntry, CaseLink, EventKind, Profile};
 use crate::store::{ReadTx, Store, StoreExt};
 use jiff::Timestamp;
 use serde_json::Value;
@@ -162,6 +162,15 @@ impl<S: Store> Casebook<S> {
                     "contacts_moved": work.preview.contacts_moved,
                 }),
             })?;
+            self.emit_merge_event(
+                tx,
+                EventKind::ProfileMerged,
+                &survivor,
+                &work.tombstone,
+                record.id,
+                by,
+                now,
+            )?;
             Ok(MergeOutcome {
                 merge_id: record.id,
                 survivor,
@@ -262,8 +271,10 @@ impl<S: Store> Casebook<S> {
                 .merged_before
                 .clone()
                 .with_version(version_of(&tombstone_now).unwrap_or(0) + 1);
-            self.save_profile(tx, &survivor, version_of(&survivor_now))?;
-            self.save_profile(tx, &restored, version_of(&tombstone_now))?;
+            // The unmerge event says what happened; the restored versions
+            // carry the stamps they had before the merge.
+            self.store_profile(tx, &survivor, version_of(&survivor_now))?;
+            self.store_profile(tx, &restored, version_of(&tombstone_now))?;
             for link in &record.links_after {
                 tx.delete_link(link.case_id, link.profile_id)?;
             }
@@ -303,6 +314,15 @@ impl<S: Store> Casebook<S> {
                     "restored": restored.customer_id,
                 }),
             })?;
+            self.emit_merge_event(
+                tx,
+                EventKind::ProfileUnmerged,
+                &survivor,
+                &restored,
+                record.id,
+                by,
+                now,
+            )?;
             Ok((survivor, restored))
         })
     }

@@ -126,6 +126,22 @@ impl<S: Store> Casebook<S> {
         profile: &Profile,
         expected_version: Option<u64>,
     ) -> Result<()> {
+        let before = match expected_version {
+            Some(_) => tx.profile(profile.id)?,
+            None => None,
+        };
+        self.store_profile(tx, profile, expected_version)?;
+        self.emit_profile_saved(tx, before.as_ref(), profile)
+    }
+
+    /// [`Casebook::save_profile`] without events, for bookkeeping that
+    /// changes no data (the time of the last interaction).
+    pub(super) fn store_profile(
+        &self,
+        tx: &mut dyn WriteTx,
+        profile: &Profile,
+        expected_version: Option<u64>,
+    ) -> Result<()> {
         let index = self.profile_index_in(tx, profile)?;
         tx.put_profile(profile, index, expected_version)
     }
@@ -201,7 +217,7 @@ impl<S: Store> Casebook<S> {
             if p.last_interaction_at.is_none_or(|t| t < at) {
                 p.last_interaction_at = Some(at);
                 let version = p.version;
-                self.save_profile(tx, &p, Some(version))?;
+                self.store_profile(tx, &p, Some(version))?;
             }
         }
         Ok(())

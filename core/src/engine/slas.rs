@@ -327,6 +327,7 @@ impl<S: Store> Casebook<S> {
                     subjects: vec![case.id],
                     details: serde_json::to_value(&event).unwrap_or(Value::Null),
                 })?;
+                self.emit_sla_event(tx, &case, &event, by)?;
                 Ok(Some(event))
             })?;
             events.extend(taken);

@@ -123,7 +123,7 @@ impl<S: Store> Casebook<S> {
                 tx.put_profile(&p, index, None)?;
             }
             for c in &snapshot.cases {
-                self.save_case(tx, c, None)?;
+                self.store_case(tx, c, None)?;
             }
             for l in &snapshot.links {
                 tx.put_link(l)?;

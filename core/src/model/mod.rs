@@ -5,6 +5,7 @@ mod audit;
 mod case;
 mod case_history;
 mod contact;
+mod event;
 mod linked;
 mod profile;
 mod relation;
@@ -15,8 +16,10 @@ pub use case::{
     Case, CaseInput, CaseLink, CaseSummary, EntryKind, LinkInput, LinkRole, Resolution,
     ResolutionInput, TimelineEntry,
 };
+pub(crate) use case_history::case_attributes;
 pub use case_history::{apply_change, CaseChange, CASE_ATTRIBUTES};
 pub use contact::{Channel, Contact, ContactInput, Direction};
+pub use event::{Event, EventConsumer, EventKind, EventSubject, Recipient, SubjectKind};
 pub use linked::{
     Attachment, AttachmentInput, ExternalLink, ExternalRef, HostRequest, HostRequestKind,
     HostRequestStatus, LinkStatus, RelatedKind, RelatedRecord, Target,

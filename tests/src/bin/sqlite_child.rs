@@ -19,6 +19,12 @@
 //! `sqlite_child poll <db> <now> <rounds>` takes the service-level warnings
 //! and breaches due at `now` (RFC 3339), a few at a time for `rounds`
 //! rounds, and prints one `taken <case number> <threshold>` line per event.
+//!
+//! `sqlite_child consume <db> <consumer> <drain>` delivers the outbox's
+//! events as a mailer would: a few at a time, one `got <seq> <key>` line
+//! per event delivered, then acknowledges the last and prints `acked
+//! <seq>`. With `drain` 0 it waits for more until killed; with 1 it stops
+//! once it has caught up.
 
 use casebook::store::{Store, StoreExt};
 use casebook::MergePlan;
@@ -46,8 +52,11 @@ fn main() -> ExitCode {
             (Ok(now), Ok(rounds)) => open(db).and_then(|cb| poll(&cb, now, rounds)),
             _ => Err("now must be an instant and rounds a number".to_string()),
         },
+        ["consume", db, consumer, drain] => {
+            open(db).and_then(|cb| consume(&cb, consumer, drain == "1"))
+        }
         _ => Err(
-            "usage: sqlite_child work <db> <seed> <ops> | bump <db> <customer id> <count> | poll <db> <now> <rounds>".into(),
+            "usage: sqlite_child work <db> <seed> <ops> | bump <db> <customer id> <count> | poll <db> <now> <rounds> | consume <db> <consumer> <drain>".into(),
         ),
     };
     match outcome {
@@ -84,6 +93,26 @@ fn poll(cb: &Engine, now: jiff::Timestamp, rounds: usize) -> Result<(), String> 
         }
     }
     Ok(())
+}
+
+/// Delivers events a few at a time, acknowledging each batch once delivered.
+fn consume(cb: &Engine, consumer: &str, drain: bool) -> Result<(), String> {
+    loop {
+        let events = cb.events_for(consumer, 4).map_err(|e| e.to_string())?;
+        let Some(last) = events.last().map(|e| e.seq) else {
+            if drain {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(3));
+            continue;
+        };
+        for event in &events {
+            report(format!("got {} {}", event.seq, event.key))?;
+        }
+        cb.acknowledge_events(consumer, last)
+            .map_err(|e| e.to_string())?;
+        report(format!("acked {last}"))?;
+    }
 }
 
 /// Prints one line and flushes it, so the parent sees every commit reported.

@@ -10,6 +10,7 @@ pub mod cases;
 pub mod contacts;
 pub mod differential;
 pub mod duplicates;
+pub mod events;
 pub mod intake;
 pub mod linked;
 pub mod merge;

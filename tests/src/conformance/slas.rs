@@ -163,6 +163,18 @@ pub fn due_events_are_taken_once<S: Store + 'static>(store: S) {
             .count(),
         12
     );
+    // The outbox holds each crossing once, and the escalation's assignment.
+    let events = cb.events_after(0, 1_000).unwrap();
+    let count = |kind: EventKind| events.iter().filter(|e| e.kind == kind).count();
+    assert_eq!(count(EventKind::SlaWarning), 6);
+    assert_eq!(count(EventKind::SlaBreached), 6);
+    assert_eq!(count(EventKind::CaseAssigned), 6);
+    let breach = events
+        .iter()
+        .find(|e| e.kind == EventKind::SlaBreached)
+        .unwrap();
+    assert_eq!(breach.payload["threshold"], 100);
+    assert_eq!(breach.payload["recipients"][0]["user"], "duty-manager");
     no_invariant_problems(&cb);
 }
 
