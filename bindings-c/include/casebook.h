@@ -864,6 +864,62 @@ casebook_status casebook_acknowledge_events(const casebook_t *handle,
                                             char **out_json);
 
 /**
+ * Loads a response template (JSON: id, name, channel, subject for e-mail,
+ * body with placeholders such as `{{ profile.given_name }}` and `{{
+ * case.number }}`) on behalf of `by`; answers the stored template with its
+ * `version`. An unknown placeholder or a syntax error gives
+ * `CASEBOOK_STATUS_INVALID_DEFINITION`, its message naming the problem.
+ */
+casebook_status casebook_load_response_template(const casebook_t *handle,
+                                                const char *by,
+                                                const char *template_json,
+                                                char **out_json);
+
+/**
+ * Notifies the customers linked to a case (number or id) with a response
+ * template: `roles_json` is a JSON array of roles (`["requester"]`), or
+ * NULL for every linked customer. Each reachable customer gets a rendered
+ * message, an outbound contact in their history and a `message.requested`
+ * event; answers `{case, template, version, channel, sent, unreached}`,
+ * `unreached` naming the customers with no contact point for the channel.
+ */
+casebook_status casebook_notify_case(const casebook_t *handle,
+                                     const char *by,
+                                     const char *case_ref,
+                                     const char *template_id,
+                                     const char *roles_json,
+                                     char **out_json);
+
+/**
+ * Records a customer's satisfaction feedback on a resolved case
+ * (`feedback_json`: `{"profile": "C-000001", "score": 4, "comment": ...,
+ * "channel": "email"}`); answers the case. Before resolution it is
+ * `CASEBOOK_STATUS_INVALID_STATE`, a second time for the same customer
+ * `CASEBOOK_STATUS_ALREADY_EXISTS`, a score off the configured scale
+ * `CASEBOOK_STATUS_VALIDATION_FAILED`.
+ */
+casebook_status casebook_record_feedback(const casebook_t *handle,
+                                         const char *by,
+                                         const char *case_ref,
+                                         const char *feedback_json,
+                                         char **out_json);
+
+/**
+ * The dashboard of a profile (customer ID or id) over a period: cases
+ * created and contacts started from `from` (inclusive) to `to`
+ * (exclusive), RFC 3339 instants such as `2026-03-01T00:00:00Z`, either
+ * NULL for an open end. Answers `{profile, customer_id, filter, cases,
+ * cases_by_status, by_campaign, contacts, contacts_by_channel,
+ * preferred_channel, last_successful_channel, last_successful_at}`. A
+ * period whose start is after its end gives `CASEBOOK_STATUS_INVALID_INPUT`.
+ */
+casebook_status casebook_profile_dashboard(const casebook_t *handle,
+                                           const char *profile_ref,
+                                           const char *from,
+                                           const char *to,
+                                           char **out_json);
+
+/**
  * The internal `id` of the profile, case or contact in `answer` (a string
  * handed out by `casebook_create_profile`, `casebook_update_profile`,
  * `casebook_create_case`, `casebook_log_contact`, ...). `*out` belongs to

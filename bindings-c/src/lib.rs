@@ -59,6 +59,10 @@ mod linked;
 
 mod events;
 
+mod notify;
+
+mod dashboard;
+
 mod answer;
 
 // What they share.

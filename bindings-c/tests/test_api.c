@@ -774,6 +774,8 @@ int main(void) {
     OK(casebook_open_memory(SLA_OPTIONS, &cb));
     test_linked(cb);
     test_events(cb);
+    test_notify_case(cb);
+    test_profile_dashboard(cb);
     OK(casebook_free(cb));
 
     /* The same again over a fresh SQLite file, and the file checks. */
@@ -805,6 +807,8 @@ int main(void) {
         OK(casebook_open_sqlite(path, SLA_OPTIONS, &cb));
         test_linked(cb);
         test_events(cb);
+        test_notify_case(cb);
+        test_profile_dashboard(cb);
         OK(casebook_free(cb));
         test_sqlite_files(dir);
         snprintf(path, sizeof path, "rm -rf '%s'", dir);
@@ -833,6 +837,8 @@ int main(void) {
             OK(casebook_open_postgres(pg_slas, SLA_OPTIONS, &cb));
             test_service_levels(cb);
             test_events(cb);
+            test_notify_case(cb);
+            test_profile_dashboard(cb);
             OK(casebook_free(cb));
             test_postgres_databases(pg);
         }

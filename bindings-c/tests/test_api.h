@@ -55,6 +55,9 @@ void test_linked(casebook_t *cb);
 /* test_events.c: the event outbox read by cursor and by consumer, on a
  * handle that may hold events already. */
 void test_events(casebook_t *cb);
+/* test_events.c: a response template and a case notification. */
+void test_notify_case(casebook_t *cb);
+void test_profile_dashboard(casebook_t *cb);
 
 /* test_telephony.c: what a telephony host reads without JSON parsing,
  * stale handles, short messages, the status enum in a switch. */

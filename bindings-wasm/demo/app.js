@@ -1,7 +1,8 @@
 // A small agent desk over the casebook web package: recognise a caller,
 // see and link the CRM records of the customer, capture a new customer
 // from a profile template with live field errors, open a case from a case
-// template, link customers, and merge duplicates after a preview. Every rule comes from casebook; this page only renders.
+// template, link customers, and merge duplicates after a preview; the
+// customer card charts the customer's dashboard. Every rule comes from casebook; this page only renders.
 import init, { Casebook, warmUp } from '../pkg/index.js';
 
 const AGENT = 'agent-7';
@@ -69,7 +70,7 @@ function seed() {
     calendar: 'uk-office', warnings: [75], pause: { field: 'status', equals: 'awaiting_customer' },
   });
   const ada = remember(cb.createProfile(AGENT, {
-    template: 'retail', givenName: 'Ada', familyName: 'Lovelace',
+    template: 'retail', givenName: 'Ada', familyName: 'Lovelace', preferredChannel: 'email',
     contactPoints: [{ kind: 'phone', value: '020 7946 0958', label: 'home' }, { kind: 'email', value: 'ada@example.org' }],
     fields: { segment: 'private', ni_number: 'AB123456C' },
   }));
@@ -78,8 +79,13 @@ function seed() {
   });
   cb.createCase(AGENT, {
     template: 'ticket', shortDescription: 'Router has no signal', fields: { reason: 'fault' },
-    impact: 'medium', urgency: 'high', links: [{ profile: ada.customerId, role: 'requester' }],
+    impact: 'medium', urgency: 'high', campaign: 'fibre-upgrade', links: [{ profile: ada.customerId, role: 'requester' }],
   });
+  // Earlier contacts, for the customer's dashboard: an offer e-mailed, a missed call back.
+  cb.logContact(AGENT, { channel: 'email', direction: 'outbound', address: 'ada@example.org',
+    profile: ada.customerId, campaign: 'fibre-upgrade', summary: 'Fibre upgrade offer' });
+  cb.logContact(AGENT, { channel: 'voice', direction: 'outbound', address: '020 7946 0958',
+    profile: ada.customerId, outcome: 'no_answer', summary: 'Call back about the router' });
   // A household sharing one landline.
   for (const given of ['Anne', 'George']) {
     remember(cb.createProfile(AGENT, {
@@ -180,6 +186,7 @@ function showCustomer(customerId) {
       el('span', { className: 'tag', textContent: role }), ...slas));
   }
   card.append(el('strong', { textContent: `Cases (${cases.length})` }), caseList);
+  card.append(dashboardChart(cb.profileDashboard(current)));
   if (related.length) {
     card.append(el('div', { textContent: `Related: ${related.map((r) => `${r.profile.displayName} (${r.relationship})`).join(', ')}` }));
   }
@@ -188,6 +195,48 @@ function showCustomer(customerId) {
   $('new-customer').hidden = true;
   showCaseForm();
   showDuplicates();
+}
+
+// ----- the customer's dashboard -----
+
+/** Bars of the customer's cases by status and contacts by channel, as SVG. */
+function dashboardChart(board) {
+  const rows = [
+    ...board.casesByStatus.map((s) => ({ group: 'cases', key: s.status, count: s.count })),
+    ...board.contactsByChannel.map((c) => ({ group: 'contacts', key: c.channel, count: c.contacts })),
+  ];
+  const most = Math.max(1, ...rows.map((r) => r.count));
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  const rowHeight = 18;
+  svg.setAttribute('width', '100%');
+  svg.setAttribute('height', String(rows.length * rowHeight + 4));
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', 'Cases by status and contacts by channel');
+  rows.forEach((row, i) => {
+    const y = i * rowHeight + 2;
+    const label = document.createElementNS(ns, 'text');
+    Object.entries({ x: 0, y: y + 12, 'font-size': 11 }).forEach(([k, v]) => label.setAttribute(k, v));
+    label.textContent = `${row.group === 'cases' ? 'case' : 'contact'} ${row.key.replaceAll('_', ' ')}`;
+    const bar = document.createElementNS(ns, 'rect');
+    Object.entries({ x: 130, y, height: rowHeight - 5, width: Math.round((row.count / most) * 200),
+      fill: row.group === 'cases' ? '#2f5bd3' : '#35a07a', class: 'bar' }).forEach(([k, v]) => bar.setAttribute(k, v));
+    bar.dataset.group = row.group;
+    bar.dataset.key = row.key;
+    bar.dataset.count = String(row.count);
+    const count = document.createElementNS(ns, 'text');
+    Object.entries({ x: 136 + Math.round((row.count / most) * 200), y: y + 12, 'font-size': 11 }).forEach(([k, v]) => count.setAttribute(k, v));
+    count.textContent = String(row.count);
+    svg.append(label, bar, count);
+  });
+  const facts = [
+    board.preferredChannel && `prefers ${board.preferredChannel}`,
+    board.lastSuccessfulChannel && `last reached by ${board.lastSuccessfulChannel}`,
+    ...board.byCampaign.filter((c) => c.campaign).map((c) => `${c.campaign}: ${c.cases} case(s), ${c.contacts} contact(s)`),
+  ].filter(Boolean);
+  return el('div', { id: 'dashboard' },
+    el('strong', { textContent: 'Dashboard' }), svg,
+    el('div', { className: 'hint', id: 'dashboard-facts', textContent: facts.join(' · ') }));
 }
 
 // ----- CRM records linked to the customer -----

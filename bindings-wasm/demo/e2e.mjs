@@ -1,6 +1,7 @@
 // Browser journey through the demo: serves bindings-wasm/ on a loopback
 // port, drives Debian's Chromium with playwright-core and asserts on the
-// page at every step. Saves a screenshot to target/demo-e2e.png.
+// page at every step. Saves a screenshot to target/demo-e2e.png and one of
+// the customer's dashboard chart to target/demo-dashboard.png.
 import { mkdtemp, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { chromium } from 'playwright-core';
 import { chromiumPath, serve } from './serve.mjs';
 
 const SCREENSHOT = fileURLToPath(new URL('../../target/demo-e2e.png', import.meta.url));
+const CHART = fileURLToPath(new URL('../../target/demo-dashboard.png', import.meta.url));
 
 const { base, server } = await serve();
 const executablePath = chromiumPath();
@@ -50,6 +52,26 @@ try {
   assert.match(await text('#customer-cases'), /First response: 0h 59m left|First response: 1h 00m left/);
   assert.match(await text('#customer-cases'), /Resolution: 8h 00m left|Resolution: \dh \d\dm left/);
   step('known caller shows the customer card with the open case');
+
+  // The card's dashboard chart: cases by status, contacts by channel.
+  const bars = await page.$$eval('#dashboard rect.bar', (rects) => rects.map((r) => ({
+    group: r.dataset.group, key: r.dataset.key, count: Number(r.dataset.count), width: r.getBoundingClientRect().width,
+  })));
+  assert.deepEqual(bars.map(({ group, key, count }) => ({ group, key, count })), [
+    { group: 'cases', key: 'new', count: 1 },
+    { group: 'contacts', key: 'voice', count: 2 },
+    { group: 'contacts', key: 'email', count: 1 },
+  ]);
+  assert.ok(bars.every((b) => b.width > 0), 'every bar is drawn');
+  assert.ok(bars[1].width > bars[2].width, 'two voice contacts draw a longer bar than one e-mail');
+  assert.match(await text('#dashboard-facts'), /prefers email · last reached by voice · fibre-upgrade: 1 case\(s\), 1 contact\(s\)/);
+  await mkdir(fileURLToPath(new URL('../../target/', import.meta.url)), { recursive: true });
+  const chart = await page.locator('#dashboard').screenshot({ path: CHART });
+  // A PNG of the drawn chart: its header, and a size no blank strip has.
+  assert.equal(chart.subarray(1, 4).toString(), 'PNG');
+  assert.ok(chart.readUInt32BE(16) > 100 && chart.readUInt32BE(20) > 40, 'the screenshot has the size of a drawn chart');
+  console.log(`  chart screenshot: ${CHART}`);
+  step('the dashboard charts cases by status and contacts by channel');
 
   // The customer's CRM records: listed, and a lead linked from the card.
   assert.match(await text('#crm-records'), /salesforce contact 003A000001 \(Ada Lovelace\)/);

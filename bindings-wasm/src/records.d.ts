@@ -121,6 +121,16 @@ export interface CalendarRef {
     version: number;
 }
 
+/** Cases and contacts of one campaign. */
+export interface CampaignCount {
+    /** The campaign (`null`: none). */
+    campaign: string | null;
+    /** Cases of the campaign. */
+    cases: number;
+    /** Contacts of the campaign. */
+    contacts: number;
+}
+
 /** One external record on a customer card. */
 export interface CardRecord {
     /** Where it comes from. */
@@ -183,6 +193,8 @@ export interface Case {
     assignee?: string;
     /** Files attached to it (metadata; the bytes stay with the host). */
     attachments?: Attachment[];
+    /** The campaign it came from. */
+    campaign?: string;
     /** Category. */
     category?: string;
     /** Channel the case came in on. */
@@ -191,6 +203,8 @@ export interface Case {
     duplicateOf?: Uuid;
     /** Records in other systems linked to it (a CRM's case, an incident elsewhere). */
     externalRecords?: ExternalLink[];
+    /** Satisfaction feedback, one per customer, oldest first. */
+    feedback?: Feedback[];
     /** The closed case this one follows up (a customer wrote again after it closed). */
     followUpOf?: Uuid;
     /**
@@ -248,6 +262,8 @@ export interface CaseInput {
     asset?: string;
     /** Assignee. */
     assignee?: string;
+    /** The campaign it came from. */
+    campaign?: string;
     /** Category. */
     category?: string;
     /** Channel. */
@@ -326,6 +342,22 @@ export interface CaseMergePreview {
     recordsMoved: number;
     /** Child cases of the duplicate that become the survivor's children. */
     childrenMoved: number;
+}
+
+/** What `Casebook::notify_case` did. */
+export interface CaseNotification {
+    /** The case number. */
+    case: string;
+    /** The template id. */
+    template: string;
+    /** The template version used. */
+    version: number;
+    /** The channel of the messages. */
+    channel: Channel;
+    /** One entry per message, in the order of the case's links (by role). */
+    sent: NotifiedProfile[];
+    /** The linked profiles left out: nothing reaches them on the channel. */
+    unreached: UnreachedProfile[];
 }
 
 /** A case's relations (`Casebook::case_relations`). */
@@ -407,6 +439,16 @@ export interface CaseSummary {
  */
 export type Channel = "voice" | "email" | "chat" | "sms" | "social" | "web";
 
+/** Contacts on one channel. */
+export interface ChannelCount {
+    /** The channel. */
+    channel: Channel;
+    /** Contacts on it, both directions. */
+    contacts: number;
+    /** Those that reached the customer. */
+    successful: number;
+}
+
 /** One option of a choice field. */
 export interface ChoiceOption {
     /** Stable key stored in records. */
@@ -447,6 +489,8 @@ export interface Config {
     defaultRegion?: string;
     /** Per-domain e-mail matching rules (see `EmailDomainRule::defaults`). */
     emailDomainRules?: EmailDomainRule[];
+    /** The scale satisfaction feedback is scored on. */
+    feedbackScale?: FeedbackScale;
     /** How parent and child cases move together. */
     hierarchy?: CaseHierarchy;
     /** Duplicate-detection rules and thresholds. */
@@ -471,6 +515,8 @@ export interface Contact {
     startedAt: Timestamp;
     /** Summary. */
     summary: string;
+    /** Whether the customer was reached. */
+    outcome: ContactOutcome;
     /** Associated cases (at most one unless configured otherwise). */
     caseIds: Uuid[];
     /** When it was logged. */
@@ -485,6 +531,8 @@ export interface Contact {
     agent?: string;
     /** Files attached to it (metadata; the bytes stay with the host). */
     attachments?: Attachment[];
+    /** The marketing or outreach campaign it belongs to. */
+    campaign?: string;
     /** End. */
     endedAt?: Timestamp;
     /** Records in other systems linked to it during the interaction. */
@@ -501,12 +549,16 @@ export interface ContactInput {
     address?: string;
     /** Agent. */
     agent?: string;
+    /** The campaign it belongs to. */
+    campaign?: string;
     /** Cases (id or case number). */
     cases?: string[];
     /** Direction (default inbound). */
     direction?: Direction;
     /** End. */
     endedAt?: Timestamp;
+    /** Whether the customer was reached (default completed). */
+    outcome?: ContactOutcome;
     /** Profile (id or customer ID). */
     profile?: string;
     /** Start (default: now). */
@@ -525,6 +577,18 @@ export interface ContactInput {
  * - `other`: Anything else.
  */
 export type ContactKind = "phone" | "email" | "social" | "address" | "other";
+
+/**
+ * How a contact ended: whether the customer was reached.
+ *
+ * - `completed`: The customer was reached (answered, replied, read): the default.
+ * - `no_answer`: An outbound call nobody answered.
+ * - `busy`: The line was busy.
+ * - `voicemail`: A message left on voicemail or an answering machine.
+ * - `abandoned`: The customer hung up or left the chat before an agent took it.
+ * - `failed`: It could not be delivered (a bounced e-mail, a failed text, a dropped call).
+ */
+export type ContactOutcome = "completed" | "no_answer" | "busy" | "voicemail" | "abandoned" | "failed";
 
 /** One way to reach a customer. */
 export interface ContactPoint {
@@ -574,6 +638,17 @@ export interface CustomerCard {
     records: CardRecord[];
     /** The customer it is logged against. */
     profile?: ProfileSummary;
+}
+
+/**
+ * The period a dashboard covers: cases created and contacts started in
+ * `[from, to)`; either end open.
+ */
+export interface DashboardFilter {
+    /** Start (inclusive). */
+    from?: Timestamp;
+    /** End (exclusive). */
+    to?: Timestamp;
 }
 
 /** The working windows of each day of the week. */
@@ -780,11 +855,13 @@ export interface EventConsumer {
  * - `case.status_changed`: A case moved to another status.
  * - `case.assigned`: A case's assignee changed (or was cleared); the payload names who to notify.
  * - `case.comment_added`: A comment the customer may see was added to a case.
+ * - `case.feedback_received`: A customer's satisfaction feedback was recorded on a case.
  * - `contact.logged`: An interaction was logged.
+ * - `message.requested`: A message for the host to deliver (from `notify_case`): the address, the rendered subject and body.
  * - `sla.warning`: A service level reached a warning threshold.
  * - `sla.breached`: A service level was breached.
  */
-export type EventKind = "profile.created" | "profile.updated" | "profile.merged" | "profile.unmerged" | "case.created" | "case.updated" | "case.status_changed" | "case.assigned" | "case.comment_added" | "contact.logged" | "sla.warning" | "sla.breached";
+export type EventKind = "profile.created" | "profile.updated" | "profile.merged" | "profile.unmerged" | "case.created" | "case.updated" | "case.status_changed" | "case.assigned" | "case.comment_added" | "case.feedback_received" | "contact.logged" | "message.requested" | "sla.warning" | "sla.breached";
 
 /** The record an event is about. */
 export interface EventSubject {
@@ -836,6 +913,48 @@ export interface ExtraDay {
     windows: WorkWindow[];
     /** Why the day is worked. */
     name?: string;
+}
+
+/** A customer's satisfaction feedback on a case. */
+export interface Feedback {
+    /** The profile who gave it (linked to the case). */
+    profile: Uuid;
+    /** Its customer ID. */
+    customerId: string;
+    /** The score, on the scale configured when it was given. */
+    score: number;
+    /** The scale's lowest and highest scores then. */
+    scale: FeedbackScale;
+    /** When it was given. */
+    givenAt: Timestamp;
+    /** Who recorded it (an agent, the survey system). */
+    recordedBy: string;
+    /** The channel it came through (a survey e-mail, an IVR, a web form). */
+    channel?: Channel;
+    /** What the customer wrote. */
+    comment?: string;
+}
+
+/** Feedback as it is recorded. */
+export interface FeedbackInput {
+    /** The profile (customer ID or id), linked to the case. */
+    profile: string;
+    /** The score on the configured scale. */
+    score: number;
+    /** The channel it came through. */
+    channel?: Channel;
+    /** What the customer wrote. */
+    comment?: string;
+    /** When it was given (default: now). */
+    givenAt?: Timestamp;
+}
+
+/** The scale satisfaction scores are given on (default 1 to 5). */
+export interface FeedbackScale {
+    /** Lowest score (the least satisfied). */
+    min: number;
+    /** Highest score (the most satisfied). */
+    max: number;
 }
 
 /** A custom field both profiles fill differently. */
@@ -1702,6 +1821,24 @@ export interface MissingField {
     label: string;
 }
 
+/** One message of a notification. */
+export interface NotifiedProfile {
+    /** The profile. */
+    profile: Uuid;
+    /** Its customer ID. */
+    customerId: string;
+    /** Its role on the case. */
+    role: LinkRole;
+    /** Where the message goes (an e-mail address, an E.164 number). */
+    address: string;
+    /** The outbound contact logged in the profile's history. */
+    contact: Uuid;
+    /** The `message.requested` event the host delivers it by. */
+    event: number;
+    /** The message. */
+    message: RenderedMessage;
+}
+
 /**
  * What a reply to a closed or cancelled case does.
  *
@@ -1799,6 +1936,8 @@ export interface Profile {
     lastInteractionAt?: Timestamp;
     /** Set when the profile was merged into another one (a tombstone). */
     mergedInto?: Uuid;
+    /** The channel the customer prefers to be contacted on. */
+    preferredChannel?: Channel;
     /** Template the custom fields were validated against. */
     template?: TemplateRef;
 }
@@ -1809,6 +1948,35 @@ export interface ProfileCase {
     case: CaseSummary;
     /** The profile's role on it. */
     role: LinkRole;
+}
+
+/** A customer's dashboard over a period. */
+export interface ProfileDashboard {
+    /** Internal id of the profile. */
+    profile: Uuid;
+    /** Its customer ID. */
+    customerId: string;
+    /** The period. */
+    filter: DashboardFilter;
+    /** Cases linked to the profile in the period, whatever their role. */
+    cases: number;
+    /**
+     * Of them, how many have each status (in the workflow's order; only
+     * statuses with cases).
+     */
+    casesByStatus: StatusCount[];
+    /** Cases and contacts by campaign (by name, no campaign last). */
+    byCampaign: CampaignCount[];
+    /** Contacts in the period. */
+    contacts: number;
+    /** Contacts by channel (most first, then by name). */
+    contactsByChannel: ChannelCount[];
+    /** When that contact started. */
+    lastSuccessfulAt?: Timestamp;
+    /** The channel of the latest contact in the period that reached them. */
+    lastSuccessfulChannel?: Channel;
+    /** The channel the customer prefers. */
+    preferredChannel?: Channel;
 }
 
 /** Editable part of a profile, for creation and (whole) replacement. */
@@ -1829,6 +1997,8 @@ export interface ProfileInput {
     givenName?: string;
     /** Identity documents. */
     identifications?: Identification[];
+    /** The channel the customer prefers to be contacted on. */
+    preferredChannel?: Channel;
     /** Template id (creation: latest version; update: kept unless changed). */
     template?: string;
     /** Explicit template version (to validate against or upgrade to). */
@@ -2009,6 +2179,14 @@ export interface Relation {
     createdBy: string;
 }
 
+/** A message rendered for one recipient. */
+export interface RenderedMessage {
+    /** The message: HTML for e-mail, plain text otherwise. */
+    body: string;
+    /** Subject line (e-mail), on one line. */
+    subject?: string;
+}
+
 /** How a case was resolved. */
 export interface Resolution {
     /** Resolution notes. */
@@ -2027,6 +2205,44 @@ export interface ResolutionInput {
     notes: string;
     /** Share the notes with the requester. */
     shareWithRequester?: boolean;
+}
+
+/** A loaded version of a response template. */
+export interface ResponseTemplate {
+    /** Template id. */
+    id: string;
+    /** Version (1, 2, ...): a changed definition loads as the next one. */
+    version: number;
+    /** Display name. */
+    name: string;
+    /** The channel it is written for. */
+    channel: Channel;
+    /** The message text. */
+    body: string;
+    /** The placeholders it uses, sorted. */
+    placeholders: string[];
+    /** Subject line (e-mail). */
+    subject?: string;
+}
+
+/** The JSON shape of a response template, as an administrator writes it. */
+export interface ResponseTemplateDef {
+    /** Template id: 1 to 64 characters of a-z, 0-9, `_`, `-` or `.`. */
+    id: string;
+    /** Display name. */
+    name: string;
+    /**
+     * The channel it is written for: e-mail bodies are HTML (values
+     * escaped), other channels plain text.
+     */
+    channel: Channel;
+    /**
+     * The message, with placeholders such as `{{ profile.given_name }}`,
+     * `{{ case.number }}`, `{{ case.fields.serial }}`.
+     */
+    body: string;
+    /** Subject line (e-mail only, where it is required). */
+    subject?: string;
 }
 
 /**
@@ -2302,6 +2518,14 @@ export type SlaTarget =
  */
 export type SlaTime = "business" | "calendar";
 
+/** How many cases have one status. */
+export interface StatusCount {
+    /** The status. */
+    status: CaseStatus;
+    /** Cases in it. */
+    count: number;
+}
+
 /**
  * What kind of storage failure happened: tells a host whether to retry,
  * repair or give up.
@@ -2397,6 +2621,18 @@ export type Timestamp = string;
  * - `create_profile`: Create a profile from the draft and link it as requester, unless it strongly matches existing profiles (then: as `draft`, naming them).
  */
 export type UnknownSender = "draft" | "create_profile";
+
+/** A linked profile that could not be notified, and why. */
+export interface UnreachedProfile {
+    /** The profile. */
+    profile: Uuid;
+    /** Its customer ID. */
+    customerId: string;
+    /** Its role on the case. */
+    role: LinkRole;
+    /** Why (no contact point for the channel). */
+    reason: string;
+}
 
 /**
  * Options of standalone validation, as hosts pass them in JSON: `null` for

@@ -89,6 +89,8 @@ pub struct Config {
     pub matching: MatchingConfig,
     /// How parent and child cases move together.
     pub hierarchy: CaseHierarchy,
+    /// The scale satisfaction feedback is scored on.
+    pub feedback_scale: crate::model::FeedbackScale,
 }
 
 impl Default for Config {
@@ -112,6 +114,7 @@ impl Default for Config {
             recognition_recent_contacts: 5,
             matching: MatchingConfig::default(),
             hierarchy: CaseHierarchy::default(),
+            feedback_scale: Default::default(),
         }
     }
 }
@@ -131,6 +134,7 @@ impl Config {
         self.case_number_format.check("case_number_format")?;
         self.priority_matrix.check()?;
         self.matching.check()?;
+        self.feedback_scale.check()?;
         if let Some(region) = &self.default_region {
             check_region(region)?;
         }

@@ -63,6 +63,7 @@ mod matcher;
 mod model;
 mod parallel;
 mod phone;
+mod response_template;
 #[cfg(feature = "schema")]
 mod schema;
 pub mod sla;
@@ -81,10 +82,10 @@ pub use config::{CaseHierarchy, Config, IdFormat};
 pub use email::EmailDomainRule;
 pub use engine::{
     AttachedFile, CardRecord, CardSource, CaseMergeOutcome, CaseMergePlan, CaseMergePreview,
-    CaseMergeRecord, CaseRelations, Casebook, CasebookBuilder, CreateOptions, CsvMapping,
-    CustomerCard, FormValidation, ImportFormat, ImportOptions, ImportProgress, ImportReport,
-    ProfileCase, ProfileQuery, Recognition, Ref, Rejection, RelatedGroup, RelatedInput,
-    RelatedView,
+    CaseMergeRecord, CaseNotification, CaseRelations, Casebook, CasebookBuilder, CreateOptions,
+    CsvMapping, CustomerCard, FormValidation, ImportFormat, ImportOptions, ImportProgress,
+    ImportReport, NotifiedProfile, NotifyInput, ProfileCase, ProfileQuery, Recognition, Ref,
+    Rejection, RelatedGroup, RelatedInput, RelatedView, UnreachedProfile,
 };
 pub use error::{
     quote, Entity, Error, ErrorCode, FieldError, FieldErrorCode, FieldErrors, Result, StorageError,
@@ -103,15 +104,19 @@ pub use intake::{
 };
 pub use integrity::{InvariantProblem, ProblemKind};
 pub use model::{
-    Attachment, AttachmentInput, AuditEntry, Case, CaseChange, CaseInput, CaseLink, CaseStatus,
-    CaseSummary, Channel, Contact, ContactInput, ContactKind, ContactPoint, ContactPointInput,
-    Direction, EntryKind, Event, EventConsumer, EventKind, EventSubject, ExternalLink, ExternalRef,
-    HostRequest, HostRequestKind, HostRequestStatus, Identification, Level, LinkInput, LinkRole,
-    LinkStatus, Priority, PriorityMatrix, Profile, ProfileInput, ProfileSummary, Recipient,
-    RelatedCustomer, RelatedKind, RelatedRecord, Relation, RelationInput, Resolution,
-    ResolutionInput, SubjectKind, Target, TimelineEntry,
+    Attachment, AttachmentInput, AuditEntry, CampaignCount, Case, CaseChange, CaseInput, CaseLink,
+    CaseStatus, CaseSummary, Channel, ChannelCount, Contact, ContactInput, ContactKind,
+    ContactOutcome, ContactPoint, ContactPointInput, DashboardFilter, Direction, EntryKind, Event,
+    EventConsumer, EventKind, EventSubject, ExternalLink, ExternalRef, Feedback, FeedbackInput,
+    FeedbackScale, HostRequest, HostRequestKind, HostRequestStatus, Identification, Level,
+    LinkInput, LinkRole, LinkStatus, Priority, PriorityMatrix, Profile, ProfileDashboard,
+    ProfileInput, ProfileSummary, Recipient, RelatedCustomer, RelatedKind, RelatedRecord, Relation,
+    RelationInput, Resolution, ResolutionInput, StatusCount, SubjectKind, Target, TimelineEntry,
 };
 pub use phone::{PhoneEquivalence, PhoneProblem, PhoneRules};
+pub use response_template::{
+    KnownFields, RenderedMessage, Renderer, ResponseTemplate, ResponseTemplateDef, PLACEHOLDERS,
+};
 pub use sla::{
     CalendarChoice, Escalation, SlaClock, SlaCondition, SlaDef, SlaDefinition, SlaDue, SlaDueKey,
     SlaEvent, SlaEventKind, SlaStage, SlaTarget, SlaTime,

@@ -71,6 +71,17 @@ pub struct StoredDefinition {
     pub body: serde_json::Value,
 }
 
+impl StoredDefinition {
+    /// The entity errors about this definition name.
+    pub fn entity(&self) -> Entity {
+        match self.kind.as_str() {
+            "calendar" => Entity::Calendar,
+            "response_template" => Entity::ResponseTemplate,
+            _ => Entity::Sla,
+        }
+    }
+}
+
 /// Read access inside a transaction.
 pub trait ReadTx {
     /// A profile (tombstones included).

@@ -78,6 +78,11 @@ macro_rules! conformance_suite {
             linked::parent_and_child_cases_move_together,
             events::every_change_writes_its_events,
             events::consumers_resume_from_their_acknowledgement,
+            notify::notify_case_messages_every_reachable_customer,
+            notify::notify_case_is_all_or_nothing,
+            notify::response_templates_by_version,
+            feedback::feedback_once_per_customer_after_resolution,
+            dashboard::dashboard_counts_the_period,
         );
         #[test]
         fn links_survive_merges_without_duplicates() {

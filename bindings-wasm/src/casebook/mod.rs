@@ -34,10 +34,12 @@ macro_rules! args_or_options {
 
 mod cases;
 mod contacts;
+mod dashboard;
 mod events;
 mod identity;
 mod intake;
 mod linked;
+mod notify;
 mod profiles;
 mod slas;
 mod templates;
@@ -63,6 +65,8 @@ export interface Casebook {
     associateContact(options: { by: string; contact: string; profile?: string; case?: string }): Contact;
     /** A profile's contacts, most recent first, optionally between two instants. */
     contactHistory(options: { profile: string; from?: Timestamp | Date; to?: Timestamp | Date; limit?: number }): Contact[];
+    /** A profile's dashboard over a period. */
+    profileDashboard(options: { profile: string; from?: Timestamp | Date; to?: Timestamp | Date }): ProfileDashboard;
 }
 "#;
 

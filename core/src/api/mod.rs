@@ -26,10 +26,14 @@ mod options;
 
 pub use options::{validate_with_template, EngineOptions, FixedClock, ValidateOptions};
 
-use crate::engine::{Casebook, CreateOptions, ImportFormat, ImportOptions, ProfileQuery, Ref};
+use crate::engine::{
+    Casebook, CreateOptions, ImportFormat, ImportOptions, NotifyInput, ProfileQuery, Ref,
+};
 use crate::error::{Error, Result};
 use crate::identity::MergePlan;
-use crate::model::{CaseStatus, Channel, EntryKind, LinkRole, RelationInput, ResolutionInput};
+use crate::model::{
+    CaseStatus, Channel, DashboardFilter, EntryKind, LinkRole, RelationInput, ResolutionInput,
+};
 use crate::store::{Snapshot, Store};
 use args::Args;
 use serde::Serialize;
@@ -180,6 +184,10 @@ operations! {
         a.limit(50)?,
     )?);
     "case_contacts" => |cb, a| to_value(&cb.case_contacts(a.str("case")?)?);
+    "profile_dashboard" => |cb, a| to_value(&cb.profile_dashboard(
+        a.str("profile")?,
+        DashboardFilter { from: a.opt("from")?, to: a.opt("to")? },
+    )?);
     "load_intake_rules" => |cb, a| to_value(&cb.load_intake_rules(&a.actor()?, &a.json_text("rules")?)?);
     "intake_rules" => |cb, a| to_value(&cb.intake_rules()?);
     "intake" => |cb, a| to_value(&cb.intake(&a.actor()?, a.get("inbound")?)?);
@@ -270,6 +278,20 @@ operations! {
     "load_sla" => |cb, a| Ok(cb.load_sla(&a.actor()?, &a.json_text("sla")?)?.to_json());
     "sla_definition" => |cb, a| Ok(cb.sla_definition(a.str("id")?, a.opt("version")?)?.to_json());
     "sla_definitions" => |cb, a| Ok(Value::Array(cb.sla_definitions()?.iter().map(|d| d.to_json()).collect()));
+    "record_feedback" => |cb, a| to_value(&cb.record_feedback(&a.actor()?, a.str("case")?, &a.get("feedback")?)?);
+    "load_response_template" => |cb, a| to_value(&cb.load_response_template(&a.actor()?, &a.json_text("template")?)?);
+    "response_template" => |cb, a| to_value(&cb.response_template(a.str("id")?, a.opt("version")?)?);
+    "response_templates" => |cb, a| to_value(&cb.response_templates()?);
+    "render_response" => |cb, a| to_value(&cb.render_response(
+        &a.actor()?,
+        a.str("template")?,
+        a.str("profile")?,
+        a.opt_str("case")?.map(Ref::Key),
+    )?);
+    "notify_case" => |cb, a| to_value(&cb.notify_case(&a.actor()?, a.str("case")?, &NotifyInput {
+        template: a.str("template")?.to_string(),
+        roles: a.opt("roles")?.unwrap_or_default(),
+    })?);
     "case_slas" => |cb, a| to_value(&cb.case_slas(a.str("ref")?, a.opt("at")?)?);
     "sla_due" => |cb, a| to_value(&cb.sla_due(a.get("until")?, a.limit(100)?)?);
     "due_sla_events" => |cb, a| to_value(&cb.due_sla_events(&a.actor()?, a.get("now")?, a.limit(100)?)?);

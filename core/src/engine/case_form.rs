@@ -64,6 +64,12 @@ impl<S: Store> Casebook<S> {
         );
         let product = clean_optional(&input.product, "product", "Product", &mut problems.errors);
         let asset = clean_optional(&input.asset, "asset", "Asset", &mut problems.errors);
+        let campaign = clean_optional(
+            &input.campaign,
+            "campaign",
+            "Campaign",
+            &mut problems.errors,
+        );
         let support_group = clean_optional(
             &input.support_group,
             "support_group",
@@ -159,6 +165,7 @@ impl<S: Store> Casebook<S> {
             category,
             product,
             asset,
+            campaign,
             support_group,
             assignee,
             parent: parent.map(|p| p.to_string()),

@@ -27,6 +27,7 @@ impl<S: Store> Casebook<S> {
         let mut errors = Vec::new();
         let summary = clean_long(&input.summary, "summary", "Summary", &mut errors);
         let agent = clean_optional(&input.agent, "agent", "Agent", &mut errors);
+        let campaign = clean_optional(&input.campaign, "campaign", "Campaign", &mut errors);
         let address = input
             .address
             .as_deref()
@@ -73,6 +74,8 @@ impl<S: Store> Casebook<S> {
                 ended_at: input.ended_at,
                 agent: agent.clone(),
                 summary: summary.clone(),
+                outcome: input.outcome,
+                campaign: campaign.clone(),
                 profile_id: profile,
                 case_ids,
                 created_at: now,

@@ -61,6 +61,15 @@ fn case_subject(case: &Case) -> EventSubject {
     }
 }
 
+/// A contact as the subject of an event (a logged contact, a message).
+pub(super) fn message_subject(contact: &Contact) -> EventSubject {
+    EventSubject {
+        kind: SubjectKind::Contact,
+        id: contact.id,
+        key: contact.id.to_string(),
+    }
+}
+
 /// A consumer name, trimmed, after checking it can be stored.
 fn consumer_name(name: &str) -> Result<&str> {
     let name = name.trim();
@@ -401,15 +410,10 @@ impl<S: Store> Casebook<S> {
             "cases": contact.case_ids,
             "agent": contact.agent,
         });
-        let subject = EventSubject {
-            kind: SubjectKind::Contact,
-            id: contact.id,
-            key: contact.id.to_string(),
-        };
         self.emit(
             tx,
             EventKind::ContactLogged,
-            subject,
+            message_subject(contact),
             &contact.created_by,
             contact.created_at,
             payload,
@@ -494,7 +498,8 @@ impl<S: Store> Casebook<S> {
     }
 }
 
-fn role_rank(role: LinkRole) -> u8 {
+/// Requesters first, then affected, then informed customers.
+pub(super) fn role_rank(role: LinkRole) -> u8 {
     match role {
         LinkRole::Requester => 0,
         LinkRole::Affected => 1,

@@ -17,8 +17,8 @@ use crate::intake::{
     MAX_REFERENCES,
 };
 use crate::model::{
-    Case, CaseInput, CaseStatus, Contact, Direction, EntryKind, LinkInput, LinkRole, Profile,
-    TimelineEntry,
+    Case, CaseInput, CaseStatus, Contact, ContactOutcome, Direction, EntryKind, LinkInput,
+    LinkRole, Profile, TimelineEntry,
 };
 use crate::store::{ReadTx, Store, StoreExt, StoredDefinition, WriteTx};
 use crate::template::TemplateKind;
@@ -427,6 +427,8 @@ impl<S: Store> Casebook<S> {
             ended_at: None,
             agent: None,
             summary: contact_summary(checked),
+            outcome: ContactOutcome::Completed,
+            campaign: None,
             profile_id: outcome.profile_id,
             case_ids: outcome.case_id.into_iter().collect(),
             created_at: now,

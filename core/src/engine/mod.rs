@@ -13,9 +13,11 @@ mod clean;
 mod contact_points;
 mod contacts;
 mod customer_card;
+mod dashboard;
 mod duplicates;
 mod events;
 mod external_records;
+mod feedback;
 mod form;
 mod ids;
 mod import;
@@ -23,6 +25,7 @@ mod intake;
 mod intake_plan;
 mod key_rules;
 mod merge;
+mod notify;
 mod profile_form;
 mod profiles;
 mod recognition;
@@ -42,6 +45,7 @@ pub use form::FormValidation;
 pub use import::{
     CsvMapping, ImportFormat, ImportOptions, ImportProgress, ImportReport, Rejection,
 };
+pub use notify::{CaseNotification, NotifiedProfile, NotifyInput, UnreachedProfile};
 pub use profiles::{CreateOptions, ProfileQuery};
 pub use recognition::Recognition;
 pub use related_records::{CaseRelations, RelatedGroup, RelatedInput, RelatedView};

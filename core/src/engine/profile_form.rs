@@ -226,6 +226,7 @@ impl<S: Store> Casebook<S> {
             accounts,
             fields,
             assigned_to,
+            preferred_channel: input.preferred_channel,
         };
         Ok(Form {
             prepared: PreparedProfile {

@@ -348,6 +348,7 @@ fn profile_from(base: Profile, prepared: PreparedProfile) -> Profile {
         accounts: input.accounts,
         fields: input.fields,
         assigned_to: input.assigned_to,
+        preferred_channel: input.preferred_channel,
         ..base
     }
 }
@@ -367,6 +368,7 @@ pub(super) fn build_profile(prepared: PreparedProfile, by: &str, now: Timestamp)
         accounts: Vec::new(),
         fields: Default::default(),
         assigned_to: None,
+        preferred_channel: None,
         created_at: now,
         created_by: by.to_string(),
         updated_at: now,

@@ -55,6 +55,10 @@ pub enum Entity {
     Attachment,
     /// A case's relation to another record.
     RelatedRecord,
+    /// A response template (a message sent to customers).
+    ResponseTemplate,
+    /// A customer's satisfaction feedback on a case.
+    Feedback,
 }
 
 impl fmt::Display for Entity {
@@ -75,6 +79,8 @@ impl fmt::Display for Entity {
             Entity::HostRequest => "host request",
             Entity::Attachment => "attachment",
             Entity::RelatedRecord => "related record",
+            Entity::ResponseTemplate => "response template",
+            Entity::Feedback => "feedback",
         })
     }
 }

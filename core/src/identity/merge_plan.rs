@@ -156,6 +156,9 @@ pub(crate) fn plan_merge(
     if result.assigned_to.is_none() {
         result.assigned_to = merged.assigned_to.clone();
     }
+    if result.preferred_channel.is_none() {
+        result.preferred_channel = merged.preferred_channel;
+    }
     result.last_interaction_at = result.last_interaction_at.max(merged.last_interaction_at);
 
     let (fields, conflicts, problems) = merge_fields(&survivor, &merged, plan, template, ctx)?;

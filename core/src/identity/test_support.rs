@@ -32,6 +32,7 @@ pub(crate) fn profile(
         accounts: vec![],
         fields: Default::default(),
         assigned_to: None,
+        preferred_channel: None,
         created_at: now,
         created_by: "t".into(),
         updated_at: now,

@@ -102,6 +102,9 @@ pub struct Case {
     /// Asset (device, contract, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset: Option<String>,
+    /// The campaign it came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
     /// Support group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_group: Option<String>,
@@ -144,6 +147,9 @@ pub struct Case {
     /// Resolution, while resolved or closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Resolution>,
+    /// Satisfaction feedback, one per customer, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feedback: Vec<super::Feedback>,
     /// Creation time.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Instant"))]
     pub created_at: Timestamp,
@@ -188,6 +194,9 @@ pub struct CaseInput {
     /// Asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset: Option<String>,
+    /// The campaign it came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
     /// Support group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_group: Option<String>,
@@ -223,6 +232,7 @@ impl From<&Case> for CaseInput {
             category: c.category.clone(),
             product: c.product.clone(),
             asset: c.asset.clone(),
+            campaign: c.campaign.clone(),
             support_group: c.support_group.clone(),
             assignee: c.assignee.clone(),
             parent: c.parent.map(|p| p.to_string()),

@@ -26,6 +26,18 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// The channel's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Voice => "voice",
+            Channel::Email => "email",
+            Channel::Chat => "chat",
+            Channel::Sms => "sms",
+            Channel::Social => "social",
+            Channel::Web => "web",
+        }
+    }
+
     /// The kind of contact point an address on this channel is.
     pub fn contact_kind(self) -> ContactKind {
         match self {
@@ -46,6 +58,33 @@ pub enum Direction {
     Inbound,
     /// The agent reached out.
     Outbound,
+}
+
+/// How a contact ended: whether the customer was reached.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ContactOutcome {
+    /// The customer was reached (answered, replied, read): the default.
+    #[default]
+    Completed,
+    /// An outbound call nobody answered.
+    NoAnswer,
+    /// The line was busy.
+    Busy,
+    /// A message left on voicemail or an answering machine.
+    Voicemail,
+    /// The customer hung up or left the chat before an agent took it.
+    Abandoned,
+    /// It could not be delivered (a bounced e-mail, a failed text, a dropped call).
+    Failed,
+}
+
+impl ContactOutcome {
+    /// Whether the customer was reached.
+    pub fn is_successful(self) -> bool {
+        self == ContactOutcome::Completed
+    }
 }
 
 /// One interaction with a customer.
@@ -77,6 +116,12 @@ pub struct Contact {
     /// Summary.
     #[serde(default)]
     pub summary: String,
+    /// Whether the customer was reached.
+    #[serde(default)]
+    pub outcome: ContactOutcome,
+    /// The marketing or outreach campaign it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
     /// Associated profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_id: Option<Uuid>,
@@ -123,6 +168,12 @@ pub struct ContactInput {
     /// Summary.
     #[serde(default)]
     pub summary: String,
+    /// Whether the customer was reached (default completed).
+    #[serde(default)]
+    pub outcome: ContactOutcome,
+    /// The campaign it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
     /// Profile (id or customer ID).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
@@ -146,6 +197,8 @@ impl ContactInput {
             ended_at: None,
             agent: None,
             summary: String::new(),
+            outcome: ContactOutcome::Completed,
+            campaign: None,
             profile: None,
             cases: Vec::new(),
         }

@@ -40,9 +40,16 @@ pub enum EventKind {
     /// A comment the customer may see was added to a case.
     #[serde(rename = "case.comment_added")]
     CaseCommentAdded,
+    /// A customer's satisfaction feedback was recorded on a case.
+    #[serde(rename = "case.feedback_received")]
+    CaseFeedbackReceived,
     /// An interaction was logged.
     #[serde(rename = "contact.logged")]
     ContactLogged,
+    /// A message for the host to deliver (from `notify_case`): the
+    /// address, the rendered subject and body.
+    #[serde(rename = "message.requested")]
+    MessageRequested,
     /// A service level reached a warning threshold.
     #[serde(rename = "sla.warning")]
     SlaWarning,
@@ -64,7 +71,9 @@ impl EventKind {
             EventKind::CaseStatusChanged => "case.status_changed",
             EventKind::CaseAssigned => "case.assigned",
             EventKind::CaseCommentAdded => "case.comment_added",
+            EventKind::CaseFeedbackReceived => "case.feedback_received",
             EventKind::ContactLogged => "contact.logged",
+            EventKind::MessageRequested => "message.requested",
             EventKind::SlaWarning => "sla.warning",
             EventKind::SlaBreached => "sla.breached",
         }

@@ -5,7 +5,9 @@ mod audit;
 mod case;
 mod case_history;
 mod contact;
+mod dashboard;
 mod event;
+mod feedback;
 mod linked;
 mod profile;
 mod relation;
@@ -18,8 +20,10 @@ pub use case::{
 };
 pub(crate) use case_history::case_attributes;
 pub use case_history::{apply_change, CaseChange, CASE_ATTRIBUTES};
-pub use contact::{Channel, Contact, ContactInput, Direction};
+pub use contact::{Channel, Contact, ContactInput, ContactOutcome, Direction};
+pub use dashboard::{CampaignCount, ChannelCount, DashboardFilter, ProfileDashboard, StatusCount};
 pub use event::{Event, EventConsumer, EventKind, EventSubject, Recipient, SubjectKind};
+pub use feedback::{Feedback, FeedbackInput, FeedbackScale};
 pub use linked::{
     Attachment, AttachmentInput, ExternalLink, ExternalRef, HostRequest, HostRequestKind,
     HostRequestStatus, LinkStatus, RelatedKind, RelatedRecord, Target,

@@ -136,6 +136,9 @@ pub struct Profile {
     /// Agent or team owning the profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<String>,
+    /// The channel the customer prefers to be contacted on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_channel: Option<super::Channel>,
     /// Creation time.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Instant"))]
     pub created_at: Timestamp,
@@ -224,6 +227,9 @@ pub struct ProfileInput {
     /// Owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<String>,
+    /// The channel the customer prefers to be contacted on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_channel: Option<super::Channel>,
 }
 
 impl From<&Profile> for ProfileInput {
@@ -243,6 +249,7 @@ impl From<&Profile> for ProfileInput {
             accounts: p.accounts.clone(),
             fields: p.fields.clone(),
             assigned_to: p.assigned_to.clone(),
+            preferred_channel: p.preferred_channel,
         }
     }
 }

@@ -8,12 +8,15 @@
 
 pub mod cases;
 pub mod contacts;
+pub mod dashboard;
 pub mod differential;
 pub mod duplicates;
 pub mod events;
+pub mod feedback;
 pub mod intake;
 pub mod linked;
 pub mod merge;
+pub mod notify;
 pub mod profiles;
 pub mod rekeying;
 pub mod search;

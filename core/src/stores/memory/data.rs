@@ -153,7 +153,8 @@ pub(super) type ProfileEntry = (Profile, ProfileIndex);
 /// What to do to undo one write.
 pub(super) enum Undo {
     Profile(Uuid, Option<ProfileEntry>),
-    Case(Uuid, Option<(Case, CaseIndex)>),
+    // Boxed: a case is the largest record, and most undo entries are not cases.
+    Case(Uuid, Option<Box<(Case, CaseIndex)>>),
     Link((Uuid, Uuid), Option<CaseLink>),
     Contact(Uuid, Option<Contact>),
     /// A contact moved from the profile it names, by [`Data::move_contact`].
@@ -366,7 +367,7 @@ impl Data {
                 self.set_profile(id, p);
             }
             Undo::Case(id, c) => {
-                self.set_case(id, c);
+                self.set_case(id, c.map(|c| *c));
             }
             Undo::Link(key, l) => {
                 self.set_link(key, l);

@@ -146,7 +146,7 @@ impl WriteTx for MemoryWrite<'_> {
         let holder = self.data.case_numbers.get(&case.number).copied();
         check_key_holder(Entity::Case, &case.number, holder, case.id)?;
         let old = self.data.set_case(case.id, Some((case.clone(), index)));
-        self.undo.push(Undo::Case(case.id, old));
+        self.undo.push(Undo::Case(case.id, old.map(Box::new)));
         Ok(())
     }
 
@@ -244,13 +244,8 @@ impl WriteTx for MemoryWrite<'_> {
             definition.version,
         );
         if self.data.slas.definitions.contains_key(&key) {
-            let entity = if definition.kind == "calendar" {
-                Entity::Calendar
-            } else {
-                Entity::Sla
-            };
             return Err(Error::AlreadyExists {
-                entity,
+                entity: definition.entity(),
                 id: format!("{} v{}", definition.id, definition.version),
             });
         }

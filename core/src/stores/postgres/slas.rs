@@ -6,22 +6,13 @@
 //! conflict and, run again, finds it there).
 
 use super::codec::{Param, Tx};
-use crate::error::{Entity, Error, Result};
+use crate::error::{Error, Result};
 use crate::sla::{SlaDue, SlaDueKey};
 use crate::store::StoredDefinition;
 use crate::stores::sql::{instant, limit};
 use jiff::Timestamp;
 use tokio_postgres::Row;
 use uuid::Uuid;
-
-/// The entity a definition kind is reported as.
-fn entity_of(kind: &str) -> Entity {
-    if kind == "calendar" {
-        Entity::Calendar
-    } else {
-        Entity::Sla
-    }
-}
 
 impl Tx<'_> {
     fn timestamp(&self, s: i64, ns: i32, what: &str) -> Result<Timestamp> {
@@ -172,7 +163,7 @@ impl Tx<'_> {
         )?;
         if inserted == 0 {
             return Err(Error::AlreadyExists {
-                entity: entity_of(&d.kind),
+                entity: d.entity(),
                 id: format!("{} v{}", d.id, d.version),
             });
         }

@@ -7,7 +7,7 @@
 
 use super::codec::{damaged_value, instant, limit, Tx};
 use super::schema::SLA_VERSION;
-use crate::error::{Entity, Error, Result};
+use crate::error::{Error, Result};
 use crate::sla::{SlaDue, SlaDueKey};
 use crate::store::StoredDefinition;
 use jiff::Timestamp;
@@ -52,15 +52,6 @@ fn raw_due(r: &Row<'_>) -> rusqlite::Result<RawDue> {
 
 fn raw_key(r: &Row<'_>) -> rusqlite::Result<RawKey> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-}
-
-/// The entity a definition kind is reported as.
-fn entity_of(kind: &str) -> Entity {
-    if kind == "calendar" {
-        Entity::Calendar
-    } else {
-        Entity::Sla
-    }
 }
 
 impl Tx<'_> {
@@ -255,7 +246,7 @@ impl Tx<'_> {
         match inserted {
             Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
                 Err(Error::AlreadyExists {
-                    entity: entity_of(&d.kind),
+                    entity: d.entity(),
                     id: format!("{} v{}", d.id, d.version),
                 })
             }
