@@ -6,7 +6,7 @@
 use super::clean::clean_line;
 use super::ids::Ids;
 use super::intake_plan::{
-    contact_summary, cut, describe, message_entry, plan, short_description, Plan,
+    contact_summary, cut, describe, message_entry, plan, short_description, Checked, Plan,
 };
 use super::{Casebook, Ref};
 use crate::actor::Actor;
@@ -52,18 +52,6 @@ pub(super) type IntakeCache = RwLock<Option<(u64, Arc<IntakeRules>)>>;
 /// The blob id of an intake key.
 fn key_id(key: &str) -> Uuid {
     Uuid::new_v5(&KEY_NAMESPACE, key.as_bytes())
-}
-
-/// An inbound message checked, with what is read off it before the store.
-pub(super) struct Checked {
-    pub(super) inbound: Inbound,
-    pub(super) sender: String,
-    sender_key: Option<String>,
-    message_key: Option<String>,
-    reference_keys: Vec<String>,
-    conversation_key: Option<String>,
-    automatic: bool,
-    received_at: Timestamp,
 }
 
 impl<S: Store> Casebook<S> {

@@ -1,14 +1,26 @@
-//! What an inbound message becomes once its case and rule are known (the
-//! plan), and the words intake writes: the outcome text, the case's summary,
+//! An inbound message as checked, what it becomes once its case and rule
+//! are known (the plan), and the words intake writes: the outcome text, the case's summary,
 //! the contact's summary and the timeline entry.
 
 use super::clean::MAX_SHORT;
-use super::intake::Checked;
 use crate::intake::{
-    channel_name, FoundBy, IntakeAction, IntakeDecision, IntakeOutcome, IntakeRulesDef, OnClosed,
+    FoundBy, Inbound, IntakeAction, IntakeDecision, IntakeOutcome, IntakeRulesDef, OnClosed,
     OnResolved,
 };
 use crate::model::{Case, CaseStatus, Direction};
+use jiff::Timestamp;
+
+/// An inbound message checked, with what is read off it before the store.
+pub(super) struct Checked {
+    pub(super) inbound: Inbound,
+    pub(super) sender: String,
+    pub(super) sender_key: Option<String>,
+    pub(super) message_key: Option<String>,
+    pub(super) reference_keys: Vec<String>,
+    pub(super) conversation_key: Option<String>,
+    pub(super) automatic: bool,
+    pub(super) received_at: Timestamp,
+}
 
 /// Longest message text a joined case's timeline keeps.
 const MAX_ENTRY: usize = 20_000;
@@ -116,7 +128,7 @@ pub(super) fn short_description(checked: &Checked) -> String {
         inbound.subject.clone()
     };
     let line = if line.is_empty() {
-        format!("{} from {}", channel_name(inbound.channel), checked.sender)
+        format!("{} from {}", inbound.channel.as_str(), checked.sender)
     } else {
         line
     };
@@ -142,7 +154,7 @@ pub(super) fn message_entry(checked: &Checked) -> String {
     };
     let mut text = format!(
         "{} {direction} {}",
-        channel_name(inbound.channel),
+        inbound.channel.as_str(),
         checked.sender
     );
     if !inbound.subject.is_empty() {

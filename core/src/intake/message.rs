@@ -199,7 +199,7 @@ impl Inbound {
             .as_deref()
             .map(str::trim)
             .filter(|c| !c.is_empty())
-            .map(|c| format!("{}:{c}", channel_name(self.channel)))
+            .map(|c| format!("{}:{c}", self.channel.as_str()))
     }
 
     /// A header's value, by name in any case.
@@ -274,17 +274,5 @@ fn bare_id(id: &str) -> Option<&str> {
 
 /// The key a message is known by on its channel.
 fn thread_key(channel: Channel, id: &str) -> String {
-    format!("{}:{id}", channel_name(channel))
-}
-
-/// A channel's name as written in JSON.
-pub fn channel_name(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Voice => "voice",
-        Channel::Email => "email",
-        Channel::Chat => "chat",
-        Channel::Sms => "sms",
-        Channel::Social => "social",
-        Channel::Web => "web",
-    }
+    format!("{}:{id}", channel.as_str())
 }

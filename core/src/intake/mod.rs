@@ -10,8 +10,8 @@ mod rules;
 mod tests;
 
 pub use message::{
-    channel_name, sender_address, sender_name, AttachmentMeta, FormPost, Inbound, MAX_BODY,
-    MAX_MESSAGE_ID, MAX_REFERENCES,
+    sender_address, sender_name, AttachmentMeta, FormPost, Inbound, MAX_BODY, MAX_MESSAGE_ID,
+    MAX_REFERENCES,
 };
 pub use rules::{
     CaseSpec, IntakeAction, IntakeRule, IntakeRules, IntakeRulesDef, MessageFacts, OnClosed,
