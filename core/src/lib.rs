@@ -63,6 +63,7 @@ mod matcher;
 mod model;
 mod parallel;
 mod phone;
+mod report;
 mod response_template;
 #[cfg(feature = "schema")]
 mod schema;
@@ -114,6 +115,9 @@ pub use model::{
     RelationInput, Resolution, ResolutionInput, StatusCount, SubjectKind, Target, TimelineEntry,
 };
 pub use phone::{PhoneEquivalence, PhoneProblem, PhoneRules};
+pub use report::{
+    Dimension, DurationTime, Measure, ReportDefinition, ReportFilters, ReportPeriod, ReportTable,
+};
 pub use response_template::{
     KnownFields, RenderedMessage, Renderer, ResponseTemplate, ResponseTemplateDef, PLACEHOLDERS,
 };

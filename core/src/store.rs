@@ -26,7 +26,12 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 mod batch;
+mod facts;
 pub use batch::{read_one_by_one, Looked, Lookup};
+pub use facts::{
+    aggregate, local_seconds, period_of, rank_bounds, CaseFacts, DurationStats, FactColumn,
+    FactKey, FactsGroup, FactsQuery, KeyValue, TimeBucket,
+};
 
 /// Version of the [`Snapshot`] format.
 pub const SNAPSHOT_FORMAT: u32 = 1;
@@ -77,6 +82,7 @@ impl StoredDefinition {
         match self.kind.as_str() {
             "calendar" => Entity::Calendar,
             "response_template" => Entity::ResponseTemplate,
+            "report" => Entity::Report,
             _ => Entity::Sla,
         }
     }
@@ -241,6 +247,12 @@ pub trait ReadTx {
     /// The crossings of a case already taken, sorted.
     fn sla_taken_of_case(&self, case: Uuid) -> Result<Vec<SlaDueKey>>;
 
+    /// What reports know of a case, as last handed over.
+    fn case_facts(&self, case: Uuid) -> Result<Option<CaseFacts>>;
+    /// Reporting aggregates over the cases' facts, one per group, as
+    /// [`aggregate`] computes them (in any order).
+    fn case_kpis(&self, query: &FactsQuery) -> Result<Vec<FactsGroup>>;
+
     /// Current value of a sequence (0 if never used).
     fn sequence(&self, name: &str) -> Result<u64>;
     /// Audit entries about a record (or all, with `None`), oldest first.
@@ -306,6 +318,8 @@ pub trait WriteTx: ReadTx {
     /// Stores a definition version ([`Error::AlreadyExists`] if that
     /// kind, id and version is stored).
     fn put_definition(&mut self, definition: &StoredDefinition) -> Result<()>;
+    /// Inserts or replaces what reports know of a case.
+    fn put_case_facts(&mut self, facts: &CaseFacts) -> Result<()>;
     /// Replaces the service-level crossings indexed for a case.
     fn put_sla_due(&mut self, case: Uuid, due: &[SlaDue]) -> Result<()>;
     /// Takes a crossing: records its key as taken and drops it from the

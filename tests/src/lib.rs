@@ -83,6 +83,8 @@ macro_rules! conformance_suite {
             notify::response_templates_by_version,
             feedback::feedback_once_per_customer_after_resolution,
             dashboard::dashboard_counts_the_period,
+            reports::kpis_by_group_and_period,
+            reports::reports_are_checked_versioned_and_exported,
         );
         #[test]
         fn links_survive_merges_without_duplicates() {

@@ -116,6 +116,15 @@ fn upgrades_from_every_earlier_version() {
         assert_eq!(case_numbers(&cb, "fibre tech"), found);
         let later = open_case(&cb, plain_case("Router again", vec![]));
         assert_eq!(case_numbers(&cb, "router")[0], later.number);
+        // Reports count the cases from before the upgrade too.
+        let volume =
+            ReportDefinition::from_json(r#"{"id": "v", "measures": ["created", "open"]}"#).unwrap();
+        let table = cb.kpi_report(&volume, ReportPeriod::default()).unwrap();
+        assert_eq!(
+            table.rows,
+            vec![vec![serde_json::json!(3), serde_json::json!(3)]],
+            "version {version}"
+        );
         fixtures::no_invariant_problems(&cb);
     }
 }

@@ -240,7 +240,7 @@ impl<S: Store> Casebook<S> {
     ) -> Result<()> {
         let index = self.case_index(tx, case)?;
         tx.put_case(case, index, expected_version)?;
-        self.refresh_sla_due(tx, case)
+        self.refresh_derived(tx, case)
     }
 
     /// Saves an edit of a stored case as its next version, stamped with who

@@ -32,6 +32,7 @@ mod recognition;
 mod rekey;
 mod related_records;
 mod relations;
+mod reports;
 mod slas;
 mod snapshot;
 mod targets;
@@ -198,6 +199,7 @@ impl<S: Store> CasebookBuilder<S> {
         };
         engine.rekey_on_open()?;
         engine.index_children_on_open()?;
+        engine.index_facts_on_open()?;
         Ok(engine)
     }
 }

@@ -8,11 +8,12 @@ use crate::actor::Actor;
 use crate::calendar::{Calendar, CalendarRef};
 use crate::error::{Entity, Error, Result};
 use crate::model::{AuditEntry, Case, Direction, EntryKind, Level, TimelineEntry};
+use crate::report::case_facts;
 use crate::sla::{
     derive_clocks, due_crossings, CaseSlaHistory, DefinitionContext, SlaClock, SlaDefinition,
     SlaDue, SlaEvent, SlaEventKind, SlaSet, SlaStage,
 };
-use crate::store::{Lookup, ReadTx, Store, StoreExt, StoredDefinition, WriteTx};
+use crate::store::{CaseFacts, Lookup, ReadTx, Store, StoreExt, StoredDefinition, WriteTx};
 use crate::template::TemplateKind;
 use jiff::Timestamp;
 use serde_json::Value;
@@ -335,20 +336,40 @@ impl<S: Store> Casebook<S> {
         Ok(events)
     }
 
-    /// Re-derives and hands the store a case's due crossings (those not
-    /// taken yet); nothing while no service level is defined.
-    pub(super) fn refresh_sla_due(&self, tx: &mut dyn WriteTx, case: &Case) -> Result<()> {
+    /// Re-derives and hands the store what it keeps derived from a case's
+    /// history: its due crossings (those not taken yet) and its report facts.
+    pub(super) fn refresh_derived(&self, tx: &mut dyn WriteTx, case: &Case) -> Result<()> {
         let set = self.sla_set(&*tx)?;
-        self.put_sla_due_of(tx, &set, case)
+        self.refresh_derived_of(tx, &set, case)
     }
 
-    /// Hands the store a case's due crossings under the definitions `set`.
-    fn put_sla_due_of(&self, tx: &mut dyn WriteTx, set: &SlaSet, case: &Case) -> Result<()> {
-        if set.is_empty() {
-            return Ok(());
-        }
-        let due = self.sla_due_rows(&*tx, set, case)?;
-        tx.put_sla_due(case.id, &due)
+    /// [`Casebook::refresh_derived`] under the definitions `set`.
+    fn refresh_derived_of(&self, tx: &mut dyn WriteTx, set: &SlaSet, case: &Case) -> Result<()> {
+        let clocks = if set.is_empty() {
+            Vec::new()
+        } else {
+            let history = self.sla_history(&*tx, case)?;
+            let due = self.due_rows_of(&*tx, set, &history)?;
+            tx.put_sla_due(case.id, &due)?;
+            derive_clocks(&history, set, facts_instant(case, &history))
+        };
+        tx.put_case_facts(&case_facts(case, &clocks))
+    }
+
+    /// What reports should know of a stored case.
+    pub(super) fn case_facts_in(
+        &self,
+        tx: &dyn ReadTx,
+        set: &SlaSet,
+        case: &Case,
+    ) -> Result<CaseFacts> {
+        let clocks = if set.is_empty() {
+            Vec::new()
+        } else {
+            let history = self.sla_history(tx, case)?;
+            derive_clocks(&history, set, facts_instant(case, &history))
+        };
+        Ok(case_facts(case, &clocks))
     }
 
     /// The crossings a store should index for a case: those of its open
@@ -363,8 +384,17 @@ impl<S: Store> Casebook<S> {
             return Ok(Vec::new());
         }
         let history = self.sla_history(tx, case)?;
-        let taken = tx.sla_taken_of_case(case.id)?;
-        let mut due: Vec<SlaDue> = due_crossings(&history, set)
+        self.due_rows_of(tx, set, &history)
+    }
+
+    fn due_rows_of(
+        &self,
+        tx: &dyn ReadTx,
+        set: &SlaSet,
+        history: &CaseSlaHistory<'_>,
+    ) -> Result<Vec<SlaDue>> {
+        let taken = tx.sla_taken_of_case(history.case_id)?;
+        let mut due: Vec<SlaDue> = due_crossings(history, set)
             .into_iter()
             .filter(|d| taken.binary_search(&d.key()).is_err())
             .collect();
@@ -384,11 +414,12 @@ impl<S: Store> Casebook<S> {
         }
         let set = self.sla_set(&*tx)?;
         if set.is_empty() {
+            // Facts count clocks only: without definitions they stand.
             return Ok(());
         }
         for id in &contact.case_ids {
             if let Some(case) = tx.case(*id)? {
-                self.put_sla_due_of(tx, &set, &case)?;
+                self.refresh_derived_of(tx, &set, &case)?;
             }
         }
         Ok(())
@@ -480,4 +511,14 @@ fn raised(impact: Level, urgency: Level) -> (Level, Level) {
     } else {
         (up(impact), urgency)
     }
+}
+
+/// The instant a case's clocks are read at for its facts: its last change
+/// or the last customer message, whichever is later (never the wall clock,
+/// so the facts follow from what is stored).
+fn facts_instant(case: &Case, history: &CaseSlaHistory<'_>) -> Timestamp {
+    history
+        .customer_messages
+        .last()
+        .map_or(case.updated_at, |m| (*m).max(case.updated_at))
 }

@@ -157,7 +157,7 @@ impl<S: Store> Casebook<S> {
             .write(tx)?;
             // Now that contacts are in, customer messages count too.
             for c in &snapshot.cases {
-                self.refresh_sla_due(tx, c)?;
+                self.refresh_derived(tx, c)?;
             }
             Ok(())
         });
@@ -201,6 +201,13 @@ impl<S: Store> Casebook<S> {
                         ProblemKind::StaleIndex,
                         &c.number,
                         format!("case {} has stale service-level crossings", c.number),
+                    ));
+                }
+                if tx.case_facts(c.id)? != Some(self.case_facts_in(tx, &slas, c)?) {
+                    problems.push(InvariantProblem::new(
+                        ProblemKind::StaleIndex,
+                        &c.number,
+                        format!("case {} has stale report facts", c.number),
                     ));
                 }
             }

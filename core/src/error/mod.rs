@@ -59,6 +59,8 @@ pub enum Entity {
     ResponseTemplate,
     /// A customer's satisfaction feedback on a case.
     Feedback,
+    /// A report definition.
+    Report,
 }
 
 impl fmt::Display for Entity {
@@ -81,6 +83,7 @@ impl fmt::Display for Entity {
             Entity::RelatedRecord => "related record",
             Entity::ResponseTemplate => "response template",
             Entity::Feedback => "feedback",
+            Entity::Report => "report",
         })
     }
 }

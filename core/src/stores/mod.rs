@@ -10,6 +10,11 @@ mod postgres;
     not(target_arch = "wasm32")
 ))]
 mod sql;
+#[cfg(all(
+    any(feature = "sqlite", feature = "postgres"),
+    not(target_arch = "wasm32")
+))]
+mod sql_kpis;
 #[cfg(all(feature = "sqlite", not(target_arch = "wasm32")))]
 mod sqlite;
 

@@ -19,6 +19,7 @@ pub mod merge;
 pub mod notify;
 pub mod profiles;
 pub mod rekeying;
+pub mod reports;
 pub mod search;
 pub mod slas;
 pub mod store_contract;

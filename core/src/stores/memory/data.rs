@@ -145,6 +145,8 @@ pub(super) struct Data {
     pub(super) audit_by_subject: BTreeSet<(Uuid, usize)>,
     pub(super) blobs: BTreeMap<(String, Uuid), serde_json::Value>,
     pub(super) slas: super::slas::SlaData,
+    /// What reports know of each case.
+    pub(super) facts: HashMap<Uuid, crate::store::CaseFacts>,
 }
 
 /// A profile as the undo journal keeps it.
@@ -167,6 +169,7 @@ pub(super) enum Undo {
     Definition((String, String, u32)),
     SlaDue(Uuid, Vec<crate::sla::SlaDue>),
     SlaTaken(crate::sla::SlaDueKey, Option<crate::sla::SlaDue>),
+    Facts(Uuid, Option<Box<crate::store::CaseFacts>>),
 }
 
 impl Data {
@@ -408,6 +411,14 @@ impl Data {
             Undo::SlaDue(case, rows) => {
                 self.slas.set_due(case, rows);
             }
+            Undo::Facts(case, facts) => match facts {
+                Some(facts) => {
+                    self.facts.insert(case, *facts);
+                }
+                None => {
+                    self.facts.remove(&case);
+                }
+            },
             Undo::SlaTaken(key, row) => {
                 self.slas.set_taken(&key, false);
                 if let Some(row) = row {

@@ -9,8 +9,8 @@ use crate::error::{Entity, Error, Result};
 use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
 use crate::sla::{SlaDue, SlaDueKey};
 use crate::store::{
-    check_key_holder, check_version, CaseIndex, ProfileIndex, ReadTx, Snapshot, Store,
-    StoredDefinition, WriteTx,
+    check_key_holder, check_version, CaseFacts, CaseIndex, FactsGroup, FactsQuery, ProfileIndex,
+    ReadTx, Snapshot, Store, StoredDefinition, WriteTx,
 };
 use crate::template::{Template, TemplateRef};
 use data::{Data, Undo};
@@ -104,6 +104,8 @@ impl ReadTx for MemoryWrite<'_> {
         sla_due_before(until: Timestamp, limit: usize) -> Vec<SlaDue>;
         sla_due_of_case(case: Uuid) -> Vec<SlaDue>;
         sla_taken_of_case(case: Uuid) -> Vec<SlaDueKey>;
+        case_facts(case: Uuid) -> Option<CaseFacts>;
+        case_kpis(query: &FactsQuery) -> Vec<FactsGroup>;
         export() -> Snapshot;
     }
 }
@@ -254,6 +256,13 @@ impl WriteTx for MemoryWrite<'_> {
             .definitions
             .insert(key.clone(), definition.clone());
         self.undo.push(Undo::Definition(key));
+        Ok(())
+    }
+
+    fn put_case_facts(&mut self, facts: &CaseFacts) -> Result<()> {
+        let old = self.data.facts.insert(facts.case_id, facts.clone());
+        self.undo
+            .push(Undo::Facts(facts.case_id, old.map(Box::new)));
         Ok(())
     }
 

@@ -4,7 +4,10 @@ use super::data::Data;
 use crate::error::Result;
 use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
 use crate::sla::{SlaDue, SlaDueKey};
-use crate::store::{CaseIndex, ProfileIndex, ReadTx, Snapshot, StoredDefinition, SNAPSHOT_FORMAT};
+use crate::store::{
+    aggregate, CaseFacts, CaseIndex, FactsGroup, FactsQuery, ProfileIndex, ReadTx, Snapshot,
+    StoredDefinition, SNAPSHOT_FORMAT,
+};
 use crate::template::{Template, TemplateRef};
 use jiff::Timestamp;
 use std::collections::{BTreeSet, HashMap};
@@ -312,6 +315,14 @@ impl ReadTx for Data {
 
     fn sla_taken_of_case(&self, case: Uuid) -> Result<Vec<SlaDueKey>> {
         Ok(self.slas.taken_of_case(case))
+    }
+
+    fn case_facts(&self, case: Uuid) -> Result<Option<CaseFacts>> {
+        Ok(self.facts.get(&case).cloned())
+    }
+
+    fn case_kpis(&self, query: &FactsQuery) -> Result<Vec<FactsGroup>> {
+        Ok(aggregate(self.facts.values(), query))
     }
 
     fn export(&self) -> Result<Snapshot> {

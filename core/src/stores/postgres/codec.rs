@@ -183,6 +183,15 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))
     }
 
+    /// The rows of a statement built for this query (prepared once, not kept).
+    pub(super) fn rows_built(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>> {
+        self.send_new_profiles()?;
+        self.wire
+            .borrow_mut()
+            .query(sql, params)
+            .map_err(|e| self.err(e))
+    }
+
     pub(super) fn row(&self, sql: &'static str, params: &[Param<'_>]) -> Result<Option<Row>> {
         let mut rows = self.rows(sql, params)?;
         match rows.len() {

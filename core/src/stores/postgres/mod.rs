@@ -39,6 +39,7 @@
 mod bulk;
 mod checks;
 mod codec;
+mod facts;
 mod pool;
 mod read;
 mod schema;

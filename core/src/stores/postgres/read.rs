@@ -468,6 +468,14 @@ impl ReadTx for Tx<'_> {
         self.taken_of_case(case)
     }
 
+    fn case_facts(&self, case: Uuid) -> Result<Option<crate::store::CaseFacts>> {
+        self.read_case_facts(case)
+    }
+
+    fn case_kpis(&self, query: &crate::store::FactsQuery) -> Result<Vec<crate::store::FactsGroup>> {
+        self.aggregate_facts(query)
+    }
+
     fn sequence(&self, name: &str) -> Result<u64> {
         if let Some((value, _)) = self.sequences.borrow().get(name) {
             return Ok(*value);

@@ -341,6 +341,10 @@ impl WriteTx for Tx<'_> {
         self.insert_definition(definition)
     }
 
+    fn put_case_facts(&mut self, facts: &crate::store::CaseFacts) -> Result<()> {
+        self.write_case_facts(facts)
+    }
+
     fn put_sla_due(&mut self, case: Uuid, due: &[SlaDue]) -> Result<()> {
         self.replace_due(case, due)
     }

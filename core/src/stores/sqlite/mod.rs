@@ -13,6 +13,7 @@
 
 mod checks;
 mod codec;
+mod facts;
 mod pool;
 mod read;
 mod schema;

@@ -5,7 +5,10 @@ use super::schema::{FTS_VERSION, TERMS_VERSION};
 use crate::error::Result;
 use crate::model::{AuditEntry, Case, CaseLink, Contact, Profile, Relation};
 use crate::sla::{SlaDue, SlaDueKey};
-use crate::store::{CaseIndex, ProfileIndex, ReadTx, Snapshot, StoredDefinition, SNAPSHOT_FORMAT};
+use crate::store::{
+    CaseFacts, CaseIndex, FactsGroup, FactsQuery, ProfileIndex, ReadTx, Snapshot, StoredDefinition,
+    SNAPSHOT_FORMAT,
+};
 use crate::template::{Template, TemplateRef};
 use jiff::Timestamp;
 use rusqlite::params;
@@ -228,6 +231,14 @@ impl ReadTx for Tx<'_> {
             "SELECT id FROM cases WHERE id > CAST(?1 AS BLOB) ORDER BY id LIMIT CAST(?2 AS INTEGER)",
             params![after, limit(limit_to)],
         )
+    }
+
+    fn case_facts(&self, case: Uuid) -> Result<Option<CaseFacts>> {
+        self.read_case_facts(case)
+    }
+
+    fn case_kpis(&self, query: &FactsQuery) -> Result<Vec<FactsGroup>> {
+        self.aggregate_facts(query)
     }
 
     fn case_index(&self, id: Uuid) -> Result<Option<CaseIndex>> {

@@ -12,7 +12,7 @@ use std::path::Path;
 /// ```
 /// assert!(casebook::SqliteStore::SCHEMA_VERSION >= 6);
 /// ```
-pub(crate) const SCHEMA_VERSION: u32 = 6;
+pub(crate) const SCHEMA_VERSION: u32 = 7;
 
 /// First schema version with the FTS5 case search index.
 pub(super) const FTS_VERSION: u32 = 2;
@@ -26,6 +26,9 @@ pub(super) const VERSION_COLUMN_VERSION: u32 = 5;
 
 /// First schema version with rule definitions and service-level crossings.
 pub(super) const SLA_VERSION: u32 = 6;
+
+/// First schema version with the report facts of every case.
+pub(super) const FACTS_VERSION: u32 = 7;
 
 /// Migration steps: `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
 /// Released steps never change; a new version appends a step.
@@ -166,6 +169,34 @@ pub(super) const MIGRATIONS: &[&str] = &[
         threshold INTEGER NOT NULL,
         PRIMARY KEY (case_id, slot, started_s, started_ns, threshold)
     ) WITHOUT ROWID;",
+    // v7: what reports aggregate, one row per case. The engine fills it in
+    // for the cases already stored when it next opens the file (an engine
+    // that opened the older file marked none indexed: the mark goes).
+    "CREATE TABLE case_facts (
+        case_id BLOB PRIMARY KEY NOT NULL,
+        created_s INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        open INTEGER NOT NULL,
+        resolved INTEGER NOT NULL,
+        support_group TEXT,
+        assignee TEXT,
+        channel TEXT,
+        category TEXT,
+        priority TEXT,
+        campaign TEXT,
+        response_s INTEGER,
+        response_business_s INTEGER,
+        resolution_s INTEGER,
+        resolution_business_s INTEGER,
+        resolutions INTEGER NOT NULL,
+        reopens INTEGER NOT NULL,
+        sla_met INTEGER NOT NULL,
+        sla_breached INTEGER NOT NULL,
+        feedback_sum INTEGER NOT NULL,
+        feedback_count INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX case_facts_by_created ON case_facts (created_s);
+    DELETE FROM sequences WHERE name = 'case_facts_version';",
 ];
 
 const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);

@@ -10,7 +10,8 @@ use crate::error::{Entity, Error, Result, StorageErrorKind};
 use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
 use crate::sla::{SlaDue, SlaDueKey};
 use crate::store::{
-    check_key_holder, check_version, CaseIndex, ProfileIndex, ReadTx, StoredDefinition, WriteTx,
+    check_key_holder, check_version, CaseFacts, CaseIndex, ProfileIndex, ReadTx, StoredDefinition,
+    WriteTx,
 };
 use crate::template::Template;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -345,6 +346,10 @@ impl WriteTx for Tx<'_> {
 
     fn put_definition(&mut self, definition: &StoredDefinition) -> Result<()> {
         self.insert_definition(definition)
+    }
+
+    fn put_case_facts(&mut self, facts: &CaseFacts) -> Result<()> {
+        self.write_case_facts(facts)
     }
 
     fn put_sla_due(&mut self, case: Uuid, due: &[SlaDue]) -> Result<()> {
