@@ -920,6 +920,55 @@ casebook_status casebook_profile_dashboard(const casebook_t *handle,
                                            char **out_json);
 
 /**
+ * Loads a report definition: `{id, name, filters, group_by, measures,
+ * durations, time_zone}` (see the README's reports section). Answers the
+ * definition with its `version`; the same definition again keeps its
+ * version, a changed one becomes the next. An unknown measure or
+ * dimension, a repeated column or an unknown time zone gives
+ * `CASEBOOK_STATUS_INVALID_DEFINITION`.
+ */
+casebook_status casebook_load_report(const casebook_t *handle,
+                                     const char *by,
+                                     const char *report_json,
+                                     char **out_json);
+
+/**
+ * The latest version of every loaded report definition, as a JSON array.
+ */
+casebook_status casebook_report_definitions(const casebook_t *handle, char **out_json);
+
+/**
+ * Runs the latest version of a loaded report over the cases created from
+ * `from` (inclusive) to `to` (exclusive), RFC 3339 instants, either NULL
+ * for an open end. Answers `{report, version, period, columns, rows}`:
+ * one row per group, dimensions first. Grouping by day, week or month
+ * needs both ends; a reversed period gives `CASEBOOK_STATUS_INVALID_INPUT`,
+ * an unknown report `CASEBOOK_STATUS_NOT_FOUND`.
+ */
+casebook_status casebook_run_report(const casebook_t *handle,
+                                    const char *report_id,
+                                    const char *from,
+                                    const char *to,
+                                    char **out_json);
+
+/**
+ * Runs a report definition without loading it, as `casebook_run_report`.
+ */
+casebook_status casebook_kpi_report(const casebook_t *handle,
+                                    const char *report_json,
+                                    const char *from,
+                                    const char *to,
+                                    char **out_json);
+
+/**
+ * A report table (as `casebook_run_report` answers it) as CSV text: a
+ * header row, CRLF line ends, RFC 4180 quoting, formula-like text
+ * prefixed with `'`. `*out_csv` is plain text (not JSON), freed with
+ * `casebook_string_free`.
+ */
+casebook_status casebook_report_csv(const char *table_json, char **out_csv);
+
+/**
  * The internal `id` of the profile, case or contact in `answer` (a string
  * handed out by `casebook_create_profile`, `casebook_update_profile`,
  * `casebook_create_case`, `casebook_log_contact`, ...). `*out` belongs to

@@ -63,6 +63,8 @@ mod notify;
 
 mod dashboard;
 
+mod reports;
+
 mod answer;
 
 // What they share.

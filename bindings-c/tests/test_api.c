@@ -776,6 +776,7 @@ int main(void) {
     test_events(cb);
     test_notify_case(cb);
     test_profile_dashboard(cb);
+    test_reports(cb);
     OK(casebook_free(cb));
 
     /* The same again over a fresh SQLite file, and the file checks. */
@@ -809,6 +810,7 @@ int main(void) {
         test_events(cb);
         test_notify_case(cb);
         test_profile_dashboard(cb);
+        test_reports(cb);
         OK(casebook_free(cb));
         test_sqlite_files(dir);
         snprintf(path, sizeof path, "rm -rf '%s'", dir);
@@ -839,6 +841,7 @@ int main(void) {
             test_events(cb);
             test_notify_case(cb);
             test_profile_dashboard(cb);
+            test_reports(cb);
             OK(casebook_free(cb));
             test_postgres_databases(pg);
         }

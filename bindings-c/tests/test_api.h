@@ -58,6 +58,7 @@ void test_events(casebook_t *cb);
 /* test_events.c: a response template and a case notification. */
 void test_notify_case(casebook_t *cb);
 void test_profile_dashboard(casebook_t *cb);
+void test_reports(casebook_t *cb);
 
 /* test_telephony.c: what a telephony host reads without JSON parsing,
  * stale handles, short messages, the status enum in a switch. */

@@ -663,6 +663,22 @@ export interface DayWindows {
 }
 
 /**
+ * What rows are grouped by.
+ *
+ * - `status`: Status now.
+ * - `support_group`: Support group.
+ * - `assignee`: Assigned agent.
+ * - `channel`: Channel the case came in on.
+ * - `category`: Category.
+ * - `priority`: Priority (`P1` ... `P5`).
+ * - `campaign`: Campaign.
+ * - `day`: Day of creation, in the report's time zone (`2026-03-01`).
+ * - `week`: ISO week of creation, from Monday (`2026-W09`).
+ * - `month`: Month of creation (`2026-03`).
+ */
+export type Dimension = "status" | "support_group" | "assignee" | "channel" | "category" | "priority" | "campaign" | "day" | "week" | "month";
+
+/**
  * Direction of a contact.
  *
  * - `inbound`: The customer reached out.
@@ -721,6 +737,14 @@ export interface DuplicateReport {
     /** Keys too common to compare on. */
     skippedBlocks: SkippedBlock[];
 }
+
+/**
+ * How response and resolution times are counted.
+ *
+ * - `business`: The working time of the case's first-response or resolution service level (its calendar, pauses left out); wall-clock time for a case without one.
+ * - `wall_clock`: Wall-clock time.
+ */
+export type DurationTime = "business" | "wall_clock";
 
 /**
  * Per-domain matching option for mailboxes whose provider ignores dots or
@@ -1687,6 +1711,27 @@ export interface MatchingTraining {
     rules: RuleEstimate[];
 }
 
+/**
+ * What a report measures for each group of cases.
+ *
+ * - `created`: Cases created in the period.
+ * - `resolved`: Of those, resolved or closed now.
+ * - `open`: Of those, still open now (the backlog they left).
+ * - `first_response_median`: Median seconds to the first customer-visible comment.
+ * - `first_response_mean`: Mean seconds to the first customer-visible comment.
+ * - `first_response_p90`: 90th percentile of the seconds to the first customer-visible comment.
+ * - `resolution_median`: Median seconds from creation to resolution.
+ * - `resolution_mean`: Mean seconds from creation to resolution.
+ * - `resolution_p90`: 90th percentile of the seconds from creation to resolution.
+ * - `sla_attainment`: Share of completed service-level clocks that met their target (0 to 1).
+ * - `sla_met`: Completed service-level clocks that met their target.
+ * - `sla_breached`: Completed service-level clocks that breached it.
+ * - `reopen_rate`: Share of the cases resolved at least once that were reopened (0 to 1).
+ * - `satisfaction_average`: Average satisfaction score.
+ * - `satisfaction_count`: Number of satisfaction scores.
+ */
+export type Measure = "created" | "resolved" | "open" | "first_response_median" | "first_response_mean" | "first_response_p90" | "resolution_median" | "resolution_mean" | "resolution_p90" | "sla_attainment" | "sla_met" | "sla_breached" | "reopen_rate" | "satisfaction_average" | "satisfaction_count";
+
 /** The result of a merge. */
 export interface MergeOutcome {
     /** Merge id (to undo it). */
@@ -2185,6 +2230,78 @@ export interface RenderedMessage {
     body: string;
     /** Subject line (e-mail), on one line. */
     subject?: string;
+}
+
+/**
+ * A report: which cases, grouped how, measured how. Loaded reports are
+ * versioned like other definitions; a report may also run unsaved.
+ */
+export interface ReportDefinition {
+    /** Id (letters, digits, `-`, `_`, `.`). */
+    id: string;
+    /** Measures, in column order. */
+    measures: Measure[];
+    /** What it is for. */
+    description?: string;
+    /** How durations are counted. */
+    durations?: DurationTime;
+    /** Which cases it counts. */
+    filters?: ReportFilters;
+    /** Group keys, in column order (none: one row for every case counted). */
+    groupBy?: Dimension[];
+    /** Title. */
+    name?: string;
+    /** Time zone days, weeks and months are cut in (IANA name, default UTC). */
+    timeZone?: string;
+    /** Version, given when loaded (0 before). */
+    version?: number;
+}
+
+/**
+ * Which cases a report counts: each list, when not empty, keeps the cases
+ * whose attribute is one of its values.
+ */
+export interface ReportFilters {
+    /** Assignees. */
+    assignee?: string[];
+    /** Campaigns. */
+    campaign?: string[];
+    /** Categories. */
+    category?: string[];
+    /** Channels. */
+    channel?: Channel[];
+    /** Priorities (`P1` ... `P5`). */
+    priority?: string[];
+    /** Statuses. */
+    status?: CaseStatus[];
+    /** Support groups. */
+    supportGroup?: string[];
+}
+
+/** The period a report runs over: cases created in `[from, to)`. */
+export interface ReportPeriod {
+    /** From (inclusive; none: from the first case). */
+    from?: Timestamp;
+    /** To (exclusive; none: to the last case). */
+    to?: Timestamp;
+}
+
+/** A report's result: columns (dimensions, then measures) and rows. */
+export interface ReportTable {
+    /** The report's id. */
+    report: string;
+    /** Its version (0: run unsaved). */
+    version: number;
+    /** The period it ran over. */
+    period: ReportPeriod;
+    /** Column names: the dimensions, then the measures. */
+    columns: string[];
+    /**
+     * One row per group with cases, sorted by the dimensions (unset
+     * values last). Dimension cells are text or null; measures are numbers,
+     * or null where nothing was measured (no resolved case, no score).
+     */
+    rows: Value[][];
 }
 
 /** How a case was resolved. */

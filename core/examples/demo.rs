@@ -32,11 +32,11 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--memory") {
         println!("casebook demo (in-memory store)\n");
-        return play(
-            &Casebook::builder(MemoryStore::new())
-                .config(config())
-                .build()?,
-        );
+        let cb = Casebook::builder(MemoryStore::new())
+            .config(config())
+            .build()?;
+        play(&cb)?;
+        return print_kpis(&cb);
     }
     let path = match args.first() {
         Some(path) => std::path::PathBuf::from(path),
@@ -92,6 +92,49 @@ fn main() -> Result<()> {
             open_cases.len()
         ),
         other => println!("Caller 07911 123456 not found after reopening: {other:?}"),
+    }
+    print_kpis(&reopened)
+}
+
+/// The service desk's KPIs, as a supervisor's wallboard shows them:
+/// computed by the store (SQL over the file, on SQLite).
+fn print_kpis<S: Store>(cb: &Casebook<S>) -> Result<()> {
+    let report = cb.load_report(
+        &Actor::new("admin"),
+        r#"{"id": "service-desk", "name": "Service desk KPIs",
+            "group_by": ["support_group", "channel"],
+            "measures": ["created", "open", "resolved", "first_response_median",
+                         "resolution_median", "sla_met", "sla_breached"]}"#,
+    )?;
+    let table = cb.run_report(&report.id, ReportPeriod::default())?;
+    println!("\n{} (business time):", report.name);
+    let cell = |column: &str, value: &serde_json::Value| match value {
+        serde_json::Value::Null => "-".to_string(),
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Number(n) if column.ends_with("_median") => {
+            let s = n.as_f64().unwrap_or(0.0).round() as i64;
+            format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
+        }
+        other => other.to_string(),
+    };
+    let rows: Vec<Vec<String>> = std::iter::once(table.columns.clone())
+        .chain(table.rows.iter().map(|row| {
+            row.iter()
+                .zip(&table.columns)
+                .map(|(v, c)| cell(c, v))
+                .collect()
+        }))
+        .collect();
+    let widths: Vec<usize> = (0..table.columns.len())
+        .map(|i| rows.iter().map(|r| r[i].len()).max().unwrap_or(0))
+        .collect();
+    for row in &rows {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(text, width)| format!("{text:<width$}"))
+            .collect();
+        println!("   {}", line.join("  ").trim_end());
     }
     Ok(())
 }

@@ -41,6 +41,7 @@ mod intake;
 mod linked;
 mod notify;
 mod profiles;
+mod reports;
 mod slas;
 mod templates;
 

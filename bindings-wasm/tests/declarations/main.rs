@@ -249,6 +249,8 @@ fn generate() -> String {
         .add::<CaseNotification>("CaseNotification", Way::Out)
         .add::<FeedbackInput>("FeedbackInput", Way::In)
         .add::<ProfileDashboard>("ProfileDashboard", Way::Out)
+        .add::<ReportDefinition>("ReportDefinition", Way::In)
+        .add::<ReportTable>("ReportTable", Way::Out)
         .add::<CustomerCard>("CustomerCard", Way::Out)
         .add::<Attachment>("Attachment", Way::Out)
         .add::<AttachedFile>("AttachedFile", Way::Out)

@@ -295,6 +295,18 @@ operations! {
     "case_slas" => |cb, a| to_value(&cb.case_slas(a.str("ref")?, a.opt("at")?)?);
     "sla_due" => |cb, a| to_value(&cb.sla_due(a.get("until")?, a.limit(100)?)?);
     "due_sla_events" => |cb, a| to_value(&cb.due_sla_events(&a.actor()?, a.get("now")?, a.limit(100)?)?);
+    "load_report" => |cb, a| to_value(&cb.load_report(&a.actor()?, &a.json_text("report")?)?);
+    "report_definition" => |cb, a| to_value(&cb.report_definition(a.str("id")?, a.opt("version")?)?);
+    "report_definitions" => |cb, a| to_value(&cb.report_definitions()?);
+    "run_report" => |cb, a| to_value(&cb.run_report(a.str("id")?, report_period(a)?)?);
+    "kpi_report" => |cb, a| {
+        let def = crate::report::ReportDefinition::from_json(&a.json_text("report")?)?;
+        to_value(&cb.kpi_report(&def, report_period(a)?)?)
+    };
+    "report_csv" => |cb, a| {
+        let table: crate::report::ReportTable = a.get("table")?;
+        Ok(Value::String(table.to_csv()))
+    };
     "check_invariants" => |cb, a| to_value(&cb.check_invariants()?);
     "import_profiles" => |cb, a| {
         let options = a.opt::<ImportOptions>("options")?.unwrap_or_default();
@@ -319,6 +331,14 @@ fn calendar_arg<S: Store>(cb: &Casebook<S>, a: &Args<'_>) -> Result<crate::calen
         )),
         None => Err(Error::InvalidInput("missing argument `calendar`".into())),
     }
+}
+
+/// The `from` and `to` arguments of a report (either left out: open).
+fn report_period(a: &Args<'_>) -> Result<crate::report::ReportPeriod> {
+    Ok(crate::report::ReportPeriod {
+        from: a.opt("from")?,
+        to: a.opt("to")?,
+    })
 }
 
 /// A relationship's tags in one direction: one tag or a list.

@@ -55,6 +55,11 @@ pub fn case_facts(case: &Case, clocks: &[SlaClock]) -> CaseFacts {
         }
         status = Some(next);
     }
+    // A record from before histories were kept may show no resolution in
+    // its history; its status still tells it was resolved.
+    if is_resolved(case.status) {
+        resolutions = resolutions.max(1);
+    }
     let completed = clocks.iter().filter(|c| c.stage == SlaStage::Completed);
     let sla_breached = completed.clone().filter(|c| c.breached).count() as u32;
     let sla_met = completed.count() as u32 - sla_breached;
