@@ -195,3 +195,30 @@ pub fn no_invariant_problems<S: Store>(cb: &Casebook<S>) {
     let problems = cb.check_invariants().expect("invariant check runs");
     assert!(problems.is_empty(), "invariants broken: {problems:?}");
 }
+
+/// An engine with a clock the test moves (starting at `start`, not
+/// stepping), seeded ids and an office calendar loaded: weekdays 08:00 to
+/// 17:00 UTC, id `office`.
+pub fn office_engine<S: Store>(
+    store: S,
+    start: Timestamp,
+    seed: u64,
+) -> (Casebook<S>, std::sync::Arc<ManualClock>) {
+    let clock = std::sync::Arc::new(ManualClock::with_step(start, 0));
+    let cb = Casebook::builder(store)
+        .config(config())
+        .clock(clock.clone())
+        .ids(std::sync::Arc::new(SeededIds::new(seed)))
+        .build()
+        .expect("engine");
+    let weekday = json!([{"start": "08:00", "end": "17:00"}]);
+    cb.load_calendar(
+        &Actor::new("admin"),
+        &json!({"id": "office", "name": "Office", "time_zone": "UTC",
+                "week": {"monday": weekday, "tuesday": weekday, "wednesday": weekday,
+                         "thursday": weekday, "friday": weekday}})
+        .to_string(),
+    )
+    .expect("calendar");
+    (cb, clock)
+}

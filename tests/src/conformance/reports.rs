@@ -17,23 +17,8 @@ fn at(text: &str) -> Timestamp {
 /// Monday 2026-03-09 08:00 UTC, an office calendar (weekdays 08:00 to
 /// 17:00 UTC), a 1-hour first-response and a 2-hour resolution level.
 fn report_engine<S: Store>(store: S) -> (Casebook<S>, Arc<ManualClock>) {
-    let clock = Arc::new(ManualClock::with_step(at("2026-03-09T08:00:00Z"), 0));
-    let cb = Casebook::builder(store)
-        .config(config())
-        .clock(clock.clone())
-        .ids(Arc::new(SeededIds::new(16)))
-        .build()
-        .expect("engine");
+    let (cb, clock) = office_engine(store, at("2026-03-09T08:00:00Z"), 16);
     let admin = Actor::new("admin");
-    let weekday = json!([{"start": "08:00", "end": "17:00"}]);
-    cb.load_calendar(
-        &admin,
-        &json!({"id": "office", "name": "Office", "time_zone": "UTC",
-                "week": {"monday": weekday, "tuesday": weekday, "wednesday": weekday,
-                         "thursday": weekday, "friday": weekday}})
-        .to_string(),
-    )
-    .expect("calendar");
     cb.load_sla(
         &admin,
         &json!({"id": "respond", "name": "Answered in 1 business hour", "target": "first_response",

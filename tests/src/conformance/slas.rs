@@ -18,23 +18,8 @@ fn at(text: &str) -> Timestamp {
 /// An engine at Monday 2026-03-09 08:00 UTC with a clock the test moves,
 /// an office calendar and a 2-hour resolution SLA warned at 50 %.
 fn sla_engine<S: Store>(store: S) -> (Casebook<S>, Arc<ManualClock>) {
-    let clock = Arc::new(ManualClock::with_step(at("2026-03-09T08:00:00Z"), 0));
-    let cb = Casebook::builder(store)
-        .config(config())
-        .clock(clock.clone())
-        .ids(Arc::new(SeededIds::new(21)))
-        .build()
-        .expect("engine");
+    let (cb, clock) = office_engine(store, at("2026-03-09T08:00:00Z"), 21);
     let admin = Actor::new("admin");
-    let weekday = json!([{"start": "08:00", "end": "17:00"}]);
-    cb.load_calendar(
-        &admin,
-        &json!({"id": "office", "name": "Office", "time_zone": "UTC",
-                "week": {"monday": weekday, "tuesday": weekday, "wednesday": weekday,
-                         "thursday": weekday, "friday": weekday}})
-        .to_string(),
-    )
-    .expect("calendar");
     cb.load_sla(
         &admin,
         &json!({"id": "resolve", "name": "Resolved in 2 business hours", "target": "resolution",

@@ -353,7 +353,7 @@ fn a_version_5_file_gets_the_new_tables() -> Result<()> {
     drop(old);
 
     let store = SqliteStore::open(&path)?;
-    assert_eq!(store.schema_version()?, 6);
+    assert_eq!(store.schema_version()?, SqliteStore::SCHEMA_VERSION);
     let names = tables(&path)?;
     for name in ["definitions", "sla_due", "sla_due_by_time", "sla_taken"] {
         assert!(
