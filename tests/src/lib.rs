@@ -85,6 +85,7 @@ macro_rules! conformance_suite {
             dashboard::dashboard_counts_the_period,
             reports::kpis_by_group_and_period,
             reports::reports_are_checked_versioned_and_exported,
+            reports::report_facts_follow_case_merges,
         );
         #[test]
         fn links_survive_merges_without_duplicates() {

@@ -149,6 +149,10 @@ impl<S: Store> Casebook<S> {
             for contact in &work.contacts_after {
                 tx.put_contact(contact)?;
             }
+            // The moved contacts are customer messages of their new case:
+            // what is derived from the histories follows them.
+            self.refresh_derived(tx, &survivor)?;
+            self.refresh_derived(tx, &duplicate)?;
             let mut children_after = Vec::with_capacity(work.children_after.len());
             for mut child in work.children_after {
                 self.save_case_edit(tx, &mut child, by, now)?;
@@ -244,6 +248,8 @@ impl<S: Store> Casebook<S> {
             for contact in &record.contacts_before {
                 tx.put_contact(contact)?;
             }
+            self.refresh_derived(tx, &survivor)?;
+            self.refresh_derived(tx, &duplicate)?;
             for (before, after) in record.children_before.iter().zip(&record.children_after) {
                 self.restore(tx, before, after)?;
                 self.reparent_in(tx, before.id, after.parent, before.parent)?;

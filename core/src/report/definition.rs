@@ -85,7 +85,8 @@ pub enum Measure {
     ResolutionMean,
     /// 90th percentile of the seconds from creation to resolution.
     ResolutionP90,
-    /// Share of completed service-level clocks that met their target (0 to 1).
+    /// Share of completed service-level clocks that met their target (0 to 1):
+    /// each clock of a case counts once, as its latest run ended.
     SlaAttainment,
     /// Completed service-level clocks that met their target.
     SlaMet,
@@ -247,6 +248,9 @@ pub const MAX_DIMENSIONS: usize = 4;
 /// The most values one filter lists.
 pub const MAX_FILTER_VALUES: usize = 1_000;
 
+/// The longest filter value, in characters.
+pub const MAX_FILTER_VALUE_CHARS: usize = 256;
+
 impl ReportDefinition {
     /// Reads a definition from JSON and checks it.
     pub fn from_json(json: &str) -> Result<ReportDefinition> {
@@ -314,6 +318,17 @@ impl ReportDefinition {
                 return Err(invalid(
                     id,
                     format!("filters.{}: a value is empty", column.name()),
+                ));
+            }
+            if values.iter().any(|v| {
+                v.chars().count() > MAX_FILTER_VALUE_CHARS || v.chars().any(char::is_control)
+            }) {
+                return Err(invalid(
+                    id,
+                    format!(
+                        "filters.{}: a value is longer than {MAX_FILTER_VALUE_CHARS} characters or holds a control character",
+                        column.name()
+                    ),
                 ));
             }
         }

@@ -7,6 +7,12 @@ use crate::sla::{SlaClock, SlaStage, SlaTarget};
 use crate::store::CaseFacts;
 use jiff::Timestamp;
 
+/// The whole second an instant falls in (`as_second` truncates towards
+/// zero, which is a second late before 1970).
+fn floor_second(t: Timestamp) -> i64 {
+    t.as_second() - i64::from(t.subsec_nanosecond() < 0)
+}
+
 fn seconds(from: Timestamp, to: Timestamp) -> i64 {
     to.duration_since(from).as_secs().max(0)
 }
@@ -65,7 +71,7 @@ pub fn case_facts(case: &Case, clocks: &[SlaClock]) -> CaseFacts {
     let sla_met = completed.count() as u32 - sla_breached;
     CaseFacts {
         case_id: case.id,
-        created_s: case.created_at.as_second(),
+        created_s: floor_second(case.created_at),
         status: case.status.as_str().to_string(),
         open: case.status.is_open(),
         resolved: is_resolved(case.status),
@@ -76,7 +82,11 @@ pub fn case_facts(case: &Case, clocks: &[SlaClock]) -> CaseFacts {
         priority: Some(case.priority.to_string()),
         campaign: case.campaign.clone(),
         response_s,
-        response_business_s: business(clocks, &SlaTarget::FirstResponse).or(response_s),
+        // A response clock may also stop on its own condition (a case
+        // resolved unanswered): only an answered case has a response time.
+        response_business_s: response_s
+            .and(business(clocks, &SlaTarget::FirstResponse))
+            .or(response_s),
         resolution_s,
         resolution_business_s: resolution_s
             .and(business(clocks, &SlaTarget::Resolution))

@@ -251,6 +251,8 @@ pub fn reports_are_checked_versioned_and_exported<S: Store>(store: S) {
         json!({"id": "x", "measures": ["created"], "time_zone": "Mars/Olympus"}),
         json!({"id": "no spaces", "measures": ["created"]}),
         json!({"id": "x", "measures": ["created"], "filters": {"colour": ["red"]}}),
+        json!({"id": "x", "measures": ["created"], "filters": {"category": ["line\u{0}fault"]}}),
+        json!({"id": "x", "measures": ["created"], "filters": {"category": ["x".repeat(300)]}}),
     ];
     for json in bad {
         let err = cb.load_report(&admin, &json.to_string()).unwrap_err();
@@ -303,4 +305,56 @@ pub fn reports_are_checked_versioned_and_exported<S: Store>(store: S) {
             .code(),
         ErrorCode::InvalidInput
     );
+}
+
+/// A case merge moves customer messages with their contacts: the facts
+/// of both cases follow (their next-response clocks), and again on unmerge.
+pub fn report_facts_follow_case_merges<S: Store>(store: S) {
+    let (cb, clock) = report_engine(store);
+    cb.load_sla(
+        &Actor::new("admin"),
+        &json!({"id": "reply", "name": "Replied in 1 business hour", "target": "next_response",
+                "duration": "1h", "calendar": "office"})
+        .to_string(),
+    )
+    .expect("next-response sla");
+    let desk = Desk {
+        cb: &cb,
+        clock: &clock,
+    };
+    let survivor = desk.open("2026-03-09T08:00:00Z", "network", Channel::Voice);
+    let duplicate = desk.open("2026-03-09T08:05:00Z", "network", Channel::Email);
+    clock.set(at("2026-03-09T08:10:00Z"));
+    cb.log_contact(
+        &agent(),
+        ContactInput {
+            cases: vec![duplicate.number.clone()],
+            summary: "Still down".into(),
+            ..ContactInput::inbound(Channel::Email, "ann@example.org")
+        },
+    )
+    .expect("customer message");
+    let duplicate = desk.answer("2026-03-09T08:20:00Z", &duplicate);
+    let met = |case: &Case| {
+        cb.store()
+            .read_with(|tx| tx.case_facts(case.id))
+            .unwrap()
+            .map(|f| f.sla_met)
+    };
+    // Answered within the hour: the response and next-response clocks met.
+    assert_eq!(met(&duplicate), Some(2));
+    clock.set(at("2026-03-09T09:00:00Z"));
+    let merged = cb
+        .merge_cases(
+            &agent(),
+            &CaseMergePlan {
+                survivor: survivor.number.clone(),
+                duplicate: duplicate.number.clone(),
+            },
+        )
+        .expect("merge");
+    assert!(cb.check_invariants().unwrap().is_empty());
+    cb.unmerge_cases(&agent(), merged.merge_id)
+        .expect("unmerge");
+    assert!(cb.check_invariants().unwrap().is_empty());
 }
