@@ -24,6 +24,7 @@ macro_rules! conformance_suite {
             store_contract::failed_transaction_leaves_store_unchanged,
             store_contract::panicking_transaction_leaves_store_unchanged,
             store_contract::random_failed_transactions_change_nothing,
+            store_contract::kpi_aggregation_matches_the_reference,
             store_contract::versions_are_compare_and_set,
             store_contract::stores_index_what_they_are_handed,
             store_contract::empty_and_reversed_ranges_hold_nothing,

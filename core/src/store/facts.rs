@@ -226,17 +226,24 @@ pub fn period_of(bucket: TimeBucket, at_s: i64, offsets: &[(i64, i64)]) -> i64 {
         TimeBucket::Day => day,
         TimeBucket::Week => floor_div(day + 3, 7),
         TimeBucket::Month => {
-            // Local seconds as if in UTC: the civil date of the local time.
-            let date = jiff::Timestamp::from_second(local)
-                .map(|t| jiff::tz::Offset::UTC.to_datetime(t).date())
-                .unwrap_or(if local < 0 {
-                    jiff::civil::Date::MIN
-                } else {
-                    jiff::civil::Date::MAX
-                });
-            i64::from(date.year()) * 12 + i64::from(date.month()) - 1
+            let (year, month) = civil_from_days(day);
+            year * 12 + month - 1
         }
     }
+}
+
+/// The year and month (1 to 12) of a day number from 1970-01-01, in the
+/// proleptic Gregorian calendar (H. Hinnant's algorithm, integers only, as
+/// the SQL stores compute it).
+pub fn civil_from_days(day: i64) -> (i64, i64) {
+    let z = day + 719_468;
+    let era = floor_div(z, 146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month)
 }
 
 fn stats(mut values: Vec<i64>) -> DurationStats {
@@ -346,5 +353,19 @@ mod tests {
         assert_eq!(period_of(TimeBucket::Week, 0, &[]), 0);
         assert_eq!(period_of(TimeBucket::Week, 4 * 86_400, &[]), 1);
         assert_eq!(period_of(TimeBucket::Day, -1, &[]), -1);
+        // The civil calendar agrees with jiff's, far before 1970 too.
+        for day in [
+            -1_000_000, -719_469, -719_468, -1, 0, 59, 60, 20_541, 2_000_000,
+        ] {
+            let date = jiff::civil::date(1970, 1, 1)
+                .checked_add(jiff::Span::new().days(day))
+                .unwrap();
+            let (year, month) = civil_from_days(day);
+            assert_eq!(
+                (year, month),
+                (i64::from(date.year()), i64::from(date.month())),
+                "{day}"
+            );
+        }
     }
 }

@@ -44,21 +44,48 @@ fn local_seconds(offsets: &[(i64, i64)]) -> String {
     }
 }
 
-fn period(bucket: TimeBucket, offsets: &[(i64, i64)], dialect: Dialect) -> String {
-    let local = local_seconds(offsets);
-    let day = floor_div(&local, 86_400);
-    match (bucket, dialect) {
-        (TimeBucket::Day, _) => day,
-        (TimeBucket::Week, _) => floor_div(&format!("{day} + 3"), 7),
-        (TimeBucket::Month, Dialect::Sqlite) => format!(
-            "(CAST(strftime('%Y', {local}, 'unixepoch') AS INTEGER) * 12 \
-             + CAST(strftime('%m', {local}, 'unixepoch') AS INTEGER) - 1)"
-        ),
-        (TimeBucket::Month, Dialect::Postgres) => format!(
-            "CAST(EXTRACT(YEAR FROM to_timestamp({local}) AT TIME ZONE 'UTC') * 12 \
-             + EXTRACT(MONTH FROM to_timestamp({local}) AT TIME ZONE 'UTC') - 1 AS BIGINT)"
-        ),
+/// The period of a local day number (`local_day`), as
+/// [`crate::store::period_of`] computes it. Months come from the dialect's
+/// date functions where they hold (SQLite's from year 0, PostgreSQL's from
+/// AD 1, which has no year 0) and from integer arithmetic before.
+fn period(bucket: TimeBucket, dialect: Dialect) -> String {
+    match bucket {
+        TimeBucket::Day => "local_day".into(),
+        TimeBucket::Week => floor_div("local_day + 3", 7),
+        TimeBucket::Month => {
+            let (first_day, native) = match dialect {
+                Dialect::Sqlite => (
+                    -719_528,
+                    "CAST(strftime('%Y', local_day * 86400, 'unixepoch') AS INTEGER) * 12 \
+                     + CAST(strftime('%m', local_day * 86400, 'unixepoch') AS INTEGER) - 1",
+                ),
+                Dialect::Postgres => (
+                    -719_162,
+                    "CAST(EXTRACT(YEAR FROM to_timestamp(local_day * 86400) AT TIME ZONE 'UTC') * 12 \
+                     + EXTRACT(MONTH FROM to_timestamp(local_day * 86400) AT TIME ZONE 'UTC') - 1 AS BIGINT)",
+                ),
+            };
+            format!(
+                "CASE WHEN local_day >= {first_day} THEN {native} ELSE {} END",
+                civil_month()
+            )
+        }
     }
+}
+
+/// `year * 12 + month - 1` of `local_day` in integer arithmetic (civil
+/// from days, H. Hinnant: eras of 400 years from March 0000).
+fn civil_month() -> String {
+    let z = "(local_day + 719468)";
+    let era = floor_div(z, 146_097);
+    let doe = format!("({z} - {era} * 146097)");
+    let yoe = format!("(({doe} - {doe} / 1460 + {doe} / 36524 - {doe} / 146096) / 365)");
+    let doy = format!("({doe} - (365 * {yoe} + {yoe} / 4 - {yoe} / 100))");
+    let mp = format!("((5 * {doy} + 2) / 153)");
+    format!(
+        "(({yoe} + {era} * 400 + CASE WHEN {mp} >= 10 THEN 1 ELSE 0 END) * 12 \
+         + CASE WHEN {mp} < 10 THEN {mp} + 2 ELSE {mp} - 10 END)"
+    )
 }
 
 fn placeholder(n: usize, dialect: Dialect) -> String {
@@ -113,7 +140,7 @@ pub(crate) fn kpi_statement(query: &FactsQuery, dialect: Dialect) -> (String, Ve
         .zip(&keys)
         .map(|(key, name)| match key {
             FactKey::Column(c) => format!("{} AS {name}", c.name()),
-            FactKey::Time(b) => format!("{} AS {name}", period(*b, &query.offsets, dialect)),
+            FactKey::Time(b) => format!("{} AS {name}", period(*b, dialect)),
         })
         .collect();
     let (response, resolution) = if query.business {
@@ -142,8 +169,17 @@ pub(crate) fn kpi_statement(query: &FactsQuery, dialect: Dialect) -> (String, Ve
     } else {
         format!(" WHERE {}", conditions.join(" AND "))
     };
+    // The local day is computed once per row, below the period keys.
+    let source_rows = if query.group_by.iter().any(|k| matches!(k, FactKey::Time(_))) {
+        format!(
+            "(SELECT case_facts.*, {} AS local_day FROM case_facts{filter}) AS facts",
+            floor_div(&local_seconds(&query.offsets), 86_400)
+        )
+    } else {
+        format!("case_facts{filter}")
+    };
     let mut sql = format!(
-        "WITH f AS (SELECT {} FROM case_facts{filter})",
+        "WITH f AS (SELECT {} FROM {source_rows})",
         select.join(", ")
     );
     let source = if query.ranks {

@@ -655,3 +655,109 @@ pub fn contacts_move_by_reference<S: Store>(store: S) {
     );
     assert_eq!(cb.check_invariants().unwrap(), Vec::new());
 }
+
+/// The store's reporting aggregation answers as the reference one over
+/// the same facts: random facts from 2000 BC to AD 3000 (some created in
+/// a second before 1970), every key, filters, London's offsets, ranks.
+pub fn kpi_aggregation_matches_the_reference<S: Store>(store: S) {
+    use casebook::store::{aggregate, CaseFacts, FactColumn, FactKey, FactsQuery, TimeBucket};
+    let mut seed = 0x5eed_u64;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let pick =
+        |i: u64, items: &[&str]| (i > 0).then(|| items[(i as usize - 1) % items.len()].to_string());
+    let mut facts = Vec::new();
+    for i in 0..400u128 {
+        let created_s = match next(4) {
+            0 => -125_000_000_000 + next(250_000_000_000) as i64,
+            1 => -(next(86_400 * 40) as i64),
+            _ => 1_767_225_600 + next(86_400 * 400) as i64,
+        };
+        let response = (next(3) > 0).then(|| next(100_000) as i64);
+        facts.push(CaseFacts {
+            case_id: Uuid::from_u128(i + 1),
+            created_s,
+            status: ["new", "in_progress", "resolved"][next(3) as usize].into(),
+            open: next(2) == 0,
+            resolved: next(2) == 0,
+            support_group: pick(next(4), &["network", "billing", "field"]),
+            assignee: pick(next(3), &["ann", "bob"]),
+            channel: pick(next(3), &["voice", "email"]),
+            category: pick(next(2), &["fault"]),
+            priority: pick(next(4), &["P1", "P2", "P3"]),
+            campaign: pick(next(2), &["spring"]),
+            response_s: response,
+            response_business_s: response.map(|r| r / 2),
+            resolution_s: (next(2) == 0).then(|| next(1_000_000) as i64),
+            resolution_business_s: (next(2) == 0).then(|| next(500_000) as i64),
+            resolutions: next(3) as u32,
+            reopens: next(2) as u32,
+            sla_met: next(3) as u32,
+            sla_breached: next(2) as u32,
+            feedback_sum: next(6) as u32,
+            feedback_count: next(2) as u32,
+        });
+    }
+    store
+        .write_with(|tx| {
+            for f in &facts {
+                tx.put_case_facts(f)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let london = vec![(i64::MIN, 0), (1_774_746_000, 3_600), (1_792_890_000, 0)];
+    let queries = [
+        FactsQuery::default(),
+        FactsQuery {
+            group_by: vec![
+                FactKey::Time(TimeBucket::Month),
+                FactKey::Column(FactColumn::SupportGroup),
+            ],
+            offsets: london.clone(),
+            ranks: true,
+            ..FactsQuery::default()
+        },
+        FactsQuery {
+            group_by: vec![
+                FactKey::Time(TimeBucket::Week),
+                FactKey::Column(FactColumn::Channel),
+            ],
+            offsets: london.clone(),
+            business: true,
+            ranks: true,
+            ..FactsQuery::default()
+        },
+        FactsQuery {
+            from_s: Some(-86_400 * 20),
+            to_s: Some(1_767_225_600 + 86_400 * 200),
+            filters: vec![(FactColumn::Priority, vec!["P1".into(), "P3".into()])],
+            group_by: vec![
+                FactKey::Time(TimeBucket::Day),
+                FactKey::Column(FactColumn::Assignee),
+            ],
+            offsets: london,
+            ranks: true,
+            ..FactsQuery::default()
+        },
+    ];
+    for query in &queries {
+        let mut expected = aggregate(&facts, query);
+        let mut got = store.read_with(|tx| tx.case_kpis(query)).unwrap();
+        expected.sort_by(|a, b| a.key.cmp(&b.key));
+        got.sort_by(|a, b| a.key.cmp(&b.key));
+        assert!(!expected.is_empty());
+        assert_eq!(got, expected, "{query:?}");
+    }
+    assert_eq!(
+        store
+            .read_with(|tx| tx.case_facts(Uuid::from_u128(1)))
+            .unwrap()
+            .as_ref(),
+        Some(&facts[0])
+    );
+}
