@@ -1723,7 +1723,7 @@ export interface MatchingTraining {
  * - `resolution_median`: Median seconds from creation to resolution.
  * - `resolution_mean`: Mean seconds from creation to resolution.
  * - `resolution_p90`: 90th percentile of the seconds from creation to resolution.
- * - `sla_attainment`: Share of completed service-level clocks that met their target (0 to 1).
+ * - `sla_attainment`: Share of completed service-level clocks that met their target (0 to 1): each clock of a case counts once, as its latest run ended.
  * - `sla_met`: Completed service-level clocks that met their target.
  * - `sla_breached`: Completed service-level clocks that breached it.
  * - `reopen_rate`: Share of the cases resolved at least once that were reopened (0 to 1).
