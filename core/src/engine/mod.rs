@@ -14,6 +14,7 @@ mod contact_points;
 mod contacts;
 mod customer_card;
 mod dashboard;
+mod definitions;
 mod duplicates;
 mod events;
 mod external_records;

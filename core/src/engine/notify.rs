@@ -4,6 +4,7 @@
 //! case, logs it in each one's contact history and hands it to the host
 //! through the outbox, all in one transaction.
 
+use super::definitions;
 use super::events::{message_subject, role_rank};
 use super::{Casebook, Ref};
 use crate::actor::Actor;
@@ -158,17 +159,8 @@ impl<S: Store> Casebook<S> {
 
     /// The latest version of every response template, by id.
     pub fn response_templates(&self) -> Result<Vec<ResponseTemplate>> {
-        self.store.read_with(|tx| {
-            let mut latest: Vec<ResponseTemplate> = Vec::new();
-            for stored in tx.definitions(RESPONSE_TEMPLATE)? {
-                let template = decode(&stored)?;
-                match latest.last_mut() {
-                    Some(last) if last.id == template.id => *last = template,
-                    _ => latest.push(template),
-                }
-            }
-            Ok(latest)
-        })
+        self.store
+            .read_with(|tx| definitions::latest_of_each(tx, RESPONSE_TEMPLATE))
     }
 
     /// A response template rendered for a customer, on a case or not, as
@@ -324,22 +316,8 @@ fn notified_links(tx: &dyn ReadTx, case: &Case, roles: &[LinkRole]) -> Result<Ve
     Ok(links)
 }
 
-fn decode(stored: &StoredDefinition) -> Result<ResponseTemplate> {
-    serde_json::from_value(stored.body.clone()).map_err(|e| {
-        Error::Internal(format!(
-            "stored response template {} v{} does not read: {e}",
-            stored.id, stored.version
-        ))
-    })
-}
-
 fn latest_response_template(tx: &dyn ReadTx, id: &str) -> Result<Option<ResponseTemplate>> {
-    tx.definitions(RESPONSE_TEMPLATE)?
-        .iter()
-        .filter(|d| d.id == id)
-        .max_by_key(|d| d.version)
-        .map(decode)
-        .transpose()
+    definitions::latest(tx, RESPONSE_TEMPLATE, id)
 }
 
 fn response_template_in(
@@ -347,14 +325,5 @@ fn response_template_in(
     id: &str,
     version: Option<u32>,
 ) -> Result<ResponseTemplate> {
-    let found = match version {
-        None => latest_response_template(tx, id)?,
-        Some(v) => tx
-            .definitions(RESPONSE_TEMPLATE)?
-            .iter()
-            .find(|d| d.id == id && d.version == v)
-            .map(decode)
-            .transpose()?,
-    };
-    found.ok_or_else(|| Error::not_found(Entity::ResponseTemplate, id))
+    definitions::version_of(tx, RESPONSE_TEMPLATE, Entity::ResponseTemplate, id, version)
 }

@@ -2,11 +2,11 @@
 //! period by the store's aggregation, and the facts every case is indexed
 //! by for them (built once for a store from before reports existed).
 
-use super::Casebook;
+use super::{definitions, Casebook};
 use crate::actor::Actor;
-use crate::error::{Entity, Error, Result};
-use crate::report::{facts_query, report_table, ReportDefinition, ReportPeriod, ReportTable};
-use crate::store::{ReadTx, Store, StoreExt, StoredDefinition};
+use crate::error::{Entity, Result};
+use crate::report::{report_table, ReportDefinition, ReportPeriod, ReportTable};
+use crate::store::{Store, StoreExt, StoredDefinition};
 
 /// Definition kind of reports.
 const REPORT: &str = "report";
@@ -31,7 +31,8 @@ impl<S: Store> Casebook<S> {
         let mut def = ReportDefinition::from_json(json)?;
         let now = self.now();
         self.store.write_with(|tx| {
-            def.version = match latest_report(&*tx, &def.id)? {
+            let current: Option<ReportDefinition> = definitions::latest(&*tx, REPORT, &def.id)?;
+            def.version = match current {
                 Some(current) if current.same_definition(&def) => return Ok(current),
                 Some(current) => current.version + 1,
                 None => 1,
@@ -49,22 +50,14 @@ impl<S: Store> Casebook<S> {
 
     /// A report definition version (`None`: the latest).
     pub fn report_definition(&self, id: &str, version: Option<u32>) -> Result<ReportDefinition> {
-        self.store.read_with(|tx| report_in(tx, id, version))
+        self.store
+            .read_with(|tx| definitions::version_of(tx, REPORT, Entity::Report, id, version))
     }
 
     /// The latest version of every report definition, by id.
     pub fn report_definitions(&self) -> Result<Vec<ReportDefinition>> {
-        self.store.read_with(|tx| {
-            let mut latest: Vec<ReportDefinition> = Vec::new();
-            for stored in tx.definitions(REPORT)? {
-                let def = decode(&stored)?;
-                match latest.last_mut() {
-                    Some(last) if last.id == def.id => *last = def,
-                    _ => latest.push(def),
-                }
-            }
-            Ok(latest)
-        })
+        self.store
+            .read_with(|tx| definitions::latest_of_each(tx, REPORT))
     }
 
     /// Runs the latest version of a loaded report over the cases created
@@ -99,7 +92,7 @@ impl<S: Store> Casebook<S> {
     /// ```
     pub fn kpi_report(&self, def: &ReportDefinition, period: ReportPeriod) -> Result<ReportTable> {
         def.check()?;
-        let query = facts_query(def, &period)?;
+        let query = def.facts_query(&period)?;
         let groups = self.store.read_with(|tx| tx.case_kpis(&query))?;
         Ok(report_table(def, period, groups))
     }
@@ -132,35 +125,4 @@ impl<S: Store> Casebook<S> {
         self.store
             .write_with(|tx| tx.raise_sequence(FACTS_INDEXED, FACTS_VERSION))
     }
-}
-
-fn decode(stored: &StoredDefinition) -> Result<ReportDefinition> {
-    serde_json::from_value(stored.body.clone()).map_err(|e| {
-        Error::Internal(format!(
-            "stored report {} v{} does not read: {e}",
-            stored.id, stored.version
-        ))
-    })
-}
-
-fn latest_report(tx: &dyn ReadTx, id: &str) -> Result<Option<ReportDefinition>> {
-    tx.definitions(REPORT)?
-        .iter()
-        .filter(|d| d.id == id)
-        .max_by_key(|d| d.version)
-        .map(decode)
-        .transpose()
-}
-
-fn report_in(tx: &dyn ReadTx, id: &str, version: Option<u32>) -> Result<ReportDefinition> {
-    let found = match version {
-        None => latest_report(tx, id)?,
-        Some(v) => tx
-            .definitions(REPORT)?
-            .iter()
-            .find(|d| d.id == id && d.version == v)
-            .map(decode)
-            .transpose()?,
-    };
-    found.ok_or_else(|| Error::not_found(Entity::Report, id))
 }

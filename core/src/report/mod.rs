@@ -10,4 +10,4 @@ pub use definition::{
     Dimension, DurationTime, Measure, ReportDefinition, ReportFilters, ReportPeriod,
 };
 pub use facts::case_facts;
-pub use table::{facts_query, report_table, ReportTable};
+pub use table::{report_table, ReportTable};

@@ -37,53 +37,49 @@ impl ReportDefinition {
     /// period: the period in whole seconds, the filters, the group keys and
     /// the time zone's offsets over the period.
     pub fn facts_query(&self, period: &ReportPeriod) -> Result<FactsQuery> {
-        facts_query(self, period)
-    }
-}
-
-/// What a store is asked to aggregate for a definition over a period.
-pub fn facts_query(def: &ReportDefinition, period: &ReportPeriod) -> Result<FactsQuery> {
-    period.check()?;
-    let second = |t: Timestamp| t.as_second() + i64::from(t.subsec_nanosecond() > 0);
-    let mut query = FactsQuery {
-        from_s: period.from.map(second),
-        to_s: period.to.map(second),
-        filters: def.filters.columns(),
-        group_by: def.group_by.iter().map(|d| d.key()).collect(),
-        offsets: Vec::new(),
-        business: def.durations == DurationTime::Business,
-        ranks: def.measures.iter().any(|m| m.is_ranked()),
-    };
-    if let Some(bucket) = def.time_dimension() {
-        let (Some(from), Some(to)) = (period.from, period.to) else {
-            return Err(Error::InvalidInput(format!(
-                "report {}: grouping by {} needs a period with both from and to",
-                def.id,
-                bucket_name(bucket)
-            )));
+        let def = self;
+        period.check()?;
+        let second = |t: Timestamp| t.as_second() + i64::from(t.subsec_nanosecond() > 0);
+        let mut query = FactsQuery {
+            from_s: period.from.map(second),
+            to_s: period.to.map(second),
+            filters: def.filters.columns(),
+            group_by: def.group_by.iter().map(|d| d.key()).collect(),
+            offsets: Vec::new(),
+            business: def.durations == DurationTime::Business,
+            ranks: def.measures.iter().any(|m| m.is_ranked()),
         };
-        let zone = def.zone()?;
-        query
-            .offsets
-            .push((i64::MIN, i64::from(zone.to_offset(from).seconds())));
-        for transition in zone.following(from) {
-            if transition.timestamp() >= to {
-                break;
-            }
-            if query.offsets.len() > MAX_TRANSITIONS {
+        if let Some(bucket) = def.time_dimension() {
+            let (Some(from), Some(to)) = (period.from, period.to) else {
                 return Err(Error::InvalidInput(format!(
-                    "report {}: the period is too long to group by {}",
+                    "report {}: grouping by {} needs a period with both from and to",
                     def.id,
                     bucket_name(bucket)
                 )));
+            };
+            let zone = def.zone()?;
+            query
+                .offsets
+                .push((i64::MIN, i64::from(zone.to_offset(from).seconds())));
+            for transition in zone.following(from) {
+                if transition.timestamp() >= to {
+                    break;
+                }
+                if query.offsets.len() > MAX_TRANSITIONS {
+                    return Err(Error::InvalidInput(format!(
+                        "report {}: the period is too long to group by {}",
+                        def.id,
+                        bucket_name(bucket)
+                    )));
+                }
+                query.offsets.push((
+                    transition.timestamp().as_second(),
+                    i64::from(transition.offset().seconds()),
+                ));
             }
-            query.offsets.push((
-                transition.timestamp().as_second(),
-                i64::from(transition.offset().seconds()),
-            ));
         }
+        Ok(query)
     }
-    Ok(query)
 }
 
 fn bucket_name(bucket: TimeBucket) -> &'static str {
