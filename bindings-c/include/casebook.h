@@ -129,6 +129,10 @@ typedef enum {
    * windows, unknown field, ...).
    */
   CASEBOOK_STATUS_INVALID_DEFINITION = 14,
+  /**
+   * A case cannot be resolved while mandatory tasks are open; the error lists them.
+   */
+  CASEBOOK_STATUS_TASKS_OPEN = 15,
 } casebook_status;
 
 /**

@@ -53,6 +53,8 @@ pub enum casebook_status {
     /// A calendar, SLA or other rule definition is inconsistent (bad time zone, overlapping
     /// windows, unknown field, ...).
     InvalidDefinition = 14,
+    /// A case cannot be resolved while mandatory tasks are open; the error lists them.
+    TasksOpen = 15,
 }
 
 impl From<ErrorCode> for casebook_status {
@@ -72,6 +74,7 @@ impl From<ErrorCode> for casebook_status {
             ErrorCode::Internal => casebook_status::Internal,
             ErrorCode::InvalidState => casebook_status::InvalidState,
             ErrorCode::InvalidDefinition => casebook_status::InvalidDefinition,
+            ErrorCode::TasksOpen => casebook_status::TasksOpen,
         }
     }
 }

@@ -89,8 +89,8 @@ pub use engine::{
     Rejection, RelatedGroup, RelatedInput, RelatedView, UnreachedProfile,
 };
 pub use error::{
-    quote, Entity, Error, ErrorCode, FieldError, FieldErrorCode, FieldErrors, Result, StorageError,
-    StorageErrorKind,
+    quote, Entity, Error, ErrorCode, FieldError, FieldErrorCode, FieldErrors, OpenTask, Result,
+    StorageError, StorageErrorKind,
 };
 pub use identity::{
     ComparisonLevel, DuplicateCandidate, DuplicateCluster, DuplicateMember, DuplicatePair,
@@ -106,13 +106,14 @@ pub use intake::{
 pub use integrity::{InvariantProblem, ProblemKind};
 pub use model::{
     Attachment, AttachmentInput, AuditEntry, CampaignCount, Case, CaseChange, CaseInput, CaseLink,
-    CaseStatus, CaseSummary, Channel, ChannelCount, Contact, ContactInput, ContactKind,
+    CaseStatus, CaseSummary, CaseTask, Channel, ChannelCount, Contact, ContactInput, ContactKind,
     ContactOutcome, ContactPoint, ContactPointInput, DashboardFilter, Direction, EntryKind, Event,
     EventConsumer, EventKind, EventSubject, ExternalLink, ExternalRef, Feedback, FeedbackInput,
     FeedbackScale, HostRequest, HostRequestKind, HostRequestStatus, Identification, Level,
     LinkInput, LinkRole, LinkStatus, Priority, PriorityMatrix, Profile, ProfileDashboard,
     ProfileInput, ProfileSummary, Recipient, RelatedCustomer, RelatedKind, RelatedRecord, Relation,
-    RelationInput, Resolution, ResolutionInput, StatusCount, SubjectKind, Target, TimelineEntry,
+    RelationInput, Resolution, ResolutionInput, StatusCount, SubjectKind, Target, TaskInput,
+    TaskKind, TaskListItem, TaskOwner, TaskStatus, TimelineEntry,
 };
 pub use phone::{PhoneEquivalence, PhoneProblem, PhoneRules};
 pub use report::{

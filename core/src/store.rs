@@ -16,7 +16,7 @@
 //! transaction they are given.
 
 use crate::error::{Entity, Error, Result};
-use crate::model::{AuditEntry, Case, CaseLink, Contact, Profile, Relation};
+use crate::model::{AuditEntry, Case, CaseLink, Contact, Profile, Relation, TaskOwner};
 use crate::sla::{SlaDue, SlaDueKey};
 use crate::template::{Template, TemplateRef};
 use jiff::Timestamp;
@@ -27,11 +27,13 @@ use uuid::Uuid;
 
 mod batch;
 mod facts;
+mod tasks;
 pub use batch::{read_one_by_one, Looked, Lookup};
 pub use facts::{
     aggregate, local_seconds, period_of, rank_bounds, CaseFacts, DurationStats, FactColumn,
     FactKey, FactsGroup, FactsQuery, KeyValue, TimeBucket,
 };
+pub use tasks::{TaskRow, TaskUrgency};
 
 /// Version of the [`Snapshot`] format.
 pub const SNAPSHOT_FORMAT: u32 = 1;
@@ -253,6 +255,13 @@ pub trait ReadTx {
     /// [`aggregate`] computes them (in any order).
     fn case_kpis(&self, query: &FactsQuery) -> Result<Vec<FactsGroup>>;
 
+    /// An owner's task rows listed at `now_s` (their `visible_s` at or
+    /// before it), most urgent first ([`TaskRow::urgency`]), at most `limit`:
+    /// an index range, never a scan of every task.
+    fn open_tasks(&self, owner: &TaskOwner, now_s: i64, limit: usize) -> Result<Vec<TaskRow>>;
+    /// The task rows indexed for a case, sorted by task id.
+    fn task_rows_of_case(&self, case: Uuid) -> Result<Vec<TaskRow>>;
+
     /// Current value of a sequence (0 if never used).
     fn sequence(&self, name: &str) -> Result<u64>;
     /// Audit entries about a record (or all, with `None`), oldest first.
@@ -320,6 +329,8 @@ pub trait WriteTx: ReadTx {
     fn put_definition(&mut self, definition: &StoredDefinition) -> Result<()>;
     /// Inserts or replaces what reports know of a case.
     fn put_case_facts(&mut self, facts: &CaseFacts) -> Result<()>;
+    /// Replaces the task rows indexed for a case.
+    fn put_task_rows(&mut self, case: Uuid, rows: &[TaskRow]) -> Result<()>;
     /// Replaces the service-level crossings indexed for a case.
     fn put_sla_due(&mut self, case: Uuid, due: &[SlaDue]) -> Result<()>;
     /// Takes a crossing: records its key as taken and drops it from the

@@ -87,7 +87,14 @@ macro_rules! conformance_suite {
             reports::kpis_by_group_and_period,
             reports::reports_are_checked_versioned_and_exported,
             reports::report_facts_follow_case_merges,
+            tasks::tasks_hold_resolution_and_list_most_urgent_first,
+            tasks::follow_ups_show_once_due,
+            tasks::tasks_follow_case_merges,
         );
+        #[test]
+        fn task_lists_match_the_cases_after_any_sequence() {
+            $crate::conformance::tasks::task_lists_match_the_cases_after_any_sequence(&|| $make);
+        }
         #[test]
         fn links_survive_merges_without_duplicates() {
             $crate::conformance::linked::links_survive_merges_without_duplicates(&|| $make);

@@ -224,6 +224,22 @@ operations! {
         cb.remove_attachment(&a.actor()?, &a.get("on")?, a.get("id")?)?;
         Ok(json!({}))
     };
+    "add_task" => |cb, a| to_value(&cb.add_task(&a.actor()?, a.str("case")?, a.get("input")?)?);
+    "edit_task" => |cb, a| to_value(&cb.edit_task(
+        &a.actor()?,
+        a.str("case")?,
+        a.get("task")?,
+        a.get("version")?,
+        a.get("input")?,
+    )?);
+    "set_task_status" => |cb, a| to_value(&cb.set_task_status(
+        &a.actor()?,
+        a.str("case")?,
+        a.get("task")?,
+        a.get("version")?,
+        a.get::<crate::model::TaskStatus>("status")?,
+    )?);
+    "task_list" => |cb, a| to_value(&cb.task_list(&a.get("owner")?, a.limit(100)?)?);
     "profile_attachments" => |cb, a| to_value(&cb.profile_attachments(a.str("profile")?)?);
     "relate_record" => |cb, a| to_value(&cb.relate_record(&a.actor()?, a.str("case")?, a.get("input")?)?);
     "unrelate_record" => |cb, a| {

@@ -1,6 +1,6 @@
 //! Case merge: a duplicate case folds into the case that survives. Its
 //! timeline entries (marked with their origin), profile links, contacts,
-//! related records, attachments, external records and child cases move;
+//! related records, attachments, tasks, external records and child cases move;
 //! the duplicate is closed as "duplicate of CS..." and points to the
 //! survivor. A preview
 //! first, one transaction, audited, and undone exactly while nothing moved
@@ -45,7 +45,7 @@ pub struct CaseMergePreview {
     pub links_moved: usize,
     /// Contacts moving.
     pub contacts_moved: usize,
-    /// Related records, attachments and external records moving.
+    /// Related records, attachments, tasks and external records moving.
     pub records_moved: usize,
     /// Child cases of the duplicate that become the survivor's children.
     pub children_moved: usize,
@@ -128,8 +128,8 @@ impl<S: Store> Casebook<S> {
 
     /// Merges a duplicate case into the survivor, in one transaction:
     /// timeline entries (marked with their origin), profile links (each
-    /// profile linked once), contacts, related records, attachments and
-    /// external records move; the duplicate is closed as a duplicate of the
+    /// profile linked once), contacts, related records, attachments, tasks
+    /// and external records move; the duplicate is closed as a duplicate of the
     /// survivor. Audited; [`Casebook::unmerge_cases`] undoes it.
     pub fn merge_cases(&self, actor: &Actor, plan: &CaseMergePlan) -> Result<CaseMergeOutcome> {
         let by = actor.check()?;
@@ -358,6 +358,10 @@ impl<S: Store> Casebook<S> {
         }
         for attachment in std::mem::take(&mut closed.attachments) {
             merged.attachments.push(attachment);
+            records_moved += 1;
+        }
+        for task in std::mem::take(&mut closed.tasks) {
+            merged.tasks.push(task);
             records_moved += 1;
         }
         for link in std::mem::take(&mut closed.external_records) {

@@ -152,6 +152,7 @@ impl<S: Store> Casebook<S> {
             attachments: Vec::new(),
             resolution: None,
             feedback: Vec::new(),
+            tasks: Vec::new(),
             created_at: now,
             created_by: by.to_string(),
             updated_at: now,
@@ -266,6 +267,7 @@ impl<S: Store> Casebook<S> {
         case.status = from.transition(to)?;
         match to {
             CaseStatus::Resolved => {
+                super::tasks::check_tasks_allow_resolution(case)?;
                 let notes = resolution
                     .map(|r| r.notes.trim().to_string())
                     .unwrap_or_default();

@@ -37,6 +37,7 @@ mod reports;
 mod slas;
 mod snapshot;
 mod targets;
+mod tasks;
 mod templates;
 
 pub use attachments::AttachedFile;

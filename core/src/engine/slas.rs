@@ -353,6 +353,7 @@ impl<S: Store> Casebook<S> {
             tx.put_sla_due(case.id, &due)?;
             derive_clocks(&history, set, facts_instant(case, &history))
         };
+        tx.put_task_rows(case.id, &super::tasks::task_rows(case))?;
         tx.put_case_facts(&case_facts(case, &clocks))
     }
 

@@ -203,6 +203,13 @@ impl<S: Store> Casebook<S> {
                         format!("case {} has stale service-level crossings", c.number),
                     ));
                 }
+                if tx.task_rows_of_case(c.id)? != super::tasks::task_rows(c) {
+                    problems.push(InvariantProblem::new(
+                        ProblemKind::StaleIndex,
+                        &c.number,
+                        format!("case {} has stale task list rows", c.number),
+                    ));
+                }
                 if tx.case_facts(c.id)? != Some(self.case_facts_in(tx, &slas, c)?) {
                     problems.push(InvariantProblem::new(
                         ProblemKind::StaleIndex,

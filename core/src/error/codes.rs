@@ -67,6 +67,8 @@ error_table! {
     InvalidState = 13, "invalid_state";
     /// A calendar, SLA or other rule definition is inconsistent (bad time zone, overlapping windows, unknown field, ...).
     InvalidDefinition = 14, "invalid_definition";
+    /// A case cannot be resolved while mandatory tasks are open; the error lists them.
+    TasksOpen = 15, "tasks_open";
 }
 
 impl ErrorCode {

@@ -16,7 +16,18 @@ pub use quote::quote;
 pub use storage::{StorageError, StorageErrorKind};
 
 use crate::identity::DuplicateCandidate;
+use serde::{Deserialize, Serialize};
 use std::fmt;
+
+/// An open mandatory task, as [`Error::TasksOpen`] names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct OpenTask {
+    /// Task id.
+    pub id: uuid::Uuid,
+    /// What it is.
+    pub title: String,
+}
 
 /// Result type of every fallible casebook operation.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -61,6 +72,8 @@ pub enum Entity {
     Feedback,
     /// A report definition.
     Report,
+    /// A task of a case.
+    Task,
 }
 
 impl fmt::Display for Entity {
@@ -84,6 +97,7 @@ impl fmt::Display for Entity {
             Entity::ResponseTemplate => "response template",
             Entity::Feedback => "feedback",
             Entity::Report => "report",
+            Entity::Task => "task",
         })
     }
 }
@@ -166,6 +180,14 @@ pub enum Error {
     /// The operation does not fit the record's current state.
     #[error("{}", bound(.0))]
     InvalidState(String),
+    /// Mandatory tasks hold a case's resolution back.
+    #[error("case `{}` has {} open mandatory task(s): {}; finish or cancel them first", quote(case), tasks.len(), tasks.iter().map(|t| format!("`{}`", quote(&t.title))).collect::<Vec<_>>().join(", "))]
+    TasksOpen {
+        /// The case number.
+        case: String,
+        /// The open mandatory tasks, in the order they were added.
+        tasks: Vec<OpenTask>,
+    },
     /// Storage failure, with its kind and cause.
     #[error(transparent)]
     Storage(StorageError),
@@ -192,6 +214,7 @@ impl Error {
             Error::DuplicateSuspected { .. } => ErrorCode::DuplicateSuspected,
             Error::UnmergeRefused(_) => ErrorCode::UnmergeRefused,
             Error::InvalidState(_) => ErrorCode::InvalidState,
+            Error::TasksOpen { .. } => ErrorCode::TasksOpen,
             Error::Storage(_) => ErrorCode::Storage,
             Error::IncompatibleVersion(_) => ErrorCode::IncompatibleVersion,
             Error::Internal(_) => ErrorCode::Internal,
@@ -214,7 +237,8 @@ impl Error {
 
     /// A structured, JSON-ready description of the error: `code`, `status`
     /// and `message`, plus `field_errors` (validation), `candidates`
-    /// (suspected duplicates) or `storage_kind` (storage failures).
+    /// (suspected duplicates), `tasks` (open mandatory tasks) or
+    /// `storage_kind` (storage failures).
     pub fn to_json(&self) -> serde_json::Value {
         let mut out = serde_json::json!({
             "code": self.code().as_str(),
@@ -227,6 +251,9 @@ impl Error {
             }
             Error::DuplicateSuspected { candidates } => {
                 out["candidates"] = serde_json::to_value(candidates).unwrap_or_default();
+            }
+            Error::TasksOpen { tasks, .. } => {
+                out["tasks"] = serde_json::to_value(tasks).unwrap_or_default();
             }
             Error::Storage(e) => {
                 out["storage_kind"] = serde_json::Value::from(e.kind().as_str());

@@ -150,6 +150,9 @@ pub struct Case {
     /// Satisfaction feedback, one per customer, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub feedback: Vec<super::Feedback>,
+    /// Tasks and follow-ups, in the order they were added.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<super::CaseTask>,
     /// Creation time.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Instant"))]
     pub created_at: Timestamp,

@@ -11,6 +11,7 @@ mod feedback;
 mod linked;
 mod profile;
 mod relation;
+mod task;
 mod workflow;
 
 pub use audit::AuditEntry;
@@ -34,4 +35,5 @@ pub use profile::{
 };
 pub(crate) use relation::one_or_many;
 pub use relation::{relation_key, RelatedCustomer, Relation, RelationInput};
+pub use task::{CaseTask, TaskInput, TaskKind, TaskListItem, TaskOwner, TaskStatus};
 pub use workflow::{CaseStatus, Level, Priority, PriorityMatrix};

@@ -1,6 +1,8 @@
 //! What both SQL stores share: how instants, limits and search tokens
 //! become column values and ranges.
 
+use crate::model::TaskOwner;
+use crate::store::TaskRow;
 use jiff::Timestamp;
 
 /// A limit as a SQL `LIMIT` takes it (a signed 64-bit integer).
@@ -36,4 +38,22 @@ pub(crate) fn plain_token(token: &str) -> bool {
     token
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+/// Who lists a row: 1 and the assignee, 2 and the group while unassigned,
+/// 0 for nobody.
+pub(crate) fn owner_of(row: &TaskRow) -> (i64, &str) {
+    match (&row.assignee, &row.support_group) {
+        (Some(agent), _) => (1, agent),
+        (None, Some(group)) => (2, group),
+        (None, None) => (0, ""),
+    }
+}
+
+/// The `owner_kind` and `owner` columns a list reads.
+pub(crate) fn owner_key(owner: &TaskOwner) -> (i64, &str) {
+    match owner {
+        TaskOwner::Assignee(agent) => (1, agent),
+        TaskOwner::SupportGroup(group) => (2, group),
+    }
 }

@@ -23,4 +23,5 @@ pub mod reports;
 pub mod search;
 pub mod slas;
 pub mod store_contract;
+pub mod tasks;
 pub mod whole_store;

@@ -147,6 +147,8 @@ pub(super) struct Data {
     pub(super) slas: super::slas::SlaData,
     /// What reports know of each case.
     pub(super) facts: HashMap<Uuid, crate::store::CaseFacts>,
+    /// What task lists read.
+    pub(super) tasks: super::tasks::TaskData,
 }
 
 /// A profile as the undo journal keeps it.
@@ -170,6 +172,7 @@ pub(super) enum Undo {
     SlaDue(Uuid, Vec<crate::sla::SlaDue>),
     SlaTaken(crate::sla::SlaDueKey, Option<crate::sla::SlaDue>),
     Facts(Uuid, Option<Box<crate::store::CaseFacts>>),
+    TaskRows(Uuid, Vec<crate::store::TaskRow>),
 }
 
 impl Data {
@@ -419,6 +422,9 @@ impl Data {
                     self.facts.remove(&case);
                 }
             },
+            Undo::TaskRows(case, rows) => {
+                self.tasks.set_rows(case, rows);
+            }
             Undo::SlaTaken(key, row) => {
                 self.slas.set_taken(&key, false);
                 if let Some(row) = row {

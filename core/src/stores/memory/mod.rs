@@ -4,6 +4,7 @@ mod data;
 mod read;
 mod search;
 mod slas;
+mod tasks;
 
 use crate::error::{Entity, Error, Result};
 use crate::model::{relation_key, AuditEntry, Case, CaseLink, Contact, Profile, Relation};
@@ -106,6 +107,8 @@ impl ReadTx for MemoryWrite<'_> {
         sla_taken_of_case(case: Uuid) -> Vec<SlaDueKey>;
         case_facts(case: Uuid) -> Option<CaseFacts>;
         case_kpis(query: &FactsQuery) -> Vec<FactsGroup>;
+        open_tasks(owner: &crate::model::TaskOwner, now_s: i64, limit: usize) -> Vec<crate::store::TaskRow>;
+        task_rows_of_case(case: Uuid) -> Vec<crate::store::TaskRow>;
         export() -> Snapshot;
     }
 }
@@ -263,6 +266,12 @@ impl WriteTx for MemoryWrite<'_> {
         let old = self.data.facts.insert(facts.case_id, facts.clone());
         self.undo
             .push(Undo::Facts(facts.case_id, old.map(Box::new)));
+        Ok(())
+    }
+
+    fn put_task_rows(&mut self, case: Uuid, rows: &[crate::store::TaskRow]) -> Result<()> {
+        let old = self.data.tasks.set_rows(case, rows.to_vec());
+        self.undo.push(Undo::TaskRows(case, old));
         Ok(())
     }
 

@@ -325,6 +325,19 @@ impl ReadTx for Data {
         Ok(aggregate(self.facts.values(), query))
     }
 
+    fn open_tasks(
+        &self,
+        owner: &crate::model::TaskOwner,
+        now_s: i64,
+        limit: usize,
+    ) -> Result<Vec<crate::store::TaskRow>> {
+        Ok(self.tasks.open_tasks(owner, now_s, limit))
+    }
+
+    fn task_rows_of_case(&self, case: Uuid) -> Result<Vec<crate::store::TaskRow>> {
+        Ok(self.tasks.rows_of_case(case))
+    }
+
     fn export(&self) -> Result<Snapshot> {
         let mut profiles: Vec<Profile> = self
             .profiles

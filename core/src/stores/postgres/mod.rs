@@ -44,6 +44,7 @@ mod pool;
 mod read;
 mod schema;
 mod slas;
+mod tasks;
 mod wire;
 mod write;
 

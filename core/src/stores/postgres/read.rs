@@ -468,6 +468,19 @@ impl ReadTx for Tx<'_> {
         self.taken_of_case(case)
     }
 
+    fn open_tasks(
+        &self,
+        owner: &crate::model::TaskOwner,
+        now_s: i64,
+        limit: usize,
+    ) -> Result<Vec<crate::store::TaskRow>> {
+        self.read_open_tasks(owner, now_s, limit)
+    }
+
+    fn task_rows_of_case(&self, case: Uuid) -> Result<Vec<crate::store::TaskRow>> {
+        self.read_task_rows_of_case(case)
+    }
+
     fn case_facts(&self, case: Uuid) -> Result<Option<crate::store::CaseFacts>> {
         self.read_case_facts(case)
     }

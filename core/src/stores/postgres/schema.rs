@@ -10,7 +10,7 @@ use crate::error::{Error, Result, StorageErrorKind};
 
 /// The schema version this casebook writes. Opening an older database
 /// upgrades it; a newer one is refused.
-pub(crate) const SCHEMA_VERSION: u32 = 2;
+pub(crate) const SCHEMA_VERSION: u32 = 3;
 
 /// Key of the advisory lock migrations run under, so servers starting at
 /// once upgrade the database once ("casebook" in ASCII).
@@ -161,6 +161,22 @@ pub(super) const MIGRATIONS: &[&str] = &[
         feedback_count bigint NOT NULL
     );
     CREATE INDEX case_facts_by_created ON case_facts (created_s);"#,
+    // v3: task lists, one row per listed task, by owner in list order.
+    r#"CREATE TABLE task_rows (
+        case_id uuid NOT NULL,
+        task_id uuid NOT NULL,
+        assignee text COLLATE "C",
+        support_group text COLLATE "C",
+        owner_kind bigint NOT NULL,
+        owner text COLLATE "C" NOT NULL,
+        due_s bigint NOT NULL,
+        priority bigint NOT NULL,
+        created_s bigint NOT NULL,
+        visible_s bigint NOT NULL,
+        PRIMARY KEY (case_id, task_id)
+    );
+    CREATE INDEX task_rows_by_owner
+        ON task_rows (owner_kind, owner, due_s, priority, created_s, task_id, case_id);"#,
 ];
 
 const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);

@@ -341,6 +341,10 @@ impl WriteTx for Tx<'_> {
         self.insert_definition(definition)
     }
 
+    fn put_task_rows(&mut self, case: Uuid, rows: &[crate::store::TaskRow]) -> Result<()> {
+        self.replace_task_rows(case, rows)
+    }
+
     fn put_case_facts(&mut self, facts: &crate::store::CaseFacts) -> Result<()> {
         self.write_case_facts(facts)
     }

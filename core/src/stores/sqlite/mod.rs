@@ -20,6 +20,7 @@ mod schema;
 mod slas;
 #[cfg(test)]
 mod slas_tests;
+mod tasks;
 #[cfg(test)]
 mod tests;
 mod turns;

@@ -241,6 +241,19 @@ impl ReadTx for Tx<'_> {
         self.aggregate_facts(query)
     }
 
+    fn open_tasks(
+        &self,
+        owner: &crate::model::TaskOwner,
+        now_s: i64,
+        limit: usize,
+    ) -> Result<Vec<crate::store::TaskRow>> {
+        self.read_open_tasks(owner, now_s, limit)
+    }
+
+    fn task_rows_of_case(&self, case: Uuid) -> Result<Vec<crate::store::TaskRow>> {
+        self.read_task_rows_of_case(case)
+    }
+
     fn case_index(&self, id: Uuid) -> Result<Option<CaseIndex>> {
         let tokens: Option<String> = self.value(
             "SELECT search_tokens FROM cases WHERE id = ?1",

@@ -12,7 +12,7 @@ use std::path::Path;
 /// ```
 /// assert!(casebook::SqliteStore::SCHEMA_VERSION >= 6);
 /// ```
-pub(crate) const SCHEMA_VERSION: u32 = 7;
+pub(crate) const SCHEMA_VERSION: u32 = 8;
 
 /// First schema version with the FTS5 case search index.
 pub(super) const FTS_VERSION: u32 = 2;
@@ -29,6 +29,9 @@ pub(super) const SLA_VERSION: u32 = 6;
 
 /// First schema version with the report facts of every case.
 pub(super) const FACTS_VERSION: u32 = 7;
+
+/// First schema version with the task rows of task lists.
+pub(super) const TASKS_VERSION: u32 = 8;
 
 /// Migration steps: `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
 /// Released steps never change; a new version appends a step.
@@ -197,6 +200,23 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX case_facts_by_created ON case_facts (created_s);
     DELETE FROM sequences WHERE name = 'case_facts_version';",
+    // v8: task lists, one row per listed task, by owner in list order
+    // (older files hold no tasks: nothing to fill in).
+    "CREATE TABLE task_rows (
+        case_id BLOB NOT NULL,
+        task_id BLOB NOT NULL,
+        assignee TEXT,
+        support_group TEXT,
+        owner_kind INTEGER NOT NULL,
+        owner TEXT NOT NULL,
+        due_s INTEGER NOT NULL,
+        priority INTEGER NOT NULL,
+        created_s INTEGER NOT NULL,
+        visible_s INTEGER NOT NULL,
+        PRIMARY KEY (case_id, task_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX task_rows_by_owner
+        ON task_rows (owner_kind, owner, due_s, priority, created_s, task_id, case_id);",
 ];
 
 const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);

@@ -352,6 +352,10 @@ impl WriteTx for Tx<'_> {
         self.write_case_facts(facts)
     }
 
+    fn put_task_rows(&mut self, case: Uuid, rows: &[crate::store::TaskRow]) -> Result<()> {
+        self.replace_task_rows(case, rows)
+    }
+
     fn put_sla_due(&mut self, case: Uuid, due: &[SlaDue]) -> Result<()> {
         self.replace_due(case, due)
     }
