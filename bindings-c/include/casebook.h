@@ -973,6 +973,58 @@ casebook_status casebook_kpi_report(const casebook_t *handle,
 casebook_status casebook_report_csv(const char *table_json, char **out_csv);
 
 /**
+ * Adds a task to a case (`case_ref`: number or id) from `input_json`:
+ * `{title, kind, assignee, support_group, due_at, channel, mandatory}`
+ * (`kind` `"task"` or `"follow_up"`; a follow-up needs `due_at`).
+ * Answers the task with its `id` and `version`. Only follow-ups are added
+ * to a case that is no longer open (`CASEBOOK_STATUS_INVALID_STATE`).
+ */
+casebook_status casebook_add_task(const casebook_t *handle,
+                                  const char *by,
+                                  const char *case_ref,
+                                  const char *input_json,
+                                  char **out_json);
+
+/**
+ * Replaces an open task's editable part, given the task `version` the edit
+ * was made on (a stale one is `CASEBOOK_STATUS_CONFLICT`); answers the task.
+ */
+casebook_status casebook_edit_task(const casebook_t *handle,
+                                   const char *by,
+                                   const char *case_ref,
+                                   const char *task_id,
+                                   uint64_t version,
+                                   const char *input_json,
+                                   char **out_json);
+
+/**
+ * Moves a task to `status` (`"open"`, `"done"`, `"cancelled"`), given its
+ * `version`; answers the task. Resolving a case while a mandatory task is
+ * open fails with `CASEBOOK_STATUS_TASKS_OPEN`, whose error JSON lists them.
+ */
+casebook_status casebook_set_task_status(const casebook_t *handle,
+                                         const char *by,
+                                         const char *case_ref,
+                                         const char *task_id,
+                                         uint64_t version,
+                                         const char *status,
+                                         char **out_json);
+
+/**
+ * A task list across cases, most urgent first (earliest due, then the
+ * case's priority, then the oldest): the tasks assigned to `assignee`, or
+ * when `assignee` is NULL the unassigned tasks of `support_group`. Open
+ * tasks of open cases and follow-ups once due; at most `limit` (0: 100).
+ * Answers `[{case_id, case_number, short_description, case_status,
+ * priority, task, overdue}]`.
+ */
+casebook_status casebook_task_list(const casebook_t *handle,
+                                   const char *assignee,
+                                   const char *support_group,
+                                   size_t limit,
+                                   char **out_json);
+
+/**
  * The internal `id` of the profile, case or contact in `answer` (a string
  * handed out by `casebook_create_profile`, `casebook_update_profile`,
  * `casebook_create_case`, `casebook_log_contact`, ...). `*out` belongs to

@@ -65,6 +65,8 @@ mod dashboard;
 
 mod reports;
 
+mod tasks;
+
 mod answer;
 
 // What they share.

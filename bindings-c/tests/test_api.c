@@ -777,6 +777,7 @@ int main(void) {
     test_notify_case(cb);
     test_profile_dashboard(cb);
     test_reports(cb);
+    test_tasks(cb);
     OK(casebook_free(cb));
 
     /* The same again over a fresh SQLite file, and the file checks. */
@@ -811,6 +812,7 @@ int main(void) {
         test_notify_case(cb);
         test_profile_dashboard(cb);
         test_reports(cb);
+        test_tasks(cb);
         OK(casebook_free(cb));
         test_sqlite_files(dir);
         snprintf(path, sizeof path, "rm -rf '%s'", dir);
@@ -842,6 +844,7 @@ int main(void) {
             test_notify_case(cb);
             test_profile_dashboard(cb);
             test_reports(cb);
+            test_tasks(cb);
             OK(casebook_free(cb));
             test_postgres_databases(pg);
         }

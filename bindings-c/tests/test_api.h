@@ -59,6 +59,8 @@ void test_events(casebook_t *cb);
 void test_notify_case(casebook_t *cb);
 void test_profile_dashboard(casebook_t *cb);
 void test_reports(casebook_t *cb);
+/* test_tasks.c: tasks on a case and an agent's task list. */
+void test_tasks(casebook_t *cb);
 
 /* test_telephony.c: what a telephony host reads without JSON parsing,
  * stale handles, short messages, the status enum in a switch. */

@@ -294,6 +294,7 @@ int status_is_retryable(casebook_status status) {
     case CASEBOOK_STATUS_INTERNAL:
     case CASEBOOK_STATUS_INVALID_STATE:
     case CASEBOOK_STATUS_INVALID_DEFINITION:
+    case CASEBOOK_STATUS_TASKS_OPEN:
         return 0;
     }
     return 0;

@@ -222,6 +222,8 @@ export interface Case {
     resolution?: Resolution;
     /** Support group. */
     supportGroup?: string;
+    /** Tasks and follow-ups, in the order they were added. */
+    tasks?: CaseTask[];
     /** Template the custom fields were validated against. */
     template?: TemplateRef;
 }
@@ -338,7 +340,7 @@ export interface CaseMergePreview {
     linksMoved: number;
     /** Contacts moving. */
     contactsMoved: number;
-    /** Related records, attachments and external records moving. */
+    /** Related records, attachments, tasks and external records moving. */
     recordsMoved: number;
     /** Child cases of the duplicate that become the survivor's children. */
     childrenMoved: number;
@@ -425,6 +427,40 @@ export interface CaseSummary {
     assignee?: string;
     /** Its service levels, where a screen pop shows them (open cases). */
     slas?: SlaClock[];
+}
+
+/** A task of a case. */
+export interface CaseTask {
+    /** Task id. */
+    id: Uuid;
+    /** Optimistic-concurrency version of the task (1 when added). */
+    version: number;
+    /** Task or follow-up. */
+    kind: TaskKind;
+    /** What to do. */
+    title: string;
+    /** Whether the case may not be resolved while it is open. */
+    mandatory: boolean;
+    /** Status. */
+    status: TaskStatus;
+    /** Who added it. */
+    createdBy: string;
+    /** When. */
+    createdAt: Timestamp;
+    /** Who last changed it. */
+    updatedBy: string;
+    /** When. */
+    updatedAt: Timestamp;
+    /** The agent who does it. */
+    assignee?: string;
+    /** A follow-up's channel (how to reach the customer). */
+    channel?: Channel;
+    /** When it was done or cancelled (cleared when reopened). */
+    closedAt?: Timestamp;
+    /** When it is due. */
+    dueAt?: Timestamp;
+    /** The group that does it (its queue lists it while nobody is assigned). */
+    supportGroup?: string;
 }
 
 /**
@@ -810,8 +846,9 @@ export type EntryKind = "work_note" | "comment" | "status_change";
  * - `internal`: A bug inside casebook (a caught panic, a broken invariant).
  * - `invalid_state`: The operation is not allowed in the current state (e.g. merging a tombstone).
  * - `invalid_definition`: A calendar, SLA or other rule definition is inconsistent (bad time zone, overlapping windows, unknown field, ...).
+ * - `tasks_open`: A case cannot be resolved while mandatory tasks are open; the error lists them.
  */
-export type ErrorCode = "invalid_input" | "validation_failed" | "invalid_template" | "not_found" | "conflict" | "illegal_transition" | "already_exists" | "duplicate_suspected" | "unmerge_refused" | "storage" | "incompatible_version" | "internal" | "invalid_state" | "invalid_definition";
+export type ErrorCode = "invalid_input" | "validation_failed" | "invalid_template" | "not_found" | "conflict" | "illegal_transition" | "already_exists" | "duplicate_suspected" | "unmerge_refused" | "storage" | "incompatible_version" | "internal" | "invalid_state" | "invalid_definition" | "tasks_open";
 
 /** What happens to a case when a threshold is crossed. */
 export interface Escalation {
@@ -2673,6 +2710,69 @@ export type Target =
     | { case: string; profile?: never; contact?: never }
     /** A contact (an interaction): its id. */
     | { contact: string; profile?: never; case?: never };
+
+/** The editable part of a task, to add one or replace it. */
+export interface TaskInput {
+    /**
+     * The agent who does it. Left out together with `support_group`, a
+     * new task goes to the case's assignee and group.
+     */
+    assignee?: string;
+    /** A follow-up's channel. */
+    channel?: Channel;
+    /** When it is due (required for a follow-up). */
+    dueAt?: Timestamp;
+    /** Task (the default) or follow-up. */
+    kind?: TaskKind;
+    /** Whether the case may not be resolved while it is open (never a follow-up). */
+    mandatory?: boolean;
+    /** The group that does it. */
+    supportGroup?: string;
+    /** What to do (required). */
+    title?: string;
+}
+
+/**
+ * What a task is for.
+ *
+ * - `task`: Work to do on the case.
+ * - `follow_up`: A contact scheduled with the customer (after closure, often): it needs a due date and shows in task lists only once due.
+ */
+export type TaskKind = "task" | "follow_up";
+
+/** One line of a task list: the task and the case it belongs to. */
+export interface TaskListItem {
+    /** The case's id. */
+    caseId: Uuid;
+    /** The case's number. */
+    caseNumber: string;
+    /** The case's summary. */
+    shortDescription: string;
+    /** The case's status. */
+    caseStatus: CaseStatus;
+    /** The case's priority. */
+    priority: Priority;
+    /** The task. */
+    task: CaseTask;
+    /** Whether its due time has passed. */
+    overdue: boolean;
+}
+
+/** Whose task list to read. */
+export type TaskOwner =
+    /** The tasks assigned to an agent. */
+    | { assignee: string; supportGroup?: never }
+    /** A group's tasks that nobody is assigned to yet. */
+    | { supportGroup: string; assignee?: never };
+
+/**
+ * Status of a task.
+ *
+ * - `open`: To do.
+ * - `done`: Done.
+ * - `cancelled`: Not to be done.
+ */
+export type TaskStatus = "open" | "done" | "cancelled";
 
 /** The JSON shape of a template, as an administrator writes it. */
 export interface TemplateDef {

@@ -68,15 +68,15 @@ test('the package exports exactly the documented API', () => {
   const methods = Object.getOwnPropertyNames(Casebook.prototype)
     .filter((m) => m !== 'constructor' && !m.startsWith('__')).sort();
   assert.deepEqual(methods, [
-    'acknowledgeEvents', 'addAttachment', 'addCaseEntry', 'addContactPoint', 'associateContact', 'auditLog', 'calendar', 'calendarAddBusiness', 'calendarBusinessTime',
+    'acknowledgeEvents', 'addAttachment', 'addCaseEntry', 'addContactPoint', 'addTask', 'associateContact', 'auditLog', 'calendar', 'calendarAddBusiness', 'calendarBusinessTime',
     'calendarIsOpen', 'calendarNextOpening', 'calendars', 'call', 'case', 'caseContacts', 'caseLinks', 'caseMergePreview', 'caseRelations',
     'caseSlas', 'casesOfProfile', 'checkInvariants', 'completeHostRequest', 'contact', 'contactHistory', 'createCase', 'createProfile', 'customerCard',
-    'dueSlaEvents', 'duplicateCandidates', 'duplicateCandidatesForDraft', 'duplicateReport', 'eventConsumer', 'eventsAfter', 'eventsFor', 'exportSnapshot', 'externalRecords', 'failHostRequest',
+    'dueSlaEvents', 'duplicateCandidates', 'duplicateCandidatesForDraft', 'duplicateReport', 'editTask', 'eventConsumer', 'eventsAfter', 'eventsFor', 'exportSnapshot', 'externalRecords', 'failHostRequest',
     'findProfiles', 'free', 'hostRequests', 'importSnapshot', 'intake', 'intakeMany', 'intakeRules', 'kpiReport', 'linkCase', 'linkExternalRecord', 'loadCalendar', 'loadIntakeRules',
     'loadReport', 'loadResponseTemplate', 'loadSla', 'loadTemplate', 'logContact',
     'merge', 'mergeCases', 'mergePreview', 'mergeRecord', 'notifyCase', 'profile', 'profileAttachments', 'profileDashboard', 'profileRecord', 'profileSummary',
     'recognize', 'recordFeedback', 'relate', 'relateRecord',
-    'relatedCustomers', 'removeAttachment', 'removeContactPoint', 'renderResponse', 'reportCsv', 'reportDefinition', 'reportDefinitions', 'requestExternalRecord', 'responseTemplate', 'responseTemplates', 'runReport', 'searchCases', 'setCaseStatus', 'slaDefinition', 'slaDefinitions', 'slaDue', 'template',
+    'relatedCustomers', 'removeAttachment', 'removeContactPoint', 'renderResponse', 'reportCsv', 'reportDefinition', 'reportDefinitions', 'requestExternalRecord', 'responseTemplate', 'responseTemplates', 'runReport', 'searchCases', 'setCaseStatus', 'setTaskStatus', 'slaDefinition', 'slaDefinitions', 'slaDue', 'taskList', 'template',
     'templates', 'trainMatching', 'unlinkCase', 'unlinkExternalRecord', 'unmerge', 'unmergeCases', 'unrelate', 'unrelateRecord', 'updateCase', 'updateContactPoint', 'updateProfile', 'validateCase',
     'validateProfile', 'validateRecord', 'wrapUpContact',
   ]);

@@ -43,6 +43,7 @@ mod notify;
 mod profiles;
 mod reports;
 mod slas;
+mod tasks;
 mod templates;
 
 // The options-object forms of the methods with long argument lists, as
@@ -68,6 +69,12 @@ export interface Casebook {
     contactHistory(options: { profile: string; from?: Timestamp | Date; to?: Timestamp | Date; limit?: number }): Contact[];
     /** A profile's dashboard over a period. */
     profileDashboard(options: { profile: string; from?: Timestamp | Date; to?: Timestamp | Date }): ProfileDashboard;
+    /** Adds a task or a follow-up to a case. */
+    addTask(options: { by: string; case: string; input: TaskInput }): CaseTask;
+    /** Replaces an open task's editable part; `version` is the task's. */
+    editTask(options: { by: string; case: string; task: string; version: number; input: TaskInput }): CaseTask;
+    /** Marks a task done or cancelled, or reopens it. */
+    setTaskStatus(options: { by: string; case: string; task: string; version: number; status: TaskStatus }): CaseTask;
 }
 "#;
 
@@ -76,7 +83,8 @@ export interface Casebook {
 ///
 /// Methods with long argument lists (`relate`, `updateProfile`,
 /// `updateCase`, `setCaseStatus`, `addCaseEntry`, `linkCase`,
-/// `associateContact`, `contactHistory`) also take them as one options
+/// `associateContact`, `contactHistory`, `addTask`, `editTask`,
+/// `setTaskStatus`) also take them as one options
 /// object: `relate({ by, a, b, aToB, bToA })`.
 ///
 /// Every method takes and returns plain JS objects and throws a
