@@ -127,13 +127,6 @@ fn check_case_takes(case: &Case, kind: TaskKind) -> Result<()> {
     Ok(())
 }
 
-fn task_mut(case: &mut Case, task: Uuid) -> Result<&mut CaseTask> {
-    case.tasks
-        .iter_mut()
-        .find(|t| t.id == task)
-        .ok_or_else(|| Error::not_found(Entity::Task, task))
-}
-
 impl<S: Store> Casebook<S> {
     /// Adds a task (or a follow-up) to a case. Without an assignee and a
     /// group it goes to the case's. Work is added to open cases only; a
@@ -219,41 +212,33 @@ impl<S: Store> Casebook<S> {
         expected_version: u64,
         input: TaskInput,
     ) -> Result<CaseTask> {
-        let by = actor.check()?;
-        let case = case.into();
         let input = clean_task(&input)?;
-        let now = self.now();
-        self.write(|tx, ids| {
-            let mut c = self.resolve_case(&*tx, case)?;
-            check_case_takes(&c, input.kind)?;
-            let t = task_mut(&mut c, task)?;
-            check_version(
-                Entity::Task,
-                &t.id.to_string(),
-                Some(t.version),
-                Some(expected_version),
-            )?;
-            if !t.is_open() {
-                return Err(Error::InvalidState(format!(
-                    "task `{}` is {}: reopen it to change it",
-                    t.title,
-                    t.status.as_str()
-                )));
-            }
-            t.kind = input.kind;
-            t.title = input.title.clone();
-            t.assignee = input.assignee.clone();
-            t.support_group = input.support_group.clone();
-            t.due_at = input.due_at;
-            t.channel = input.channel;
-            t.mandatory = input.mandatory;
-            t.version += 1;
-            t.updated_by = by.to_string();
-            t.updated_at = now;
-            let edited = t.clone();
-            self.save_task_change(tx, ids, &mut c, &edited, "task_edited", by, now)?;
-            Ok(edited)
-        })
+        self.change_task(
+            actor,
+            case.into(),
+            task,
+            expected_version,
+            "task_edited",
+            |c, t, _| {
+                check_case_takes(c, input.kind)?;
+                let t = &mut c.tasks[t];
+                if !t.is_open() {
+                    return Err(Error::InvalidState(format!(
+                        "task `{}` is {}: reopen it to change it",
+                        t.title,
+                        t.status.as_str()
+                    )));
+                }
+                t.kind = input.kind;
+                t.title = input.title.clone();
+                t.assignee = input.assignee.clone();
+                t.support_group = input.support_group.clone();
+                t.due_at = input.due_at;
+                t.channel = input.channel;
+                t.mandatory = input.mandatory;
+                Ok(())
+            },
+        )
     }
 
     /// Marks a task done or cancelled, or reopens it (`expected_version`:
@@ -266,39 +251,69 @@ impl<S: Store> Casebook<S> {
         expected_version: u64,
         status: TaskStatus,
     ) -> Result<CaseTask> {
+        self.change_task(
+            actor,
+            case.into(),
+            task,
+            expected_version,
+            "task_status",
+            |c, t, now| {
+                let open_case = c.status.is_open();
+                let number = c.number.clone();
+                let t = &mut c.tasks[t];
+                if t.status == status {
+                    return Err(Error::InvalidState(format!(
+                        "task `{}` is {} already",
+                        t.title,
+                        status.as_str()
+                    )));
+                }
+                if status == TaskStatus::Open && t.kind == TaskKind::Task && !open_case {
+                    return Err(Error::InvalidState(format!(
+                        "{number} is not open: its tasks stay as they are"
+                    )));
+                }
+                t.status = status;
+                t.closed_at = (status != TaskStatus::Open).then_some(now);
+                Ok(())
+            },
+        )
+    }
+
+    /// Changes one task of a case by `change` (given the case, the task's
+    /// position and the instant), after the task's version check; the task's next
+    /// version is saved with its case, audited as `action`.
+    fn change_task(
+        &self,
+        actor: &Actor,
+        case: Ref<'_>,
+        task: Uuid,
+        expected_version: u64,
+        action: &str,
+        change: impl Fn(&mut Case, usize, Timestamp) -> Result<()>,
+    ) -> Result<CaseTask> {
         let by = actor.check()?;
-        let case = case.into();
         let now = self.now();
         self.write(|tx, ids| {
             let mut c = self.resolve_case(&*tx, case)?;
-            let open_case = c.status.is_open();
-            let number = c.number.clone();
-            let t = task_mut(&mut c, task)?;
+            let at = c
+                .tasks
+                .iter()
+                .position(|t| t.id == task)
+                .ok_or_else(|| Error::not_found(Entity::Task, task))?;
             check_version(
                 Entity::Task,
-                &t.id.to_string(),
-                Some(t.version),
+                &task.to_string(),
+                Some(c.tasks[at].version),
                 Some(expected_version),
             )?;
-            if t.status == status {
-                return Err(Error::InvalidState(format!(
-                    "task `{}` is {} already",
-                    t.title,
-                    status.as_str()
-                )));
-            }
-            if status == TaskStatus::Open && t.kind == TaskKind::Task && !open_case {
-                return Err(Error::InvalidState(format!(
-                    "{number} is not open: its tasks stay as they are"
-                )));
-            }
-            t.status = status;
-            t.closed_at = (status != TaskStatus::Open).then_some(now);
+            change(&mut c, at, now)?;
+            let t = &mut c.tasks[at];
             t.version += 1;
             t.updated_by = by.to_string();
             t.updated_at = now;
             let changed = t.clone();
-            self.save_task_change(tx, ids, &mut c, &changed, "task_status", by, now)?;
+            self.save_task_change(tx, ids, &mut c, &changed, action, by, now)?;
             Ok(changed)
         })
     }
