@@ -14,9 +14,10 @@ use casebook::ErrorCode;
 ///
 /// `CASEBOOK_STATUS_INVALID_INPUT` also reports a NULL or non-UTF-8
 /// argument, a NULL out-parameter, and an unknown, freed or wrong-type
-/// handle or string. After `CASEBOOK_STATUS_VALIDATION_FAILED` and
-/// `CASEBOOK_STATUS_DUPLICATE_SUSPECTED`, `casebook_last_error_json` lists
-/// every field problem or the candidates.
+/// handle or string. After `CASEBOOK_STATUS_VALIDATION_FAILED`,
+/// `CASEBOOK_STATUS_DUPLICATE_SUSPECTED` and `CASEBOOK_STATUS_TASKS_OPEN`,
+/// `casebook_last_error_json` lists every field problem, the candidates
+/// or the open tasks.
 ///
 /// A C enum (int-sized), so a `switch` over it can warn about a missing case.
 #[repr(C)]

@@ -3,19 +3,9 @@
 // was assigned to, and a consumer that resumes where it acknowledged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Casebook } from './load.mjs';
+import { Casebook, rejects } from './load.mjs';
 
 const OPTIONS = { config: { defaultRegion: 'GB' }, clock: { start: '2026-03-02T09:00:00Z', stepMs: 1 }, idSeed: 11 };
-
-function rejects(fn, code) {
-  let error;
-  assert.throws(fn, (e) => {
-    error = e;
-    return true;
-  });
-  assert.equal(error.name, 'CasebookError', String(error));
-  assert.equal(error.code, code, error.message);
-}
 
 test('every change is an event, in order, with who to tell', () => {
   const cb = new Casebook(OPTIONS);

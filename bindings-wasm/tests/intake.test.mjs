@@ -3,7 +3,7 @@
 // each taken once, web forms validated by the same rules as the browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Casebook, Validator } from './load.mjs';
+import { Casebook, Validator, rejects } from './load.mjs';
 
 const OPTIONS = {
   config: { defaultRegion: 'GB' },
@@ -21,16 +21,6 @@ const WEB_CASE = {
 };
 
 /** Runs `fn`, which must throw a CasebookError with `code`; returns the error. */
-function rejects(fn, code) {
-  let error;
-  assert.throws(fn, (e) => {
-    error = e;
-    return true;
-  });
-  assert.equal(error.name, 'CasebookError', String(error));
-  assert.equal(error.code, code, error.message);
-  return error;
-}
 
 function engine() {
   const cb = new Casebook(OPTIONS);

@@ -3,20 +3,9 @@
 // its order, a record created through the host, attachments, relations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Casebook } from './load.mjs';
+import { Casebook, rejects } from './load.mjs';
 
 const OPTIONS = { config: { defaultRegion: 'GB' }, clock: { start: '2026-03-02T09:00:00Z', stepMs: 1 }, idSeed: 9 };
-
-function rejects(fn, code) {
-  let error;
-  assert.throws(fn, (e) => {
-    error = e;
-    return true;
-  });
-  assert.equal(error.name, 'CasebookError', String(error));
-  assert.equal(error.code, code, error.message);
-  return error;
-}
 
 const crm = (recordType, externalId) => ({ system: 'salesforce', recordType, externalId, displayName: `${recordType} ${externalId}` });
 

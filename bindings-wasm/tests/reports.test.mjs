@@ -2,19 +2,9 @@
 // uses them: a definition loaded as data, run over a period, a CSV export.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Casebook } from './load.mjs';
+import { Casebook, rejects } from './load.mjs';
 
 const OPTIONS = { config: { defaultRegion: 'GB' }, clock: { start: '2026-03-09T08:00:00Z', stepMs: 60000 }, idSeed: 23 };
-
-function rejects(fn, code) {
-  let error;
-  assert.throws(fn, (e) => {
-    error = e;
-    return true;
-  });
-  assert.equal(error.name, 'CasebookError', String(error));
-  assert.equal(error.code, code, error.message);
-}
 
 test('a loaded report counts cases by group and exports as CSV', () => {
   const cb = new Casebook(OPTIONS);

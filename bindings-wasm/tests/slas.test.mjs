@@ -3,7 +3,7 @@
 // pop) and the warnings and breaches taken once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Casebook } from './load.mjs';
+import { Casebook, rejects } from './load.mjs';
 
 // The clock stands still on Friday 6 March 2026, 21:00 UTC.
 const OPTIONS = {
@@ -26,16 +26,6 @@ const RESOLVE = {
 };
 
 /** Runs `fn`, which must throw a CasebookError with `code`; returns the error. */
-function rejects(fn, code) {
-  let error;
-  assert.throws(fn, (e) => {
-    error = e;
-    return true;
-  });
-  assert.equal(error.name, 'CasebookError', String(error));
-  assert.equal(error.code, code, error.message);
-  return error;
-}
 
 /** An engine with the office calendar and the resolution SLA loaded. */
 function engine() {

@@ -3,20 +3,9 @@
 // on resolution, and follow-ups that show once due.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Casebook } from './load.mjs';
+import { Casebook, rejects } from './load.mjs';
 
 const OPTIONS = { config: { defaultRegion: 'GB' }, clock: { start: '2026-03-09T08:00:00Z', stepMs: 60000 }, idSeed: 31 };
-
-function rejects(fn, code) {
-  let error;
-  assert.throws(fn, (e) => {
-    error = e;
-    return true;
-  });
-  assert.equal(error.name, 'CasebookError', String(error));
-  assert.equal(error.code, code, error.message);
-  return error;
-}
 
 test('tasks list most urgent first and hold the resolution back', () => {
   const cb = new Casebook(OPTIONS);

@@ -15,6 +15,7 @@ use crate::model::{
 use crate::store::{check_version, Store, StoreExt, TaskRow, WriteTx};
 use jiff::Timestamp;
 use serde_json::json;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Most tasks one case holds.
@@ -335,9 +336,16 @@ impl<S: Store> Casebook<S> {
         let limit = limit.clamp(1, MAX_RESULTS);
         let now = self.now();
         self.store.read_with(|tx| {
-            let mut out = Vec::new();
-            for row in tx.open_tasks(owner, now.as_second(), limit)? {
-                let Some(case) = tx.case(row.case_id)? else {
+            let rows = tx.open_tasks(owner, now.as_second(), limit)?;
+            // One batched read of the cases, each once.
+            let mut ids: Vec<Uuid> = rows.iter().map(|r| r.case_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let cases: HashMap<Uuid, Case> =
+                tx.cases(&ids)?.into_iter().map(|c| (c.id, c)).collect();
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                let Some(case) = cases.get(&row.case_id) else {
                     continue;
                 };
                 let Some(task) = case.tasks.iter().find(|t| t.id == row.task_id) else {

@@ -52,8 +52,14 @@ impl Tx<'_> {
         rows.iter().map(|r| self.task_row(r)).collect()
     }
 
+    /// Sent without waiting for the answers (the commit waits for them):
+    /// every case save replaces its rows, and a round trip each would
+    /// slow every save down.
     pub(super) fn replace_task_rows(&self, case: Uuid, rows: &[TaskRow]) -> Result<()> {
-        self.exec("DELETE FROM task_rows WHERE case_id = $1", &[&case])?;
+        self.exec_deferred(
+            "DELETE FROM task_rows WHERE case_id = $1",
+            vec![Box::new(case)],
+        )?;
         for row in rows {
             if row.case_id != case {
                 return Err(Error::InvalidInput(format!(
@@ -62,9 +68,7 @@ impl Tx<'_> {
                 )));
             }
             let (kind, owner) = owner_of(row);
-            let owner = owner.to_string();
-            let priority = i64::from(row.priority);
-            self.exec(
+            self.exec_deferred(
                 "INSERT INTO task_rows
                  (case_id, task_id, assignee, support_group, owner_kind, owner,
                   due_s, priority, created_s, visible_s)
@@ -74,17 +78,17 @@ impl Tx<'_> {
                  owner_kind = excluded.owner_kind, owner = excluded.owner,
                  due_s = excluded.due_s, priority = excluded.priority,
                  created_s = excluded.created_s, visible_s = excluded.visible_s",
-                &[
-                    &case,
-                    &row.task_id,
-                    &row.assignee,
-                    &row.support_group,
-                    &kind,
-                    &owner,
-                    &row.due_s,
-                    &priority,
-                    &row.created_s,
-                    &row.visible_s,
+                vec![
+                    Box::new(case),
+                    Box::new(row.task_id),
+                    Box::new(row.assignee.clone()),
+                    Box::new(row.support_group.clone()),
+                    Box::new(kind),
+                    Box::new(owner.to_string()),
+                    Box::new(row.due_s),
+                    Box::new(i64::from(row.priority)),
+                    Box::new(row.created_s),
+                    Box::new(row.visible_s),
                 ],
             )?;
         }
