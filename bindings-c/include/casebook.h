@@ -772,6 +772,32 @@ casebook_status casebook_intake(const casebook_t *handle,
                                 char **out_json);
 
 /**
+ * Loads the routing rules (JSON: `{"rules": [{"name", "when": {channels,
+ * categories, products, campaigns, templates, impacts, urgencies,
+ * priorities, fields}, "route": {support_group, assignee, priority}}]}`)
+ * on behalf of `by`; answers the stored rules with their `version`. From
+ * then on a new case naming neither a support group nor an assignee is
+ * routed by the first rule that matches (its `routed_by` names the rule).
+ * Rules the engine refuses give `CASEBOOK_STATUS_INVALID_DEFINITION`,
+ * naming what is wrong.
+ */
+casebook_status casebook_load_routing_rules(const casebook_t *handle,
+                                            const char *by,
+                                            const char *rules_json,
+                                            char **out_json);
+
+/**
+ * Where the routing rules would send a new case made of `input_json` (a
+ * case input, as for `casebook_create_case`), without creating it.
+ * Answers the decision as JSON (`rule`, `version`, `support_group`,
+ * `assignee`, `priority`), or `null` when no rule matches or the input
+ * names a support group or an assignee itself.
+ */
+casebook_status casebook_route_case(const casebook_t *handle,
+                                    const char *input_json,
+                                    char **out_json);
+
+/**
  * Links a record of another system (`external_json`: system, record_type,
  * external_id, display_name, url) to a target (`target_json`:
  * `{"profile": "C-000001"}`, `{"case": "CS0001001"}` or `{"contact":

@@ -54,6 +54,7 @@ mod merges;
 mod slas;
 
 mod intake;
+mod routing;
 
 mod linked;
 

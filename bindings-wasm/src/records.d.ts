@@ -169,7 +169,10 @@ export interface Case {
     impact: Level;
     /** Urgency. */
     urgency: Level;
-    /** Priority from impact and urgency. */
+    /**
+     * Priority: the override when there is one, otherwise from impact
+     * and urgency.
+     */
     priority: Priority;
     /** One-line summary. */
     shortDescription: string;
@@ -214,12 +217,16 @@ export interface Case {
     history?: CaseChange[];
     /** Parent case. */
     parent?: Uuid;
+    /** The priority set by hand or by a routing rule, overriding the matrix. */
+    priorityOverride?: Priority;
     /** Product. */
     product?: string;
     /** Other records it relates to (incidents, problems, changes, requests, knowledge). */
     related?: RelatedRecord[];
     /** Resolution, while resolved or closed. */
     resolution?: Resolution;
+    /** The routing rule that chose its support group when it was opened. */
+    routedBy?: RoutedBy;
     /** Support group. */
     supportGroup?: string;
     /** Tasks and follow-ups, in the order they were added. */
@@ -282,6 +289,11 @@ export interface CaseInput {
     links?: LinkInput[];
     /** Parent case: its id or case number. */
     parent?: string;
+    /**
+     * Priority set by hand (1 to 5), overriding the impact × urgency
+     * matrix; absent: the matrix decides (or a routing rule, on creation).
+     */
+    priority?: Priority;
     /** Product. */
     product?: string;
     /** One-line summary (required). */
@@ -421,12 +433,16 @@ export interface CaseSummary {
     status: CaseStatus;
     /** Priority. */
     priority: Priority;
+    /** Creation time. */
+    createdAt: Timestamp;
     /** Last change. */
     updatedAt: Timestamp;
     /** Assignee. */
     assignee?: string;
     /** Its service levels, where a screen pop shows them (open cases). */
     slas?: SlaClock[];
+    /** Support group. */
+    supportGroup?: string;
 }
 
 /** A task of a case. */
@@ -824,8 +840,9 @@ export interface EngineOptions {
  * - `work_note`: Internal note, never shown to the customer.
  * - `comment`: Comment visible to the customer.
  * - `status_change`: Recorded by casebook on a status change.
+ * - `priority_change`: Recorded by casebook when the priority is set by hand or by a routing rule instead of the impact × urgency matrix, or given back to the matrix.
  */
-export type EntryKind = "work_note" | "comment" | "status_change";
+export type EntryKind = "work_note" | "comment" | "status_change" | "priority_change";
 
 /**
  * Stable machine code of an error: the `code` of a `CasebookError` and of
@@ -2404,6 +2421,87 @@ export interface ResponseTemplateDef {
  * moment its start condition first held.
  */
 export type RetroactiveStart = "created_at";
+
+/** Where a matching rule sends the case. */
+export interface RouteTo {
+    /** Support group (required). */
+    supportGroup: string;
+    /** Agent to assign. */
+    assignee?: string;
+    /** Priority to set, overriding the impact × urgency matrix. */
+    priority?: Priority;
+}
+
+/** The routing rule that routed a case. */
+export interface RoutedBy {
+    /** Rule name. */
+    rule: string;
+    /** Version of the routing rules. */
+    version: number;
+}
+
+/**
+ * When a routing rule applies: every condition given must hold (a missing
+ * condition or an empty list holds always). Each condition lists the
+ * values it accepts; text is compared folded (`Billing` matches
+ * `billing`, `Facturé` matches `facture`).
+ */
+export interface RoutingCondition {
+    /** Its campaign is one of these. */
+    campaigns?: string[];
+    /** Its category is one of these. */
+    categories?: string[];
+    /** The case came on one of these channels. */
+    channels?: Channel[];
+    /**
+     * Custom fields: each key's value is one of the listed values (text
+     * folded; numbers and booleans as they are). A case without the field
+     * does not match.
+     */
+    fields?: Record<string, Value[]>;
+    /** Its impact is one of these. */
+    impacts?: Level[];
+    /** Its priority (from the matrix, or set by hand) is one of these (1 to 5). */
+    priorities?: Priority[];
+    /** Its product is one of these. */
+    products?: string[];
+    /** Its case template is one of these. */
+    templates?: string[];
+    /** Its urgency is one of these. */
+    urgencies?: Level[];
+}
+
+/** The decision of a routing rule. */
+export interface RoutingDecision {
+    /** The rule that decided. */
+    rule: string;
+    /** The version of the rules it belongs to. */
+    version: number;
+    /** Support group. */
+    supportGroup: string;
+    /** Agent to assign. */
+    assignee?: string;
+    /** Priority to set. */
+    priority?: Priority;
+}
+
+/** One routing rule. */
+export interface RoutingRule {
+    /** Name, unique in the definition (decisions name the rule that decided). */
+    name: string;
+    /** Where it sends the case. */
+    route: RouteTo;
+    /** When it applies. */
+    when?: RoutingCondition;
+}
+
+/** The routing rules as loaded, in order: the first that matches decides. */
+export interface RoutingRulesDef {
+    /** The rules, in order. */
+    rules?: RoutingRule[];
+    /** Version, set by the engine when the rules are loaded. */
+    version?: number;
+}
 
 /**
  * When a rule applies: every condition given must hold (an empty list or

@@ -65,6 +65,7 @@ mod parallel;
 mod phone;
 mod report;
 mod response_template;
+mod routing;
 #[cfg(feature = "schema")]
 mod schema;
 pub mod sla;
@@ -112,8 +113,8 @@ pub use model::{
     FeedbackScale, HostRequest, HostRequestKind, HostRequestStatus, Identification, Level,
     LinkInput, LinkRole, LinkStatus, Priority, PriorityMatrix, Profile, ProfileDashboard,
     ProfileInput, ProfileSummary, Recipient, RelatedCustomer, RelatedKind, RelatedRecord, Relation,
-    RelationInput, Resolution, ResolutionInput, StatusCount, SubjectKind, Target, TaskInput,
-    TaskKind, TaskListItem, TaskOwner, TaskStatus, TimelineEntry,
+    RelationInput, Resolution, ResolutionInput, RoutedBy, StatusCount, SubjectKind, Target,
+    TaskInput, TaskKind, TaskListItem, TaskOwner, TaskStatus, TimelineEntry,
 };
 pub use phone::{PhoneEquivalence, PhoneProblem, PhoneRules};
 pub use report::{
@@ -121,6 +122,10 @@ pub use report::{
 };
 pub use response_template::{
     KnownFields, RenderedMessage, Renderer, ResponseTemplate, ResponseTemplateDef, PLACEHOLDERS,
+};
+pub use routing::{
+    RouteTo, RoutingCondition, RoutingDecision, RoutingFacts, RoutingRule, RoutingRules,
+    RoutingRulesDef,
 };
 pub use sla::{
     CalendarChoice, Escalation, SlaClock, SlaCondition, SlaDef, SlaDefinition, SlaDue, SlaDueKey,

@@ -90,6 +90,9 @@ macro_rules! conformance_suite {
             tasks::tasks_hold_resolution_and_list_most_urgent_first,
             tasks::follow_ups_show_once_due,
             tasks::tasks_follow_case_merges,
+            routing::routing_rules_route_new_cases,
+            routing::routing_rules_are_checked_and_versioned,
+            routing::priority_set_by_hand_overrides_the_matrix,
         );
         #[test]
         fn task_lists_match_the_cases_after_any_sequence() {

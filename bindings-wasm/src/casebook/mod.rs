@@ -42,6 +42,7 @@ mod linked;
 mod notify;
 mod profiles;
 mod reports;
+mod routing;
 mod slas;
 mod tasks;
 mod templates;

@@ -190,6 +190,9 @@ operations! {
     )?);
     "load_intake_rules" => |cb, a| to_value(&cb.load_intake_rules(&a.actor()?, &a.json_text("rules")?)?);
     "intake_rules" => |cb, a| to_value(&cb.intake_rules()?);
+    "load_routing_rules" => |cb, a| to_value(&cb.load_routing_rules(&a.actor()?, &a.json_text("rules")?)?);
+    "routing_rules" => |cb, a| to_value(&cb.routing_rules()?);
+    "route_case" => |cb, a| to_value(&cb.route_case(&a.get("input")?)?);
     "intake" => |cb, a| to_value(&cb.intake(&a.actor()?, a.get("inbound")?)?);
     "intake_many" => |cb, a| to_value(&cb.intake_many(&a.actor()?, a.get::<Vec<crate::intake::Inbound>>("inbound")?)?);
     "link_external_record" => |cb, a| to_value(&cb.link_external_record(&a.actor()?, &a.get("target")?, a.get("external")?)?);

@@ -4,9 +4,9 @@
 use super::clean::{clean_line, clean_list, clean_long, clean_optional, MAX_SHORT};
 use super::form::{Form, FormValidation, Problems};
 use super::{Casebook, Ref};
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldError, FieldErrorCode, Result};
 use crate::integrity::MAX_REDIRECTS;
-use crate::model::{Case, CaseInput, EntryKind, Level, LinkRole};
+use crate::model::{Case, CaseInput, Level, LinkRole};
 use crate::store::{CaseIndex, ReadTx, Store, StoreExt, WriteTx};
 use crate::template::{Mode, TemplateKind, TemplateRef};
 use crate::text;
@@ -82,6 +82,17 @@ impl<S: Store> Casebook<S> {
             "Assignee",
             &mut problems.errors,
         );
+        let priority = input.priority.filter(|p| {
+            let valid = (1..=5).contains(&p.0);
+            if !valid {
+                problems.errors.push(FieldError::new(
+                    "priority",
+                    FieldErrorCode::OutOfRange,
+                    "Priority is 1 (critical) to 5 (planning)",
+                ));
+            }
+            valid
+        });
         let informed_users = clean_list(
             &input.informed_users,
             "informed_users",
@@ -162,6 +173,7 @@ impl<S: Store> Casebook<S> {
                     .or(previous.map(|c| c.urgency))
                     .unwrap_or(Level::Low),
             ),
+            priority,
             category,
             product,
             asset,
@@ -198,7 +210,7 @@ impl<S: Store> Casebook<S> {
             case.asset.as_deref().unwrap_or("")
         );
         for entry in &case.timeline {
-            if entry.kind != EntryKind::StatusChange {
+            if !entry.kind.is_recorded_by_casebook() {
                 words.push(' ');
                 words.push_str(&entry.text);
             }

@@ -21,7 +21,7 @@ const CASE_SEQUENCE: &str = "case_number";
 
 impl<S: Store> Casebook<S> {
     /// `base` with the editable part of a prepared case form; priority follows.
-    fn case_from(&self, base: Case, prepared: PreparedCase) -> Case {
+    pub(super) fn case_from(&self, base: Case, prepared: PreparedCase) -> Case {
         let n = prepared.input;
         let impact = n.impact.unwrap_or(base.impact);
         let urgency = n.urgency.unwrap_or(base.urgency);
@@ -31,7 +31,10 @@ impl<S: Store> Casebook<S> {
             channel: n.channel,
             impact,
             urgency,
-            priority: self.config.priority_matrix.priority(impact, urgency),
+            priority: n
+                .priority
+                .unwrap_or_else(|| self.config.priority_matrix.priority(impact, urgency)),
+            priority_override: n.priority,
             category: n.category,
             product: n.product,
             asset: n.asset,
@@ -43,6 +46,55 @@ impl<S: Store> Casebook<S> {
             description: n.description,
             informed_users: n.informed_users,
             ..base
+        }
+    }
+
+    /// A new case with nothing filled in yet.
+    pub(super) fn blank_case(
+        &self,
+        id: uuid::Uuid,
+        number: String,
+        by: &str,
+        now: Timestamp,
+        follow_up_of: Option<uuid::Uuid>,
+    ) -> Case {
+        Case {
+            id,
+            number,
+            version: 1,
+            template: None,
+            fields: Default::default(),
+            channel: None,
+            status: CaseStatus::New,
+            impact: Level::Low,
+            urgency: Level::Low,
+            priority: self.config.priority_matrix.priority(Level::Low, Level::Low),
+            priority_override: None,
+            routed_by: None,
+            category: None,
+            product: None,
+            asset: None,
+            campaign: None,
+            support_group: None,
+            assignee: None,
+            parent: None,
+            follow_up_of,
+            duplicate_of: None,
+            short_description: String::new(),
+            description: String::new(),
+            timeline: Vec::new(),
+            informed_users: Vec::new(),
+            history: Vec::new(),
+            external_records: Vec::new(),
+            related: Vec::new(),
+            attachments: Vec::new(),
+            resolution: None,
+            feedback: Vec::new(),
+            tasks: Vec::new(),
+            created_at: now,
+            created_by: by.to_string(),
+            updated_at: now,
+            updated_by: by.to_string(),
         }
     }
 
@@ -122,43 +174,17 @@ impl<S: Store> Casebook<S> {
             .accepted()?;
         let sequence = tx.next_sequence(CASE_SEQUENCE)?;
         let links = prepared.links.clone();
-        let blank = Case {
-            id: ids.next(),
-            number: self.config.case_number_format.format(sequence),
-            version: 1,
-            template: None,
-            fields: Default::default(),
-            channel: None,
-            status: CaseStatus::New,
-            impact: Level::Low,
-            urgency: Level::Low,
-            priority: self.config.priority_matrix.priority(Level::Low, Level::Low),
-            category: None,
-            product: None,
-            asset: None,
-            campaign: None,
-            support_group: None,
-            assignee: None,
-            parent: None,
-            follow_up_of,
-            duplicate_of: None,
-            short_description: String::new(),
-            description: String::new(),
-            timeline: Vec::new(),
-            informed_users: Vec::new(),
-            history: Vec::new(),
-            external_records: Vec::new(),
-            related: Vec::new(),
-            attachments: Vec::new(),
-            resolution: None,
-            feedback: Vec::new(),
-            tasks: Vec::new(),
-            created_at: now,
-            created_by: by.to_string(),
-            updated_at: now,
-            updated_by: by.to_string(),
-        };
+        let number = self.config.case_number_format.format(sequence);
+        let blank = self.blank_case(ids.next(), number, by, now, follow_up_of);
+        let manual_priority = prepared.input.priority;
         let mut case = self.case_from(blank, prepared);
+        self.route_new_case(tx, &mut case)?;
+        let by_rule = case
+            .routed_by
+            .as_ref()
+            .filter(|_| manual_priority.is_none())
+            .map(|r| r.rule.clone());
+        self.record_priority_override(ids, &mut case, None, by_rule.as_deref(), (by, now));
         case.record_creation();
         self.store_case(tx, &case, None)?;
         self.reparent_in(tx, case.id, None, case.parent)?;
@@ -182,8 +208,11 @@ impl<S: Store> Casebook<S> {
     }
 
     /// Replaces the editable part of a case (status, timeline and links have
-    /// their own operations). Priority follows impact and urgency; an input
-    /// without impact or urgency keeps the case's.
+    /// their own operations). Priority follows impact and urgency unless the
+    /// input sets it by hand (a change of that override goes on the
+    /// timeline); an input without impact or urgency keeps the case's. An
+    /// input without a priority gives the priority back to the matrix:
+    /// start from `CaseInput::from(&case)` to keep the case's.
     pub fn update_case<'a>(
         &self,
         actor: &Actor,
@@ -194,7 +223,7 @@ impl<S: Store> Casebook<S> {
         let by = actor.check()?;
         let r = r.into();
         let now = self.now();
-        self.store.write_with(|tx| {
+        self.write(|tx, ids| {
             let current = self.resolve_case(tx, r)?;
             check_version(
                 Entity::Case,
@@ -214,6 +243,13 @@ impl<S: Store> Casebook<S> {
                 updated_by: by.to_string(),
                 ..self.case_from(current.clone(), prepared)
             };
+            self.record_priority_override(
+                ids,
+                &mut updated,
+                current.priority_override,
+                None,
+                (by, now),
+            );
             updated.record_change_from(&current, by, now);
             self.save_case(tx, &updated, Some(current.version))?;
             self.reparent_in(tx, updated.id, current.parent, updated.parent)?;
@@ -315,9 +351,9 @@ impl<S: Store> Casebook<S> {
     ) -> Result<Case> {
         let by = actor.check()?;
         let r = r.into();
-        if kind == EntryKind::StatusChange {
+        if kind.is_recorded_by_casebook() {
             return Err(Error::InvalidInput(
-                "status changes are recorded by set_case_status".into(),
+                "status and priority changes are recorded by casebook itself".into(),
             ));
         }
         let mut errors = Vec::new();

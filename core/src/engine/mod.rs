@@ -34,6 +34,7 @@ mod rekey;
 mod related_records;
 mod relations;
 mod reports;
+mod routing;
 mod slas;
 mod snapshot;
 mod targets;
@@ -126,6 +127,7 @@ pub struct Casebook<S: Store = MemoryStore> {
     templates: RwLock<HashMap<(String, u32), Arc<Template>>>,
     slas: slas::SlaCache,
     intake: intake::IntakeCache,
+    routing: routing::RoutingCache,
 }
 
 impl<S: Store> std::fmt::Debug for Casebook<S> {
@@ -198,6 +200,7 @@ impl<S: Store> CasebookBuilder<S> {
             templates: RwLock::new(HashMap::new()),
             slas: RwLock::new(None),
             intake: RwLock::new(None),
+            routing: RwLock::new(None),
         };
         engine.rekey_on_open()?;
         engine.index_children_on_open()?;

@@ -258,7 +258,16 @@ impl<S: Store> Casebook<S> {
                     .filter(|e| running && e.at.percent() == row.threshold)
                 {
                     let (impact, urgency) = raised(case.impact, case.urgency);
-                    if escalation.raise_priority && (impact, urgency) != (case.impact, case.urgency)
+                    if let Some(set) = case.priority_override.filter(|_| escalation.raise_priority)
+                    {
+                        // A priority set over the matrix is raised itself.
+                        if set.0 > 1 {
+                            case.priority = crate::model::Priority(set.0 - 1);
+                            case.priority_override = Some(case.priority);
+                            actions.push(format!("priority {}", case.priority));
+                        }
+                    } else if escalation.raise_priority
+                        && (impact, urgency) != (case.impact, case.urgency)
                     {
                         case.impact = impact;
                         case.urgency = urgency;

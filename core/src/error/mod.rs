@@ -56,6 +56,8 @@ pub enum Entity {
     Sla,
     /// The intake rules.
     IntakeRules,
+    /// The routing rules.
+    RoutingRules,
     /// One contact point of a profile.
     ContactPoint,
     /// A record of another system linked to a profile, case or contact.
@@ -89,6 +91,7 @@ impl fmt::Display for Entity {
             Entity::Calendar => "calendar",
             Entity::Sla => "SLA definition",
             Entity::IntakeRules => "intake rules",
+            Entity::RoutingRules => "routing rules",
             Entity::ContactPoint => "contact point",
             Entity::ExternalRecord => "external record",
             Entity::HostRequest => "host request",

@@ -17,6 +17,18 @@ pub enum EntryKind {
     Comment,
     /// Recorded by casebook on a status change.
     StatusChange,
+    /// Recorded by casebook when the priority is set by hand or by a
+    /// routing rule instead of the impact × urgency matrix, or given back
+    /// to the matrix.
+    PriorityChange,
+}
+
+impl EntryKind {
+    /// Whether casebook records entries of this kind itself (they are not
+    /// added by hand and not searched).
+    pub fn is_recorded_by_casebook(self) -> bool {
+        matches!(self, EntryKind::StatusChange | EntryKind::PriorityChange)
+    }
 }
 
 /// One entry of a case timeline.
@@ -91,8 +103,15 @@ pub struct Case {
     pub impact: Level,
     /// Urgency.
     pub urgency: Level,
-    /// Priority from impact and urgency.
+    /// Priority: the override when there is one, otherwise from impact
+    /// and urgency.
     pub priority: Priority,
+    /// The priority set by hand or by a routing rule, overriding the matrix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_override: Option<Priority>,
+    /// The routing rule that chose its support group when it was opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routed_by: Option<RoutedBy>,
     /// Category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
@@ -165,6 +184,16 @@ pub struct Case {
     pub updated_by: String,
 }
 
+/// The routing rule that routed a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RoutedBy {
+    /// Rule name.
+    pub rule: String,
+    /// Version of the routing rules.
+    pub version: u32,
+}
+
 /// Editable part of a case, for creation and (whole) replacement.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -188,6 +217,10 @@ pub struct CaseInput {
     /// Urgency (default low).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urgency: Option<Level>,
+    /// Priority set by hand (1 to 5), overriding the impact × urgency
+    /// matrix; absent: the matrix decides (or a routing rule, on creation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
     /// Category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
@@ -232,6 +265,7 @@ impl From<&Case> for CaseInput {
             channel: c.channel,
             impact: Some(c.impact),
             urgency: Some(c.urgency),
+            priority: c.priority_override,
             category: c.category.clone(),
             product: c.product.clone(),
             asset: c.asset.clone(),
@@ -275,6 +309,12 @@ pub struct CaseSummary {
     /// Assignee.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
+    /// Support group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_group: Option<String>,
+    /// Creation time.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Instant"))]
+    pub created_at: Timestamp,
     /// Last change.
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Instant"))]
     pub updated_at: Timestamp,
@@ -292,6 +332,8 @@ impl From<&Case> for CaseSummary {
             status: c.status,
             priority: c.priority,
             assignee: c.assignee.clone(),
+            support_group: c.support_group.clone(),
+            created_at: c.created_at,
             updated_at: c.updated_at,
             slas: Vec::new(),
         }

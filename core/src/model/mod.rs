@@ -17,7 +17,7 @@ mod workflow;
 pub use audit::AuditEntry;
 pub use case::{
     Case, CaseInput, CaseLink, CaseSummary, EntryKind, LinkInput, LinkRole, Resolution,
-    ResolutionInput, TimelineEntry,
+    ResolutionInput, RoutedBy, TimelineEntry,
 };
 pub(crate) use case_history::case_attributes;
 pub use case_history::{apply_change, CaseChange, CASE_ATTRIBUTES};

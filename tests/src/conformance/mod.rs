@@ -20,6 +20,7 @@ pub mod notify;
 pub mod profiles;
 pub mod rekeying;
 pub mod reports;
+pub mod routing;
 pub mod search;
 pub mod slas;
 pub mod store_contract;
