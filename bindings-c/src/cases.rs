@@ -36,7 +36,9 @@ pub unsafe extern "C" fn casebook_case(
 
 /// Updates a case from `input_json`, given the `version` the edit was made
 /// on; answers the updated case. Impact and urgency left out of the input
-/// keep the case's values.
+/// keep the case's values; a `priority` (1 to 5) overrides the impact ×
+/// urgency matrix, and leaving it out gives the priority back to the matrix
+/// (each change of the override goes on the timeline).
 #[no_mangle]
 pub unsafe extern "C" fn casebook_update_case(
     handle: *const casebook_t,

@@ -778,6 +778,7 @@ int main(void) {
     test_profile_dashboard(cb);
     test_reports(cb);
     test_tasks(cb);
+    test_routing(cb);
     OK(casebook_free(cb));
 
     /* The same again over a fresh SQLite file, and the file checks. */
@@ -813,6 +814,7 @@ int main(void) {
         test_profile_dashboard(cb);
         test_reports(cb);
         test_tasks(cb);
+        test_routing(cb);
         OK(casebook_free(cb));
         test_sqlite_files(dir);
         snprintf(path, sizeof path, "rm -rf '%s'", dir);
@@ -845,6 +847,7 @@ int main(void) {
             test_profile_dashboard(cb);
             test_reports(cb);
             test_tasks(cb);
+            test_routing(cb);
             OK(casebook_free(cb));
             test_postgres_databases(pg);
         }

@@ -61,6 +61,8 @@ void test_profile_dashboard(casebook_t *cb);
 void test_reports(casebook_t *cb);
 /* test_tasks.c: tasks on a case and an agent's task list. */
 void test_tasks(casebook_t *cb);
+/* test_routing.c: routing rules and a priority set by hand. */
+void test_routing(casebook_t *cb);
 
 /* test_telephony.c: what a telephony host reads without JSON parsing,
  * stale handles, short messages, the status enum in a switch. */

@@ -73,10 +73,10 @@ test('the package exports exactly the documented API', () => {
     'caseSlas', 'casesOfProfile', 'checkInvariants', 'completeHostRequest', 'contact', 'contactHistory', 'createCase', 'createProfile', 'customerCard',
     'dueSlaEvents', 'duplicateCandidates', 'duplicateCandidatesForDraft', 'duplicateReport', 'editTask', 'eventConsumer', 'eventsAfter', 'eventsFor', 'exportSnapshot', 'externalRecords', 'failHostRequest',
     'findProfiles', 'free', 'hostRequests', 'importSnapshot', 'intake', 'intakeMany', 'intakeRules', 'kpiReport', 'linkCase', 'linkExternalRecord', 'loadCalendar', 'loadIntakeRules',
-    'loadReport', 'loadResponseTemplate', 'loadSla', 'loadTemplate', 'logContact',
+    'loadReport', 'loadResponseTemplate', 'loadRoutingRules', 'loadSla', 'loadTemplate', 'logContact',
     'merge', 'mergeCases', 'mergePreview', 'mergeRecord', 'notifyCase', 'profile', 'profileAttachments', 'profileDashboard', 'profileRecord', 'profileSummary',
     'recognize', 'recordFeedback', 'relate', 'relateRecord',
-    'relatedCustomers', 'removeAttachment', 'removeContactPoint', 'renderResponse', 'reportCsv', 'reportDefinition', 'reportDefinitions', 'requestExternalRecord', 'responseTemplate', 'responseTemplates', 'runReport', 'searchCases', 'setCaseStatus', 'setTaskStatus', 'slaDefinition', 'slaDefinitions', 'slaDue', 'taskList', 'template',
+    'relatedCustomers', 'removeAttachment', 'removeContactPoint', 'renderResponse', 'reportCsv', 'reportDefinition', 'reportDefinitions', 'requestExternalRecord', 'responseTemplate', 'responseTemplates', 'routeCase', 'routingRules', 'runReport', 'searchCases', 'setCaseStatus', 'setTaskStatus', 'slaDefinition', 'slaDefinitions', 'slaDue', 'taskList', 'template',
     'templates', 'trainMatching', 'unlinkCase', 'unlinkExternalRecord', 'unmerge', 'unmergeCases', 'unrelate', 'unrelateRecord', 'updateCase', 'updateContactPoint', 'updateProfile', 'validateCase',
     'validateProfile', 'validateRecord', 'wrapUpContact',
   ]);

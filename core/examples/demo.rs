@@ -20,6 +20,14 @@ const PROFILE_TEMPLATE: &str = include_str!("templates/retail_customer.json");
 const CASE_TEMPLATE: &str = include_str!("templates/support_case.json");
 const CALENDAR: &str = include_str!("templates/uk_office.json");
 const SLAS: &str = include_str!("templates/slas.json");
+/// Routing rules: faults reported by phone go to field service, billing
+/// questions to the billing desk, the rest to the service desk.
+const ROUTING: &str = r#"{"rules": [
+  {"name": "phone-faults", "when": {"templates": ["support_case"], "channels": ["voice"],
+   "fields": {"reason": ["fault"]}}, "route": {"support_group": "field-service"}},
+  {"name": "billing", "when": {"fields": {"reason": ["billing"]}}, "route": {"support_group": "billing-desk", "priority": 4}},
+  {"name": "service-desk", "route": {"support_group": "service-desk"}}
+]}"#;
 
 fn config() -> Config {
     Config {
@@ -167,6 +175,13 @@ fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
         slas.len()
     );
 
+    let routing = cb.load_routing_rules(&Actor::new("admin"), ROUTING)?;
+    println!(
+        "Loaded {} routing rules v{}",
+        routing.rules.len(),
+        routing.version.unwrap_or(0)
+    );
+
     // Two customers of one household share a landline.
     let mut household = Vec::new();
     for (given, phone) in [("Ann", "0113 496 0000"), ("Bob", "+44 113 4960000")] {
@@ -299,8 +314,12 @@ fn play<S: Store>(cb: &Casebook<S>) -> Result<()> {
         },
     )?;
     println!(
-        "   Created {} priority {} status {}",
-        case.number, case.priority, case.status
+        "   Created {} priority {} status {}, routed to {} by rule `{}`",
+        case.number,
+        case.priority,
+        case.status,
+        case.support_group.as_deref().unwrap_or("-"),
+        case.routed_by.as_ref().map_or("-", |r| r.rule.as_str())
     );
     for link in cb.case_links(case.id)? {
         let p = cb.profile(link.profile_id)?;

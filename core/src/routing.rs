@@ -8,7 +8,7 @@ use crate::template::Fields;
 use crate::text;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Most rules one definition holds.
 const MAX_RULES: usize = 1_000;
@@ -283,28 +283,52 @@ impl CompiledRule {
         })
     }
 
-    fn matches(&self, facts: &RoutingFacts<'_>) -> bool {
-        fn any_text(set: &HashSet<String>, value: Option<&str>) -> bool {
-            set.is_empty() || value.is_some_and(|v| set.contains(&text::fold(v.trim())))
+    fn matches(&self, facts: &RoutingFacts<'_>, folded: &FoldedFacts<'_>) -> bool {
+        fn any_text(set: &HashSet<String>, value: &Option<String>) -> bool {
+            set.is_empty() || value.as_ref().is_some_and(|v| set.contains(v))
         }
         fn any_of<T: PartialEq>(list: &[T], value: &T) -> bool {
             list.is_empty() || list.contains(value)
         }
         (self.channels.is_empty() || facts.channel.is_some_and(|c| self.channels.contains(&c)))
-            && any_text(&self.categories, facts.category)
-            && any_text(&self.products, facts.product)
-            && any_text(&self.campaigns, facts.campaign)
+            && any_text(&self.categories, &folded.category)
+            && any_text(&self.products, &folded.product)
+            && any_text(&self.campaigns, &folded.campaign)
             && (self.templates.is_empty()
                 || facts.template.is_some_and(|t| self.templates.contains(t)))
             && any_of(&self.impacts, &facts.impact)
             && any_of(&self.urgencies, &facts.urgency)
             && any_of(&self.priorities, &facts.priority)
             && self.fields.iter().all(|(key, accepted)| {
-                facts
+                folded
                     .fields
-                    .get(key)
-                    .is_some_and(|v| accepted.contains(&comparable(v)))
+                    .get(key.as_str())
+                    .is_some_and(|v| accepted.contains(v))
             })
+    }
+}
+
+/// A case's text facts folded once for all the rules.
+struct FoldedFacts<'a> {
+    category: Option<String>,
+    product: Option<String>,
+    campaign: Option<String>,
+    fields: HashMap<&'a str, Value>,
+}
+
+impl<'a> FoldedFacts<'a> {
+    fn new(facts: &RoutingFacts<'a>) -> Self {
+        let fold = |v: Option<&str>| v.map(|v| text::fold(v.trim()));
+        FoldedFacts {
+            category: fold(facts.category),
+            product: fold(facts.product),
+            campaign: fold(facts.campaign),
+            fields: facts
+                .fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), comparable(v)))
+                .collect(),
+        }
     }
 }
 
@@ -347,7 +371,11 @@ impl RoutingRules {
 
     /// The decision of the first rule that matches, if any.
     pub fn decide(&self, facts: &RoutingFacts<'_>) -> Option<RoutingDecision> {
-        let at = self.compiled.iter().position(|r| r.matches(facts))?;
+        let folded = FoldedFacts::new(facts);
+        let at = self
+            .compiled
+            .iter()
+            .position(|r| r.matches(facts, &folded))?;
         let rule = &self.def.rules[at];
         Some(RoutingDecision {
             rule: rule.name.clone(),
