@@ -2,8 +2,10 @@
 //! templates, reports): read back by id, by version, or the latest of each.
 
 use crate::error::{Entity, Error, Result};
-use crate::store::{ReadTx, StoredDefinition};
+use crate::store::{ReadTx, StoredDefinition, WriteTx};
+use jiff::Timestamp;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// A stored definition as its type.
 pub(super) fn decode<T: DeserializeOwned>(stored: &StoredDefinition) -> Result<T> {
@@ -62,4 +64,34 @@ pub(super) fn latest_of_each<T: DeserializeOwned>(tx: &dyn ReadTx, kind: &str) -
         .filter(|(i, d)| stored.get(i + 1).is_none_or(|next| next.id != d.id))
         .map(|(_, d)| decode(d))
         .collect()
+}
+
+/// Stores a rule document of which one is in force (the intake or routing
+/// rules), given without its version, as the next version of `kind` unless
+/// it equals the latest; answers the version in force. A new version bumps
+/// the load count `sequence`, telling every engine sharing the store that
+/// its cached rules are stale.
+pub(super) fn store_rule_document<T: Serialize + DeserializeOwned + PartialEq>(
+    tx: &mut dyn WriteTx,
+    (kind, id, sequence): (&str, &str, &str),
+    def: &T,
+    loaded_at: Timestamp,
+) -> Result<u32> {
+    let stored = tx.definitions(kind)?;
+    let current = stored.last();
+    if let Some(current) = current {
+        if decode::<T>(current)? == *def {
+            return Ok(current.version);
+        }
+    }
+    let version = current.map_or(1, |c| c.version + 1);
+    tx.put_definition(&StoredDefinition {
+        kind: kind.into(),
+        id: id.into(),
+        version,
+        loaded_at,
+        body: serde_json::to_value(def)?,
+    })?;
+    tx.next_sequence(sequence)?;
+    Ok(version)
 }

@@ -8,7 +8,7 @@ use super::ids::Ids;
 use super::intake_plan::{
     contact_summary, cut, describe, message_entry, plan, short_description, Checked, Plan,
 };
-use super::{Casebook, Ref};
+use super::{definitions, Casebook, Ref};
 use crate::actor::Actor;
 use crate::error::{Error, FieldError, FieldErrorCode, Result};
 use crate::intake::{
@@ -20,7 +20,7 @@ use crate::model::{
     Case, CaseInput, CaseStatus, Contact, ContactOutcome, Direction, EntryKind, LinkInput,
     LinkRole, Profile, TimelineEntry,
 };
-use crate::store::{ReadTx, Store, StoreExt, StoredDefinition, WriteTx};
+use crate::store::{ReadTx, Store, StoreExt, WriteTx};
 use crate::template::TemplateKind;
 use jiff::Timestamp;
 use serde_json::json;
@@ -66,25 +66,8 @@ impl<S: Store> Casebook<S> {
         let now = self.now();
         self.store.write_with(|tx| {
             self.compile_rules(tx, def.clone())?;
-            let stored = tx.definitions(INTAKE)?;
-            let current = stored.last();
-            if let Some(current) = current {
-                let mut same: IntakeRulesDef = serde_json::from_value(current.body.clone())?;
-                same.version = None;
-                if same == def {
-                    same.version = Some(current.version);
-                    return Ok(same);
-                }
-            }
-            let version = current.map_or(1, |c| c.version + 1);
-            tx.put_definition(&StoredDefinition {
-                kind: INTAKE.into(),
-                id: RULES_ID.into(),
-                version,
-                loaded_at: now,
-                body: serde_json::to_value(&def)?,
-            })?;
-            tx.next_sequence(RULES_SEQUENCE)?;
+            let key = (INTAKE, RULES_ID, RULES_SEQUENCE);
+            let version = definitions::store_rule_document(tx, key, &def, now)?;
             let mut loaded = def.clone();
             loaded.version = Some(version);
             Ok(loaded)

@@ -3,12 +3,12 @@
 //! priority a rule or an agent sets over the matrix, on the timeline.
 
 use super::ids::Ids;
-use super::Casebook;
+use super::{definitions, Casebook};
 use crate::actor::Actor;
 use crate::error::Result;
 use crate::model::{Case, CaseInput, EntryKind, Priority, RoutedBy, TimelineEntry};
 use crate::routing::{RoutingDecision, RoutingFacts, RoutingRules, RoutingRulesDef};
-use crate::store::{ReadTx, Store, StoreExt, StoredDefinition};
+use crate::store::{ReadTx, Store, StoreExt};
 use crate::template::{Mode, TemplateKind};
 use jiff::Timestamp;
 use std::sync::{Arc, RwLock};
@@ -69,25 +69,8 @@ impl<S: Store> Casebook<S> {
         let now = self.now();
         self.store.write_with(|tx| {
             self.compile_routing(&*tx, def.clone())?;
-            let stored = tx.definitions(ROUTING)?;
-            let current = stored.last();
-            if let Some(current) = current {
-                let mut same: RoutingRulesDef = serde_json::from_value(current.body.clone())?;
-                same.version = None;
-                if same == def {
-                    same.version = Some(current.version);
-                    return Ok(same);
-                }
-            }
-            let version = current.map_or(1, |c| c.version + 1);
-            tx.put_definition(&StoredDefinition {
-                kind: ROUTING.into(),
-                id: RULES_ID.into(),
-                version,
-                loaded_at: now,
-                body: serde_json::to_value(&def)?,
-            })?;
-            tx.next_sequence(RULES_SEQUENCE)?;
+            let key = (ROUTING, RULES_ID, RULES_SEQUENCE);
+            let version = definitions::store_rule_document(tx, key, &def, now)?;
             let mut loaded = def.clone();
             loaded.version = Some(version);
             Ok(loaded)
