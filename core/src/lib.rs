@@ -106,15 +106,16 @@ pub use intake::{
 };
 pub use integrity::{InvariantProblem, ProblemKind};
 pub use model::{
-    Attachment, AttachmentInput, AuditEntry, CampaignCount, Case, CaseChange, CaseInput, CaseLink,
-    CaseStatus, CaseSummary, CaseTask, Channel, ChannelCount, Contact, ContactInput, ContactKind,
-    ContactOutcome, ContactPoint, ContactPointInput, DashboardFilter, Direction, EntryKind, Event,
-    EventConsumer, EventKind, EventSubject, ExternalLink, ExternalRef, Feedback, FeedbackInput,
-    FeedbackScale, HostRequest, HostRequestKind, HostRequestStatus, Identification, Level,
-    LinkInput, LinkRole, LinkStatus, Priority, PriorityMatrix, Profile, ProfileDashboard,
-    ProfileInput, ProfileSummary, Recipient, RelatedCustomer, RelatedKind, RelatedRecord, Relation,
-    RelationInput, Resolution, ResolutionInput, RoutedBy, StatusCount, SubjectKind, Target,
-    TaskInput, TaskKind, TaskListItem, TaskOwner, TaskStatus, TimelineEntry,
+    Agent, AgentInput, AgentWorkload, AssignmentStrategy, Attachment, AttachmentInput, AuditEntry,
+    Availability, CampaignCount, Case, CaseChange, CaseInput, CaseLink, CaseStatus, CaseSummary,
+    CaseTask, Channel, ChannelCount, Contact, ContactInput, ContactKind, ContactOutcome,
+    ContactPoint, ContactPointInput, DashboardFilter, Direction, EntryKind, Event, EventConsumer,
+    EventKind, EventSubject, ExternalLink, ExternalRef, Feedback, FeedbackInput, FeedbackScale,
+    HostRequest, HostRequestKind, HostRequestStatus, Identification, Level, LinkInput, LinkRole,
+    LinkStatus, Priority, PriorityMatrix, Profile, ProfileDashboard, ProfileInput, ProfileSummary,
+    Recipient, RelatedCustomer, RelatedKind, RelatedRecord, Relation, RelationInput, Resolution,
+    ResolutionInput, RoutedBy, StatusCount, SubjectKind, Target, TaskInput, TaskKind, TaskListItem,
+    TaskOwner, TaskStatus, TimelineEntry,
 };
 pub use phone::{PhoneEquivalence, PhoneProblem, PhoneRules};
 pub use report::{
@@ -124,8 +125,8 @@ pub use response_template::{
     KnownFields, RenderedMessage, Renderer, ResponseTemplate, ResponseTemplateDef, PLACEHOLDERS,
 };
 pub use routing::{
-    RouteTo, RoutingCondition, RoutingDecision, RoutingFacts, RoutingRule, RoutingRules,
-    RoutingRulesDef,
+    GroupPolicy, RouteTo, RoutingCondition, RoutingDecision, RoutingFacts, RoutingRule,
+    RoutingRules, RoutingRulesDef,
 };
 pub use sla::{
     CalendarChoice, Escalation, SlaClock, SlaCondition, SlaDef, SlaDefinition, SlaDue, SlaDueKey,

@@ -3,7 +3,7 @@
 //! rule whose conditions all hold decides.
 
 use crate::error::{Entity, Error, Result};
-use crate::model::{Channel, Level, Priority};
+use crate::model::{AssignmentStrategy, Channel, Level, Priority};
 use crate::template::Fields;
 use crate::text;
 use serde::{Deserialize, Serialize};
@@ -107,6 +107,19 @@ pub struct RoutingRulesDef {
     /// The rules, in order.
     #[serde(default)]
     pub rules: Vec<RoutingRule>,
+    /// How each support group gives cases to its agents (a group not
+    /// listed: `round_robin`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub groups: BTreeMap<String, GroupPolicy>,
+}
+
+/// How a support group works its cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct GroupPolicy {
+    /// Which available agent with spare capacity gets the next case.
+    pub assignment: AssignmentStrategy,
 }
 
 impl RoutingRulesDef {
@@ -340,6 +353,14 @@ impl RoutingRules {
         if def.rules.len() > MAX_RULES {
             return Err(invalid(format!("more than {MAX_RULES} rules")));
         }
+        if def.groups.len() > MAX_RULES {
+            return Err(invalid(format!("more than {MAX_RULES} groups")));
+        }
+        if let Some(group) = def.groups.keys().find(|g| check_text("", "", g).is_err()) {
+            return Err(invalid(format!(
+                "the group `{group}` needs a name of 1 to {MAX_TEXT} characters"
+            )));
+        }
         let mut names = HashSet::new();
         let mut compiled = Vec::with_capacity(def.rules.len());
         for rule in &def.rules {
@@ -367,6 +388,14 @@ impl RoutingRules {
     /// The definition these rules were compiled from.
     pub fn def(&self) -> &RoutingRulesDef {
         &self.def
+    }
+
+    /// How `group` gives cases to its agents.
+    pub fn assignment(&self, group: &str) -> AssignmentStrategy {
+        self.def
+            .groups
+            .get(group)
+            .map_or(AssignmentStrategy::RoundRobin, |p| p.assignment)
     }
 
     /// The decision of the first rule that matches, if any.

@@ -255,6 +255,14 @@ pub trait ReadTx {
     /// [`aggregate`] computes them (in any order).
     fn case_kpis(&self, query: &FactsQuery) -> Result<Vec<FactsGroup>>;
 
+    /// The backlog of a support group: its open cases nobody is assigned
+    /// to (by their facts), most urgent first (priority, then the oldest,
+    /// then the case id), at most `limit`: an index range, never a scan.
+    fn backlog(&self, group: &str, limit: usize) -> Result<Vec<Uuid>>;
+    /// How many open cases (by their facts) are assigned to `assignee`,
+    /// per channel (`None`: cases without one), sorted by channel.
+    fn open_load(&self, assignee: &str) -> Result<Vec<(Option<String>, u32)>>;
+
     /// An owner's task rows listed at `now_s` (their `visible_s` at or
     /// before it), most urgent first ([`TaskRow::urgency`]), at most `limit`:
     /// an index range, never a scan of every task.

@@ -93,7 +93,14 @@ macro_rules! conformance_suite {
             routing::routing_rules_route_new_cases,
             routing::routing_rules_are_checked_and_versioned,
             routing::priority_set_by_hand_overrides_the_matrix,
+            assignment::agents_take_new_cases_by_their_groups_strategy,
+            assignment::agents_are_checked_and_versioned,
+            assignment::backlog_is_taken_most_urgent_then_oldest,
         );
+        #[test]
+        fn no_agent_above_capacity_after_any_sequence() {
+            $crate::conformance::assignment::no_agent_above_capacity_after_any_sequence(&|| $make);
+        }
         #[test]
         fn task_lists_match_the_cases_after_any_sequence() {
             $crate::conformance::tasks::task_lists_match_the_cases_after_any_sequence(&|| $make);

@@ -193,6 +193,21 @@ operations! {
     "load_routing_rules" => |cb, a| to_value(&cb.load_routing_rules(&a.actor()?, &a.json_text("rules")?)?);
     "routing_rules" => |cb, a| to_value(&cb.routing_rules()?);
     "route_case" => |cb, a| to_value(&cb.route_case(&a.get("input")?)?);
+    "put_agent" => |cb, a| to_value(&cb.put_agent(
+        &a.actor()?,
+        a.str("name")?,
+        a.opt("expected_version")?,
+        a.get("input")?,
+    )?);
+    "agent" => |cb, a| to_value(&cb.agent(a.str("name")?)?);
+    "set_agent_availability" => |cb, a| to_value(&cb.set_agent_availability(
+        &a.actor()?,
+        a.str("name")?,
+        a.get("availability")?,
+    )?);
+    "group_agents" => |cb, a| to_value(&cb.group_agents(a.str("group")?)?);
+    "backlog" => |cb, a| to_value(&cb.backlog(a.str("group")?, a.limit(50)?)?);
+    "assign_next" => |cb, a| to_value(&cb.assign_next(&a.actor()?, a.str("group")?)?);
     "intake" => |cb, a| to_value(&cb.intake(&a.actor()?, a.get("inbound")?)?);
     "intake_many" => |cb, a| to_value(&cb.intake_many(&a.actor()?, a.get::<Vec<crate::intake::Inbound>>("inbound")?)?);
     "link_external_record" => |cb, a| to_value(&cb.link_external_record(&a.actor()?, &a.get("target")?, a.get("external")?)?);

@@ -189,6 +189,8 @@ impl<S: Store> Casebook<S> {
                 details: json!({"merge_id": record.id, "survivor": survivor.number,
                                 "duplicate": duplicate.number}),
             })?;
+            let untouched = [survivor.id, duplicate.id];
+            self.release_agent_of(tx, &record.duplicate_before, &duplicate, &untouched)?;
             Ok(CaseMergeOutcome {
                 merge_id: record.id,
                 survivor,

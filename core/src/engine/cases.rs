@@ -179,6 +179,7 @@ impl<S: Store> Casebook<S> {
         let manual_priority = prepared.input.priority;
         let mut case = self.case_from(blank, prepared);
         self.route_new_case(tx, &mut case)?;
+        self.assign_new_case(tx, &mut case, now)?;
         let by_rule = case
             .routed_by
             .as_ref()
@@ -253,6 +254,7 @@ impl<S: Store> Casebook<S> {
             updated.record_change_from(&current, by, now);
             self.save_case(tx, &updated, Some(current.version))?;
             self.reparent_in(tx, updated.id, current.parent, updated.parent)?;
+            self.release_agent_of(tx, &current, &updated, &[])?;
             Ok(updated)
         })
     }
@@ -280,9 +282,11 @@ impl<S: Store> Casebook<S> {
                 Some(expected_version),
             )?;
             self.check_parent_allows(&*tx, &case, to)?;
+            let before = case.clone();
             self.apply_status(ids, by, &mut case, to, resolution.as_ref(), now)?;
             self.save_case_edit(tx, &mut case, by, now)?;
             self.resolve_children_in(tx, ids, by, &case, now)?;
+            self.release_agent_of(tx, &before, &case, &[])?;
             Ok(case)
         })
     }

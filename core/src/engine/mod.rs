@@ -3,6 +3,7 @@
 //! file per concept beside this one.
 
 mod addresses;
+mod assignment;
 mod attachments;
 mod case_form;
 mod case_hierarchy;

@@ -174,7 +174,7 @@ impl<S: Store> Casebook<S> {
     }
 
     /// The rules in force, from the cache while no engine has loaded new ones.
-    fn routing_in(&self, tx: &dyn ReadTx) -> Result<Arc<RoutingRules>> {
+    pub(super) fn routing_in(&self, tx: &dyn ReadTx) -> Result<Arc<RoutingRules>> {
         let loads = tx.sequence(RULES_SEQUENCE)?;
         if let Some((seen, rules)) = self.routing.read().ok().and_then(|c| c.clone()) {
             if seen == loads {

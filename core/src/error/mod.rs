@@ -76,6 +76,8 @@ pub enum Entity {
     Report,
     /// A task of a case.
     Task,
+    /// An agent of support groups.
+    Agent,
 }
 
 impl fmt::Display for Entity {
@@ -101,6 +103,7 @@ impl fmt::Display for Entity {
             Entity::Feedback => "feedback",
             Entity::Report => "report",
             Entity::Task => "task",
+            Entity::Agent => "agent",
         })
     }
 }

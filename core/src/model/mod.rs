@@ -1,6 +1,7 @@
 //! Records: profiles, cases, contacts, links and relations, with the case
 //! state machine and the priority matrix.
 
+mod agent;
 mod audit;
 mod case;
 mod case_history;
@@ -14,6 +15,9 @@ mod relation;
 mod task;
 mod workflow;
 
+pub use agent::{
+    choose_agent, Agent, AgentInput, AgentLoad, AgentWorkload, AssignmentStrategy, Availability,
+};
 pub use audit::AuditEntry;
 pub use case::{
     Case, CaseInput, CaseLink, CaseSummary, EntryKind, LinkInput, LinkRole, Resolution,

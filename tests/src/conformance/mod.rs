@@ -6,6 +6,7 @@
 // Expected lists read better as literal arrays than as slices built from references.
 #![allow(clippy::cloned_ref_to_slice_refs)]
 
+pub mod assignment;
 pub mod cases;
 pub mod contacts;
 pub mod dashboard;

@@ -146,7 +146,7 @@ pub(super) struct Data {
     pub(super) blobs: BTreeMap<(String, Uuid), serde_json::Value>,
     pub(super) slas: super::slas::SlaData,
     /// What reports know of each case.
-    pub(super) facts: HashMap<Uuid, crate::store::CaseFacts>,
+    pub(super) facts: super::facts::FactsData,
     /// What task lists read.
     pub(super) tasks: super::tasks::TaskData,
 }
@@ -414,14 +414,9 @@ impl Data {
             Undo::SlaDue(case, rows) => {
                 self.slas.set_due(case, rows);
             }
-            Undo::Facts(case, facts) => match facts {
-                Some(facts) => {
-                    self.facts.insert(case, *facts);
-                }
-                None => {
-                    self.facts.remove(&case);
-                }
-            },
+            Undo::Facts(case, facts) => {
+                self.facts.set(case, facts.map(|f| *f));
+            }
             Undo::TaskRows(case, rows) => {
                 self.tasks.set_rows(case, rows);
             }

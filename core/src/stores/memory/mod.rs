@@ -1,6 +1,7 @@
 //! In-memory store: thread-safe, wasm-compatible, with real secondary indexes.
 
 mod data;
+mod facts;
 mod read;
 mod search;
 mod slas;
@@ -107,6 +108,8 @@ impl ReadTx for MemoryWrite<'_> {
         sla_taken_of_case(case: Uuid) -> Vec<SlaDueKey>;
         case_facts(case: Uuid) -> Option<CaseFacts>;
         case_kpis(query: &FactsQuery) -> Vec<FactsGroup>;
+        backlog(group: &str, limit: usize) -> Vec<Uuid>;
+        open_load(assignee: &str) -> Vec<(Option<String>, u32)>;
         open_tasks(owner: &crate::model::TaskOwner, now_s: i64, limit: usize) -> Vec<crate::store::TaskRow>;
         task_rows_of_case(case: Uuid) -> Vec<crate::store::TaskRow>;
         export() -> Snapshot;
@@ -263,7 +266,7 @@ impl WriteTx for MemoryWrite<'_> {
     }
 
     fn put_case_facts(&mut self, facts: &CaseFacts) -> Result<()> {
-        let old = self.data.facts.insert(facts.case_id, facts.clone());
+        let old = self.data.facts.set(facts.case_id, Some(facts.clone()));
         self.undo
             .push(Undo::Facts(facts.case_id, old.map(Box::new)));
         Ok(())

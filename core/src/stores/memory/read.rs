@@ -318,11 +318,19 @@ impl ReadTx for Data {
     }
 
     fn case_facts(&self, case: Uuid) -> Result<Option<CaseFacts>> {
-        Ok(self.facts.get(&case).cloned())
+        Ok(self.facts.get(case).cloned())
     }
 
     fn case_kpis(&self, query: &FactsQuery) -> Result<Vec<FactsGroup>> {
         Ok(aggregate(self.facts.values(), query))
+    }
+
+    fn backlog(&self, group: &str, limit: usize) -> Result<Vec<Uuid>> {
+        Ok(self.facts.backlog(group, limit))
+    }
+
+    fn open_load(&self, assignee: &str) -> Result<Vec<(Option<String>, u32)>> {
+        Ok(self.facts.open_load(assignee))
     }
 
     fn open_tasks(

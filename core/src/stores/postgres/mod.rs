@@ -41,6 +41,7 @@ mod checks;
 mod codec;
 mod facts;
 mod pool;
+mod queues;
 mod read;
 mod schema;
 mod slas;

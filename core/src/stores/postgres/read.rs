@@ -481,6 +481,14 @@ impl ReadTx for Tx<'_> {
         self.read_task_rows_of_case(case)
     }
 
+    fn backlog(&self, group: &str, limit: usize) -> Result<Vec<Uuid>> {
+        self.read_backlog(group, limit)
+    }
+
+    fn open_load(&self, assignee: &str) -> Result<Vec<(Option<String>, u32)>> {
+        self.read_open_load(assignee)
+    }
+
     fn case_facts(&self, case: Uuid) -> Result<Option<crate::store::CaseFacts>> {
         self.read_case_facts(case)
     }

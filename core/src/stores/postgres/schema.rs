@@ -10,7 +10,7 @@ use crate::error::{Error, Result, StorageErrorKind};
 
 /// The schema version this casebook writes. Opening an older database
 /// upgrades it; a newer one is refused.
-pub(crate) const SCHEMA_VERSION: u32 = 3;
+pub(crate) const SCHEMA_VERSION: u32 = 4;
 
 /// Key of the advisory lock migrations run under, so servers starting at
 /// once upgrade the database once ("casebook" in ASCII).
@@ -177,6 +177,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX task_rows_by_owner
         ON task_rows (owner_kind, owner, due_s, priority, created_s, task_id, case_id);"#,
+    // v4: work queues over the report facts: each group's backlog in the
+    // order it is taken, and each agent's open cases by channel.
+    r#"CREATE INDEX case_facts_backlog
+        ON case_facts (support_group, priority, created_s, case_id)
+        WHERE open = 1 AND assignee IS NULL;
+    CREATE INDEX case_facts_open_by_assignee
+        ON case_facts (assignee, channel) WHERE open = 1;"#,
 ];
 
 const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);

@@ -15,6 +15,7 @@ mod checks;
 mod codec;
 mod facts;
 mod pool;
+mod queues;
 mod read;
 mod schema;
 mod slas;

@@ -241,6 +241,14 @@ impl ReadTx for Tx<'_> {
         self.aggregate_facts(query)
     }
 
+    fn backlog(&self, group: &str, limit: usize) -> Result<Vec<Uuid>> {
+        self.read_backlog(group, limit)
+    }
+
+    fn open_load(&self, assignee: &str) -> Result<Vec<(Option<String>, u32)>> {
+        self.read_open_load(assignee)
+    }
+
     fn open_tasks(
         &self,
         owner: &crate::model::TaskOwner,

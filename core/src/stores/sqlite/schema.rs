@@ -12,7 +12,7 @@ use std::path::Path;
 /// ```
 /// assert!(casebook::SqliteStore::SCHEMA_VERSION >= 6);
 /// ```
-pub(crate) const SCHEMA_VERSION: u32 = 8;
+pub(crate) const SCHEMA_VERSION: u32 = 9;
 
 /// First schema version with the FTS5 case search index.
 pub(super) const FTS_VERSION: u32 = 2;
@@ -217,6 +217,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX task_rows_by_owner
         ON task_rows (owner_kind, owner, due_s, priority, created_s, task_id, case_id);",
+    // v9: work queues over the report facts: each group's backlog in the
+    // order it is taken, and each agent's open cases by channel.
+    "CREATE INDEX case_facts_backlog
+        ON case_facts (support_group, priority, created_s, case_id)
+        WHERE open = 1 AND assignee IS NULL;
+    CREATE INDEX case_facts_open_by_assignee
+        ON case_facts (assignee, channel) WHERE open = 1;",
 ];
 
 const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);
