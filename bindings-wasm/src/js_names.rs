@@ -19,6 +19,7 @@ use std::borrow::Cow;
 /// custom fields), not when it holds a list (a template's definitions).
 const DATA_SLOTS: &[&str] = &[
     "changed",
+    "channel_capacity",
     "columns",
     "default",
     "details",
@@ -38,7 +39,9 @@ const DATA_SLOTS: &[&str] = &[
 /// Whether the value of wire property `slot` is data (its keys unchanged).
 pub fn is_data(slot: &str, value: &Value) -> bool {
     match slot {
-        "fields" => value.is_object(),
+        // Custom fields, and the routing rules' policies by group name;
+        // lists under those names (report groups) are records.
+        "fields" | "groups" => value.is_object(),
         _ => DATA_SLOTS.contains(&slot),
     }
 }

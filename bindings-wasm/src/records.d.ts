@@ -7,6 +7,14 @@ export type Uuid = string;
 /** Any JSON value. */
 export type Value = any;
 
+/**
+ * How a support group gives its new and waiting cases to its agents.
+ *
+ * - `round_robin`: The agent who has waited longest since their last assignment.
+ * - `least_loaded`: The agent with the most spare capacity (ties: the longest idle).
+ */
+export type AssignmentStrategy = "round_robin" | "least_loaded";
+
 /** An attachment with the record it is attached to. */
 export interface AttachedFile {
     /** The case (by number) or contact (by id) it is attached to. */
@@ -1363,6 +1371,12 @@ export interface FormValidation<T> {
  */
 export type FoundBy = "case" | "thread" | "case_number" | "conversation";
 
+/** How a support group works its cases. */
+export interface GroupPolicy {
+    /** Which available agent with spare capacity gets the next case. */
+    assignment: AssignmentStrategy;
+}
+
 /** A closed day. */
 export interface Holiday {
     /** `YYYY-MM-DD`. */
@@ -2497,6 +2511,11 @@ export interface RoutingRule {
 
 /** The routing rules as loaded, in order: the first that matches decides. */
 export interface RoutingRulesDef {
+    /**
+     * How each support group gives cases to its agents (a group not
+     * listed: `round_robin`).
+     */
+    groups?: Record<string, GroupPolicy>;
     /** The rules, in order. */
     rules?: RoutingRule[];
     /** Version, set by the engine when the rules are loaded. */
