@@ -131,6 +131,13 @@ fn put_agent_blob(tx: &mut dyn WriteTx, agent: &Agent) -> Result<()> {
     )
 }
 
+/// Records that `agent` was given a case at `now`. Writing the agent is
+/// also what makes two servers choosing it at once conflict.
+fn stamp_assignment(tx: &mut dyn WriteTx, agent: &mut Agent, now: Timestamp) -> Result<()> {
+    agent.last_assigned_at = Some(now);
+    put_agent_blob(tx, agent)
+}
+
 /// A group's agents with their open cases per channel.
 fn loads_of_group(tx: &dyn ReadTx, group: &str) -> Result<Vec<AgentLoad>> {
     let mut loads = Vec::new();
@@ -353,8 +360,7 @@ impl<S: Store> Casebook<S> {
         if let Some(at) = choose_agent(strategy, &loads, case.channel) {
             let (agent, _) = &mut loads[at];
             case.assignee = Some(agent.name.clone());
-            agent.last_assigned_at = Some(now);
-            put_agent_blob(tx, agent)?;
+            stamp_assignment(tx, agent, now)?;
         }
         Ok(())
     }
@@ -449,8 +455,7 @@ impl<S: Store> Casebook<S> {
         case.assignee = Some(agent.name.clone());
         case.record_change_from(&before, by, now);
         self.save_case_edit(tx, &mut case, by, now)?;
-        agent.last_assigned_at = Some(now);
-        put_agent_blob(tx, agent)?;
+        stamp_assignment(tx, agent, now)?;
         Ok(case)
     }
 }

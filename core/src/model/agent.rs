@@ -5,6 +5,7 @@
 use super::Channel;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 /// Whether an agent is taking work.
@@ -125,19 +126,16 @@ pub fn choose_agent(
         let spare = agent.spare_for(channel, load);
         (agent.availability == Availability::Available && spare > 0).then_some((at, agent, spare))
     });
-    match strategy {
-        AssignmentStrategy::RoundRobin => able
-            .min_by(|(_, a, _), (_, b, _)| {
-                (a.last_assigned_at, &a.name).cmp(&(b.last_assigned_at, &b.name))
-            })
-            .map(|(at, ..)| at),
-        AssignmentStrategy::LeastLoaded => able
-            .min_by(|(_, a, sa), (_, b, sb)| {
-                sb.cmp(sa)
-                    .then((a.last_assigned_at, &a.name).cmp(&(b.last_assigned_at, &b.name)))
-            })
-            .map(|(at, ..)| at),
-    }
+    // Round-robin weighs every agent with room alike; then the longest idle
+    // (never assigned first), then by name.
+    able.min_by_key(|&(_, agent, spare)| {
+        let room = match strategy {
+            AssignmentStrategy::LeastLoaded => spare,
+            AssignmentStrategy::RoundRobin => 0,
+        };
+        (Reverse(room), agent.last_assigned_at, agent.name.as_str())
+    })
+    .map(|(at, ..)| at)
 }
 
 #[cfg(test)]

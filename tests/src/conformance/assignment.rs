@@ -117,7 +117,7 @@ pub fn agents_take_new_cases_by_their_groups_strategy<S: Store>(store: S) {
         roster,
         [("ann".into(), 2), ("bob".into(), 2), ("cal".into(), 0)]
     );
-    // The history tells the assignment apart from the creation.
+    // The creation's history entry names the agent it was given to.
     assert!(cases[0].effective_history()[0]
         .changed
         .contains_key("assignee"));
